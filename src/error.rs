@@ -1,0 +1,229 @@
+//! The request-time [`Error`], its [`ErrorKind`], and the configuration-time [`ConfigError`].
+
+use std::fmt;
+
+use http::{HeaderName, StatusCode};
+
+/// What went wrong with a delivery, without the details.
+///
+/// Match on this to decide what to do; [`Error::status`] already maps it to the HTTP answer a provider expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A header the scheme needs is absent or empty. Answered with 400.
+    MissingHeader,
+    /// A header is present but not in the scheme's format, or appears more than once. Answered with 400.
+    MalformedHeader,
+    /// The timestamp is not a canonical unix-seconds value (digits only, no sign, no leading zero, in range).
+    /// Answered with 400.
+    InvalidTimestamp,
+    /// The timestamp is further in the past than the tolerance allows: a replay or a very late delivery.
+    /// Answered with 401.
+    TimestampTooOld,
+    /// The timestamp is further in the future than the tolerance allows. Answered with 401.
+    TimestampTooNew,
+    /// No signature in the request matches any configured secret. Answered with 401.
+    InvalidSignature,
+    /// The body is larger than the verifier's maximum. Answered with 413.
+    PayloadTooLarge,
+    /// The verified body does not deserialize into the requested type. Answered with 422.
+    InvalidPayload,
+}
+
+impl ErrorKind {
+    /// The HTTP status a receiver should answer with.
+    pub const fn status(self) -> StatusCode {
+        match self {
+            Self::MissingHeader | Self::MalformedHeader | Self::InvalidTimestamp => StatusCode::BAD_REQUEST,
+            Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    /// A short, stable description of the category, safe to put in a response body.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingHeader => "missing header",
+            Self::MalformedHeader => "malformed header",
+            Self::InvalidTimestamp => "invalid timestamp",
+            Self::TimestampTooOld => "timestamp too old",
+            Self::TimestampTooNew => "timestamp too new",
+            Self::InvalidSignature => "invalid signature",
+            Self::PayloadTooLarge => "payload too large",
+            Self::InvalidPayload => "invalid payload",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a delivery was rejected.
+///
+/// The message names the header and what was wrong with it; it never contains a secret, a computed MAC, or which
+/// secret came closest. Use [`Error::kind`] to branch and [`Error::status`] to answer.
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    header: Option<HeaderName>,
+    detail: Detail,
+    source: Option<serde_json::Error>,
+}
+
+/// The developer-facing part of the message; kept allocation-free for the verification path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Detail {
+    /// A fixed sentence.
+    Text(&'static str),
+    /// The timestamp is off by this many seconds, beyond this tolerance.
+    Skew { seconds: u64, tolerance: u64 },
+    /// The body has more bytes than this maximum.
+    TooLarge { max: usize },
+}
+
+impl Error {
+    pub(crate) const fn new(kind: ErrorKind, header: Option<HeaderName>, detail: Detail) -> Self {
+        Self { kind, header, detail, source: None }
+    }
+
+    const fn header(kind: ErrorKind, header: HeaderName, why: &'static str) -> Self {
+        Self::new(kind, Some(header), Detail::Text(why))
+    }
+
+    pub(crate) const fn missing(header: HeaderName) -> Self {
+        Self::header(ErrorKind::MissingHeader, header, "is missing or empty")
+    }
+
+    pub(crate) const fn malformed(header: HeaderName, why: &'static str) -> Self {
+        Self::header(ErrorKind::MalformedHeader, header, why)
+    }
+
+    pub(crate) const fn invalid_timestamp(header: HeaderName) -> Self {
+        Self::header(
+            ErrorKind::InvalidTimestamp,
+            header,
+            "is not canonical unix seconds (digits only, no sign, no leading zero, in range)",
+        )
+    }
+
+    pub(crate) const fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
+        Self::header(ErrorKind::InvalidSignature, header, why)
+    }
+
+    pub(crate) fn payload(source: serde_json::Error) -> Self {
+        Self {
+            kind: ErrorKind::InvalidPayload,
+            header: None,
+            detail: Detail::Text("the verified body does not fit the requested type"),
+            source: Some(source),
+        }
+    }
+
+    /// The category of the failure.
+    pub const fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The HTTP status to answer with: 400 for missing or malformed headers and timestamps, 401 for a bad signature
+    /// or a timestamp outside the window, 413 for a body over the limit, 422 for a payload that does not fit.
+    pub const fn status(&self) -> StatusCode {
+        self.kind.status()
+    }
+
+    /// The header at fault, when one is.
+    pub const fn header_name(&self) -> Option<&HeaderName> {
+        self.header.as_ref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.kind.as_str())?;
+        if let Some(header) = &self.header {
+            write!(f, ": header `{header}`")?;
+        }
+        match self.detail {
+            Detail::Text(text) => write!(f, " {text}"),
+            Detail::Skew { seconds, tolerance } => {
+                write!(f, " is {seconds} s away from now; the tolerance is {tolerance} s")
+            }
+            Detail::TooLarge { max } => write!(f, ": the body is larger than the {max}-byte limit"),
+        }?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// A verifier or scheme that cannot be built as configured. Returned by the builders, never at request time.
+///
+/// Messages say which setting is wrong; they never contain the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// `build()` was called without any `.secret(..)`.
+    #[error("no secret configured: call `.secret(..)` at least once")]
+    NoSecret,
+    /// A secret is empty (or only a prefix such as `whsec_`).
+    #[error("secret #{index} is empty")]
+    EmptySecret {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+    },
+    /// A secret starts or ends with white space: usually a newline pasted from a file or an environment variable.
+    #[error("secret #{index} starts or ends with white space")]
+    SecretWhitespace {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+    },
+    /// A secret that must be base64 or hex (Standard Webhooks, Svix, or a custom scheme) does not decode.
+    #[error("secret #{index} is not valid {encoding}")]
+    UndecodableSecret {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+        /// The encoding the scheme expects.
+        encoding: &'static str,
+    },
+    /// A decoded secret is shorter than the scheme allows (Standard Webhooks: 24 bytes).
+    #[error("secret #{index} decodes to {len} bytes; the scheme requires at least {min}")]
+    SecretTooShort {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+        /// Decoded length.
+        len: usize,
+        /// Minimum decoded length.
+        min: usize,
+    },
+    /// More secrets than a rotation needs.
+    #[error("{count} secrets configured; at most {max} are allowed")]
+    TooManySecrets {
+        /// Secrets configured.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A tolerance below one second. To skip the time check, say so with
+    /// [`VerifierBuilder::dangerous_skip_timestamp_check`](crate::VerifierBuilder::dangerous_skip_timestamp_check).
+    #[error("the {which} tolerance must be at least one second")]
+    InvalidTolerance {
+        /// `past` or `future`.
+        which: &'static str,
+    },
+    /// A maximum body size of zero.
+    #[error("the maximum body size must be at least one byte")]
+    InvalidMaxBodySize,
+    /// A custom scheme's definition is inconsistent.
+    #[error("custom scheme: {0}")]
+    InvalidScheme(&'static str),
+}

@@ -1,0 +1,36 @@
+//! GitHub.
+//!
+//! `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>`; no timestamp. `X-GitHub-Delivery` names the
+//! delivery but is not signed. Source: <https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries>.
+
+use http::{HeaderMap, HeaderName};
+
+use super::{Candidates, Parsed, Tag, optional, required};
+use crate::error::Error;
+
+static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
+static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
+
+pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+    let value = required(headers, &SIGNATURE)?;
+    let Some(hex) = value.strip_prefix("sha256=") else {
+        return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
+    };
+    let mut tags = Candidates::new();
+    tags.push(Tag::from_hex(hex), &SIGNATURE)?;
+    Ok(Parsed {
+        id: optional(headers, &DELIVERY)?,
+        timestamp: None,
+        timestamp_header: None,
+        signature_header: &SIGNATURE,
+        tags,
+    })
+}
+
+pub(super) fn render(id: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
+    headers.insert(SIGNATURE.clone(), super::value(&format!("sha256={}", tag.to_hex()), &SIGNATURE)?);
+    if !id.is_empty() {
+        headers.insert(DELIVERY.clone(), super::value(id, &DELIVERY)?);
+    }
+    Ok(())
+}

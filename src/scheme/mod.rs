@@ -1,0 +1,340 @@
+//! Provider signature schemes: which headers carry what, which bytes are signed, how the tag is encoded.
+//!
+//! Each provider lives in its own file. They share the strict parsers below (single header values, canonical
+//! timestamps, exact-length tag decoding), so every scheme rejects bad input the same way.
+
+mod custom;
+mod github;
+mod paddle;
+mod shopify;
+mod slack;
+mod standard;
+mod stripe;
+
+use base64::Engine as _;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use subtle::{Choice, ConstantTimeEq};
+
+pub use custom::{Custom, Encoding, SecretEncoding};
+
+use crate::error::Error;
+use crate::verified::IdSource;
+
+/// A provider's signature scheme.
+///
+/// Pick the provider you receive from; [`Scheme::Custom`] covers any other HMAC-SHA256 scheme. The rules each
+/// variant follows are in its documentation and, with sources, in the crate's `SCHEMES` notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// [Standard Webhooks](https://www.standardwebhooks.com/) 1.0: `webhook-id`, `webhook-timestamp` and
+    /// `webhook-signature: v1,<base64> …`, signing `{id}.{timestamp}.{body}`. The secret is `whsec_` + base64
+    /// (the prefix is optional) of at least 24 bytes. Only `v1` entries are checked; others are skipped.
+    StandardWebhooks,
+    /// Svix: Standard Webhooks sent with `svix-id`, `svix-timestamp` and `svix-signature`; the `webhook-` names are
+    /// accepted too, header by header, as Svix's own libraries do.
+    Svix,
+    /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, signing `{t}.{body}`. The `whsec_…` secret is
+    /// used verbatim. Only `v1` counts (a header with only `v0` fails). The dedup id is the event's `id` field,
+    /// read from the signed body.
+    Stripe,
+    /// GitHub: `X-Hub-Signature-256: sha256=<hex>` over the body. **No timestamp**, so no replay window: rely on
+    /// deduplication. `X-GitHub-Delivery` is reported as the id but is not signed.
+    GitHub,
+    /// Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>`, signing `v0:{timestamp}:{body}`.
+    Slack,
+    /// Shopify: `X-Shopify-Hmac-Sha256: <base64>` over the body. **No timestamp**, so no replay window.
+    /// `X-Shopify-Webhook-Id` is reported as the id but is not signed.
+    Shopify,
+    /// Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`, signing `{ts}:{body}`. The dedup id is
+    /// the event's `event_id` field, read from the signed body.
+    Paddle,
+    /// A scheme you describe: see [`Custom`].
+    Custom(Custom),
+}
+
+impl Scheme {
+    /// The largest body a verifier for this scheme accepts unless told otherwise: 25 MiB for GitHub (its documented
+    /// payload cap), 5 MiB for every other scheme.
+    pub const fn default_max_body_size(&self) -> usize {
+        match self {
+            Self::GitHub => 25 * 1024 * 1024,
+            _ => 5 * 1024 * 1024,
+        }
+    }
+
+    /// Whether requests of this scheme carry a signed timestamp, and so get a replay window.
+    pub fn has_timestamp(&self) -> bool {
+        match self {
+            Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
+            Self::GitHub | Self::Shopify => false,
+            Self::Custom(custom) => custom.has_timestamp(),
+        }
+    }
+
+    /// Reads the headers into the parts that were signed plus the candidate tags.
+    pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap) -> Result<Parsed<'h, '_>, Error> {
+        match self {
+            Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK),
+            Self::Svix => standard::parse_svix(headers),
+            Self::Stripe => stripe::parse(headers),
+            Self::GitHub => github::parse(headers),
+            Self::Slack => slack::parse(headers),
+            Self::Shopify => shopify::parse(headers),
+            Self::Paddle => paddle::parse(headers),
+            Self::Custom(custom) => custom.parse(headers),
+        }
+    }
+
+    /// Feeds the signed bytes of `message`, in order, to `sink`. Never concatenates.
+    pub(crate) fn write_signed(&self, message: &Message<'_>, sink: &mut dyn FnMut(&[u8])) {
+        let timestamp = message.timestamp.unwrap_or_default().as_bytes();
+        match self {
+            Self::StandardWebhooks | Self::Svix => {
+                for part in [message.id.unwrap_or_default().as_bytes(), b".", timestamp, b".", message.body] {
+                    sink(part);
+                }
+            }
+            Self::Stripe => [timestamp, b".", message.body].into_iter().for_each(sink),
+            Self::Paddle => [timestamp, b":", message.body].into_iter().for_each(sink),
+            Self::Slack => [b"v0:", timestamp, b":", message.body].into_iter().for_each(sink),
+            Self::GitHub | Self::Shopify => sink(message.body),
+            Self::Custom(custom) => custom.write_signed(message, sink),
+        }
+    }
+
+    /// The headers this provider sends for a message signed with `tag`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) when the id or timestamp cannot be sent
+    /// in that header.
+    pub(crate) fn render(&self, message: &Message<'_>, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
+        let timestamp = message.timestamp.unwrap_or_default();
+        let id = message.id.unwrap_or_default();
+        match self {
+            Self::StandardWebhooks => standard::render(&standard::WEBHOOK, id, timestamp, tag, headers),
+            Self::Svix => standard::render(&standard::SVIX, id, timestamp, tag, headers),
+            Self::Stripe => stripe::render(timestamp, tag, headers),
+            Self::GitHub => github::render(id, tag, headers),
+            Self::Slack => slack::render(timestamp, tag, headers),
+            Self::Shopify => shopify::render(id, tag, headers),
+            Self::Paddle => paddle::render(timestamp, tag, headers),
+            Self::Custom(custom) => custom.render(id, timestamp, tag, headers),
+        }
+    }
+
+    /// Where the delivery id comes from once the request is verified.
+    pub(crate) fn id_source<'a>(&self, header_id: Option<&'a str>) -> IdSource<'a> {
+        match (self, header_id) {
+            (Self::Stripe, _) => IdSource::BodyField("id"),
+            (Self::Paddle, _) => IdSource::BodyField("event_id"),
+            (_, None) => IdSource::None,
+            (Self::StandardWebhooks | Self::Svix, Some(id)) => IdSource::SignedHeader(id),
+            (Self::Custom(custom), Some(id)) if custom.signs_id() => IdSource::SignedHeader(id),
+            (_, Some(id)) => IdSource::UnsignedHeader(id),
+        }
+    }
+
+    /// The content type this provider sends its body with.
+    pub(crate) const fn content_type(&self) -> &'static str {
+        match self {
+            Self::Slack => "application/x-www-form-urlencoded",
+            _ => "application/json",
+        }
+    }
+}
+
+/// The signed parts of one request, borrowed from its headers and body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Message<'a> {
+    pub id: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// What a scheme reads from the headers (`'h`), naming headers it owns (`'s`).
+#[derive(Debug)]
+pub(crate) struct Parsed<'h, 's> {
+    pub id: Option<&'h str>,
+    /// The timestamp text exactly as signed, and its value.
+    pub timestamp: Option<(&'h str, i64)>,
+    pub timestamp_header: Option<&'s HeaderName>,
+    pub signature_header: &'s HeaderName,
+    pub tags: Candidates,
+}
+
+/// The most signatures one header may carry. Rotation needs two or three; Svix may add one `v1a` per key.
+pub const MAX_SIGNATURES: usize = 16;
+
+/// Length of an HMAC-SHA256 tag.
+pub(crate) const TAG_LEN: usize = 32;
+
+/// An HMAC-SHA256 tag. Deliberately not `PartialEq`: the only comparison is [`Tag::ct_eq`].
+#[derive(Clone, Copy)]
+pub(crate) struct Tag(pub(crate) [u8; TAG_LEN]);
+
+impl Tag {
+    /// Constant-time equality, four 64-bit words at a time.
+    pub(crate) fn ct_eq(&self, other: &Tag) -> Choice {
+        let mut equal = Choice::from(1);
+        for (a, b) in self.0.chunks_exact(8).zip(other.0.chunks_exact(8)) {
+            let a = u64::from_ne_bytes(a.try_into().unwrap_or_default());
+            let b = u64::from_ne_bytes(b.try_into().unwrap_or_default());
+            equal &= a.ct_eq(&b);
+        }
+        equal
+    }
+
+    /// Strict lowercase-or-uppercase hex of exactly 64 digits.
+    pub(crate) fn from_hex(text: &str) -> Option<Tag> {
+        let mut out = [0u8; TAG_LEN];
+        hex::decode_to_slice(text, &mut out).ok().map(|()| Tag(out))
+    }
+
+    /// Strict standard base64 with padding, decoding to exactly 32 bytes, no trailing bits.
+    pub(crate) fn from_base64(text: &str) -> Option<Tag> {
+        // 32 bytes encode to 44 characters; checking first keeps the decoder's output bound exact.
+        if text.len() != 44 {
+            return None;
+        }
+        let mut out = [0u8; 33];
+        match base64::engine::general_purpose::STANDARD.decode_slice(text, &mut out) {
+            Ok(TAG_LEN) => {
+                let mut tag = [0u8; TAG_LEN];
+                tag.copy_from_slice(&out[..TAG_LEN]);
+                Some(Tag(tag))
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn to_hex(self) -> String {
+        hex::encode(self.0)
+    }
+
+    pub(crate) fn to_base64(self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+}
+
+impl std::fmt::Debug for Tag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tag { .. }")
+    }
+}
+
+/// The candidate tags of one request, without allocating. Undecodable candidates are counted but not kept: they
+/// can never match.
+#[derive(Debug)]
+pub(crate) struct Candidates {
+    tags: [Tag; MAX_SIGNATURES],
+    len: usize,
+    seen: usize,
+}
+
+impl Candidates {
+    pub(crate) const fn new() -> Self {
+        Self { tags: [Tag([0; TAG_LEN]); MAX_SIGNATURES], len: 0, seen: 0 }
+    }
+
+    /// Records one signature entry of the accepted version; `None` is one that did not decode.
+    pub(crate) fn push(&mut self, tag: Option<Tag>, header: &HeaderName) -> Result<(), Error> {
+        self.count(header)?;
+        if let Some(tag) = tag {
+            self.tags[self.len] = tag;
+            self.len += 1;
+        }
+        Ok(())
+    }
+
+    /// Counts an entry that is not a candidate (another version), so the cap bounds the work on any header.
+    pub(crate) fn count(&mut self, header: &HeaderName) -> Result<(), Error> {
+        if self.seen == MAX_SIGNATURES {
+            return Err(Error::malformed(header.clone(), "carries more signatures than any rotation needs"));
+        }
+        self.seen += 1;
+        Ok(())
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Tag] {
+        &self.tags[..self.len]
+    }
+}
+
+/// The one value of `name`: `None` when absent or empty; an error when repeated or not visible ASCII.
+pub(crate) fn optional<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, Error> {
+    let mut values = headers.get_all(name).iter();
+    let Some(value) = values.next() else { return Ok(None) };
+    if values.next().is_some() {
+        return Err(Error::malformed(name.clone(), "appears more than once"));
+    }
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value.to_str().map(Some).map_err(|_| Error::malformed(name.clone(), "is not visible ASCII"))
+}
+
+/// `text` as the value of `header`.
+pub(crate) fn value(text: &str, header: &HeaderName) -> Result<HeaderValue, Error> {
+    HeaderValue::from_str(text).map_err(|_| Error::malformed(header.clone(), "is not visible ASCII"))
+}
+
+/// The one non-empty value of `name`, or [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader).
+pub(crate) fn required<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<&'a str, Error> {
+    optional(headers, name)?.ok_or_else(|| Error::missing(name.clone()))
+}
+
+/// Unix seconds in canonical form: ASCII digits only, no sign, no leading zero, within `i64`.
+pub(crate) fn parse_timestamp(text: &str, header: &HeaderName) -> Result<i64, Error> {
+    let bytes = text.as_bytes();
+    let canonical = !bytes.is_empty()
+        && bytes.iter().all(u8::is_ascii_digit)
+        && (bytes[0] != b'0' || bytes.len() == 1)
+        && bytes.len() <= 19;
+    let value = canonical
+        .then(|| bytes.iter().try_fold(0i64, |acc, digit| acc.checked_mul(10)?.checked_add(i64::from(digit - b'0'))));
+    value.flatten().ok_or_else(|| Error::invalid_timestamp(header.clone()))
+}
+
+/// Splits `text` into `key=value` elements separated by `separator`, as Stripe and Paddle send them. Every element
+/// must have a non-empty key and an `=`; empty elements are malformed.
+pub(crate) fn key_values<'a>(
+    text: &'a str,
+    separator: char,
+    header: &'a HeaderName,
+) -> impl Iterator<Item = Result<(&'a str, &'a str), Error>> + 'a {
+    text.split(separator).map(move |element| match element.split_once('=') {
+        Some((key, value)) if !key.is_empty() => Ok((key, value)),
+        _ => Err(Error::malformed(header.clone(), "has an element that is not `key=value`")),
+    })
+}
+
+/// Parses a `key=value` list carrying one timestamp key and any number of signature keys (Stripe, Paddle).
+pub(crate) fn parse_timestamped_list<'h>(
+    headers: &'h HeaderMap,
+    header: &'static HeaderName,
+    separator: char,
+    timestamp_key: &str,
+    signature_key: &str,
+) -> Result<Parsed<'h, 'static>, Error> {
+    let value = required(headers, header)?;
+    let mut timestamp = None;
+    let mut tags = Candidates::new();
+    for element in key_values(value, separator, header) {
+        let (key, text) = element?;
+        if key == timestamp_key {
+            if timestamp.is_some() {
+                return Err(Error::malformed(header.clone(), "carries more than one timestamp"));
+            }
+            timestamp = Some((text, parse_timestamp(text, header)?));
+        } else if key == signature_key {
+            tags.push(Tag::from_hex(text), header)?;
+        } else {
+            tags.count(header)?;
+        }
+    }
+    let Some(timestamp) = timestamp else {
+        return Err(Error::malformed(header.clone(), "carries no timestamp element"));
+    };
+    Ok(Parsed { id: None, timestamp: Some(timestamp), timestamp_header: Some(header), signature_header: header, tags })
+}

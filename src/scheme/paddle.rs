@@ -1,0 +1,21 @@
+//! Paddle Billing.
+//!
+//! `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`; signed bytes `{ts}:{body}`; HMAC-SHA256 in hex; unknown keys
+//! ignored. Source: <https://developer.paddle.com/webhooks/signature-verification>.
+
+use http::{HeaderMap, HeaderName};
+
+use super::{Parsed, Tag, parse_timestamped_list};
+use crate::error::Error;
+
+static SIGNATURE: HeaderName = HeaderName::from_static("paddle-signature");
+
+pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+    parse_timestamped_list(headers, &SIGNATURE, ';', "ts", "h1")
+}
+
+pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
+    let value = format!("ts={timestamp};h1={}", tag.to_hex());
+    headers.insert(SIGNATURE.clone(), super::value(&value, &SIGNATURE)?);
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Slack.
+//!
+//! `X-Slack-Request-Timestamp: <unix>` and `X-Slack-Signature: v0=<hex>`; signed bytes `v0:{timestamp}:{body}`;
+//! HMAC-SHA256 keyed with the signing secret's text (not hex-decoded). The body is usually form-encoded and is
+//! hashed as received. Source: <https://api.slack.com/authentication/verifying-requests-from-slack>.
+
+use http::{HeaderMap, HeaderName};
+
+use super::{Candidates, Parsed, Tag, parse_timestamp, required};
+use crate::error::Error;
+
+static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
+static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
+
+pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+    let timestamp = required(headers, &TIMESTAMP)?;
+    let seconds = parse_timestamp(timestamp, &TIMESTAMP)?;
+    let value = required(headers, &SIGNATURE)?;
+    let Some(hex) = value.strip_prefix("v0=") else {
+        return Err(Error::malformed(SIGNATURE.clone(), "does not start with `v0=`"));
+    };
+    let mut tags = Candidates::new();
+    tags.push(Tag::from_hex(hex), &SIGNATURE)?;
+    Ok(Parsed {
+        id: None,
+        timestamp: Some((timestamp, seconds)),
+        timestamp_header: Some(&TIMESTAMP),
+        signature_header: &SIGNATURE,
+        tags,
+    })
+}
+
+pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
+    headers.insert(TIMESTAMP.clone(), super::value(timestamp, &TIMESTAMP)?);
+    headers.insert(SIGNATURE.clone(), super::value(&format!("v0={}", tag.to_hex()), &SIGNATURE)?);
+    Ok(())
+}

@@ -1,0 +1,94 @@
+//! Standard Webhooks 1.0 and Svix.
+//!
+//! Headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (Svix: `svix-…`); signed bytes
+//! `{id}.{timestamp}.{body}`; HMAC-SHA256; header value a space-separated list of `version,base64` entries of which
+//! only `v1` is checked. Source: <https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md>.
+
+use http::{HeaderMap, HeaderName};
+
+use super::{Candidates, Parsed, Tag, optional, parse_timestamp, required};
+use crate::error::Error;
+
+/// The three header names of one flavour.
+pub(super) struct Names {
+    id: HeaderName,
+    timestamp: HeaderName,
+    signature: HeaderName,
+}
+
+pub(super) static WEBHOOK: Names = Names {
+    id: HeaderName::from_static("webhook-id"),
+    timestamp: HeaderName::from_static("webhook-timestamp"),
+    signature: HeaderName::from_static("webhook-signature"),
+};
+
+pub(super) static SVIX: Names = Names {
+    id: HeaderName::from_static("svix-id"),
+    timestamp: HeaderName::from_static("svix-timestamp"),
+    signature: HeaderName::from_static("svix-signature"),
+};
+
+pub(super) fn parse<'a>(headers: &'a HeaderMap, names: &'static Names) -> Result<Parsed<'a, 'static>, Error> {
+    let id = (required(headers, &names.id)?, &names.id);
+    let timestamp = (required(headers, &names.timestamp)?, &names.timestamp);
+    let signature = (required(headers, &names.signature)?, &names.signature);
+    assemble(id, timestamp, signature)
+}
+
+/// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
+pub(super) fn parse_svix(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+    let either = |svix: &'static HeaderName, webhook: &'static HeaderName| match optional(headers, svix)? {
+        Some(value) => Ok((value, svix)),
+        None => optional(headers, webhook)?.map(|value| (value, webhook)).ok_or_else(|| Error::missing(svix.clone())),
+    };
+    let id = either(&SVIX.id, &WEBHOOK.id)?;
+    let timestamp = either(&SVIX.timestamp, &WEBHOOK.timestamp)?;
+    let signature = either(&SVIX.signature, &WEBHOOK.signature)?;
+    assemble(id, timestamp, signature)
+}
+
+type Found<'a> = (&'a str, &'static HeaderName);
+
+fn assemble<'a>(id: Found<'a>, timestamp: Found<'a>, signature: Found<'a>) -> Result<Parsed<'a, 'static>, Error> {
+    check_id(id.0, id.1)?;
+    let seconds = parse_timestamp(timestamp.0, timestamp.1)?;
+    let (value, header) = signature;
+    let mut tags = Candidates::new();
+    for entry in value.split(' ').filter(|entry| !entry.is_empty()) {
+        match entry.split_once(',') {
+            Some(("v1", tag)) => tags.push(Tag::from_base64(tag), header)?,
+            _ => tags.count(header)?,
+        }
+    }
+    Ok(Parsed {
+        id: Some(id.0),
+        timestamp: Some((timestamp.0, seconds)),
+        timestamp_header: Some(timestamp.1),
+        signature_header: header,
+        tags,
+    })
+}
+
+/// An id containing `.` would make `{id}.{timestamp}.{body}` ambiguous: the same bytes could be re-split into another
+/// id, timestamp and body that carry the same signature.
+fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
+    if id.contains('.') {
+        return Err(Error::malformed(header.clone(), "contains `.`, which would make the signed content ambiguous"));
+    }
+    Ok(())
+}
+
+pub(super) fn render(
+    names: &Names,
+    id: &str,
+    timestamp: &str,
+    tag: &Tag,
+    headers: &mut HeaderMap,
+) -> Result<(), Error> {
+    check_id(id, &names.id)?;
+    headers.insert(names.id.clone(), super::value(id, &names.id)?);
+    headers.insert(names.timestamp.clone(), super::value(timestamp, &names.timestamp)?);
+    let signature = format!("v1,{}", tag.to_base64());
+    headers.insert(names.signature.clone(), super::value(&signature, &names.signature)?);
+    Ok(())
+}

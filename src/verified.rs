@@ -1,0 +1,120 @@
+//! [`Verified`]: a delivery whose signature and timestamp passed, ready to deserialize.
+
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+use time::OffsetDateTime;
+
+use crate::error::Error;
+
+/// A delivery that passed verification: the exact bytes that were signed, its id and its timestamp.
+///
+/// It borrows the request's headers and body, so it costs nothing to make; deserialize with
+/// [`json`](Self::json).
+#[derive(Clone, Copy)]
+pub struct Verified<'a> {
+    body: &'a [u8],
+    id: IdSource<'a>,
+    timestamp: Option<OffsetDateTime>,
+}
+
+/// Where a delivery's id comes from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdSource<'a> {
+    /// The scheme carries no id.
+    None,
+    /// A header whose value is part of the signed content.
+    SignedHeader(&'a str),
+    /// A header the signature does not cover.
+    UnsignedHeader(&'a str),
+    /// A top-level string field of the signed JSON body.
+    BodyField(&'static str),
+}
+
+impl<'a> Verified<'a> {
+    pub(crate) const fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<OffsetDateTime>) -> Self {
+        Self { body, id, timestamp }
+    }
+
+    /// The delivery's id, where the scheme carries one:
+    ///
+    /// - Standard Webhooks and Svix: `webhook-id` / `svix-id` (signed);
+    /// - Stripe: the event's `id` and Paddle: the event's `event_id`, read from the signed JSON body on each call
+    ///   (`None` if the body has no such string field, or has it twice);
+    /// - GitHub: `X-GitHub-Delivery` and Shopify: `X-Shopify-Webhook-Id`, **not signed**: anyone who captured one
+    ///   delivery can resend it under a fresh id;
+    /// - Slack: none; a custom scheme: its id header, if configured.
+    pub fn id(&self) -> Option<&'a str> {
+        match self.id {
+            IdSource::SignedHeader(id) | IdSource::UnsignedHeader(id) => Some(id),
+            IdSource::BodyField(field) => string_field(self.body, field),
+            IdSource::None => None,
+        }
+    }
+
+    /// Whether [`id`](Self::id) comes from signed material (a signed header or the signed body), so a replay
+    /// cannot change it. False for GitHub and Shopify, whose id headers are not signed.
+    pub const fn id_is_signed(&self) -> bool {
+        matches!(self.id, IdSource::SignedHeader(_) | IdSource::BodyField(_))
+    }
+
+    /// The signed timestamp, for schemes that carry one (not GitHub or Shopify).
+    pub const fn timestamp(&self) -> Option<OffsetDateTime> {
+        self.timestamp
+    }
+
+    /// The raw body, exactly the bytes that were verified.
+    pub const fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// Deserializes the verified body as JSON into `T`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when the body is not JSON of that shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(self.body).map_err(Error::payload)
+    }
+}
+
+impl fmt::Debug for Verified<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verified")
+            .field("id", &self.id())
+            .field("timestamp", &self.timestamp)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// The top-level string field `field` of a JSON object, borrowed without allocating. `None` when the body is not
+/// an object, the field is absent, not a plain (unescaped) string, or present more than once.
+fn string_field<'a>(body: &'a [u8], field: &'static str) -> Option<&'a str> {
+    struct Find(&'static str);
+
+    impl<'de> Visitor<'de> for Find {
+        type Value = Option<&'de str>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            let mut repeated = false;
+            while let Some(key) = map.next_key::<&'de str>()? {
+                if key == self.0 {
+                    repeated |= found.is_some();
+                    found = Some(map.next_value::<&'de str>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(if repeated { None } else { found })
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let found = deserializer.deserialize_map(Find(field)).ok().flatten()?;
+    deserializer.end().ok().map(|()| found)
+}

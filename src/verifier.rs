@@ -1,0 +1,285 @@
+//! [`Verifier`]: the policy (secrets, tolerance, body cap), checked once at build, applied to every request.
+
+use http::{HeaderMap, Request};
+use subtle::Choice;
+use time::{Duration, OffsetDateTime};
+use zeroize::Zeroizing;
+
+use crate::error::{ConfigError, Detail, Error, ErrorKind};
+use crate::scheme::{Message, Scheme};
+use crate::secret::Key;
+use crate::verified::Verified;
+
+/// The most secrets one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
+pub const MAX_SECRETS: usize = 8;
+
+/// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
+pub const DEFAULT_TOLERANCE: Duration = Duration::seconds(300);
+
+/// Verifies webhook deliveries of one scheme against one or more secrets.
+///
+/// Build it once at start-up with [`Verifier::builder`] and share it (it is `Send + Sync`; wrap it in an `Arc` or
+/// keep it in your application state). Each request is checked in this order: body size, headers, timestamp window,
+/// signature. Nothing is allocated on a successful verification.
+///
+/// ```
+/// use hooksafe::{Scheme, Verifier, sign::Signer};
+///
+/// let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_test").build()?;
+///
+/// // What Stripe would send (see `hooksafe::sign` for testing your own handlers).
+/// let body = br#"{"id":"evt_1","type":"invoice.paid"}"#;
+/// let now = time::OffsetDateTime::now_utc();
+/// let headers = Signer::new(Scheme::Stripe, "whsec_test")?.headers("evt_1", now, body)?;
+///
+/// let verified = verifier.verify(&headers, body)?;
+/// assert_eq!(verified.id(), Some("evt_1"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    scheme: Scheme,
+    keys: Box<[Key]>,
+    window: Option<Window>,
+    max_body_size: usize,
+}
+
+/// How far a timestamp may be from now, in whole seconds, each bound inclusive.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    past: i64,
+    future: i64,
+}
+
+impl Verifier {
+    /// Starts configuring a verifier for `scheme`.
+    pub fn builder(scheme: Scheme) -> VerifierBuilder {
+        VerifierBuilder {
+            max_body_size: scheme.default_max_body_size(),
+            scheme,
+            secrets: Vec::new(),
+            past: DEFAULT_TOLERANCE,
+            future: DEFAULT_TOLERANCE,
+            check_timestamp: true,
+        }
+    }
+
+    /// The scheme this verifier checks.
+    pub const fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The largest body accepted, in bytes.
+    pub const fn max_body_size(&self) -> usize {
+        self.max_body_size
+    }
+
+    /// Verifies a delivery against the system clock. See [`verify_at`](Self::verify_at).
+    ///
+    /// # Errors
+    /// As [`verify_at`](Self::verify_at).
+    pub fn verify<'a>(&self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Verified<'a>, Error> {
+        self.verify_with(headers, body, OffsetDateTime::now_utc)
+    }
+
+    /// Verifies a delivery (its headers and the raw body exactly as received) as of `now`.
+    ///
+    /// # Errors
+    /// - [`ErrorKind::PayloadTooLarge`] when the body is over [`max_body_size`](Self::max_body_size);
+    /// - [`ErrorKind::MissingHeader`] or [`ErrorKind::MalformedHeader`] when a header the scheme needs is absent,
+    ///   empty, repeated, or not in the scheme's format;
+    /// - [`ErrorKind::InvalidTimestamp`] when the timestamp is not canonical unix seconds;
+    /// - [`ErrorKind::TimestampTooOld`] or [`ErrorKind::TimestampTooNew`] when it is outside the window;
+    /// - [`ErrorKind::InvalidSignature`] when no signature matches any secret.
+    pub fn verify_at<'a>(
+        &self,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: OffsetDateTime,
+    ) -> Result<Verified<'a>, Error> {
+        self.verify_with(headers, body, || now)
+    }
+
+    /// Verifies an `http::Request` whose body is already buffered, such as the one `lambda_http` and other
+    /// serverless runtimes hand to a handler, against the system clock.
+    ///
+    /// # Errors
+    /// As [`verify_at`](Self::verify_at).
+    pub fn verify_request<'a, B: AsRef<[u8]>>(&self, request: &'a Request<B>) -> Result<Verified<'a>, Error> {
+        self.verify(request.headers(), request.body().as_ref())
+    }
+
+    /// The one verification path; `clock` is read only for schemes with a timestamp.
+    fn verify_with<'a>(
+        &self,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        clock: impl FnOnce() -> OffsetDateTime,
+    ) -> Result<Verified<'a>, Error> {
+        if body.len() > self.max_body_size {
+            return Err(Error::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max: self.max_body_size }));
+        }
+        let parsed = self.scheme.parse(headers)?;
+        let timestamp = match (parsed.timestamp, parsed.timestamp_header) {
+            (Some((_, seconds)), Some(header)) => {
+                if let Some(window) = self.window {
+                    window.check(seconds, clock().unix_timestamp(), header)?;
+                }
+                Some(
+                    OffsetDateTime::from_unix_timestamp(seconds)
+                        .map_err(|_| Error::invalid_timestamp(header.clone()))?,
+                )
+            }
+            _ => None,
+        };
+        let message = Message { id: parsed.id, timestamp: parsed.timestamp.map(|(text, _)| text), body };
+        let candidates = parsed.tags.as_slice();
+        if candidates.is_empty() {
+            return Err(Error::invalid_signature(
+                parsed.signature_header.clone(),
+                "carries no well-formed signature of the version this scheme accepts",
+            ));
+        }
+        let mut matched = Choice::from(0);
+        for key in &self.keys {
+            let expected = key.sign(&self.scheme, &message);
+            for candidate in candidates {
+                matched |= expected.ct_eq(candidate);
+            }
+        }
+        if !bool::from(matched) {
+            return Err(Error::invalid_signature(parsed.signature_header.clone(), "matches no configured secret"));
+        }
+        Ok(Verified::new(body, self.scheme.id_source(parsed.id), timestamp))
+    }
+}
+
+impl Window {
+    /// Accepts `timestamp` when it is at most `past` seconds before `now` and at most `future` seconds after it.
+    /// Computed in `i128`, so no input overflows.
+    fn check(self, timestamp: i64, now: i64, header: &http::HeaderName) -> Result<(), Error> {
+        let age = i128::from(now) - i128::from(timestamp);
+        let (kind, off_by, tolerance) = if age > i128::from(self.past) {
+            (ErrorKind::TimestampTooOld, age, self.past)
+        } else if -age > i128::from(self.future) {
+            (ErrorKind::TimestampTooNew, -age, self.future)
+        } else {
+            return Ok(());
+        };
+        let seconds = u64::try_from(off_by).unwrap_or(u64::MAX);
+        let tolerance = u64::try_from(tolerance).unwrap_or(u64::MAX);
+        Err(Error::new(kind, Some(header.clone()), Detail::Skew { seconds, tolerance }))
+    }
+}
+
+/// Configures a [`Verifier`]. Every mistake is reported by [`build`](Self::build), never at request time.
+///
+/// Defaults: a tolerance of 300 s in both directions ([`DEFAULT_TOLERANCE`]), and the scheme's
+/// [`default_max_body_size`](Scheme::default_max_body_size) (25 MiB for GitHub, 5 MiB otherwise).
+pub struct VerifierBuilder {
+    scheme: Scheme,
+    secrets: Vec<Zeroizing<String>>,
+    past: Duration,
+    future: Duration,
+    max_body_size: usize,
+    check_timestamp: bool,
+}
+
+impl std::fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("scheme", &self.scheme)
+            .field("secrets", &format_args!("[{} redacted]", self.secrets.len()))
+            .field("past", &self.past)
+            .field("future", &self.future)
+            .field("max_body_size", &self.max_body_size)
+            .field("check_timestamp", &self.check_timestamp)
+            .finish()
+    }
+}
+
+impl VerifierBuilder {
+    /// Adds a secret, exactly as the provider's dashboard shows it (Standard Webhooks and Svix: `whsec_` + base64,
+    /// the prefix optional; Stripe: the whole `whsec_…` string; others: the text as given). Call it again for each
+    /// secret during a rotation: a delivery signed by any of them is accepted.
+    #[must_use]
+    pub fn secret(mut self, secret: impl AsRef<str>) -> Self {
+        self.secrets.push(Zeroizing::new(secret.as_ref().to_owned()));
+        self
+    }
+
+    /// How far the timestamp may be from now in either direction. Defaults to 300 s. Counted in whole seconds.
+    #[must_use]
+    pub const fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.past = tolerance;
+        self.future = tolerance;
+        self
+    }
+
+    /// How far in the past the timestamp may be (a late delivery or a replay). Defaults to 300 s.
+    #[must_use]
+    pub const fn past_tolerance(mut self, tolerance: Duration) -> Self {
+        self.past = tolerance;
+        self
+    }
+
+    /// How far in the future the timestamp may be (clock skew). Defaults to 300 s.
+    #[must_use]
+    pub const fn future_tolerance(mut self, tolerance: Duration) -> Self {
+        self.future = tolerance;
+        self
+    }
+
+    /// The largest body accepted, in bytes; larger bodies are [`ErrorKind::PayloadTooLarge`].
+    #[must_use]
+    pub const fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// **Dangerous:** accepts any timestamp, however old, so a captured delivery can be replayed forever. Only for
+    /// re-verifying stored deliveries, never for a live endpoint.
+    #[must_use]
+    pub const fn dangerous_skip_timestamp_check(mut self) -> Self {
+        self.check_timestamp = false;
+        self
+    }
+
+    /// Checks the configuration and keys every secret.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when there is no secret or too many, a secret is empty, has surrounding white space, does
+    /// not decode or is too short for the scheme; a tolerance is under one second; the body cap is zero; or a
+    /// custom scheme is inconsistent.
+    pub fn build(self) -> Result<Verifier, ConfigError> {
+        if let Scheme::Custom(custom) = &self.scheme {
+            custom.validate()?;
+        }
+        if self.secrets.is_empty() {
+            return Err(ConfigError::NoSecret);
+        }
+        if self.secrets.len() > MAX_SECRETS {
+            return Err(ConfigError::TooManySecrets { count: self.secrets.len(), max: MAX_SECRETS });
+        }
+        let keys = self
+            .secrets
+            .iter()
+            .enumerate()
+            .map(|(index, secret)| Key::new(&self.scheme, secret, index + 1))
+            .collect::<Result<Box<[Key]>, _>>()?;
+        let whole_seconds = |duration: Duration, which| match duration.whole_seconds() {
+            seconds if seconds >= 1 => Ok(seconds),
+            _ => Err(ConfigError::InvalidTolerance { which }),
+        };
+        let window = Window { past: whole_seconds(self.past, "past")?, future: whole_seconds(self.future, "future")? };
+        if self.max_body_size == 0 {
+            return Err(ConfigError::InvalidMaxBodySize);
+        }
+        Ok(Verifier {
+            scheme: self.scheme,
+            keys,
+            window: self.check_timestamp.then_some(window),
+            max_body_size: self.max_body_size,
+        })
+    }
+}

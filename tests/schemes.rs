@@ -1,0 +1,383 @@
+//! Each scheme against the provider's own published examples, and the format rules each provider documents.
+
+use hooksafe::sign::Signer;
+use hooksafe::{Custom, Encoding, ErrorKind, Scheme, Verifier};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use time::OffsetDateTime;
+
+fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+    let mut map = HeaderMap::new();
+    for (name, value) in pairs {
+        map.append(HeaderName::from_bytes(name.as_bytes()).unwrap(), HeaderValue::from_str(value).unwrap());
+    }
+    map
+}
+
+fn at(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+}
+
+fn verifier(scheme: Scheme, secret: &str) -> Verifier {
+    Verifier::builder(scheme).secret(secret).build().unwrap()
+}
+
+// Source: GitHub docs, "Validating webhook deliveries", "Testing the webhook payload validation".
+const GITHUB_SECRET: &str = "It's a Secret to Everybody";
+const GITHUB_SIGNATURE: &str = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+#[test]
+fn accepts_githubs_published_example() {
+    let verifier = verifier(Scheme::GitHub, GITHUB_SECRET);
+    let map = headers(&[
+        ("x-hub-signature-256", GITHUB_SIGNATURE),
+        ("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
+    ]);
+    let verified = verifier.verify(&map, b"Hello, World!").unwrap();
+    assert_eq!(verified.id(), Some("72d3162e-cc78-11e3-81ab-4c9367dc0958"));
+    assert!(!verified.id_is_signed(), "X-GitHub-Delivery is not covered by the signature");
+    assert_eq!(verified.timestamp(), None);
+    assert_eq!(verified.body(), b"Hello, World!");
+}
+
+#[test]
+fn rejects_a_github_sha1_value_in_the_sha256_header() {
+    let verifier = verifier(Scheme::GitHub, GITHUB_SECRET);
+    let map = headers(&[("x-hub-signature-256", "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59")]);
+    let error = verifier.verify(&map, b"Hello, World!").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert_eq!(error.header_name().map(HeaderName::as_str), Some("x-hub-signature-256"));
+}
+
+#[test]
+fn github_ignores_the_legacy_sha1_header() {
+    let verifier = verifier(Scheme::GitHub, GITHUB_SECRET);
+    let map = headers(&[("x-hub-signature", "sha1=0000000000000000000000000000000000000000")]);
+    assert_eq!(verifier.verify(&map, b"Hello, World!").unwrap_err().kind(), ErrorKind::MissingHeader);
+}
+
+// Source: the Standard Webhooks libraries' shared test vector (standard-webhooks repo, libraries/*/ tests).
+const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const SW_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+const SW_TIMESTAMP: i64 = 1_614_265_330;
+const SW_BODY: &[u8] = br#"{"test": 2432232314}"#;
+const SW_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+fn standard_headers(prefix: &str, signature: &str) -> HeaderMap {
+    headers(&[
+        (&format!("{prefix}-id"), SW_ID),
+        (&format!("{prefix}-timestamp"), "1614265330"),
+        (&format!("{prefix}-signature"), signature),
+    ])
+}
+
+#[test]
+fn accepts_the_standard_webhooks_published_example() {
+    let map = standard_headers("webhook", SW_SIGNATURE);
+    let verified = verifier(Scheme::StandardWebhooks, SW_SECRET).verify_at(&map, SW_BODY, at(SW_TIMESTAMP)).unwrap();
+    assert_eq!(verified.id(), Some(SW_ID));
+    assert!(verified.id_is_signed());
+    assert_eq!(verified.timestamp(), Some(at(SW_TIMESTAMP)));
+}
+
+#[test]
+fn standard_webhooks_secret_prefix_is_optional() {
+    let verifier = verifier(Scheme::StandardWebhooks, SW_SECRET.trim_start_matches("whsec_"));
+    assert!(verifier.verify_at(&standard_headers("webhook", SW_SIGNATURE), SW_BODY, at(SW_TIMESTAMP)).is_ok());
+}
+
+#[test]
+fn svix_accepts_both_svix_and_webhook_header_names() {
+    let verifier = verifier(Scheme::Svix, SW_SECRET);
+    for prefix in ["svix", "webhook"] {
+        let map = standard_headers(prefix, SW_SIGNATURE);
+        let verified = verifier.verify_at(&map, SW_BODY, at(SW_TIMESTAMP));
+        assert_eq!(verified.unwrap().id(), Some(SW_ID), "{prefix}- headers");
+    }
+}
+
+#[test]
+fn standard_webhooks_does_not_read_svix_headers() {
+    let error = verifier(Scheme::StandardWebhooks, SW_SECRET)
+        .verify_at(&standard_headers("svix", SW_SIGNATURE), SW_BODY, at(SW_TIMESTAMP))
+        .unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MissingHeader);
+    assert_eq!(error.header_name().map(HeaderName::as_str), Some("webhook-id"));
+}
+
+#[test]
+fn standard_webhooks_accepts_any_matching_v1_among_other_versions_and_garbage() {
+    let verifier = verifier(Scheme::StandardWebhooks, SW_SECRET);
+    let value = format!(
+        "v1a,aGVsbG8= v2,abc v1,dawfeoifkpqwoekfpqoekf v1, v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OA= {SW_SIGNATURE}"
+    );
+    assert!(verifier.verify_at(&standard_headers("webhook", &value), SW_BODY, at(SW_TIMESTAMP)).is_ok());
+}
+
+#[test]
+fn standard_webhooks_with_only_other_versions_is_an_invalid_signature() {
+    let verifier = verifier(Scheme::StandardWebhooks, SW_SECRET);
+    let only_v2 = SW_SIGNATURE.replacen("v1,", "v2,", 1);
+    let error = verifier.verify_at(&standard_headers("webhook", &only_v2), SW_BODY, at(SW_TIMESTAMP)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn standard_webhooks_rejects_an_id_containing_a_dot() {
+    // `{id}.{timestamp}.{body}` would otherwise be re-splittable into another id/timestamp/body.
+    let map = headers(&[
+        ("webhook-id", "msg.1614265330"),
+        ("webhook-timestamp", "1614265330"),
+        ("webhook-signature", SW_SIGNATURE),
+    ]);
+    let error = verifier(Scheme::StandardWebhooks, SW_SECRET).verify_at(&map, SW_BODY, at(SW_TIMESTAMP)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert_eq!(error.header_name().map(HeaderName::as_str), Some("webhook-id"));
+}
+
+#[test]
+fn standard_webhooks_rejects_unpadded_or_url_safe_base64_tags() {
+    let verifier = verifier(Scheme::StandardWebhooks, SW_SECRET);
+    for value in [SW_SIGNATURE.trim_end_matches('='), &SW_SIGNATURE.replace('+', "-").replace('/', "_")] {
+        let error = verifier.verify_at(&standard_headers("webhook", value), SW_BODY, at(SW_TIMESTAMP)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSignature, "{value}");
+    }
+}
+
+// Source: Slack docs, "Verifying requests from Slack", worked example.
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const SLACK_BODY: &str = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c";
+const SLACK_SIGNATURE: &str = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
+
+#[test]
+fn accepts_slacks_published_example() {
+    let map = headers(&[("x-slack-request-timestamp", "1531420618"), ("x-slack-signature", SLACK_SIGNATURE)]);
+    let verified = verifier(Scheme::Slack, SLACK_SECRET).verify_at(&map, SLACK_BODY.as_bytes(), at(1_531_420_618));
+    let verified = verified.unwrap();
+    assert_eq!(verified.id(), None);
+    assert_eq!(verified.timestamp(), Some(at(1_531_420_618)));
+}
+
+#[test]
+fn slack_requires_the_v0_prefix() {
+    let map = headers(&[
+        ("x-slack-request-timestamp", "1531420618"),
+        ("x-slack-signature", SLACK_SIGNATURE.trim_start_matches("v0=")),
+    ]);
+    let error = verifier(Scheme::Slack, SLACK_SECRET).verify_at(&map, SLACK_BODY.as_bytes(), at(1_531_420_618));
+    assert_eq!(error.unwrap_err().kind(), ErrorKind::MalformedHeader);
+}
+
+// Stripe publishes the algorithm but no fixed vector. This one was computed with Python's standard `hmac` module
+// (an implementation independent of this crate) following https://docs.stripe.com/webhooks#verify-manually:
+// HMAC-SHA256(key = "whsec_test_secret" as UTF-8, "1686157680." + body), lowercase hex.
+const STRIPE_SECRET: &str = "whsec_test_secret";
+const STRIPE_BODY: &[u8] = b"{\n  \"id\": \"evt_1NG8Du2eZvKYlo2CUI79vXWy\",\n  \"object\": \"event\",\n  \"type\": \"payment_intent.succeeded\"\n}";
+const STRIPE_V1: &str = "4837b318039b2f511b42919deecc4cbd6901fe706a00f58dd883baaf792cb875";
+
+fn stripe(value: &str) -> HeaderMap {
+    headers(&[("stripe-signature", value)])
+}
+
+#[test]
+fn accepts_a_stripe_signature_and_reads_the_event_id_from_the_signed_body() {
+    let verifier = verifier(Scheme::Stripe, STRIPE_SECRET);
+    let map = stripe(&format!(
+        "t=1686157680,v1={STRIPE_V1},v0=6ffbb59b2300aae63f272406069a9788598b792a944a07aba816edb039989a39"
+    ));
+    let verified = verifier.verify_at(&map, STRIPE_BODY, at(1_686_157_680)).unwrap();
+    assert_eq!(verified.id(), Some("evt_1NG8Du2eZvKYlo2CUI79vXWy"));
+    assert!(verified.id_is_signed());
+}
+
+#[test]
+fn stripe_accepts_any_of_several_v1_values_during_a_secret_roll() {
+    let verifier = verifier(Scheme::Stripe, STRIPE_SECRET);
+    let map = stripe(&format!("t=1686157680,v1={},v1={STRIPE_V1}", "0".repeat(64)));
+    assert!(verifier.verify_at(&map, STRIPE_BODY, at(1_686_157_680)).is_ok());
+}
+
+#[test]
+fn stripe_refuses_a_downgrade_to_v0() {
+    let verifier = verifier(Scheme::Stripe, STRIPE_SECRET);
+    let map = stripe(&format!("t=1686157680,v0={STRIPE_V1}"));
+    let error = verifier.verify_at(&map, STRIPE_BODY, at(1_686_157_680));
+    assert_eq!(error.unwrap_err().kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn stripe_uses_the_whsec_secret_verbatim() {
+    // Decoding or stripping the prefix would give another key and another signature.
+    let stripped = verifier(Scheme::Stripe, "test_secret");
+    let map = stripe(&format!("t=1686157680,v1={STRIPE_V1}"));
+    assert_eq!(
+        stripped.verify_at(&map, STRIPE_BODY, at(1_686_157_680)).unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
+}
+
+#[test]
+fn stripe_rejects_every_malformed_header_the_sdks_reject() {
+    let verifier = verifier(Scheme::Stripe, STRIPE_SECRET);
+    let v1 = format!("v1={STRIPE_V1}");
+    let cases: &[(&str, ErrorKind)] = &[
+        (&format!("t=,{v1}"), ErrorKind::InvalidTimestamp),
+        ("t,v1=,v0=", ErrorKind::MalformedHeader),
+        ("t,,", ErrorKind::MalformedHeader),
+        (",,", ErrorKind::MalformedHeader),
+        ("t", ErrorKind::MalformedHeader),
+        ("v1,t=1686157680", ErrorKind::MalformedHeader),
+        ("t=", ErrorKind::InvalidTimestamp),
+        ("bad_header", ErrorKind::MalformedHeader),
+        (&format!("t=1686157680,t=1686157680,{v1}"), ErrorKind::MalformedHeader),
+        (&format!("t=1686157680,{v1},"), ErrorKind::MalformedHeader),
+        (&v1, ErrorKind::MalformedHeader),
+    ];
+    for (value, kind) in cases {
+        let error = verifier.verify_at(&stripe(value), STRIPE_BODY, at(1_686_157_680)).unwrap_err();
+        assert_eq!(error.kind(), *kind, "{value:?}");
+        assert_eq!(error.header_name().map(HeaderName::as_str), Some("stripe-signature"), "{value:?}");
+    }
+}
+
+#[test]
+fn stripe_treats_unparseable_v1_values_as_non_matches() {
+    let verifier = verifier(Scheme::Stripe, STRIPE_SECRET);
+    for bad in ["", "xyz", &STRIPE_V1[..63], &format!("{STRIPE_V1}00"), &STRIPE_V1[..32]] {
+        let map = stripe(&format!("t=1686157680,v1={bad}"));
+        let error = verifier.verify_at(&map, STRIPE_BODY, at(1_686_157_680));
+        assert_eq!(error.unwrap_err().kind(), ErrorKind::InvalidSignature, "v1={bad}");
+    }
+}
+
+// Computed with Python's `hmac` module following Paddle's "Verify webhook signatures" manual steps:
+// HMAC-SHA256(key = secret as UTF-8, "1692007722:" + body), hex.
+const PADDLE_SECRET: &str = "pdl_ntfset_01h7x6pd3t6nqz7bzv2mn7m9a3_6iSLRbyIs+C8W7QRnvZsvwEh3IyXyNLJ";
+const PADDLE_BODY: &[u8] = br#"{"event_id":"evt_01h7x6rxkqp4c4fvbfn2edm0wt","event_type":"transaction.paid","occurred_at":"2023-08-14T10:08:42.335Z"}"#;
+const PADDLE_H1: &str = "b5220d9b46f8bca7fcc8b49b818ee4388ab30223c40f94f503b4ae0a2e30b765";
+
+#[test]
+fn accepts_a_paddle_signature_with_unknown_keys_and_several_h1() {
+    let verifier = verifier(Scheme::Paddle, PADDLE_SECRET);
+    let map = headers(&[("paddle-signature", &format!("ts=1692007722;h1={};h2=abc;h1={PADDLE_H1}", "1".repeat(64)))]);
+    let verified = verifier.verify_at(&map, PADDLE_BODY, at(1_692_007_722)).unwrap();
+    assert_eq!(verified.id(), Some("evt_01h7x6rxkqp4c4fvbfn2edm0wt"));
+}
+
+#[test]
+fn paddle_signs_with_a_colon_not_a_dot() {
+    let stripe_style = Signer::new(Scheme::Stripe, PADDLE_SECRET).unwrap();
+    let signed = stripe_style.headers("", at(1_692_007_722), PADDLE_BODY).unwrap();
+    let stripe_hex = signed["stripe-signature"].to_str().unwrap().split("v1=").nth(1).unwrap().to_owned();
+    let map = headers(&[("paddle-signature", &format!("ts=1692007722;h1={stripe_hex}"))]);
+    let error = verifier(Scheme::Paddle, PADDLE_SECRET).verify_at(&map, PADDLE_BODY, at(1_692_007_722));
+    assert_eq!(error.unwrap_err().kind(), ErrorKind::InvalidSignature);
+}
+
+// Computed with Python's `hmac` and `base64` modules following Shopify's "Validate the origin of your webhook":
+// base64(HMAC-SHA256(key = app secret as UTF-8, body)).
+const SHOPIFY_SECRET: &str = "hush_shopify_app_secret";
+const SHOPIFY_BODY: &[u8] = br#"{"id":820982911946154508,"email":"jon@example.com","total_price":"403.00"}"#;
+const SHOPIFY_HMAC: &str = "mfNdI6OVgyb+WIU054+24ZU5hH9qfOtyTR9OcJ1pjF4=";
+
+#[test]
+fn accepts_a_shopify_signature_and_reports_the_unsigned_webhook_id() {
+    let map = headers(&[
+        ("x-shopify-hmac-sha256", SHOPIFY_HMAC),
+        ("x-shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"),
+        ("x-shopify-topic", "orders/create"),
+    ]);
+    let verified = verifier(Scheme::Shopify, SHOPIFY_SECRET).verify(&map, SHOPIFY_BODY).unwrap();
+    assert_eq!(verified.id(), Some("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043"));
+    assert!(!verified.id_is_signed());
+    assert_eq!(verified.json::<serde_json::Value>().unwrap()["total_price"], "403.00");
+}
+
+#[test]
+fn shopify_answers_401_for_a_bad_hmac() {
+    let map = headers(&[("x-shopify-hmac-sha256", SHOPIFY_HMAC)]);
+    let error = verifier(Scheme::Shopify, "another secret").verify(&map, SHOPIFY_BODY).unwrap_err();
+    assert_eq!(error.status(), http::StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn a_custom_scheme_verifies_what_its_description_says_is_signed() {
+    // Equivalent to Slack, described as a custom scheme: it must accept Slack's published example.
+    let slack_like = Custom::new("X-Slack-Signature")
+        .prefix("v0=")
+        .encoding(Encoding::Hex)
+        .timestamp_header("x-slack-request-timestamp")
+        .signed_content("v0:{timestamp}:{body}");
+    let map = headers(&[("x-slack-request-timestamp", "1531420618"), ("x-slack-signature", SLACK_SIGNATURE)]);
+    let verifier = verifier(Scheme::Custom(slack_like), SLACK_SECRET);
+    assert!(verifier.verify_at(&map, SLACK_BODY.as_bytes(), at(1_531_420_618)).is_ok());
+}
+
+#[test]
+fn a_custom_scheme_with_base64_tags_and_a_signed_id() {
+    // Equivalent to Standard Webhooks with a single entry: it must accept the published example.
+    let scheme = Custom::new("webhook-signature")
+        .prefix("v1,")
+        .encoding(Encoding::Base64)
+        .secret_encoding(hooksafe::SecretEncoding::Base64)
+        .id_header("webhook-id")
+        .timestamp_header("webhook-timestamp")
+        .signed_content("{id}.{timestamp}.{body}");
+    let verifier = verifier(Scheme::Custom(scheme), SW_SECRET.trim_start_matches("whsec_"));
+    let map = standard_headers("webhook", SW_SIGNATURE);
+    let verified = verifier.verify_at(&map, SW_BODY, at(SW_TIMESTAMP)).unwrap();
+    assert_eq!(verified.id(), Some(SW_ID));
+    assert!(verified.id_is_signed());
+}
+
+#[test]
+fn rotation_accepts_a_delivery_signed_by_any_configured_secret() {
+    let old = "whsec_dGhlIG9sZCBzZWNyZXQgb2YgMjQgYnl0ZXMh";
+    let new = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgMjQgYnl0ZXMh";
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(new).secret(old).build().unwrap();
+    let now = OffsetDateTime::now_utc();
+    for secret in [old, new] {
+        let signed = Signer::new(Scheme::StandardWebhooks, secret).unwrap().headers("msg_1", now, b"{}").unwrap();
+        assert!(verifier.verify(&signed, b"{}").is_ok());
+    }
+    let stranger = Signer::new(Scheme::StandardWebhooks, "whsec_c29tZWJvZHkgZWxzZSdzIDI0IGJ5dGUga2V5").unwrap();
+    let error = verifier.verify(&stranger.headers("msg_1", now, b"{}").unwrap(), b"{}").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn the_signer_reproduces_every_published_example() {
+    let cases = [
+        (Scheme::GitHub, GITHUB_SECRET, "", 0, &b"Hello, World!"[..], "x-hub-signature-256", GITHUB_SIGNATURE),
+        (Scheme::StandardWebhooks, SW_SECRET, SW_ID, SW_TIMESTAMP, SW_BODY, "webhook-signature", SW_SIGNATURE),
+        (Scheme::Svix, SW_SECRET, SW_ID, SW_TIMESTAMP, SW_BODY, "svix-signature", SW_SIGNATURE),
+        (Scheme::Slack, SLACK_SECRET, "", 1_531_420_618, SLACK_BODY.as_bytes(), "x-slack-signature", SLACK_SIGNATURE),
+        (Scheme::Shopify, SHOPIFY_SECRET, "", 0, SHOPIFY_BODY, "x-shopify-hmac-sha256", SHOPIFY_HMAC),
+    ];
+    for (scheme, secret, id, timestamp, body, header, expected) in cases {
+        let signed = Signer::new(scheme.clone(), secret).unwrap().headers(id, at(timestamp), body).unwrap();
+        assert_eq!(signed[header], expected, "{scheme:?}");
+    }
+    let stripe = Signer::new(Scheme::Stripe, STRIPE_SECRET).unwrap().headers("", at(1_686_157_680), STRIPE_BODY);
+    assert_eq!(stripe.unwrap()["stripe-signature"], format!("t=1686157680,v1={STRIPE_V1}").as_str());
+    let paddle = Signer::new(Scheme::Paddle, PADDLE_SECRET).unwrap().headers("", at(1_692_007_722), PADDLE_BODY);
+    assert_eq!(paddle.unwrap()["paddle-signature"], format!("ts=1692007722;h1={PADDLE_H1}").as_str());
+}
+
+#[test]
+fn serverless_requests_verify_in_one_call() {
+    let signer = Signer::new(Scheme::Svix, SW_SECRET).unwrap();
+    let now = OffsetDateTime::now_utc();
+    let request = signer.request(http::Uri::from_static("/hooks"), "msg_9", now, b"{}".to_vec()).unwrap();
+    assert_eq!(request.method(), http::Method::POST);
+    assert_eq!(request.headers()["content-type"], "application/json");
+    let verifier = verifier(Scheme::Svix, SW_SECRET);
+    assert_eq!(verifier.verify_request(&request).unwrap().id(), Some("msg_9"));
+    // The body type only needs `AsRef<[u8]>`, as serverless runtimes' body types do.
+    let (parts, body) = request.into_parts();
+    let request = http::Request::from_parts(parts, bytes_like(body));
+    assert!(verifier.verify_request(&request).is_ok());
+}
+
+fn bytes_like(body: Vec<u8>) -> Box<[u8]> {
+    body.into_boxed_slice()
+}
