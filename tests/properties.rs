@@ -1,0 +1,124 @@
+//! Property tests: whatever a provider signs verifies, and any single-bit change to a signed part does not.
+
+use hooksafe::sign::Signer;
+use hooksafe::{ErrorKind, Scheme, Verifier};
+use http::{HeaderMap, HeaderValue};
+use proptest::prelude::*;
+use time::OffsetDateTime;
+
+const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn schemes() -> impl Strategy<Value = (Scheme, &'static str)> {
+    prop_oneof![
+        Just((Scheme::StandardWebhooks, SW_SECRET)),
+        Just((Scheme::Svix, SW_SECRET)),
+        Just((Scheme::Stripe, "whsec_stripe")),
+        Just((Scheme::GitHub, "github")),
+        Just((Scheme::Slack, "slack")),
+        Just((Scheme::Shopify, "shopify")),
+        Just((Scheme::Paddle, "paddle")),
+    ]
+}
+
+fn id() -> impl Strategy<Value = String> {
+    "[A-Za-z0-9_-]{1,40}"
+}
+
+fn at(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+}
+
+/// Flips one bit of a header value's text, keeping it a valid header value; `None` when the flip would not be one.
+fn flip_header(headers: &HeaderMap, name: &str, bit: usize) -> Option<HeaderMap> {
+    let mut text = headers.get(name)?.as_bytes().to_vec();
+    let index = (bit / 8) % text.len();
+    text[index] ^= 1 << (bit % 8);
+    let value = HeaderValue::from_bytes(&text).ok()?;
+    let mut flipped = headers.clone();
+    flipped.insert(http::HeaderName::from_bytes(name.as_bytes()).ok()?, value);
+    Some(flipped)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn whatever_a_provider_signs_verifies(
+        (scheme, secret) in schemes(),
+        body in proptest::collection::vec(any::<u8>(), 0..2048),
+        id in id(),
+        timestamp in 1_000_000_000i64..4_000_000_000,
+        skew in -300i64..=300,
+    ) {
+        let headers = Signer::new(scheme.clone(), secret).unwrap().headers(&id, at(timestamp), &body).unwrap();
+        let verifier = Verifier::builder(scheme.clone()).secret(secret).build().unwrap();
+        let verified = verifier.verify_at(&headers, &body, at(timestamp + skew)).unwrap();
+        prop_assert_eq!(verified.body(), &body[..]);
+        if scheme.has_timestamp() {
+            prop_assert_eq!(verified.timestamp(), Some(at(timestamp)));
+        }
+    }
+
+    #[test]
+    fn any_single_bit_flip_of_the_body_is_rejected(
+        (scheme, secret) in schemes(),
+        body in proptest::collection::vec(any::<u8>(), 1..512),
+        bit in any::<usize>(),
+    ) {
+        let now = at(1_700_000_000);
+        let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();
+        let mut tampered = body.clone();
+        tampered[(bit / 8) % body.len()] ^= 1 << (bit % 8);
+        let verifier = Verifier::builder(scheme).secret(secret).build().unwrap();
+        prop_assert_eq!(verifier.verify_at(&headers, &tampered, now).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    }
+
+    #[test]
+    fn any_single_bit_flip_of_a_signed_header_is_rejected(
+        (scheme, secret) in schemes(),
+        body in proptest::collection::vec(any::<u8>(), 0..256),
+        bit in any::<usize>(),
+        which in 0usize..3,
+    ) {
+        let now = at(1_700_000_000);
+        let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();
+        let signed_headers: Vec<&str> = match &scheme {
+            Scheme::StandardWebhooks => vec!["webhook-id", "webhook-timestamp", "webhook-signature"],
+            Scheme::Svix => vec!["svix-id", "svix-timestamp", "svix-signature"],
+            Scheme::Stripe => vec!["stripe-signature"],
+            Scheme::GitHub => vec!["x-hub-signature-256"],
+            Scheme::Slack => vec!["x-slack-request-timestamp", "x-slack-signature"],
+            Scheme::Shopify => vec!["x-shopify-hmac-sha256"],
+            Scheme::Paddle => vec!["paddle-signature"],
+            _ => unreachable!(),
+        };
+        let name = signed_headers[which % signed_headers.len()];
+        let verifier = Verifier::builder(scheme).secret(secret).build().unwrap();
+        if let Some(flipped) = flip_header(&headers, name, bit) {
+            // Upper- and lower-case hex digits decode to the same tag: that flip is not a change of the tag.
+            let same_tag = flipped[name].to_str().is_ok_and(|text| text.eq_ignore_ascii_case(headers[name].to_str().unwrap()))
+                && !name.ends_with("-id");
+            prop_assume!(!same_tag);
+            prop_assert!(verifier.verify_at(&flipped, &body, now).is_err(), "{} flipped", name);
+        }
+    }
+
+    #[test]
+    fn rotation_accepts_exactly_the_configured_secrets(
+        secrets in proptest::collection::hash_set("[a-z]{8,16}", 2..5),
+        signer_index in any::<prop::sample::Index>(),
+        configured in 1usize..4,
+    ) {
+        let secrets: Vec<String> = secrets.into_iter().collect();
+        let configured = configured.min(secrets.len() - 1);
+        let verifier = secrets[..configured]
+            .iter()
+            .fold(Verifier::builder(Scheme::GitHub), |builder, secret| builder.secret(secret))
+            .build()
+            .unwrap();
+        let signer_secret = signer_index.get(&secrets);
+        let headers = Signer::new(Scheme::GitHub, signer_secret).unwrap().headers("", at(0), b"{}").unwrap();
+        let accepted = verifier.verify(&headers, b"{}").is_ok();
+        prop_assert_eq!(accepted, secrets[..configured].contains(signer_secret));
+    }
+}
