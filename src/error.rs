@@ -149,7 +149,8 @@ impl fmt::Display for Error {
         match self.detail {
             Detail::Text(text) => write!(f, " {text}"),
             Detail::Skew { seconds, tolerance } => {
-                write!(f, " is {seconds} s away from now; the tolerance is {tolerance} s")
+                let direction = if self.kind == ErrorKind::TimestampTooNew { "ahead of" } else { "behind" };
+                write!(f, " is {seconds} s {direction} now; the tolerance is {tolerance} s")
             }
             Detail::TooLarge { max } => write!(f, ": the body is larger than the {max}-byte limit"),
         }?;
