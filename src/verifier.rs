@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
-use crate::scheme::{Message, Scheme};
+use crate::scheme::{Candidates, Message, Scheme};
 use crate::secret::Key;
 use crate::verified::Verified;
 
@@ -119,7 +119,8 @@ impl Verifier {
         if body.len() > self.max_body_size {
             return Err(Error::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max: self.max_body_size }));
         }
-        let parsed = self.scheme.parse(headers)?;
+        let mut tags = Candidates::new();
+        let parsed = self.scheme.parse(headers, &mut tags)?;
         let timestamp = match (parsed.timestamp, parsed.timestamp_header) {
             (Some((_, seconds)), Some(header)) => {
                 if let Some(window) = self.window {
@@ -133,7 +134,7 @@ impl Verifier {
             _ => None,
         };
         let message = Message { id: parsed.id, timestamp: parsed.timestamp.map(|(text, _)| text), body };
-        let candidates = parsed.tags.as_slice();
+        let candidates = tags.as_slice();
         if candidates.is_empty() {
             return Err(Error::invalid_signature(
                 parsed.signature_header.clone(),

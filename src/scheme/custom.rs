@@ -168,7 +168,7 @@ impl Custom {
         Ok(())
     }
 
-    pub(super) fn parse<'h>(&self, headers: &'h HeaderMap) -> Result<Parsed<'h, '_>, Error> {
+    pub(super) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, '_>, Error> {
         let id = match &self.id_header {
             Some(name) if self.parts.contains(&Part::Id) => Some(required(headers, name)?),
             Some(name) => optional(headers, name)?,
@@ -190,9 +190,8 @@ impl Custom {
             Encoding::Hex => Tag::from_hex(encoded),
             Encoding::Base64 => Tag::from_base64(encoded),
         };
-        let mut tags = Candidates::new();
         tags.push(tag, header)?;
-        Ok(Parsed { id, timestamp, timestamp_header: self.timestamp_header.as_ref(), signature_header: header, tags })
+        Ok(Parsed { id, timestamp, timestamp_header: self.timestamp_header.as_ref(), signature_header: header })
     }
 
     pub(super) fn write_signed(&self, message: &Message<'_>, sink: &mut dyn FnMut(&[u8])) {

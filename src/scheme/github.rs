@@ -11,19 +11,17 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
 static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
 
-pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
     let value = required(headers, &SIGNATURE)?;
     let Some(hex) = value.strip_prefix("sha256=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
     };
-    let mut tags = Candidates::new();
     tags.push(Tag::from_hex(hex), &SIGNATURE)?;
     Ok(Parsed {
         id: optional(headers, &DELIVERY)?,
         timestamp: None,
         timestamp_header: None,
         signature_header: &SIGNATURE,
-        tags,
     })
 }
 

@@ -72,17 +72,18 @@ impl Scheme {
         }
     }
 
-    /// Reads the headers into the parts that were signed plus the candidate tags.
-    pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap) -> Result<Parsed<'h, '_>, Error> {
+    /// Reads the headers into the parts that were signed, and the candidate tags into `tags` (filled in place:
+    /// it is the largest thing on the verification path, so it is never moved).
+    pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, '_>, Error> {
         match self {
-            Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK),
-            Self::Svix => standard::parse_svix(headers),
-            Self::Stripe => stripe::parse(headers),
-            Self::GitHub => github::parse(headers),
-            Self::Slack => slack::parse(headers),
-            Self::Shopify => shopify::parse(headers),
-            Self::Paddle => paddle::parse(headers),
-            Self::Custom(custom) => custom.parse(headers),
+            Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK, tags),
+            Self::Svix => standard::parse_svix(headers, tags),
+            Self::Stripe => stripe::parse(headers, tags),
+            Self::GitHub => github::parse(headers, tags),
+            Self::Slack => slack::parse(headers, tags),
+            Self::Shopify => shopify::parse(headers, tags),
+            Self::Paddle => paddle::parse(headers, tags),
+            Self::Custom(custom) => custom.parse(headers, tags),
         }
     }
 
@@ -160,7 +161,6 @@ pub(crate) struct Parsed<'h, 's> {
     pub timestamp: Option<(&'h str, i64)>,
     pub timestamp_header: Option<&'s HeaderName>,
     pub signature_header: &'s HeaderName,
-    pub tags: Candidates,
 }
 
 /// The most signatures one header may carry. Rotation needs two or three; Svix may add one `v1a` per key.
@@ -191,21 +191,33 @@ impl Tag {
         hex::decode_to_slice(text, &mut out).ok().map(|()| Tag(out))
     }
 
-    /// Strict standard base64 with padding, decoding to exactly 32 bytes, no trailing bits.
+    /// Strict standard base64 with padding: exactly 44 characters of the standard alphabet, the last one `=`, and
+    /// the two bits the padding leaves over equal to zero, so each tag has exactly one accepted spelling.
     pub(crate) fn from_base64(text: &str) -> Option<Tag> {
-        // 32 bytes encode to 44 characters; checking first keeps the decoder's output bound exact.
-        if text.len() != 44 {
+        let bytes = text.as_bytes();
+        let (&b'=', digits) = bytes.split_last()? else { return None };
+        if digits.len() != 43 {
             return None;
         }
-        let mut out = [0u8; 33];
-        match base64::engine::general_purpose::STANDARD.decode_slice(text, &mut out) {
-            Ok(TAG_LEN) => {
-                let mut tag = [0u8; TAG_LEN];
-                tag.copy_from_slice(&out[..TAG_LEN]);
-                Some(Tag(tag))
+        let mut tag = [0u8; TAG_LEN];
+        let mut invalid = 0u8;
+        let mut bits = 0u32;
+        let mut pending = 0u32;
+        let mut written = 0;
+        for &digit in digits {
+            let value = BASE64_VALUES[usize::from(digit)];
+            invalid |= value;
+            bits = (bits << 6) | u32::from(value & 0x3f);
+            pending += 6;
+            if pending >= 8 {
+                pending -= 8;
+                tag[written] = (bits >> pending) as u8;
+                written += 1;
+                bits &= (1 << pending) - 1;
             }
-            _ => None,
         }
+        // 43 digits carry 258 bits: 32 bytes and 2 bits that must be zero.
+        (invalid & 0x80 == 0 && bits == 0).then_some(Tag(tag))
     }
 
     pub(crate) fn to_hex(self) -> String {
@@ -222,6 +234,18 @@ impl std::fmt::Debug for Tag {
         f.write_str("Tag { .. }")
     }
 }
+
+/// The value of each standard base64 digit; `0x80` marks bytes outside the alphabet (including `=`).
+const BASE64_VALUES: [u8; 256] = {
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut table = [0x80u8; 256];
+    let mut index = 0;
+    while index < alphabet.len() {
+        table[alphabet[index] as usize] = index as u8;
+        index += 1;
+    }
+    table
+};
 
 /// The candidate tags of one request, without allocating. Undecodable candidates are counted but not kept: they
 /// can never match.
@@ -316,10 +340,10 @@ pub(crate) fn parse_timestamped_list<'h>(
     separator: char,
     timestamp_key: &str,
     signature_key: &str,
+    tags: &mut Candidates,
 ) -> Result<Parsed<'h, 'static>, Error> {
     let value = required(headers, header)?;
     let mut timestamp = None;
-    let mut tags = Candidates::new();
     for element in key_values(value, separator, header) {
         let (key, text) = element?;
         if key == timestamp_key {
@@ -336,5 +360,38 @@ pub(crate) fn parse_timestamped_list<'h>(
     let Some(timestamp) = timestamp else {
         return Err(Error::malformed(header.clone(), "carries no timestamp element"));
     };
-    Ok(Parsed { id: None, timestamp: Some(timestamp), timestamp_header: Some(header), signature_header: header, tags })
+    Ok(Parsed { id: None, timestamp: Some(timestamp), timestamp_header: Some(header), signature_header: header })
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use proptest::prelude::*;
+
+    use super::Tag;
+
+    proptest! {
+        #[test]
+        fn base64_tags_decode_exactly_what_they_encode(bytes in any::<[u8; 32]>()) {
+            prop_assert_eq!(Tag::from_base64(&STANDARD.encode(bytes)).map(|tag| tag.0), Some(bytes));
+        }
+
+        #[test]
+        fn base64_tags_are_accepted_exactly_when_strict_base64_decodes_to_32_bytes(
+            text in "[A-Za-z0-9+/=_-]{42,46}",
+        ) {
+            let strict = STANDARD.decode(&text).ok().filter(|bytes| bytes.len() == 32);
+            prop_assert_eq!(Tag::from_base64(&text).map(|tag| tag.0.to_vec()), strict);
+        }
+
+        #[test]
+        fn one_changed_trailing_bit_is_not_another_spelling(bytes in any::<[u8; 32]>(), bit in 0u8..2) {
+            let mut text = STANDARD.encode(bytes).into_bytes();
+            let last = text[42];
+            let value = super::BASE64_VALUES[usize::from(last)] ^ (1 << bit);
+            text[42] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[usize::from(value)];
+            prop_assert!(Tag::from_base64(std::str::from_utf8(&text).unwrap()).is_none());
+        }
+    }
 }

@@ -5,13 +5,13 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Parsed, Tag, parse_timestamped_list};
+use super::{Candidates, Parsed, Tag, parse_timestamped_list};
 use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("paddle-signature");
 
-pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
-    parse_timestamped_list(headers, &SIGNATURE, ';', "ts", "h1")
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
+    parse_timestamped_list(headers, &SIGNATURE, ';', "ts", "h1", tags)
 }
 
 pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {

@@ -11,16 +11,14 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
 static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
 
-pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
     let value = required(headers, &SIGNATURE)?;
-    let mut tags = Candidates::new();
     tags.push(Tag::from_base64(value), &SIGNATURE)?;
     Ok(Parsed {
         id: optional(headers, &WEBHOOK_ID)?,
         timestamp: None,
         timestamp_header: None,
         signature_header: &SIGNATURE,
-        tags,
     })
 }
 

@@ -12,21 +12,19 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
 
-pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
     let timestamp = required(headers, &TIMESTAMP)?;
     let seconds = parse_timestamp(timestamp, &TIMESTAMP)?;
     let value = required(headers, &SIGNATURE)?;
     let Some(hex) = value.strip_prefix("v0=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `v0=`"));
     };
-    let mut tags = Candidates::new();
     tags.push(Tag::from_hex(hex), &SIGNATURE)?;
     Ok(Parsed {
         id: None,
         timestamp: Some((timestamp, seconds)),
         timestamp_header: Some(&TIMESTAMP),
         signature_header: &SIGNATURE,
-        tags,
     })
 }
 

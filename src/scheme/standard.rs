@@ -28,15 +28,19 @@ pub(super) static SVIX: Names = Names {
     signature: HeaderName::from_static("svix-signature"),
 };
 
-pub(super) fn parse<'a>(headers: &'a HeaderMap, names: &'static Names) -> Result<Parsed<'a, 'static>, Error> {
+pub(super) fn parse<'a>(
+    headers: &'a HeaderMap,
+    names: &'static Names,
+    tags: &mut Candidates,
+) -> Result<Parsed<'a, 'static>, Error> {
     let id = (required(headers, &names.id)?, &names.id);
     let timestamp = (required(headers, &names.timestamp)?, &names.timestamp);
     let signature = (required(headers, &names.signature)?, &names.signature);
-    assemble(id, timestamp, signature)
+    assemble(id, timestamp, signature, tags)
 }
 
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
-pub(super) fn parse_svix(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
+pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates) -> Result<Parsed<'a, 'static>, Error> {
     let either = |svix: &'static HeaderName, webhook: &'static HeaderName| match optional(headers, svix)? {
         Some(value) => Ok((value, svix)),
         None => optional(headers, webhook)?.map(|value| (value, webhook)).ok_or_else(|| Error::missing(svix.clone())),
@@ -44,20 +48,24 @@ pub(super) fn parse_svix(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Err
     let id = either(&SVIX.id, &WEBHOOK.id)?;
     let timestamp = either(&SVIX.timestamp, &WEBHOOK.timestamp)?;
     let signature = either(&SVIX.signature, &WEBHOOK.signature)?;
-    assemble(id, timestamp, signature)
+    assemble(id, timestamp, signature, tags)
 }
 
 type Found<'a> = (&'a str, &'static HeaderName);
 
-fn assemble<'a>(id: Found<'a>, timestamp: Found<'a>, signature: Found<'a>) -> Result<Parsed<'a, 'static>, Error> {
+fn assemble<'a>(
+    id: Found<'a>,
+    timestamp: Found<'a>,
+    signature: Found<'a>,
+    tags: &mut Candidates,
+) -> Result<Parsed<'a, 'static>, Error> {
     check_id(id.0, id.1)?;
     let seconds = parse_timestamp(timestamp.0, timestamp.1)?;
     let (value, header) = signature;
-    let mut tags = Candidates::new();
     for entry in value.split(' ').filter(|entry| !entry.is_empty()) {
-        match entry.split_once(',') {
-            Some(("v1", tag)) => tags.push(Tag::from_base64(tag), header)?,
-            _ => tags.count(header)?,
+        match entry.strip_prefix("v1,") {
+            Some(tag) => tags.push(Tag::from_base64(tag), header)?,
+            None => tags.count(header)?,
         }
     }
     Ok(Parsed {
@@ -65,7 +73,6 @@ fn assemble<'a>(id: Found<'a>, timestamp: Found<'a>, signature: Found<'a>) -> Re
         timestamp: Some((timestamp.0, seconds)),
         timestamp_header: Some(timestamp.1),
         signature_header: header,
-        tags,
     })
 }
 

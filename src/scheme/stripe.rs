@@ -6,13 +6,13 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Parsed, Tag, parse_timestamped_list};
+use super::{Candidates, Parsed, Tag, parse_timestamped_list};
 use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
 
-pub(super) fn parse(headers: &HeaderMap) -> Result<Parsed<'_, 'static>, Error> {
-    parse_timestamped_list(headers, &SIGNATURE, ',', "t", "v1")
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
+    parse_timestamped_list(headers, &SIGNATURE, ',', "t", "v1", tags)
 }
 
 pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
