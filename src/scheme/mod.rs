@@ -185,10 +185,20 @@ impl Tag {
         equal
     }
 
-    /// Strict lowercase-or-uppercase hex of exactly 64 digits.
+    /// Strict hex of exactly 64 digits, either case.
     pub(crate) fn from_hex(text: &str) -> Option<Tag> {
-        let mut out = [0u8; TAG_LEN];
-        hex::decode_to_slice(text, &mut out).ok().map(|()| Tag(out))
+        let bytes = text.as_bytes();
+        if bytes.len() != 2 * TAG_LEN {
+            return None;
+        }
+        let mut tag = [0u8; TAG_LEN];
+        let mut invalid = 0u8;
+        for (byte, pair) in tag.iter_mut().zip(bytes.chunks_exact(2)) {
+            let (high, low) = (HEX_VALUES[usize::from(pair[0])], HEX_VALUES[usize::from(pair[1])]);
+            invalid |= high | low;
+            *byte = (high << 4) | (low & 0x0f);
+        }
+        (invalid & 0x80 == 0).then_some(Tag(tag))
     }
 
     /// Strict standard base64 with padding: exactly 44 characters of the standard alphabet, the last one `=`, and
@@ -234,6 +244,18 @@ impl std::fmt::Debug for Tag {
         f.write_str("Tag { .. }")
     }
 }
+
+/// The value of each hex digit; `0x80` marks bytes that are not one.
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0x80u8; 256];
+    let mut digit = 0;
+    while digit < 16 {
+        table[b"0123456789abcdef"[digit] as usize] = digit as u8;
+        table[b"0123456789ABCDEF"[digit] as usize] = digit as u8;
+        digit += 1;
+    }
+    table
+};
 
 /// The value of each standard base64 digit; `0x80` marks bytes outside the alphabet (including `=`).
 const BASE64_VALUES: [u8; 256] = {
@@ -324,12 +346,18 @@ pub(crate) fn parse_timestamp(text: &str, header: &HeaderName) -> Result<i64, Er
 /// must have a non-empty key and an `=`; empty elements are malformed.
 pub(crate) fn key_values<'a>(
     text: &'a str,
-    separator: char,
+    separator: u8,
     header: &'a HeaderName,
 ) -> impl Iterator<Item = Result<(&'a str, &'a str), Error>> + 'a {
-    text.split(separator).map(move |element| match element.split_once('=') {
-        Some((key, value)) if !key.is_empty() => Ok((key, value)),
-        _ => Err(Error::malformed(header.clone(), "has an element that is not `key=value`")),
+    // Splitting on ASCII bytes keeps every piece on a character boundary of this ASCII-only header value.
+    text.as_bytes().split(move |&byte| byte == separator).map(move |element| {
+        match element.iter().position(|&byte| byte == b'=') {
+            Some(equals) if equals > 0 => {
+                let (key, value) = (&element[..equals], &element[equals + 1..]);
+                Ok((std::str::from_utf8(key).unwrap_or_default(), std::str::from_utf8(value).unwrap_or_default()))
+            }
+            _ => Err(Error::malformed(header.clone(), "has an element that is not `key=value`")),
+        }
     })
 }
 
@@ -337,7 +365,7 @@ pub(crate) fn key_values<'a>(
 pub(crate) fn parse_timestamped_list<'h>(
     headers: &'h HeaderMap,
     header: &'static HeaderName,
-    separator: char,
+    separator: u8,
     timestamp_key: &str,
     signature_key: &str,
     tags: &mut Candidates,
@@ -383,6 +411,18 @@ mod tests {
         ) {
             let strict = STANDARD.decode(&text).ok().filter(|bytes| bytes.len() == 32);
             prop_assert_eq!(Tag::from_base64(&text).map(|tag| tag.0.to_vec()), strict);
+        }
+
+        #[test]
+        fn hex_tags_are_accepted_exactly_when_hex_decodes_to_32_bytes(text in "[0-9a-fA-FgG ]{63,65}") {
+            let strict = hex::decode(&text).ok().filter(|bytes| bytes.len() == 32);
+            prop_assert_eq!(Tag::from_hex(&text).map(|tag| tag.0.to_vec()), strict);
+        }
+
+        #[test]
+        fn hex_tags_round_trip(bytes in any::<[u8; 32]>()) {
+            prop_assert_eq!(Tag::from_hex(&hex::encode(bytes)).map(|tag| tag.0), Some(bytes));
+            prop_assert_eq!(Tag::from_hex(&hex::encode_upper(bytes)).map(|tag| tag.0), Some(bytes));
         }
 
         #[test]
