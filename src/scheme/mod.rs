@@ -174,15 +174,16 @@ pub(crate) const TAG_LEN: usize = 32;
 pub(crate) struct Tag(pub(crate) [u8; TAG_LEN]);
 
 impl Tag {
-    /// Constant-time equality, four 64-bit words at a time.
+    /// Constant-time equality: the XOR of the four 64-bit words is folded with OR, without branching, and the one
+    /// result is compared with `subtle`.
     pub(crate) fn ct_eq(&self, other: &Tag) -> Choice {
-        let mut equal = Choice::from(1);
-        for (a, b) in self.0.chunks_exact(8).zip(other.0.chunks_exact(8)) {
-            let a = u64::from_ne_bytes(a.try_into().unwrap_or_default());
-            let b = u64::from_ne_bytes(b.try_into().unwrap_or_default());
-            equal &= a.ct_eq(&b);
-        }
-        equal
+        let word = |tag: &Tag, index: usize| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&tag.0[index * 8..index * 8 + 8]);
+            u64::from_ne_bytes(bytes)
+        };
+        let difference = (0..TAG_LEN / 8).fold(0u64, |acc, index| acc | (word(self, index) ^ word(other, index)));
+        difference.ct_eq(&0)
     }
 
     /// Strict hex of exactly 64 digits, either case.
@@ -342,26 +343,8 @@ pub(crate) fn parse_timestamp(text: &str, header: &HeaderName) -> Result<i64, Er
     value.flatten().ok_or_else(|| Error::invalid_timestamp(header.clone()))
 }
 
-/// Splits `text` into `key=value` elements separated by `separator`, as Stripe and Paddle send them. Every element
-/// must have a non-empty key and an `=`; empty elements are malformed.
-pub(crate) fn key_values<'a>(
-    text: &'a str,
-    separator: u8,
-    header: &'a HeaderName,
-) -> impl Iterator<Item = Result<(&'a str, &'a str), Error>> + 'a {
-    // Splitting on ASCII bytes keeps every piece on a character boundary of this ASCII-only header value.
-    text.as_bytes().split(move |&byte| byte == separator).map(move |element| {
-        match element.iter().position(|&byte| byte == b'=') {
-            Some(equals) if equals > 0 => {
-                let (key, value) = (&element[..equals], &element[equals + 1..]);
-                Ok((std::str::from_utf8(key).unwrap_or_default(), std::str::from_utf8(value).unwrap_or_default()))
-            }
-            _ => Err(Error::malformed(header.clone(), "has an element that is not `key=value`")),
-        }
-    })
-}
-
-/// Parses a `key=value` list carrying one timestamp key and any number of signature keys (Stripe, Paddle).
+/// Parses a `key=value` list carrying one timestamp key and any number of signature keys (Stripe, Paddle). Every
+/// element must have a non-empty key and an `=`; empty elements, a missing or repeated timestamp are malformed.
 pub(crate) fn parse_timestamped_list<'h>(
     headers: &'h HeaderMap,
     header: &'static HeaderName,
@@ -372,18 +355,29 @@ pub(crate) fn parse_timestamped_list<'h>(
 ) -> Result<Parsed<'h, 'static>, Error> {
     let value = required(headers, header)?;
     let mut timestamp = None;
-    for element in key_values(value, separator, header) {
-        let (key, text) = element?;
-        if key == timestamp_key {
+    // One pass over the bytes; every split is at an ASCII byte, so each slice is a valid `str`.
+    let mut rest = value;
+    loop {
+        let end = rest.bytes().position(|byte| byte == separator).unwrap_or(rest.len());
+        let element = &rest[..end];
+        let Some(equals) = element.bytes().position(|byte| byte == b'=').filter(|&equals| equals > 0) else {
+            return Err(Error::malformed(header.clone(), "has an element that is not `key=value`"));
+        };
+        let (key, text) = (&element[..equals], &element[equals + 1..]);
+        if key == signature_key {
+            tags.push(Tag::from_hex(text), header)?;
+        } else if key == timestamp_key {
             if timestamp.is_some() {
                 return Err(Error::malformed(header.clone(), "carries more than one timestamp"));
             }
             timestamp = Some((text, parse_timestamp(text, header)?));
-        } else if key == signature_key {
-            tags.push(Tag::from_hex(text), header)?;
         } else {
             tags.count(header)?;
         }
+        if end == rest.len() {
+            break;
+        }
+        rest = &rest[end + 1..];
     }
     let Some(timestamp) = timestamp else {
         return Err(Error::malformed(header.clone(), "carries no timestamp element"));
