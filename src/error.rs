@@ -28,6 +28,15 @@ pub enum ErrorKind {
     PayloadTooLarge,
     /// The verified body does not deserialize into the requested type. Answered with 422.
     InvalidPayload,
+    /// This delivery was already processed to completion: acknowledge it without running the handler.
+    /// Answered with 200, so the provider stops retrying.
+    Duplicate,
+    /// Another worker holds a live claim on this delivery. Answered with 409 and `Retry-After`, never a 2xx, so
+    /// the provider tries again.
+    InProgress,
+    /// The deduplication store could not be reached; the handler was not run. Answered with 503 and
+    /// `Retry-After`.
+    StoreUnavailable,
 }
 
 impl ErrorKind {
@@ -38,6 +47,9 @@ impl ErrorKind {
             Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Duplicate => StatusCode::OK,
+            Self::InProgress => StatusCode::CONFLICT,
+            Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -52,6 +64,9 @@ impl ErrorKind {
             Self::InvalidSignature => "invalid signature",
             Self::PayloadTooLarge => "payload too large",
             Self::InvalidPayload => "invalid payload",
+            Self::Duplicate => "duplicate delivery",
+            Self::InProgress => "delivery in progress",
+            Self::StoreUnavailable => "deduplication store unavailable",
         }
     }
 }
@@ -71,7 +86,14 @@ pub struct Error {
     kind: ErrorKind,
     header: Option<HeaderName>,
     detail: Detail,
-    source: Option<serde_json::Error>,
+    source: Option<Source>,
+}
+
+/// What caused an error, when something else did.
+#[derive(Debug)]
+enum Source {
+    Json(serde_json::Error),
+    Store(crate::store::StoreError),
 }
 
 /// The developer-facing part of the message; kept allocation-free for the verification path.
@@ -83,6 +105,8 @@ pub(crate) enum Detail {
     Skew { seconds: u64, tolerance: u64 },
     /// The body has more bytes than this maximum.
     TooLarge { max: usize },
+    /// Try again after this long.
+    RetryAfter { why: &'static str, after: std::time::Duration },
 }
 
 impl Error {
@@ -119,7 +143,28 @@ impl Error {
             kind: ErrorKind::InvalidPayload,
             header: None,
             detail: Detail::Text("the verified body does not fit the requested type"),
-            source: Some(source),
+            source: Some(Source::Json(source)),
+        }
+    }
+
+    pub(crate) const fn duplicate() -> Self {
+        Self::new(ErrorKind::Duplicate, None, Detail::Text("was already processed"))
+    }
+
+    pub(crate) const fn in_progress(after: std::time::Duration) -> Self {
+        Self::new(
+            ErrorKind::InProgress,
+            None,
+            Detail::RetryAfter { why: "is being processed by another worker", after },
+        )
+    }
+
+    pub(crate) fn store_unavailable(source: crate::store::StoreError, after: std::time::Duration) -> Self {
+        Self {
+            kind: ErrorKind::StoreUnavailable,
+            header: None,
+            detail: Detail::RetryAfter { why: "could not be claimed", after },
+            source: Some(Source::Store(source)),
         }
     }
 
@@ -132,6 +177,15 @@ impl Error {
     /// or a timestamp outside the window, 413 for a body over the limit, 422 for a payload that does not fit.
     pub const fn status(&self) -> StatusCode {
         self.kind.status()
+    }
+
+    /// How long the provider should wait before retrying (`Retry-After`), for
+    /// [`ErrorKind::InProgress`] and [`ErrorKind::StoreUnavailable`].
+    pub const fn retry_after(&self) -> Option<std::time::Duration> {
+        match self.detail {
+            Detail::RetryAfter { after, .. } => Some(after),
+            _ => None,
+        }
     }
 
     /// The header at fault, when one is.
@@ -153,9 +207,12 @@ impl fmt::Display for Error {
                 write!(f, " is {seconds} s {direction} now; the tolerance is {tolerance} s")
             }
             Detail::TooLarge { max } => write!(f, ": the body is larger than the {max}-byte limit"),
+            Detail::RetryAfter { why, after } => write!(f, ": the delivery {why}; retry after {} s", after.as_secs()),
         }?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
+        match &self.source {
+            Some(Source::Json(source)) => write!(f, ": {source}")?,
+            Some(Source::Store(source)) => write!(f, ": {source}")?,
+            None => {}
         }
         Ok(())
     }
@@ -163,7 +220,11 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_ref().map(|e| e as _)
+        match &self.source {
+            Some(Source::Json(source)) => Some(source),
+            Some(Source::Store(source)) => Some(source),
+            None => None,
+        }
     }
 }
 
@@ -224,6 +285,17 @@ pub enum ConfigError {
     /// A maximum body size of zero.
     #[error("the maximum body size must be at least one byte")]
     InvalidMaxBodySize,
+    /// The dedup retention does not outlast the replay window, so a replay could arrive after its record expired.
+    #[error("retention of {retention_secs} s must exceed the replay window of {window_secs} s")]
+    RetentionTooShort {
+        /// The configured retention, in seconds.
+        retention_secs: i64,
+        /// The verifier's past + future tolerance, in seconds.
+        window_secs: i64,
+    },
+    /// A lease shorter than one second or not shorter than the retention.
+    #[error("the claim lease must be at least one second and shorter than the retention")]
+    InvalidLease,
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

@@ -69,6 +69,15 @@ impl Key {
         Hmac::new_from_slice(&bytes).map(Key).map_err(|_| ConfigError::EmptySecret { index })
     }
 
+    /// An HMAC of a fixed label: identifies the key without revealing it.
+    pub(crate) fn fingerprint(&self) -> [u8; TAG_LEN] {
+        let mut mac = self.0.clone();
+        mac.update(b"hooksafe/namespace");
+        let mut out = [0u8; TAG_LEN];
+        out.copy_from_slice(&mac.finalize().into_bytes());
+        out
+    }
+
     /// The tag of `message` under this key, streaming the signed parts without concatenating them.
     pub(crate) fn sign(&self, scheme: &Scheme, message: &Message<'_>) -> Tag {
         let mut mac = self.0.clone();

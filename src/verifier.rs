@@ -69,6 +69,18 @@ impl Verifier {
         &self.scheme
     }
 
+    /// How far apart a timestamp and the clock may be in all (past plus future tolerance), or `None` when the
+    /// scheme signs no timestamp or the check is skipped. A dedup record must outlive it.
+    pub fn replay_window(&self) -> Option<Duration> {
+        let window = self.window.filter(|_| self.scheme.has_timestamp())?;
+        Some(Duration::seconds(window.past) + Duration::seconds(window.future))
+    }
+
+    /// A value that identifies the first secret without revealing it, for namespacing dedup records.
+    pub(crate) fn fingerprint(&self) -> [u8; 32] {
+        self.keys[0].fingerprint()
+    }
+
     /// The largest body accepted, in bytes.
     pub const fn max_body_size(&self) -> usize {
         self.max_body_size

@@ -1,0 +1,368 @@
+//! [`Receiver`]: verification fused with a claim on the delivery, so each event is processed once and none is
+//! lost.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+use crate::error::{ConfigError, Error};
+use crate::store::{Claim, DedupKey, Retention, Store, Token};
+use crate::verified::Verified;
+use crate::verifier::Verifier;
+
+/// How long a claim holds a delivery before another worker may take it over: 60 seconds.
+pub const DEFAULT_LEASE: Duration = Duration::seconds(60);
+
+/// How long a completed delivery is remembered: 7 days, longer than Stripe's 3-day and Standard Webhooks' retry
+/// schedules.
+pub const DEFAULT_RETENTION: Duration = Duration::days(7);
+
+/// What a provider is told to wait when the store cannot be reached.
+const STORE_RETRY_AFTER: StdDuration = StdDuration::from_secs(10);
+
+type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
+
+/// Verifies deliveries and claims each one in a [`Store`], so a handler runs once per event even with several
+/// replicas and concurrent retries, and a retry after a failure is still processed.
+///
+/// ```
+/// use hooksafe::{ErrorKind, MemoryStore, Receiver, Scheme, Verifier, sign::Signer};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// let receiver = Receiver::new(Verifier::builder(Scheme::Svix).secret(secret).build()?, MemoryStore::new());
+///
+/// let body = br#"{"type":"invoice.paid"}"#;
+/// let headers = Signer::new(Scheme::Svix, secret)?.headers("msg_1", time::OffsetDateTime::now_utc(), body)?;
+///
+/// let delivery = receiver.receive(&headers, body).await?;
+/// let event: serde_json::Value = delivery.json()?;
+/// // ... handle `event`; on failure call `delivery.release()` so the provider's retry is processed.
+/// delivery.complete().await?;
+///
+/// let again = receiver.receive(&headers, body).await.unwrap_err();
+/// assert_eq!(again.kind(), ErrorKind::Duplicate); // answer 200, do not run the handler
+/// # Ok(())
+/// # }
+/// # futures_lite_block_on(run()).unwrap();
+/// # fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     let waker = std::task::Waker::noop();
+/// #     let mut cx = std::task::Context::from_waker(&waker);
+/// #     let mut f = std::pin::pin!(f);
+/// #     loop { if let std::task::Poll::Ready(out) = f.as_mut().poll(&mut cx) { return out; } }
+/// # }
+/// ```
+pub struct Receiver<S> {
+    verifier: Verifier,
+    store: S,
+    namespace: [u8; 32],
+    lease: StdDuration,
+    retention: Retention,
+    key_fn: Option<KeyFn>,
+    fail_open: bool,
+}
+
+impl<S: Store> Receiver<S> {
+    /// A receiver with the defaults: a 60 s lease, 7 days of retention (or twice the replay window if that is
+    /// longer), a namespace derived from the scheme and the first secret, fail closed.
+    pub fn new(verifier: Verifier, store: S) -> Self {
+        let builder = Self::builder(verifier, store);
+        let window = builder.verifier.replay_window().unwrap_or(Duration::ZERO);
+        let retention = DEFAULT_RETENTION.max(window * 2);
+        builder.retention(retention).build().unwrap_or_else(|_| unreachable!("the defaults are valid"))
+    }
+
+    /// Starts configuring a receiver.
+    pub fn builder(verifier: Verifier, store: S) -> ReceiverBuilder<S> {
+        ReceiverBuilder {
+            verifier,
+            store,
+            namespace: None,
+            lease: DEFAULT_LEASE,
+            retention: DEFAULT_RETENTION,
+            key_fn: None,
+            fail_open: false,
+        }
+    }
+
+    /// The verifier.
+    pub const fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The store.
+    pub const fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Verifies a delivery against the system clock and claims it. See [`receive_at`](Self::receive_at).
+    ///
+    /// # Errors
+    /// As [`receive_at`](Self::receive_at).
+    pub async fn receive<'a>(&'a self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Delivery<'a, S>, Error> {
+        let verified = self.verifier.verify(headers, body)?;
+        self.claim(verified).await
+    }
+
+    /// Verifies a delivery as of `now`, then claims it. Nothing reaches the store unless the signature and the
+    /// timestamp pass, so a forged request cannot pre-claim a real event's id.
+    ///
+    /// # Errors
+    /// Every verification error of [`Verifier::verify_at`], and:
+    /// - [`ErrorKind::Duplicate`](crate::ErrorKind::Duplicate): it was processed to completion before;
+    /// - [`ErrorKind::InProgress`](crate::ErrorKind::InProgress): another worker's claim is live
+    ///   ([`Error::retry_after`] says for how long);
+    /// - [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable): the store did not answer, unless
+    ///   [`fail_open_when_store_unavailable`](ReceiverBuilder::fail_open_when_store_unavailable) was chosen.
+    pub async fn receive_at<'a>(
+        &'a self,
+        headers: &'a HeaderMap,
+        body: &'a [u8],
+        now: OffsetDateTime,
+    ) -> Result<Delivery<'a, S>, Error> {
+        let verified = self.verifier.verify_at(headers, body, now)?;
+        self.claim(verified).await
+    }
+
+    async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
+        let key = self.key(&verified);
+        let token = Token::new();
+        match self.store.claim(key, token, self.lease).await {
+            Ok(Claim::Claimed) => Ok(Delivery { receiver: self, verified, claim: Some((key, token)) }),
+            Ok(Claim::Done) => Err(Error::duplicate()),
+            Ok(Claim::Held { remaining }) => Err(Error::in_progress(retry_after(remaining.unwrap_or(self.lease)))),
+            Err(error) if self.fail_open => {
+                log_fail_open(&error, verified.id());
+                Ok(Delivery { receiver: self, verified, claim: None })
+            }
+            Err(error) => Err(Error::store_unavailable(error, STORE_RETRY_AFTER)),
+        }
+    }
+
+    /// The store key of a verified delivery: SHA-256 over the namespace and the key material, so its length and
+    /// alphabet are fixed whatever the sender put in the id.
+    fn key(&self, verified: &Verified<'_>) -> DedupKey {
+        let mut hasher = Sha256::new();
+        hasher.update(self.namespace);
+        match self.key_fn.as_ref().and_then(|key_fn| key_fn(verified)) {
+            Some(custom) => {
+                hasher.update(b"custom:");
+                hasher.update(custom);
+            }
+            None => match verified.id().filter(|_| verified.id_is_signed()) {
+                Some(id) => {
+                    hasher.update(b"id:");
+                    hasher.update(id.as_bytes());
+                }
+                // No signed id (GitHub, Shopify, Slack, or a body without one): the signed body itself, which a
+                // replay cannot change.
+                None => {
+                    hasher.update(b"body:");
+                    hasher.update(verified.body());
+                }
+            },
+        }
+        DedupKey(hasher.finalize().into())
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for Receiver<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("verifier", &self.verifier)
+            .field("store", &self.store)
+            .field("lease", &self.lease)
+            .field("retention", &self.retention)
+            .field("custom_key", &self.key_fn.is_some())
+            .field("fail_open", &self.fail_open)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A `Retry-After` in whole seconds, at least one.
+fn retry_after(remaining: StdDuration) -> StdDuration {
+    StdDuration::from_secs(remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0)).max(StdDuration::from_secs(1))
+}
+
+fn log_fail_open(error: &crate::store::StoreError, id: Option<&str>) {
+    #[cfg(feature = "tracing")]
+    tracing::warn!(%error, id, "hooksafe: dedup store unavailable; processing the delivery without a claim (fail-open)");
+    #[cfg(not(feature = "tracing"))]
+    eprintln!("hooksafe: dedup store unavailable; processing delivery {id:?} without a claim (fail-open): {error}");
+}
+
+/// Configures a [`Receiver`]; mistakes are reported by [`build`](Self::build).
+pub struct ReceiverBuilder<S> {
+    verifier: Verifier,
+    store: S,
+    namespace: Option<String>,
+    lease: Duration,
+    retention: Duration,
+    key_fn: Option<KeyFn>,
+    fail_open: bool,
+}
+
+impl<S: fmt::Debug> fmt::Debug for ReceiverBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceiverBuilder")
+            .field("verifier", &self.verifier)
+            .field("namespace", &self.namespace)
+            .field("lease", &self.lease)
+            .field("retention", &self.retention)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Store> ReceiverBuilder<S> {
+    /// Scopes this receiver's records, so endpoints sharing one store never collide. Defaults to the scheme plus a
+    /// fingerprint of the first secret, which changes when that secret does: set a name to keep records across a
+    /// rotation that replaces the first secret.
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// How long a claim holds a delivery before another worker may take it over; a handler that runs longer risks
+    /// a second, concurrent run. Defaults to [`DEFAULT_LEASE`]; at least one second.
+    #[must_use]
+    pub const fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How long a completed delivery is remembered. Defaults to [`DEFAULT_RETENTION`]; must exceed the verifier's
+    /// replay window.
+    #[must_use]
+    pub const fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Derives the dedup key yourself, for example from a field of the payload. Returning `None` falls back to
+    /// the default: the signed id, or else the signed body.
+    #[must_use]
+    pub fn key(mut self, key_fn: impl Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync + 'static) -> Self {
+        self.key_fn = Some(Arc::new(key_fn));
+        self
+    }
+
+    /// **Dangerous:** when the store cannot be reached, process the delivery anyway, without a claim, so it may run
+    /// twice. Each such delivery is logged (to `tracing` with the `tracing` feature, else to standard error).
+    #[must_use]
+    pub const fn fail_open_when_store_unavailable(mut self) -> Self {
+        self.fail_open = true;
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidLease`] for a lease under one second or not shorter than the retention;
+    /// [`ConfigError::RetentionTooShort`] when the retention does not exceed the replay window.
+    pub fn build(self) -> Result<Receiver<S>, ConfigError> {
+        let window = self.verifier.replay_window().unwrap_or(Duration::ZERO);
+        if self.retention <= window {
+            return Err(ConfigError::RetentionTooShort {
+                retention_secs: self.retention.whole_seconds(),
+                window_secs: window.whole_seconds(),
+            });
+        }
+        if self.lease < Duration::SECOND || self.lease >= self.retention {
+            return Err(ConfigError::InvalidLease);
+        }
+        let to_std = |duration: Duration| StdDuration::try_from(duration).map_err(|_| ConfigError::InvalidLease);
+        let namespace = match &self.namespace {
+            Some(name) => Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into(),
+            None => self.verifier.fingerprint(),
+        };
+        Ok(Receiver {
+            namespace,
+            lease: to_std(self.lease)?,
+            retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(window)? },
+            verifier: self.verifier,
+            store: self.store,
+            key_fn: self.key_fn,
+            fail_open: self.fail_open,
+        })
+    }
+}
+
+/// A verified delivery this worker has claimed. Process it, then [`complete`](Self::complete) it, or
+/// [`release`](Self::release) it if processing failed so the provider's retry is processed. Dropped without either,
+/// the claim lapses when its lease ends.
+pub struct Delivery<'a, S: Store> {
+    receiver: &'a Receiver<S>,
+    verified: Verified<'a>,
+    claim: Option<(DedupKey, Token)>,
+}
+
+impl<'a, S: Store> Delivery<'a, S> {
+    /// The verified delivery: id, timestamp, body.
+    pub const fn verified(&self) -> &Verified<'a> {
+        &self.verified
+    }
+
+    /// Deserializes the verified body as JSON. See [`Verified::json`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when the body does not fit `T`; release the
+    /// delivery then, or complete it if a retry cannot succeed either.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        self.verified.json()
+    }
+
+    /// The delivery's id, if the scheme carries one. See [`Verified::id`].
+    pub fn id(&self) -> Option<&'a str> {
+        self.verified.id()
+    }
+
+    /// The verified raw body.
+    pub const fn body(&self) -> &'a [u8] {
+        self.verified.body()
+    }
+
+    /// Whether this worker holds a claim. Only false after the store failed and the receiver was configured to
+    /// fail open.
+    pub const fn is_claimed(&self) -> bool {
+        self.claim.is_some()
+    }
+
+    /// Marks the delivery processed: redeliveries within the retention are [`Duplicate`](crate::ErrorKind::Duplicate).
+    /// Does nothing if the lease expired and another worker claimed it since.
+    ///
+    /// # Errors
+    /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
+    /// then lapses with its lease and a redelivery will be processed again.
+    pub async fn complete(self) -> Result<(), Error> {
+        let Some((key, token)) = self.claim else { return Ok(()) };
+        let receiver = self.receiver;
+        receiver
+            .store
+            .complete(key, token, receiver.retention)
+            .await
+            .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+
+    /// Gives the delivery up, so the provider's retry is claimed and processed. Does nothing if the lease expired
+    /// and another worker claimed it since.
+    ///
+    /// # Errors
+    /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
+    /// then lapses with its lease.
+    pub async fn release(self) -> Result<(), Error> {
+        let Some((key, token)) = self.claim else { return Ok(()) };
+        self.receiver.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+}
+
+impl<S: Store> fmt::Debug for Delivery<'_, S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delivery").field("verified", &self.verified).field("claimed", &self.claim.is_some()).finish()
+    }
+}

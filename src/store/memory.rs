@@ -1,0 +1,198 @@
+//! [`MemoryStore`]: the embedded default, for a single process.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use super::{Claim, DedupKey, Retention, Store, StoreError, Token};
+
+/// The number of records a [`MemoryStore::new`] holds: 100 000.
+pub const DEFAULT_CAPACITY: usize = 100_000;
+
+/// Independent locks, so concurrent requests on different keys rarely contend.
+const SHARDS: usize = 16;
+
+/// An in-process store: bounded, expiring, sharded across 16 locks.
+///
+/// When a shard is full it first drops expired records, then evicts the oldest completed record whose replay window
+/// has passed; a record under a live lease, or completed within the replay window, is never evicted. If nothing can
+/// go, the claim fails with a [`StoreError`] (fail closed: the provider retries later).
+///
+/// It deduplicates within one process only: with several replicas, use a shared store such as Redis.
+#[derive(Debug)]
+pub struct MemoryStore {
+    shards: Box<[Mutex<Shard>]>,
+    per_shard: usize,
+}
+
+#[derive(Debug, Default)]
+struct Shard {
+    records: HashMap<DedupKey, Record>,
+    /// Completed keys in completion order, oldest first. An entry whose record has since changed is stale and is
+    /// skipped when reached.
+    completed: VecDeque<(DedupKey, Instant)>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Record {
+    Leased { token: Token, until: Instant },
+    Done { completed_at: Instant, until: Instant, protected_until: Instant },
+}
+
+impl Record {
+    const fn until(&self) -> Instant {
+        match self {
+            Self::Leased { until, .. } | Self::Done { until, .. } => *until,
+        }
+    }
+}
+
+impl MemoryStore {
+    /// A store of [`DEFAULT_CAPACITY`] records.
+    pub fn new() -> Self {
+        Self::with_capacity(DEFAULT_CAPACITY)
+    }
+
+    /// A store of about `capacity` records (rounded up to a multiple of 16, at least 16).
+    pub fn with_capacity(capacity: usize) -> Self {
+        let per_shard = capacity.div_ceil(SHARDS).max(1);
+        Self { shards: (0..SHARDS).map(|_| Mutex::default()).collect(), per_shard }
+    }
+
+    /// The most records the store holds.
+    pub const fn capacity(&self) -> usize {
+        self.per_shard * SHARDS
+    }
+
+    /// The records held now, live or not yet cleaned up.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|shard| lock(shard).records.len()).sum()
+    }
+
+    /// Whether the store holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn shard(&self, key: &DedupKey) -> MutexGuard<'_, Shard> {
+        lock(&self.shards[usize::from(key.0[0]) % SHARDS])
+    }
+
+    fn claim_now(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
+        let now = Instant::now();
+        let mut shard = self.shard(&key);
+        shard.drop_expired_front(now);
+        match shard.records.get(&key).copied() {
+            Some(Record::Done { until, .. }) if until > now => return Ok(Claim::Done),
+            Some(Record::Leased { until, .. }) if until > now => {
+                return Ok(Claim::Held { remaining: Some(until - now) });
+            }
+            Some(_) => {}
+            None if shard.records.len() < self.per_shard || shard.make_room(now, self.per_shard) => {}
+            None => {
+                return Err(StoreError::new(
+                    "memory store is full of live leases and records inside the replay window; raise its capacity",
+                ));
+            }
+        }
+        shard.records.insert(key, Record::Leased { token, until: now + lease });
+        Ok(Claim::Claimed)
+    }
+
+    fn complete_now(&self, key: DedupKey, token: Token, retention: Retention) {
+        let now = Instant::now();
+        let mut shard = self.shard(&key);
+        if let Some(record) = shard.records.get_mut(&key)
+            && matches!(record, Record::Leased { token: holder, .. } if *holder == token)
+        {
+            *record = Record::Done {
+                completed_at: now,
+                until: now + retention.keep_for,
+                protected_until: now + retention.protect_for,
+            };
+            shard.completed.push_back((key, now));
+        }
+        shard.drop_expired_front(now);
+    }
+
+    fn release_now(&self, key: DedupKey, token: Token) {
+        let mut shard = self.shard(&key);
+        if matches!(shard.records.get(&key), Some(Record::Leased { token: holder, .. }) if *holder == token) {
+            shard.records.remove(&key);
+        }
+    }
+}
+
+impl Default for MemoryStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A poisoned lock only means another thread panicked mid-operation; every operation leaves the shard consistent.
+fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
+    shard.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shard {
+    /// The completed record `entry` still refers to, if it has not changed since.
+    fn current(&self, (key, completed): &(DedupKey, Instant)) -> Option<Record> {
+        self.records
+            .get(key)
+            .copied()
+            .filter(|record| matches!(record, Record::Done { completed_at, .. } if completed_at == completed))
+    }
+
+    /// Pops stale entries and expired records from the front of the completion queue: amortized O(1), and keeps
+    /// the queue no longer than the records it describes.
+    fn drop_expired_front(&mut self, now: Instant) {
+        while let Some(front) = self.completed.front() {
+            match self.current(front) {
+                Some(record) if record.until() > now => break,
+                Some(_) => {
+                    let key = front.0;
+                    self.records.remove(&key);
+                }
+                None => {}
+            }
+            self.completed.pop_front();
+        }
+    }
+
+    /// Frees one place: evicts the oldest completed record outside its replay window, or else drops every expired
+    /// record. Returns whether there is room now.
+    fn make_room(&mut self, now: Instant, capacity: usize) -> bool {
+        while let Some(front) = self.completed.front().copied() {
+            match self.current(&front) {
+                Some(Record::Done { protected_until, until, .. }) if protected_until <= now || until <= now => {
+                    self.records.remove(&front.0);
+                    self.completed.pop_front();
+                    return true;
+                }
+                // The oldest completion is still protected, and so is every later one.
+                Some(_) => break,
+                None => {
+                    self.completed.pop_front();
+                }
+            }
+        }
+        self.records.retain(|_, record| record.until() > now);
+        self.records.len() < capacity
+    }
+}
+
+impl Store for MemoryStore {
+    async fn claim(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
+        self.claim_now(key, token, lease)
+    }
+
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+        self.complete_now(key, token, retention);
+        Ok(())
+    }
+
+    async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
+        self.release_now(key, token);
+        Ok(())
+    }
+}

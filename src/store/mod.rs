@@ -1,0 +1,236 @@
+//! Where deliveries are claimed, completed and released: the [`Store`] trait and its backends.
+//!
+//! A store keeps one record per [`DedupKey`]: absent, *leased* to one worker (with its [`Token`]) until the lease
+//! runs out, or *done* until the retention runs out. Each operation is one atomic step, so two workers racing on
+//! the same key cannot both win.
+
+mod memory;
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+
+/// The fixed-length key a store sees: SHA-256 of the receiver's namespace and the delivery's id (or of its signed
+/// body), so nothing a sender chooses (`:`, `*`, newlines, length) reaches the store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DedupKey(pub(crate) [u8; 32]);
+
+impl DedupKey {
+    /// A key from 32 bytes, for testing a store of your own.
+    pub const fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// The key's 32 bytes.
+    pub const fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The key as 64 lowercase hex digits, for stores that key by text.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Debug for DedupKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DedupKey({})", self.to_hex())
+    }
+}
+
+/// Identifies one claim, so that only its holder can complete or release it. Unique per claim across processes
+/// (random per process, counted within it).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Token(pub(crate) u128);
+
+impl Token {
+    /// A fresh token.
+    pub fn new() -> Self {
+        use std::collections::hash_map::RandomState;
+        use std::hash::{BuildHasher, Hasher};
+        use std::sync::OnceLock;
+        use std::sync::atomic::{AtomicU64, Ordering};
+
+        static PROCESS: OnceLock<u64> = OnceLock::new();
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        // `RandomState` is seeded from the operating system's randomness.
+        let process = *PROCESS.get_or_init(|| {
+            let mut hasher = RandomState::new().build_hasher();
+            hasher.write_u128(
+                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
+            );
+            hasher.write_u32(std::process::id());
+            hasher.finish()
+        });
+        Self((u128::from(process) << 64) | u128::from(COUNTER.fetch_add(1, Ordering::Relaxed)))
+    }
+
+    /// The token as 32 lowercase hex digits, for stores that keep text.
+    pub fn to_hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+}
+
+impl Default for Token {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Token({})", self.to_hex())
+    }
+}
+
+/// The outcome of a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// The caller now holds the lease: process the delivery, then complete or release it.
+    Claimed,
+    /// The delivery was processed to completion before.
+    Done,
+    /// Another holder's lease is live; it ends in about this long.
+    Held {
+        /// Time left on the other holder's lease, when the store knows it.
+        remaining: Option<Duration>,
+    },
+}
+
+/// How long to keep a completed record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Keep the record at least this long; a redelivery within it is a duplicate.
+    pub keep_for: Duration,
+    /// The replay window: a bounded store may evict a record early to make room, but never before this long.
+    pub protect_for: Duration,
+}
+
+/// A store could not do what was asked (unreachable, timed out, full). Wraps the backend's own error.
+pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
+
+impl StoreError {
+    /// Wraps a backend error.
+    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self(error.into())
+    }
+}
+
+impl fmt::Debug for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "deduplication store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
+/// A deduplication backend. Implement it for your own database; every method must be atomic for its key.
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::Mutex;
+/// use std::time::{Duration, Instant};
+/// use hooksafe::store::{Claim, DedupKey, Retention, Store, StoreError, Token};
+///
+/// /// An unbounded single-lock store, as a sketch of the contract.
+/// #[derive(Debug, Default)]
+/// struct Simple(Mutex<HashMap<DedupKey, (Option<Token>, Instant)>>);
+///
+/// impl Store for Simple {
+///     async fn claim(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
+///         let mut map = self.0.lock().map_err(|_| StoreError::new("poisoned"))?;
+///         let now = Instant::now();
+///         match map.get(&key) {
+///             Some((None, until)) if *until > now => Ok(Claim::Done),
+///             Some((Some(_), until)) if *until > now => Ok(Claim::Held { remaining: Some(*until - now) }),
+///             _ => {
+///                 map.insert(key, (Some(token), now + lease));
+///                 Ok(Claim::Claimed)
+///             }
+///         }
+///     }
+///
+///     async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+///         let mut map = self.0.lock().map_err(|_| StoreError::new("poisoned"))?;
+///         if let Some(record) = map.get_mut(&key).filter(|(holder, _)| *holder == Some(token)) {
+///             *record = (None, Instant::now() + retention.keep_for);
+///         }
+///         Ok(())
+///     }
+///
+///     async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
+///         let mut map = self.0.lock().map_err(|_| StoreError::new("poisoned"))?;
+///         if map.get(&key).is_some_and(|(holder, _)| *holder == Some(token)) {
+///             map.remove(&key);
+///         }
+///         Ok(())
+///     }
+/// }
+/// ```
+pub trait Store: fmt::Debug + Send + Sync + 'static {
+    /// Claims `key` for `token` for `lease`, unless it is done or another live lease holds it.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend cannot answer; the delivery is then not processed (fail closed).
+    fn claim(
+        &self,
+        key: DedupKey,
+        token: Token,
+        lease: Duration,
+    ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
+
+    /// Marks `key` done for `retention`, if `token` still holds it; otherwise does nothing (a stale holder whose
+    /// lease expired and was claimed again must not overwrite the new holder).
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend cannot answer.
+    fn complete(
+        &self,
+        key: DedupKey,
+        token: Token,
+        retention: Retention,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Removes the lease on `key` if `token` still holds it, so the provider's retry is processed.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the backend cannot answer.
+    fn release(&self, key: DedupKey, token: Token) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+impl<S: Store> Store for Arc<S> {
+    fn claim(
+        &self,
+        key: DedupKey,
+        token: Token,
+        lease: Duration,
+    ) -> impl Future<Output = Result<Claim, StoreError>> + Send {
+        (**self).claim(key, token, lease)
+    }
+
+    fn complete(
+        &self,
+        key: DedupKey,
+        token: Token,
+        retention: Retention,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).complete(key, token, retention)
+    }
+
+    fn release(&self, key: DedupKey, token: Token) -> impl Future<Output = Result<(), StoreError>> + Send {
+        (**self).release(key, token)
+    }
+}

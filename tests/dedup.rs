@@ -1,0 +1,277 @@
+//! Deduplication: each delivery is processed once, none is lost, and nothing unverified touches the store.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration as StdDuration;
+
+use hooksafe::sign::Signer;
+use hooksafe::store::{Claim, DedupKey, MemoryStore, Retention, Store, StoreError, Token};
+use hooksafe::{ConfigError, ErrorKind, Receiver, Scheme, Verifier};
+use http::{HeaderMap, HeaderValue, StatusCode};
+use time::{Duration, OffsetDateTime};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const BODY: &[u8] = br#"{"type":"invoice.paid","amount":42}"#;
+
+fn verifier() -> Verifier {
+    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap()
+}
+
+fn signed(id: &str) -> HeaderMap {
+    Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, OffsetDateTime::now_utc(), BODY).unwrap()
+}
+
+/// A store that counts what reaches it and can be switched off.
+#[derive(Debug, Default)]
+struct Spy {
+    inner: MemoryStore,
+    calls: AtomicUsize,
+    down: std::sync::atomic::AtomicBool,
+}
+
+impl Spy {
+    fn check(&self) -> Result<(), StoreError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.down.load(Ordering::SeqCst) { Err(StoreError::new("connection refused")) } else { Ok(()) }
+    }
+}
+
+impl Store for Spy {
+    async fn claim(&self, key: DedupKey, token: Token, lease: StdDuration) -> Result<Claim, StoreError> {
+        self.check()?;
+        self.inner.claim(key, token, lease).await
+    }
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.complete(key, token, retention).await
+    }
+    async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
+        self.check()?;
+        self.inner.release(key, token).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_concurrent_identical_deliveries_are_claimed_exactly_once() {
+    let receiver = Arc::new(Receiver::new(verifier(), MemoryStore::new()));
+    let headers = signed("msg_concurrent");
+    let barrier = Arc::new(tokio::sync::Barrier::new(32));
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let (receiver, headers, barrier) = (receiver.clone(), headers.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                // A claim that is neither completed nor released stays held until its lease ends.
+                receiver.receive(&headers, BODY).await.map(drop).map_err(|e| e.kind())
+            })
+        })
+        .collect();
+    let mut claimed = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => claimed += 1,
+            Err(kind) => assert_eq!(kind, ErrorKind::InProgress),
+        }
+    }
+    assert_eq!(claimed, 1);
+}
+
+#[tokio::test]
+async fn a_completed_delivery_is_a_duplicate_and_a_released_one_is_processed_again() {
+    let receiver = Receiver::new(verifier(), MemoryStore::new());
+    let headers = signed("msg_1");
+
+    let delivery = receiver.receive(&headers, BODY).await.unwrap();
+    let in_progress = receiver.receive(&headers, BODY).await.unwrap_err();
+    assert_eq!(in_progress.kind(), ErrorKind::InProgress);
+    assert_eq!(in_progress.status(), StatusCode::CONFLICT);
+    assert!(in_progress.retry_after().is_some_and(|after| after >= StdDuration::from_secs(1)));
+
+    delivery.release().await.unwrap(); // the handler failed
+    let retry = receiver.receive(&headers, BODY).await.expect("the provider's retry is processed");
+    assert_eq!(retry.json::<serde_json::Value>().unwrap()["amount"], 42);
+    retry.complete().await.unwrap();
+
+    let duplicate = receiver.receive(&headers, BODY).await.unwrap_err();
+    assert_eq!(duplicate.kind(), ErrorKind::Duplicate);
+    assert_eq!(duplicate.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_taken_over_and_the_stale_holders_late_complete_is_ignored() {
+    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
+    let headers = signed("msg_slow");
+    let stale = receiver.receive(&headers, BODY).await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+
+    let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
+    stale.complete().await.unwrap(); // too late: a no-op
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
+
+    fresh.complete().await.unwrap();
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[tokio::test]
+async fn a_bad_signature_or_stale_timestamp_never_reaches_the_store() {
+    let receiver = Receiver::new(verifier(), Spy::default());
+    let mut forged = signed("msg_1");
+    forged.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    assert_eq!(receiver.receive(&forged, BODY).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let old = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+    let old = old.headers("msg_1", OffsetDateTime::now_utc() - Duration::hours(1), BODY).unwrap();
+    assert_eq!(receiver.receive(&old, BODY).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    assert_eq!(receiver.receive(&signed("msg_1"), b"{}").await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(receiver.store().calls.load(Ordering::SeqCst), 0);
+
+    // A forged attempt did not pre-claim the real delivery.
+    assert!(receiver.receive(&signed("msg_1"), BODY).await.is_ok());
+}
+
+#[tokio::test]
+async fn an_unreachable_store_fails_closed_and_processing_resumes_when_it_is_back() {
+    let receiver = Receiver::new(verifier(), Spy::default());
+    let headers = signed("msg_1");
+    receiver.store().down.store(true, Ordering::SeqCst);
+    let error = receiver.receive(&headers, BODY).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
+    assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(error.retry_after().is_some());
+    assert!(error.to_string().contains("connection refused"), "{error}");
+
+    receiver.store().down.store(false, Ordering::SeqCst);
+    let delivery = receiver.receive(&headers, BODY).await.unwrap();
+    assert!(delivery.is_claimed());
+    delivery.complete().await.unwrap();
+}
+
+#[tokio::test]
+async fn failing_open_is_an_explicit_choice_and_the_delivery_says_it_is_unclaimed() {
+    let receiver = Receiver::builder(verifier(), Spy::default()).fail_open_when_store_unavailable().build().unwrap();
+    receiver.store().down.store(true, Ordering::SeqCst);
+    let headers = signed("msg_1");
+    let delivery = receiver.receive(&headers, BODY).await.expect("processed without a claim");
+    assert!(!delivery.is_claimed());
+    delivery.complete().await.unwrap();
+}
+
+#[tokio::test]
+async fn receivers_with_different_secrets_sharing_a_store_never_collide() {
+    let store = Arc::new(MemoryStore::new());
+    let other_secret = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgMjQgYnl0ZXMh";
+    let first = Receiver::new(verifier(), store.clone());
+    let second =
+        Receiver::new(Verifier::builder(Scheme::StandardWebhooks).secret(other_secret).build().unwrap(), store);
+    first.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
+    let headers = Signer::new(Scheme::StandardWebhooks, other_secret).unwrap();
+    let headers = headers.headers("msg_1", OffsetDateTime::now_utc(), BODY).unwrap();
+    assert!(second.receive(&headers, BODY).await.is_ok(), "same id, other endpoint: not a duplicate");
+}
+
+#[tokio::test]
+async fn a_github_replay_under_a_fresh_delivery_guid_is_still_a_duplicate() {
+    let verifier = Verifier::builder(Scheme::GitHub).secret("gh").build().unwrap();
+    let receiver = Receiver::new(verifier, MemoryStore::new());
+    let signer = Signer::new(Scheme::GitHub, "gh").unwrap();
+    let now = OffsetDateTime::now_utc();
+    let original = signer.headers("72d3162e-cc78-11e3-81ab-4c9367dc0958", now, BODY).unwrap();
+    receiver.receive(&original, BODY).await.unwrap().complete().await.unwrap();
+    let replay = signer.headers("00000000-0000-0000-0000-000000000000", now, BODY).unwrap();
+    assert_eq!(receiver.receive(&replay, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[tokio::test]
+async fn stripe_deliveries_are_keyed_by_the_signed_event_id() {
+    let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_s").build().unwrap();
+    let receiver = Receiver::new(verifier, MemoryStore::new());
+    let signer = Signer::new(Scheme::Stripe, "whsec_s").unwrap();
+    let first = br#"{"id":"evt_1","type":"invoice.paid","attempt":1}"#;
+    let resent = br#"{"id":"evt_1","type":"invoice.paid","attempt":2}"#;
+    let now = OffsetDateTime::now_utc();
+    let headers = signer.headers("", now, first).unwrap();
+    receiver.receive(&headers, first).await.unwrap().complete().await.unwrap();
+    let headers = signer.headers("", now + Duration::seconds(30), resent).unwrap();
+    assert_eq!(receiver.receive(&headers, resent).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[tokio::test]
+async fn a_custom_key_function_decides_what_counts_as_the_same_delivery() {
+    let receiver = Receiver::builder(verifier(), MemoryStore::new())
+        .key(|verified| verified.json::<serde_json::Value>().ok()?["type"].as_str().map(|t| t.as_bytes().to_vec()))
+        .build()
+        .unwrap();
+    receiver.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
+    assert_eq!(receiver.receive(&signed("msg_2"), BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[test]
+fn retention_must_outlast_the_replay_window_and_the_lease_must_be_sane() {
+    let build = |lease: Duration, retention: Duration| {
+        Receiver::builder(verifier(), MemoryStore::new()).lease(lease).retention(retention).build().map(drop)
+    };
+    assert_eq!(
+        build(Duration::seconds(60), Duration::seconds(600)),
+        Err(ConfigError::RetentionTooShort { retention_secs: 600, window_secs: 600 })
+    );
+    assert!(build(Duration::seconds(60), Duration::seconds(601)).is_ok());
+    assert_eq!(build(Duration::milliseconds(500), Duration::days(1)), Err(ConfigError::InvalidLease));
+    assert_eq!(build(Duration::days(1), Duration::days(1)), Err(ConfigError::InvalidLease));
+    // `new` picks a retention that always outlasts the window.
+    let long_window = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).tolerance(Duration::days(5)).build();
+    let _ = Receiver::new(long_window.unwrap(), MemoryStore::new());
+}
+
+fn key(shard: u8, n: u8) -> DedupKey {
+    let mut bytes = [n; 32];
+    bytes[0] = shard;
+    DedupKey::from_bytes(bytes)
+}
+
+const LEASE: StdDuration = StdDuration::from_secs(60);
+
+#[tokio::test]
+async fn a_full_memory_store_evicts_old_completed_records_but_never_live_leases_or_protected_records() {
+    let store = MemoryStore::with_capacity(16); // one record per shard
+    assert_eq!(store.capacity(), 16);
+    let (first, second, third) = (key(0, 1), key(0, 2), key(0, 3));
+    let token = Token::new();
+    assert_eq!(store.claim(first, token, LEASE).await.unwrap(), Claim::Claimed);
+    assert!(store.claim(second, Token::new(), LEASE).await.is_err(), "a live lease is never evicted");
+
+    let unprotected = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::ZERO };
+    store.complete(first, token, unprotected).await.unwrap();
+    let token = Token::new();
+    assert_eq!(store.claim(second, token, LEASE).await.unwrap(), Claim::Claimed, "evicts the old completed record");
+    let full = store.claim(first, Token::new(), LEASE).await.unwrap_err();
+    assert!(full.to_string().contains("full"), "{full}");
+
+    let protected = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::from_secs(600) };
+    store.complete(second, token, protected).await.unwrap();
+    assert!(store.claim(third, Token::new(), LEASE).await.is_err(), "inside the replay window: kept, fail closed");
+    assert_eq!(store.claim(second, Token::new(), LEASE).await.unwrap(), Claim::Done);
+    assert_eq!(store.claim(key(1, 1), Token::new(), LEASE).await.unwrap(), Claim::Claimed, "other shards are free");
+}
+
+#[tokio::test]
+async fn expired_records_make_room_and_are_not_duplicates() {
+    let store = MemoryStore::with_capacity(16);
+    let token = Token::new();
+    store.claim(key(0, 1), token, LEASE).await.unwrap();
+    let brief = Retention { keep_for: StdDuration::from_millis(50), protect_for: StdDuration::from_millis(50) };
+    store.complete(key(0, 1), token, brief).await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(80)).await;
+    assert_eq!(store.claim(key(0, 1), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.len(), 1);
+}
+
+#[tokio::test]
+async fn only_the_holder_can_complete_or_release() {
+    let store = MemoryStore::new();
+    let holder = Token::new();
+    store.claim(key(3, 3), holder, LEASE).await.unwrap();
+    store.release(key(3, 3), Token::new()).await.unwrap();
+    store.complete(key(3, 3), Token::new(), Retention { keep_for: LEASE, protect_for: LEASE }).await.unwrap();
+    assert!(matches!(store.claim(key(3, 3), Token::new(), LEASE).await.unwrap(), Claim::Held { .. }));
+    store.release(key(3, 3), holder).await.unwrap();
+    assert_eq!(store.claim(key(3, 3), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
+}
