@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
+mod log;
 mod receiver;
 mod scheme;
 mod secret;

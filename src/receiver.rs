@@ -190,10 +190,7 @@ fn retry_after(remaining: StdDuration) -> StdDuration {
 }
 
 fn log_fail_open(error: &crate::store::StoreError, id: Option<&str>) {
-    #[cfg(feature = "tracing")]
-    tracing::warn!(%error, id, "hooksafe: dedup store unavailable; processing the delivery without a claim (fail-open)");
-    #[cfg(not(feature = "tracing"))]
-    eprintln!("hooksafe: dedup store unavailable; processing delivery {id:?} without a claim (fail-open): {error}");
+    crate::log::warning!("dedup store unavailable; processing delivery {id:?} without a claim (fail-open): {error}");
 }
 
 /// Configures a [`Receiver`]; mistakes are reported by [`build`](Self::build).

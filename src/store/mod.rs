@@ -5,6 +5,8 @@
 //! the same key cannot both win.
 
 mod memory;
+#[cfg(feature = "redis")]
+mod redis;
 
 use std::fmt;
 use std::future::Future;
@@ -12,6 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use redis::RedisStore;
 
 /// The fixed-length key a store sees: SHA-256 of the receiver's namespace and the delivery's id (or of its signed
 /// body), so nothing a sender chooses (`:`, `*`, newlines, length) reaches the store.

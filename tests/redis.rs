@@ -1,0 +1,212 @@
+//! `RedisStore` against a real `redis-server` that each test starts on a free loopback port and stops.
+#![cfg(feature = "redis")]
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration as StdDuration, Instant};
+
+use hooksafe::sign::Signer;
+use hooksafe::store::RedisStore;
+use hooksafe::{ErrorKind, Receiver, Scheme, Verifier};
+use http::{HeaderMap, HeaderValue};
+use time::{Duration, OffsetDateTime};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const BODY: &[u8] = br#"{"type":"invoice.paid"}"#;
+
+/// A `redis-server` on a free loopback port, stopped on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    args: Vec<String>,
+}
+
+impl Server {
+    fn start(extra: &[&str]) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let args: Vec<String> = extra.iter().map(|arg| (*arg).to_owned()).collect();
+        let mut server = Self { child: spawn(port, &args), port, args };
+        server.wait_until_ready();
+        server
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    fn wait_until_ready(&mut self) {
+        let deadline = Instant::now() + StdDuration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "redis-server did not start on port {}", self.port);
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("redis-server exited with {status}");
+            }
+            std::thread::sleep(StdDuration::from_millis(20));
+        }
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn restart(&mut self) {
+        self.kill();
+        self.child = spawn(self.port, &self.args);
+        self.wait_until_ready();
+    }
+
+    fn cli(&self, args: &[&str]) -> String {
+        let output = Command::new("redis-cli").args(["-p", &self.port.to_string()]).args(args).output().unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn(port: u16, extra: &[String]) -> Child {
+    let port = port.to_string();
+    Command::new("redis-server")
+        .args(["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|error| {
+            panic!(
+                "the `redis` feature's tests need `redis-server` and `redis-cli` on PATH ({error}); \
+                 install them with `apt-get install redis-server` (Debian/Ubuntu) or `brew install redis`"
+            )
+        })
+}
+
+fn verifier() -> Verifier {
+    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap()
+}
+
+fn signed(id: &str) -> HeaderMap {
+    Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, OffsetDateTime::now_utc(), BODY).unwrap()
+}
+
+async fn receiver(server: &Server) -> Receiver<RedisStore> {
+    Receiver::new(verifier(), RedisStore::connect(&server.url()).await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_concurrent_identical_deliveries_are_claimed_exactly_once() {
+    let server = Server::start(&[]);
+    let receiver = Arc::new(receiver(&server).await);
+    let headers = signed("msg_concurrent");
+    let barrier = Arc::new(tokio::sync::Barrier::new(32));
+    let tasks: Vec<_> = (0..32)
+        .map(|_| {
+            let (receiver, headers, barrier) = (receiver.clone(), headers.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                receiver.receive(&headers, BODY).await.map(drop).map_err(|error| error.kind())
+            })
+        })
+        .collect();
+    let mut claimed = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(()) => claimed += 1,
+            Err(kind) => assert_eq!(kind, ErrorKind::InProgress),
+        }
+    }
+    assert_eq!(claimed, 1);
+}
+
+#[tokio::test]
+async fn complete_makes_duplicates_and_release_lets_the_retry_through() {
+    let server = Server::start(&[]);
+    let receiver = receiver(&server).await;
+    let headers = signed("msg_1");
+    receiver.receive(&headers, BODY).await.unwrap().release().await.unwrap();
+    let retry = receiver.receive(&headers, BODY).await.expect("released: the retry is processed");
+    retry.complete().await.unwrap();
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+
+    // One fixed-length key, kept for the retention (7 days), with an expiry always set.
+    let keys = server.cli(&["--scan", "--pattern", "hooksafe:*"]);
+    assert_eq!(keys.lines().count(), 1, "{keys}");
+    assert_eq!(keys.len(), "hooksafe:".len() + 64);
+    let ttl: i64 = server.cli(&["PTTL", &keys]).parse().unwrap();
+    assert!(ttl > 6 * 86_400_000 && ttl <= 7 * 86_400_000, "{ttl}");
+}
+
+#[tokio::test]
+async fn an_expired_lease_is_taken_over_and_the_stale_holders_complete_is_ignored() {
+    let server = Server::start(&[]);
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let receiver = Receiver::builder(verifier(), store).lease(Duration::seconds(1)).build().unwrap();
+    let headers = signed("msg_slow");
+    let stale = receiver.receive(&headers, BODY).await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(1100)).await;
+    let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
+    stale.complete().await.unwrap();
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
+    fresh.complete().await.unwrap();
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[tokio::test]
+async fn forged_deliveries_never_reach_redis() {
+    let server = Server::start(&[]);
+    let receiver = receiver(&server).await;
+    let mut forged = signed("msg_1");
+    forged.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
+    assert_eq!(receiver.receive(&forged, BODY).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(server.cli(&["DBSIZE"]), "0");
+}
+
+#[tokio::test]
+async fn a_killed_redis_is_store_unavailable_and_processing_resumes_when_it_is_back() {
+    let mut server = Server::start(&[]);
+    let receiver = receiver(&server).await;
+    receiver.receive(&signed("msg_before"), BODY).await.unwrap().complete().await.unwrap();
+
+    server.kill();
+    let headers = signed("msg_during");
+    let started = Instant::now();
+    let error = receiver.receive(&headers, BODY).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
+    assert!(error.retry_after().is_some());
+    assert!(started.elapsed() < StdDuration::from_secs(10), "fails fast, does not hang");
+
+    server.restart();
+    let deadline = Instant::now() + StdDuration::from_secs(15);
+    let delivery = loop {
+        match receiver.receive(&headers, BODY).await {
+            Ok(delivery) => break delivery,
+            Err(error) if error.kind() == ErrorKind::StoreUnavailable && Instant::now() < deadline => {
+                tokio::time::sleep(StdDuration::from_millis(100)).await;
+            }
+            Err(error) => panic!("did not recover: {error}"),
+        }
+    };
+    delivery.complete().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_policy_that_can_evict_keys_is_reported() {
+    let server = Server::start(&["--maxmemory-policy", "allkeys-lru"]);
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    assert_eq!(store.eviction_policy(), Some("allkeys-lru"));
+    assert!(store.evicts_keys());
+    let safe = Server::start(&[]);
+    assert!(!RedisStore::connect(&safe.url()).await.unwrap().evicts_keys());
+}
+
+#[tokio::test]
+async fn connecting_to_nothing_is_an_error_not_a_hang() {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let started = Instant::now();
+    assert!(RedisStore::connect(&format!("redis://127.0.0.1:{port}/")).await.is_err());
+    assert!(started.elapsed() < StdDuration::from_secs(10));
+}
