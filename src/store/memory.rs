@@ -25,12 +25,44 @@ pub struct MemoryStore {
     per_shard: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Shard {
-    records: HashMap<DedupKey, Record>,
+    records: HashMap<DedupKey, Record, KeyHash>,
     /// Completed keys in completion order, oldest first. An entry whose record has since changed is stale and is
     /// skipped when reached.
     completed: VecDeque<(DedupKey, Instant)>,
+}
+
+/// Hashes a [`DedupKey`] by the word it writes: keys are SHA-256 outputs of verified deliveries, so they are
+/// uniform and cannot be chosen to collide.
+#[derive(Debug, Clone, Copy, Default)]
+struct KeyHash;
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0)
+    }
+}
+
+#[derive(Debug)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = word;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +88,18 @@ impl MemoryStore {
     /// A store of about `capacity` records (rounded up to a multiple of 16, at least 16).
     pub fn with_capacity(capacity: usize) -> Self {
         let per_shard = capacity.div_ceil(SHARDS).max(1);
-        Self { shards: (0..SHARDS).map(|_| Mutex::default()).collect(), per_shard }
+        // Reserve up front (bounded, so a huge capacity does not allocate it all): growing a full table rehashes
+        // every record under the lock.
+        let reserve = per_shard.min(1 << 16);
+        let shards = (0..SHARDS)
+            .map(|_| {
+                Mutex::new(Shard {
+                    records: HashMap::with_capacity_and_hasher(reserve, KeyHash),
+                    completed: VecDeque::with_capacity(reserve),
+                })
+            })
+            .collect();
+        Self { shards, per_shard }
     }
 
     /// The most records the store holds.
