@@ -15,11 +15,19 @@ const LEASE: Duration = Duration::from_secs(60);
 /// completed record.
 const RETENTION: Retention = Retention { keep_for: Duration::from_secs(3600), protect_for: Duration::ZERO };
 
-static NEXT: AtomicU64 = AtomicU64::new(0);
+static THREADS: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Each thread counts in its own range, so the bench adds no shared counter of its own.
+    static NEXT: std::cell::Cell<u64> = std::cell::Cell::new(THREADS.fetch_add(1, Ordering::Relaxed) << 40);
+}
 
 /// A distinct, well-spread key, as the receiver's SHA-256 keys are.
 fn fresh_key() -> DedupKey {
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let n = NEXT.with(|next| {
+        next.set(next.get() + 1);
+        next.get()
+    });
     let mut bytes = [0u8; 32];
     let mut state = n;
     for chunk in bytes.chunks_exact_mut(8) {

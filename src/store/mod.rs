@@ -63,23 +63,20 @@ pub struct Token(pub(crate) u128);
 impl Token {
     /// A fresh token.
     pub fn new() -> Self {
+        use std::cell::Cell;
         use std::collections::hash_map::RandomState;
         use std::hash::{BuildHasher, Hasher};
-        use std::sync::OnceLock;
-        use std::sync::atomic::{AtomicU64, Ordering};
 
-        static PROCESS: OnceLock<u64> = OnceLock::new();
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        // `RandomState` is seeded from the operating system's randomness.
-        let process = *PROCESS.get_or_init(|| {
-            let mut hasher = RandomState::new().build_hasher();
-            hasher.write_u128(
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
-            );
-            hasher.write_u32(std::process::id());
-            hasher.finish()
-        });
-        Self((u128::from(process) << 64) | u128::from(COUNTER.fetch_add(1, Ordering::Relaxed)))
+        thread_local! {
+            // A random 64-bit seed per thread (`RandomState` draws from the operating system) and a counter: no
+            // shared atomic, so concurrent claims on different cores do not contend here.
+            static NEXT: Cell<(u64, u64)> = Cell::new((RandomState::new().build_hasher().finish(), 0));
+        }
+        NEXT.with(|next| {
+            let (seed, count) = next.get();
+            next.set((seed, count.wrapping_add(1)));
+            Self((u128::from(seed) << 64) | u128::from(count))
+        })
     }
 
     /// The token as 32 lowercase hex digits, for stores that keep text.
