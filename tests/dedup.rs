@@ -7,19 +7,12 @@ use std::time::Duration as StdDuration;
 use hooksafe::sign::Signer;
 use hooksafe::store::{Claim, DedupKey, MemoryStore, Retention, Store, StoreError, Token};
 use hooksafe::{ConfigError, ErrorKind, Receiver, Scheme, Verifier};
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderValue, StatusCode};
 use time::{Duration, OffsetDateTime};
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const BODY: &[u8] = br#"{"type":"invoice.paid","amount":42}"#;
+mod common;
 
-fn verifier() -> Verifier {
-    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap()
-}
-
-fn signed(id: &str) -> HeaderMap {
-    Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, OffsetDateTime::now_utc(), BODY).unwrap()
-}
+use common::{BODY, SECRET, signed, verifier};
 
 /// A store that counts what reaches it and can be switched off.
 #[derive(Debug, Default)]
@@ -53,63 +46,22 @@ impl Store for Spy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_two_concurrent_identical_deliveries_are_claimed_exactly_once() {
-    let receiver = Arc::new(Receiver::new(verifier(), MemoryStore::new()));
-    let headers = signed("msg_concurrent");
-    let barrier = Arc::new(tokio::sync::Barrier::new(32));
-    let tasks: Vec<_> = (0..32)
-        .map(|_| {
-            let (receiver, headers, barrier) = (receiver.clone(), headers.clone(), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                // A claim that is neither completed nor released stays held until its lease ends.
-                receiver.receive(&headers, BODY).await.map(drop).map_err(|e| e.kind())
-            })
-        })
-        .collect();
-    let mut claimed = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(()) => claimed += 1,
-            Err(kind) => assert_eq!(kind, ErrorKind::InProgress),
-        }
-    }
-    assert_eq!(claimed, 1);
+    common::thirty_two_concurrent_receives_claim_once(Receiver::new(verifier(), MemoryStore::new())).await;
 }
 
 #[tokio::test]
 async fn a_completed_delivery_is_a_duplicate_and_a_released_one_is_processed_again() {
-    let receiver = Receiver::new(verifier(), MemoryStore::new());
-    let headers = signed("msg_1");
-
-    let delivery = receiver.receive(&headers, BODY).await.unwrap();
-    let in_progress = receiver.receive(&headers, BODY).await.unwrap_err();
-    assert_eq!(in_progress.kind(), ErrorKind::InProgress);
-    assert_eq!(in_progress.status(), StatusCode::CONFLICT);
-    assert!(in_progress.retry_after().is_some_and(|after| after >= StdDuration::from_secs(1)));
-
-    delivery.release().await.unwrap(); // the handler failed
-    let retry = receiver.receive(&headers, BODY).await.expect("the provider's retry is processed");
-    assert_eq!(retry.json::<serde_json::Value>().unwrap()["amount"], 42);
-    retry.complete().await.unwrap();
-
-    let duplicate = receiver.receive(&headers, BODY).await.unwrap_err();
-    assert_eq!(duplicate.kind(), ErrorKind::Duplicate);
-    assert_eq!(duplicate.status(), StatusCode::OK);
+    common::release_lets_the_retry_through_and_complete_makes_duplicates(&Receiver::new(
+        verifier(),
+        MemoryStore::new(),
+    ))
+    .await;
 }
 
 #[tokio::test]
 async fn an_expired_lease_is_taken_over_and_the_stale_holders_late_complete_is_ignored() {
     let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
-    let headers = signed("msg_slow");
-    let stale = receiver.receive(&headers, BODY).await.unwrap();
-    tokio::time::sleep(StdDuration::from_millis(1100)).await;
-
-    let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
-    stale.complete().await.unwrap(); // too late: a no-op
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
-
-    fresh.complete().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    common::a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored(&receiver).await;
 }
 
 #[tokio::test]

@@ -3,17 +3,16 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
-use hooksafe::sign::Signer;
 use hooksafe::store::RedisStore;
-use hooksafe::{ErrorKind, Receiver, Scheme, Verifier};
-use http::{HeaderMap, HeaderValue};
-use time::{Duration, OffsetDateTime};
+use hooksafe::{ErrorKind, Receiver};
+use http::HeaderValue;
+use time::Duration;
 
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-const BODY: &[u8] = br#"{"type":"invoice.paid"}"#;
+mod common;
+
+use common::{BODY, signed, verifier};
 
 /// A `redis-server` on a free loopback port, stopped on drop.
 struct Server {
@@ -85,14 +84,6 @@ fn spawn(port: u16, extra: &[String]) -> Child {
         })
 }
 
-fn verifier() -> Verifier {
-    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap()
-}
-
-fn signed(id: &str) -> HeaderMap {
-    Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, OffsetDateTime::now_utc(), BODY).unwrap()
-}
-
 async fn receiver(server: &Server) -> Receiver<RedisStore> {
     Receiver::new(verifier(), RedisStore::connect(&server.url()).await.unwrap())
 }
@@ -100,37 +91,13 @@ async fn receiver(server: &Server) -> Receiver<RedisStore> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thirty_two_concurrent_identical_deliveries_are_claimed_exactly_once() {
     let server = Server::start(&[]);
-    let receiver = Arc::new(receiver(&server).await);
-    let headers = signed("msg_concurrent");
-    let barrier = Arc::new(tokio::sync::Barrier::new(32));
-    let tasks: Vec<_> = (0..32)
-        .map(|_| {
-            let (receiver, headers, barrier) = (receiver.clone(), headers.clone(), barrier.clone());
-            tokio::spawn(async move {
-                barrier.wait().await;
-                receiver.receive(&headers, BODY).await.map(drop).map_err(|error| error.kind())
-            })
-        })
-        .collect();
-    let mut claimed = 0;
-    for task in tasks {
-        match task.await.unwrap() {
-            Ok(()) => claimed += 1,
-            Err(kind) => assert_eq!(kind, ErrorKind::InProgress),
-        }
-    }
-    assert_eq!(claimed, 1);
+    common::thirty_two_concurrent_receives_claim_once(receiver(&server).await).await;
 }
 
 #[tokio::test]
 async fn complete_makes_duplicates_and_release_lets_the_retry_through() {
     let server = Server::start(&[]);
-    let receiver = receiver(&server).await;
-    let headers = signed("msg_1");
-    receiver.receive(&headers, BODY).await.unwrap().release().await.unwrap();
-    let retry = receiver.receive(&headers, BODY).await.expect("released: the retry is processed");
-    retry.complete().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    common::release_lets_the_retry_through_and_complete_makes_duplicates(&receiver(&server).await).await;
 
     // One fixed-length key, kept for the retention (7 days), with an expiry always set.
     let keys = server.cli(&["--scan", "--pattern", "hooksafe:*"]);
@@ -145,14 +112,7 @@ async fn an_expired_lease_is_taken_over_and_the_stale_holders_complete_is_ignore
     let server = Server::start(&[]);
     let store = RedisStore::connect(&server.url()).await.unwrap();
     let receiver = Receiver::builder(verifier(), store).lease(Duration::seconds(1)).build().unwrap();
-    let headers = signed("msg_slow");
-    let stale = receiver.receive(&headers, BODY).await.unwrap();
-    tokio::time::sleep(StdDuration::from_millis(1100)).await;
-    let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
-    stale.complete().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
-    fresh.complete().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    common::a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored(&receiver).await;
 }
 
 #[tokio::test]
