@@ -26,6 +26,12 @@ pub enum ErrorKind {
     InvalidSignature,
     /// The body is larger than the verifier's maximum. Answered with 413.
     PayloadTooLarge,
+    /// The body is compressed (`Content-Encoding` other than `identity`): signatures cover the bytes as sent, and
+    /// decompressing untrusted input first invites bombs. Answered with 415. To accept compressed deliveries, put
+    /// a decompression layer in front; the size cap then applies to the decoded bytes.
+    UnsupportedEncoding,
+    /// The body could not be read (the client went away, or a transfer error). Answered with 400.
+    UnreadableBody,
     /// The verified body does not deserialize into the requested type. Answered with 422.
     InvalidPayload,
     /// This delivery was already processed to completion: acknowledge it without running the handler.
@@ -46,6 +52,8 @@ impl ErrorKind {
             Self::MissingHeader | Self::MalformedHeader | Self::InvalidTimestamp => StatusCode::BAD_REQUEST,
             Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::UnreadableBody => StatusCode::BAD_REQUEST,
             Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Duplicate => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
@@ -63,6 +71,8 @@ impl ErrorKind {
             Self::TimestampTooNew => "timestamp too new",
             Self::InvalidSignature => "invalid signature",
             Self::PayloadTooLarge => "payload too large",
+            Self::UnsupportedEncoding => "unsupported content encoding",
+            Self::UnreadableBody => "unreadable body",
             Self::InvalidPayload => "invalid payload",
             Self::Duplicate => "duplicate delivery",
             Self::InProgress => "delivery in progress",
@@ -76,6 +86,9 @@ impl fmt::Display for ErrorKind {
         f.write_str(self.as_str())
     }
 }
+
+/// The response header that marks the acknowledgement of a duplicate delivery.
+pub const OUTCOME: HeaderName = HeaderName::from_static("hooksafe-outcome");
 
 /// Why a delivery was rejected.
 ///
@@ -147,6 +160,15 @@ impl Error {
         }
     }
 
+    pub(crate) const fn too_large(max: usize) -> Self {
+        Self::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max })
+    }
+
+    /// The body could not be read to the end; for adapters that buffer it.
+    pub fn unreadable_body() -> Self {
+        Self::new(ErrorKind::UnreadableBody, None, Detail::Text("could not be read to the end"))
+    }
+
     pub(crate) const fn duplicate() -> Self {
         Self::new(ErrorKind::Duplicate, None, Detail::Text("was already processed"))
     }
@@ -186,6 +208,25 @@ impl Error {
             Detail::RetryAfter { after, .. } => Some(after),
             _ => None,
         }
+    }
+
+    /// The HTTP answer for this error, as every adapter sends it: [`status`](Self::status), a plain-text body
+    /// naming the failure category only (never a secret, a MAC, or the detail of [`Display`](fmt::Display), which is
+    /// for your logs), `Retry-After` for [`ErrorKind::InProgress`] and [`ErrorKind::StoreUnavailable`], and
+    /// `Hooksafe-Outcome: duplicate` on the `200` of a [`ErrorKind::Duplicate`], so a client or an operator can tell it
+    /// from a first processing.
+    pub fn to_response<B: From<&'static str>>(&self) -> http::Response<B> {
+        let mut response = http::Response::new(B::from(self.kind.as_str()));
+        *response.status_mut() = self.status();
+        let headers = response.headers_mut();
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
+        if let Some(after) = self.retry_after() {
+            headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(after.as_secs().max(1)));
+        }
+        if self.kind == ErrorKind::Duplicate {
+            headers.insert(OUTCOME, http::HeaderValue::from_static("duplicate"));
+        }
+        response
     }
 
     /// The header at fault, when one is.

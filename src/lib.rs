@@ -11,7 +11,14 @@ pub mod store;
 mod verified;
 mod verifier;
 
-pub use error::{ConfigError, Error, ErrorKind};
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
+
+pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
 pub use receiver::{DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme, SecretEncoding};
 pub use store::MemoryStore;

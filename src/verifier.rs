@@ -86,6 +86,33 @@ impl Verifier {
         self.max_body_size
     }
 
+    /// The checks an adapter makes on the request head before it buffers the body: a declared `Content-Length`
+    /// over [`max_body_size`](Self::max_body_size), or a `Content-Encoding` other than `identity`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::PayloadTooLarge`] or [`ErrorKind::UnsupportedEncoding`].
+    pub fn check_head(&self, headers: &HeaderMap) -> Result<(), Error> {
+        let declared =
+            headers.get(http::header::CONTENT_LENGTH).and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > self.max_body_size as u64) {
+            return Err(Error::too_large(self.max_body_size));
+        }
+        let encoded = headers
+            .get_all(http::header::CONTENT_ENCODING)
+            .iter()
+            .any(|value| !value.as_bytes().eq_ignore_ascii_case(b"identity"));
+        if encoded {
+            return Err(Error::new(
+                ErrorKind::UnsupportedEncoding,
+                Some(http::header::CONTENT_ENCODING),
+                Detail::Text(
+                    "is not `identity`: decompress in a layer in front, or have the provider send plain bodies",
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Verifies a delivery against the system clock. See [`verify_at`](Self::verify_at).
     ///
     /// # Errors
@@ -129,7 +156,7 @@ impl Verifier {
         clock: impl FnOnce() -> OffsetDateTime,
     ) -> Result<Verified<'a>, Error> {
         if body.len() > self.max_body_size {
-            return Err(Error::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max: self.max_body_size }));
+            return Err(Error::too_large(self.max_body_size));
         }
         let mut tags = Candidates::new();
         let parsed = self.scheme.parse(headers, &mut tags)?;

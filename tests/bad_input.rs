@@ -251,3 +251,13 @@ fn secrets_never_appear_in_debug_display_or_errors() {
         assert!(!text.contains(&good_tag), "a computed MAC leaked: {text}");
     }
 }
+
+#[test]
+fn every_error_has_one_http_answer_naming_only_its_category() {
+    let headers = signed(&Scheme::Stripe, "whsec_stripe");
+    let error = verifier(&Scheme::Stripe, "whsec_other").verify(&headers, BODY).unwrap_err();
+    let response: http::Response<String> = error.to_response();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.body(), "invalid signature");
+    assert!(response.headers().get("retry-after").is_none());
+}

@@ -1,0 +1,249 @@
+//! [`WebhookLayer`]: the receiver as a tower middleware, for axum, hyper and any tower stack.
+//!
+//! For each request it checks the head, reads the body up to the cap, verifies and claims the delivery, and only then
+//! calls the inner service, with the buffered body and a [`VerifiedWebhook`] in the request extensions. The inner
+//! service's answer decides the claim: a `2xx` completes it; any other status, an error, or a panic releases it so
+//! the provider's retry is processed (a panic becomes a `500`). Rejections are answered here, with
+//! [`Error::to_response`].
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::error::Error;
+use crate::receiver::{Delivery, Receiver};
+use crate::store::Store;
+
+/// A delivery that passed verification and is claimed for this request, as the inner service sees it.
+#[derive(Debug, Clone)]
+pub struct VerifiedWebhook {
+    body: Bytes,
+    id: Option<Arc<str>>,
+    id_is_signed: bool,
+    timestamp: Option<OffsetDateTime>,
+}
+
+impl VerifiedWebhook {
+    fn new<S: Store>(delivery: &Delivery<'_, S>, body: Bytes) -> Self {
+        let verified = delivery.verified();
+        Self {
+            body,
+            id: verified.id().map(Arc::from),
+            id_is_signed: verified.id_is_signed(),
+            timestamp: verified.timestamp(),
+        }
+    }
+
+    /// The verified raw body.
+    pub const fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The delivery id, if the scheme carries one. See [`Verified::id`](crate::Verified::id).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Whether the id is covered by the signature. See [`Verified::id_is_signed`](crate::Verified::id_is_signed).
+    pub const fn id_is_signed(&self) -> bool {
+        self.id_is_signed
+    }
+
+    /// The signed timestamp, for schemes that carry one.
+    pub const fn timestamp(&self) -> Option<OffsetDateTime> {
+        self.timestamp
+    }
+
+    /// Deserializes the body as JSON.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when it does not fit `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(Error::payload)
+    }
+}
+
+/// Wraps a service so it only ever sees verified, claimed deliveries. See the [module docs](self).
+pub struct WebhookLayer<S> {
+    receiver: Arc<Receiver<S>>,
+}
+
+impl<S> WebhookLayer<S> {
+    /// A layer around `receiver` (a `Receiver` or an `Arc` of one, to share it with other layers).
+    pub fn new(receiver: impl Into<Arc<Receiver<S>>>) -> Self {
+        Self { receiver: receiver.into() }
+    }
+}
+
+impl<S> Clone for WebhookLayer<S> {
+    fn clone(&self) -> Self {
+        Self { receiver: self.receiver.clone() }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for WebhookLayer<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookLayer").field("receiver", &self.receiver).finish()
+    }
+}
+
+impl<S, I> Layer<I> for WebhookLayer<S> {
+    type Service = WebhookService<I, S>;
+
+    fn layer(&self, inner: I) -> Self::Service {
+        WebhookService { inner, receiver: self.receiver.clone() }
+    }
+}
+
+/// The service made by [`WebhookLayer`].
+pub struct WebhookService<I, S> {
+    inner: I,
+    receiver: Arc<Receiver<S>>,
+}
+
+impl<I: Clone, S> Clone for WebhookService<I, S> {
+    fn clone(&self) -> Self {
+        Self { inner: self.inner.clone(), receiver: self.receiver.clone() }
+    }
+}
+
+impl<I: std::fmt::Debug, S: std::fmt::Debug> std::fmt::Debug for WebhookService<I, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookService").field("inner", &self.inner).field("receiver", &self.receiver).finish()
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+impl<I, S, ReqBody, ResBody> Service<Request<ReqBody>> for WebhookService<I, S>
+where
+    I: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone + Send + 'static,
+    I::Future: Send,
+    I::Error: Send,
+    S: Store,
+    ReqBody: http_body::Body + From<Bytes> + Send + 'static,
+    ReqBody::Data: Send,
+    ReqBody::Error: Into<BoxError>,
+    ResBody: From<&'static str> + Send + 'static,
+{
+    type Response = Response<ResBody>;
+    type Error = I::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<ResBody>, I::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // The clone is not necessarily ready; the one `poll_ready` prepared goes into the future.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(handle(self.receiver.clone(), inner, request))
+    }
+}
+
+async fn handle<I, S, ReqBody, ResBody>(
+    receiver: Arc<Receiver<S>>,
+    mut inner: I,
+    request: Request<ReqBody>,
+) -> Result<Response<ResBody>, I::Error>
+where
+    I: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    S: Store,
+    ReqBody: http_body::Body + From<Bytes>,
+    ReqBody::Error: Into<BoxError>,
+    ResBody: From<&'static str>,
+{
+    let (mut parts, body) = request.into_parts();
+    let body = match read_body(&receiver, &parts.headers, body).await {
+        Ok(body) => body,
+        Err(error) => return Ok(reject(&error, None)),
+    };
+    // The claim borrows what it verified; the inner service gets the original head.
+    let headers = parts.headers.clone();
+    let delivery = match receiver.receive(&headers, &body).await {
+        Ok(delivery) => delivery,
+        Err(error) => return Ok(reject(&error, None)),
+    };
+    parts.extensions.insert(VerifiedWebhook::new(&delivery, body.clone()));
+    let request = Request::from_parts(parts, ReqBody::from(body.clone()));
+    let id = delivery.id();
+    match (CatchUnwind(Box::pin(async move { inner.call(request).await }))).await {
+        Ok(Ok(response)) if response.status().is_success() => {
+            if let Err(error) = delivery.complete().await {
+                // The handler's work is done; the record lapses with its lease, so a redelivery runs again.
+                crate::log::warning!("could not mark delivery {id:?} complete: {error}");
+            }
+            Ok(response)
+        }
+        outcome => {
+            if let Err(error) = delivery.release().await {
+                crate::log::warning!("could not release delivery {id:?}: {error}");
+            }
+            match outcome {
+                Ok(result) => result,
+                Err(_panic) => {
+                    crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
+                    let mut response = Response::new(ResBody::from("handler panicked"));
+                    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                    Ok(response)
+                }
+            }
+        }
+    }
+}
+
+/// Checks the head, then buffers the body, stopping one byte past the cap.
+pub(crate) async fn read_body<S: Store, B>(
+    receiver: &Receiver<S>,
+    headers: &http::HeaderMap,
+    body: B,
+) -> Result<Bytes, Error>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    let verifier = receiver.verifier();
+    verifier.check_head(headers)?;
+    match Limited::new(body, verifier.max_body_size()).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<LengthLimitError>() => Err(Error::too_large(verifier.max_body_size())),
+        Err(_) => Err(Error::unreadable_body()),
+    }
+}
+
+/// The response for a rejected delivery, logged with its detail.
+fn reject<B: From<&'static str>>(error: &Error, id: Option<&str>) -> Response<B> {
+    #[cfg(feature = "tracing")]
+    tracing::info!(%error, id, "hooksafe: webhook rejected");
+    #[cfg(not(feature = "tracing"))]
+    let _ = id;
+    error.to_response()
+}
+
+/// Turns a panic while polling the inner future into an `Err`, so the claim can be released.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
