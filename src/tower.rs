@@ -6,9 +6,7 @@
 //! the provider's retry is processed (a panic becomes a `500`). Rejections are answered here, with
 //! [`Error::to_response`].
 
-use std::any::Any;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -16,63 +14,14 @@ use std::task::{Context, Poll};
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde::de::DeserializeOwned;
-use time::OffsetDateTime;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::adapter::CatchUnwind;
+pub use crate::adapter::VerifiedWebhook;
 use crate::error::Error;
-use crate::receiver::{Delivery, Receiver};
+use crate::receiver::Receiver;
 use crate::store::Store;
-
-/// A delivery that passed verification and is claimed for this request, as the inner service sees it.
-#[derive(Debug, Clone)]
-pub struct VerifiedWebhook {
-    body: Bytes,
-    id: Option<Arc<str>>,
-    id_is_signed: bool,
-    timestamp: Option<OffsetDateTime>,
-}
-
-impl VerifiedWebhook {
-    fn new<S: Store>(delivery: &Delivery<'_, S>, body: Bytes) -> Self {
-        let verified = delivery.verified();
-        Self {
-            body,
-            id: verified.id().map(Arc::from),
-            id_is_signed: verified.id_is_signed(),
-            timestamp: verified.timestamp(),
-        }
-    }
-
-    /// The verified raw body.
-    pub const fn body(&self) -> &Bytes {
-        &self.body
-    }
-
-    /// The delivery id, if the scheme carries one. See [`Verified::id`](crate::Verified::id).
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-
-    /// Whether the id is covered by the signature. See [`Verified::id_is_signed`](crate::Verified::id_is_signed).
-    pub const fn id_is_signed(&self) -> bool {
-        self.id_is_signed
-    }
-
-    /// The signed timestamp, for schemes that carry one.
-    pub const fn timestamp(&self) -> Option<OffsetDateTime> {
-        self.timestamp
-    }
-
-    /// Deserializes the body as JSON.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when it does not fit `T`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(Error::payload)
-    }
-}
 
 /// Wraps a service so it only ever sees verified, claimed deliveries. See the [module docs](self).
 pub struct WebhookLayer<S> {
@@ -230,20 +179,4 @@ fn reject<B: From<&'static str>>(error: &Error, id: Option<&str>) -> Response<B>
     #[cfg(not(feature = "tracing"))]
     let _ = id;
     error.to_response()
-}
-
-/// Turns a panic while polling the inner future into an `Err`, so the claim can be released.
-struct CatchUnwind<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
-    }
 }

@@ -1,0 +1,296 @@
+//! actix-web: [`WebhookMiddleware`] verifies and claims each delivery, and [`Webhook<T>`] hands the handler its
+//! typed event.
+//!
+//! The middleware checks the head, reads the payload up to the cap, verifies and claims the delivery, then calls
+//! the handler with the buffered payload and a [`VerifiedWebhook`] in the request extensions. A `2xx` answer
+//! completes the claim; any other status, an error, or a panic releases it so the provider's retry is processed (a
+//! panic becomes a `500`). Rejections are answered with [`Error::to_response`]'s status, headers and body.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, web};
+//! use hooksafe::actix::{Webhook, WebhookMiddleware};
+//! use hooksafe::{MemoryStore, Receiver, Scheme, Verifier};
+//!
+//! #[derive(serde::Deserialize)]
+//! #[serde(tag = "type")]
+//! enum Event {
+//!     #[serde(rename = "invoice.paid")]
+//!     InvoicePaid { id: String },
+//!     #[serde(other)]
+//!     Other,
+//! }
+//!
+//! async fn stripe(Webhook(event): Webhook<Event>) -> HttpResponse {
+//!     if let Event::InvoicePaid { id } = event {
+//!         println!("paid: {id}");
+//!     }
+//!     HttpResponse::Ok().finish()
+//! }
+//!
+//! # fn main() -> Result<(), hooksafe::ConfigError> {
+//! let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_...").build()?;
+//! let middleware = WebhookMiddleware::new(Receiver::new(verifier, MemoryStore::new()));
+//! let app = App::new().service(web::resource("/webhooks/stripe").wrap(middleware).route(web::post().to(stripe)));
+//! # Ok(())
+//! # }
+//! ```
+
+use std::future::{Future, Ready, ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+
+use crate::adapter::CatchUnwind;
+pub use crate::adapter::VerifiedWebhook;
+use crate::error::Error;
+use crate::receiver::Receiver;
+use crate::store::Store;
+
+/// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries.
+pub struct WebhookMiddleware<S> {
+    receiver: Arc<Receiver<S>>,
+}
+
+impl<S> WebhookMiddleware<S> {
+    /// A middleware around `receiver` (a `Receiver` or an `Arc` of one, to share it across workers and routes).
+    pub fn new(receiver: impl Into<Arc<Receiver<S>>>) -> Self {
+        Self { receiver: receiver.into() }
+    }
+}
+
+impl<S> Clone for WebhookMiddleware<S> {
+    fn clone(&self) -> Self {
+        Self { receiver: self.receiver.clone() }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for WebhookMiddleware<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookMiddleware").field("receiver", &self.receiver).finish()
+    }
+}
+
+impl<I, B, S> Transform<I, ServiceRequest> for WebhookMiddleware<S>
+where
+    I: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+    S: Store,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Transform = WebhookService<I, S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: I) -> Self::Future {
+        ready(Ok(WebhookService { inner: Rc::new(service), receiver: self.receiver.clone() }))
+    }
+}
+
+/// The service made by [`WebhookMiddleware`].
+pub struct WebhookService<I, S> {
+    inner: Rc<I>,
+    receiver: Arc<Receiver<S>>,
+}
+
+impl<I, S: std::fmt::Debug> std::fmt::Debug for WebhookService<I, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookService").field("receiver", &self.receiver).finish_non_exhaustive()
+    }
+}
+
+impl<I, B, S> Service<ServiceRequest> for WebhookService<I, S>
+where
+    I: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error> + 'static,
+    B: MessageBody + 'static,
+    S: Store,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>>>>;
+
+    fn poll_ready(&self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        Box::pin(handle(self.inner.clone(), self.receiver.clone(), request))
+    }
+}
+
+async fn handle<I, B, S>(
+    inner: Rc<I>,
+    receiver: Arc<Receiver<S>>,
+    mut request: ServiceRequest,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error>
+where
+    I: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+    S: Store,
+{
+    let headers = headers(request.headers());
+    let body = match read_payload(&receiver, &headers, request.take_payload()).await {
+        Ok(body) => body,
+        Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
+    };
+    let delivery = match receiver.receive(&headers, &body).await {
+        Ok(delivery) => delivery,
+        Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
+    };
+    let id = delivery.id();
+    request.extensions_mut().insert(VerifiedWebhook::new(&delivery, body.clone()));
+    request.set_payload(Payload::from(body.clone()));
+    let http_request = request.request().clone();
+    match CatchUnwind(Box::pin(inner.call(request))).await {
+        Ok(Ok(response)) if response.status().is_success() => {
+            if let Err(error) = delivery.complete().await {
+                crate::log::warning!("could not mark delivery {id:?} complete: {error}");
+            }
+            Ok(response.map_into_left_body())
+        }
+        outcome => {
+            if let Err(error) = delivery.release().await {
+                crate::log::warning!("could not release delivery {id:?}: {error}");
+            }
+            match outcome {
+                Ok(result) => result.map(ServiceResponse::map_into_left_body),
+                Err(_panic) => {
+                    crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
+                    let response = HttpResponse::InternalServerError().body("handler panicked");
+                    Ok(ServiceResponse::new(http_request, response).map_into_right_body())
+                }
+            }
+        }
+    }
+}
+
+/// actix-web's header map, as the `http` 1 map the core reads. Repeated headers stay repeated.
+fn headers(source: &actix_web::http::header::HeaderMap) -> http::HeaderMap {
+    let mut headers = http::HeaderMap::with_capacity(source.len());
+    for (name, value) in source {
+        if let (Ok(name), Ok(value)) =
+            (http::HeaderName::from_bytes(name.as_str().as_bytes()), http::HeaderValue::from_bytes(value.as_bytes()))
+        {
+            headers.append(name, value);
+        }
+    }
+    headers
+}
+
+/// Checks the head, then buffers the payload, stopping as soon as it passes the cap.
+async fn read_payload<S: Store>(
+    receiver: &Receiver<S>,
+    headers: &http::HeaderMap,
+    mut payload: Payload,
+) -> Result<Bytes, Error> {
+    let verifier = receiver.verifier();
+    verifier.check_head(headers)?;
+    let max = verifier.max_body_size();
+    let mut body = BytesMut::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
+        let chunk = chunk.map_err(|_| Error::unreadable_body())?;
+        if body.len() + chunk.len() > max {
+            return Err(Error::too_large(max));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The response for a rejected delivery, logged with its detail.
+fn reject(error: &Error) -> HttpResponse {
+    #[cfg(feature = "tracing")]
+    tracing::info!(%error, "hooksafe: webhook rejected");
+    respond(error)
+}
+
+/// [`Error::to_response`] as an actix response.
+fn respond(error: &Error) -> HttpResponse {
+    let response: http::Response<&'static str> = error.to_response();
+    let status = actix_web::http::StatusCode::from_u16(response.status().as_u16())
+        .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut builder = HttpResponse::build(status);
+    for (name, value) in response.headers() {
+        if let Ok(value) = value.to_str() {
+            builder.insert_header((name.as_str(), value));
+        }
+    }
+    builder.body(*response.body())
+}
+
+/// Extracts the verified delivery's JSON body as `T`. Needs a [`WebhookMiddleware`] around the route.
+///
+/// A body that does not fit `T` is rejected with `422`, and the middleware releases the claim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Webhook<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for Webhook<T> {
+    type Error = WebhookRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(verified(request).and_then(|verified| verified.json().map(Webhook).map_err(WebhookRejection::Invalid)))
+    }
+}
+
+impl FromRequest for VerifiedWebhook {
+    type Error = WebhookRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(verified(request))
+    }
+}
+
+fn verified(request: &HttpRequest) -> Result<VerifiedWebhook, WebhookRejection> {
+    request.extensions().get::<VerifiedWebhook>().cloned().ok_or(WebhookRejection::MissingMiddleware)
+}
+
+/// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WebhookRejection {
+    /// The body does not fit the requested type (`422`).
+    Invalid(Error),
+    /// No [`WebhookMiddleware`] ran before the handler: a routing mistake, answered with `500` so it is noticed.
+    MissingMiddleware,
+}
+
+impl std::fmt::Display for WebhookRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Invalid(error) => error.fmt(f),
+            Self::MissingMiddleware => f.write_str("no hooksafe WebhookMiddleware on this route"),
+        }
+    }
+}
+
+impl std::error::Error for WebhookRejection {}
+
+impl ResponseError for WebhookRejection {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        match self {
+            Self::Invalid(error) => actix_web::http::StatusCode::from_u16(error.status().as_u16())
+                .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY),
+            Self::MissingMiddleware => actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Invalid(error) => reject(error),
+            Self::MissingMiddleware => {
+                crate::log::warning!("a Webhook extractor ran on a route without a WebhookMiddleware");
+                HttpResponse::InternalServerError().body("webhook middleware missing")
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! What every framework adapter shares: the verified delivery handed to handlers, and panic capture.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
+
+use crate::error::Error;
+use crate::receiver::Delivery;
+use crate::store::Store;
+
+/// A delivery that passed verification and is claimed for this request, as the inner service sees it.
+#[derive(Debug, Clone)]
+pub struct VerifiedWebhook {
+    body: Bytes,
+    id: Option<Arc<str>>,
+    id_is_signed: bool,
+    timestamp: Option<OffsetDateTime>,
+}
+
+impl VerifiedWebhook {
+    pub(crate) fn new<S: Store>(delivery: &Delivery<'_, S>, body: Bytes) -> Self {
+        let verified = delivery.verified();
+        Self {
+            body,
+            id: verified.id().map(Arc::from),
+            id_is_signed: verified.id_is_signed(),
+            timestamp: verified.timestamp(),
+        }
+    }
+
+    /// The verified raw body.
+    pub const fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The delivery id, if the scheme carries one. See [`Verified::id`](crate::Verified::id).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Whether the id is covered by the signature. See [`Verified::id_is_signed`](crate::Verified::id_is_signed).
+    pub const fn id_is_signed(&self) -> bool {
+        self.id_is_signed
+    }
+
+    /// The signed timestamp, for schemes that carry one.
+    pub const fn timestamp(&self) -> Option<OffsetDateTime> {
+        self.timestamp
+    }
+
+    /// Deserializes the body as JSON.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when it does not fit `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(Error::payload)
+    }
+}
+
+/// Turns a panic while polling the inner future into an `Err`, so the claim can be released.
+pub(crate) struct CatchUnwind<F>(pub(crate) Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
