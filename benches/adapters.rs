@@ -1,0 +1,143 @@
+//! An axum route with `Webhook<T>` (verify + in-memory dedup + JSON into `T`) against the same route taking the raw
+//! body with no verification (still parsing the same `T`), for the same 1 KiB body, in one run. Target: ≥ 0.9× the
+//! baseline's requests per second, over HTTP.
+//!
+//! Two groups: `http`, a real server on a loopback port driven over one keep-alive connection (what a deployment
+//! sees, the target's measure), and `in-process`, the router called through `tower::ServiceExt::oneshot`, which
+//! leaves out hyper and the network and so shows the adapter's own cost at its most exposed.
+//!
+//! `cargo bench --bench adapters --features axum`
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes};
+use axum::http::{Request, StatusCode};
+use axum::{Router, routing::post};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use hooksafe::axum::{Webhook, WebhookLayer};
+use hooksafe::sign::Signer;
+use hooksafe::{MemoryStore, Receiver, Scheme, Verifier};
+use tower::ServiceExt;
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Event {
+    #[serde(rename = "type")]
+    kind: String,
+    data: serde_json::Value,
+}
+
+async fn verified(Webhook(event): Webhook<Event>) -> StatusCode {
+    std::hint::black_box(event);
+    StatusCode::OK
+}
+
+async fn unverified(body: Bytes) -> StatusCode {
+    match serde_json::from_slice::<Event>(&body) {
+        Ok(event) => {
+            std::hint::black_box(event);
+            StatusCode::OK
+        }
+        Err(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let body = format!(r#"{{"type":"invoice.paid","data":{{"pad":"{}"}}}}"#, "x".repeat(1024 - 40)).into_bytes();
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    // Large enough that no record is evicted during the run: every request is a new delivery.
+    let receiver = Receiver::new(verifier, MemoryStore::with_capacity(20_000_000));
+    let app = Router::new()
+        .route("/verified", post(verified))
+        .route_layer(WebhookLayer::new(receiver))
+        .route("/unverified", post(unverified));
+    let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+    let next = AtomicU64::new(0);
+    let request = |path: &str| {
+        let id = format!("msg_{}", next.fetch_add(1, Ordering::Relaxed));
+        let request = signer.request(path.parse().unwrap(), &id, time::OffsetDateTime::now_utc(), body.clone());
+        request.unwrap().map(Body::from)
+    };
+
+    let mut group = c.benchmark_group("adapters/axum-1KiB");
+    group.throughput(Throughput::Elements(1));
+    for path in ["/unverified", "/verified"] {
+        group.bench_function(&path[1..], |b| {
+            b.to_async(&runtime).iter_batched(
+                || (app.clone(), request(path)),
+                |(app, request): (Router, Request<Body>)| async move {
+                    let response = app.oneshot(request).await.unwrap();
+                    assert_eq!(response.status(), StatusCode::OK);
+                },
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("adapters/axum-1KiB-http");
+    group.throughput(Throughput::Elements(1));
+    let address = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        address
+    });
+    let mut connection = runtime.block_on(tokio::net::TcpStream::connect(address)).unwrap();
+    for path in ["/unverified", "/verified"] {
+        group.bench_function(&path[1..], |b| {
+            b.iter_batched(
+                || wire(&request(path)),
+                |bytes| runtime.block_on(exchange(&mut connection, &bytes)),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
+}
+
+/// The request as HTTP/1.1 bytes on a keep-alive connection.
+fn wire(request: &Request<Body>) -> Vec<u8> {
+    let mut head = format!("POST {} HTTP/1.1\r\nhost: bench\r\n", request.uri());
+    for (name, value) in request.headers() {
+        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    let body = futures_body(request);
+    head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+    [head.into_bytes(), body].concat()
+}
+
+/// The bench's body, which every request carries.
+fn futures_body(_: &Request<Body>) -> Vec<u8> {
+    format!(r#"{{"type":"invoice.paid","data":{{"pad":"{}"}}}}"#, "x".repeat(1024 - 40)).into_bytes()
+}
+
+/// Writes one request and reads its response (status line, headers, `content-length` body); asserts a 200.
+async fn exchange(connection: &mut tokio::net::TcpStream, request: &[u8]) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    connection.write_all(request).await.unwrap();
+    let mut response = Vec::with_capacity(256);
+    let mut chunk = [0u8; 1024];
+    loop {
+        let read = connection.read(&mut chunk).await.unwrap();
+        assert!(read > 0, "the server closed the connection");
+        response.extend_from_slice(&chunk[..read]);
+        if let Some(end) = response.windows(4).position(|window| window == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&response[..end]).unwrap().to_ascii_lowercase();
+            assert!(head.starts_with("http/1.1 200"), "{head}");
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .map_or(0, |value| value.trim().parse().unwrap());
+            if response.len() >= end + 4 + length {
+                return;
+            }
+        }
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
