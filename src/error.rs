@@ -94,8 +94,14 @@ pub const OUTCOME: HeaderName = HeaderName::from_static("hooksafe-outcome");
 ///
 /// The message names the header and what was wrong with it; it never contains a secret, a computed MAC, or which
 /// secret came closest. Use [`Error::kind`] to branch and [`Error::status`] to answer.
+///
+/// It is one pointer wide, so the `Result`s of the verification path stay small; the allocation happens only when a
+/// delivery is rejected.
 #[derive(Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     header: Option<HeaderName>,
     detail: Detail,
@@ -123,23 +129,23 @@ pub(crate) enum Detail {
 }
 
 impl Error {
-    pub(crate) const fn new(kind: ErrorKind, header: Option<HeaderName>, detail: Detail) -> Self {
-        Self { kind, header, detail, source: None }
+    pub(crate) fn new(kind: ErrorKind, header: Option<HeaderName>, detail: Detail) -> Self {
+        Self(Box::new(Inner { kind, header, detail, source: None }))
     }
 
-    const fn header(kind: ErrorKind, header: HeaderName, why: &'static str) -> Self {
+    fn header(kind: ErrorKind, header: HeaderName, why: &'static str) -> Self {
         Self::new(kind, Some(header), Detail::Text(why))
     }
 
-    pub(crate) const fn missing(header: HeaderName) -> Self {
+    pub(crate) fn missing(header: HeaderName) -> Self {
         Self::header(ErrorKind::MissingHeader, header, "is missing or empty")
     }
 
-    pub(crate) const fn malformed(header: HeaderName, why: &'static str) -> Self {
+    pub(crate) fn malformed(header: HeaderName, why: &'static str) -> Self {
         Self::header(ErrorKind::MalformedHeader, header, why)
     }
 
-    pub(crate) const fn invalid_timestamp(header: HeaderName) -> Self {
+    pub(crate) fn invalid_timestamp(header: HeaderName) -> Self {
         Self::header(
             ErrorKind::InvalidTimestamp,
             header,
@@ -147,20 +153,20 @@ impl Error {
         )
     }
 
-    pub(crate) const fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
+    pub(crate) fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
         Self::header(ErrorKind::InvalidSignature, header, why)
     }
 
     pub(crate) fn payload(source: serde_json::Error) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind: ErrorKind::InvalidPayload,
             header: None,
             detail: Detail::Text("the verified body does not fit the requested type"),
             source: Some(Source::Json(source)),
-        }
+        }))
     }
 
-    pub(crate) const fn too_large(max: usize) -> Self {
+    pub(crate) fn too_large(max: usize) -> Self {
         Self::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max })
     }
 
@@ -169,11 +175,11 @@ impl Error {
         Self::new(ErrorKind::UnreadableBody, None, Detail::Text("could not be read to the end"))
     }
 
-    pub(crate) const fn duplicate() -> Self {
+    pub(crate) fn duplicate() -> Self {
         Self::new(ErrorKind::Duplicate, None, Detail::Text("was already processed"))
     }
 
-    pub(crate) const fn in_progress(after: std::time::Duration) -> Self {
+    pub(crate) fn in_progress(after: std::time::Duration) -> Self {
         Self::new(
             ErrorKind::InProgress,
             None,
@@ -182,29 +188,29 @@ impl Error {
     }
 
     pub(crate) fn store_unavailable(source: crate::store::StoreError, after: std::time::Duration) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind: ErrorKind::StoreUnavailable,
             header: None,
             detail: Detail::RetryAfter { why: "could not be claimed", after },
             source: Some(Source::Store(source)),
-        }
+        }))
     }
 
     /// The category of the failure.
-    pub const fn kind(&self) -> ErrorKind {
-        self.kind
+    pub fn kind(&self) -> ErrorKind {
+        self.0.kind
     }
 
     /// The HTTP status to answer with: 400 for missing or malformed headers and timestamps, 401 for a bad signature
     /// or a timestamp outside the window, 413 for a body over the limit, 422 for a payload that does not fit.
-    pub const fn status(&self) -> StatusCode {
-        self.kind.status()
+    pub fn status(&self) -> StatusCode {
+        self.0.kind.status()
     }
 
     /// How long the provider should wait before retrying (`Retry-After`), for
     /// [`ErrorKind::InProgress`] and [`ErrorKind::StoreUnavailable`].
-    pub const fn retry_after(&self) -> Option<std::time::Duration> {
-        match self.detail {
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self.0.detail {
             Detail::RetryAfter { after, .. } => Some(after),
             _ => None,
         }
@@ -216,41 +222,41 @@ impl Error {
     /// `Hooksafe-Outcome: duplicate` on the `200` of a [`ErrorKind::Duplicate`], so a client or an operator can tell it
     /// from a first processing.
     pub fn to_response<B: From<&'static str>>(&self) -> http::Response<B> {
-        let mut response = http::Response::new(B::from(self.kind.as_str()));
+        let mut response = http::Response::new(B::from(self.0.kind.as_str()));
         *response.status_mut() = self.status();
         let headers = response.headers_mut();
         headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("text/plain; charset=utf-8"));
         if let Some(after) = self.retry_after() {
             headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(after.as_secs().max(1)));
         }
-        if self.kind == ErrorKind::Duplicate {
+        if self.0.kind == ErrorKind::Duplicate {
             headers.insert(OUTCOME, http::HeaderValue::from_static("duplicate"));
         }
         response
     }
 
     /// The header at fault, when one is.
-    pub const fn header_name(&self) -> Option<&HeaderName> {
-        self.header.as_ref()
+    pub fn header_name(&self) -> Option<&HeaderName> {
+        self.0.header.as_ref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.kind.as_str())?;
-        if let Some(header) = &self.header {
+        f.write_str(self.0.kind.as_str())?;
+        if let Some(header) = &self.0.header {
             write!(f, ": header `{header}`")?;
         }
-        match self.detail {
+        match self.0.detail {
             Detail::Text(text) => write!(f, " {text}"),
             Detail::Skew { seconds, tolerance } => {
-                let direction = if self.kind == ErrorKind::TimestampTooNew { "ahead of" } else { "behind" };
+                let direction = if self.0.kind == ErrorKind::TimestampTooNew { "ahead of" } else { "behind" };
                 write!(f, " is {seconds} s {direction} now; the tolerance is {tolerance} s")
             }
             Detail::TooLarge { max } => write!(f, ": the body is larger than the {max}-byte limit"),
             Detail::RetryAfter { why, after } => write!(f, ": the delivery {why}; retry after {} s", after.as_secs()),
         }?;
-        match &self.source {
+        match &self.0.source {
             Some(Source::Json(source)) => write!(f, ": {source}")?,
             Some(Source::Store(source)) => write!(f, ": {source}")?,
             None => {}
@@ -261,7 +267,7 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.source {
+        match &self.0.source {
             Some(Source::Json(source)) => Some(source),
             Some(Source::Store(source)) => Some(source),
             None => None,
