@@ -87,3 +87,25 @@ impl Key {
         Tag(tag)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Key;
+    use crate::Scheme;
+
+    #[test]
+    fn a_key_debugs_without_its_material() {
+        let key = Key::new(&Scheme::GitHub, "very-secret-value", 1).unwrap();
+        assert_eq!(format!("{key:?}"), "Key { .. }");
+    }
+
+    #[test]
+    fn fingerprints_identify_the_secret_without_being_constant() {
+        let first = Key::new(&Scheme::GitHub, "secret-one", 1).unwrap().fingerprint();
+        let again = Key::new(&Scheme::GitHub, "secret-one", 1).unwrap().fingerprint();
+        let second = Key::new(&Scheme::GitHub, "secret-two", 1).unwrap().fingerprint();
+        assert_eq!(first, again);
+        assert_ne!(first, second);
+        assert!(first != [0; 32] && first != [1; 32]);
+    }
+}

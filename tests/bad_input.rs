@@ -261,3 +261,27 @@ fn every_error_has_one_http_answer_naming_only_its_category() {
     assert_eq!(response.body(), "invalid signature");
     assert!(response.headers().get("retry-after").is_none());
 }
+
+#[test]
+fn a_declared_length_exactly_at_the_cap_is_accepted_before_reading() {
+    let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_x").max_body_size(100).build().unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("content-length", HeaderValue::from_static("100"));
+    assert!(verifier.check_head(&headers).is_ok());
+    headers.insert("content-length", HeaderValue::from_static("101"));
+    assert_eq!(verifier.check_head(&headers).unwrap_err().kind(), ErrorKind::PayloadTooLarge);
+}
+
+#[test]
+fn exactly_the_maximum_number_of_secrets_is_allowed() {
+    let builder = (0..hooksafe::MAX_SECRETS).fold(Verifier::builder(Scheme::GitHub), |b, i| b.secret(format!("s{i}")));
+    assert!(builder.build().is_ok());
+}
+
+#[test]
+fn a_builder_debugs_its_policy_but_not_its_secrets() {
+    let builder = Verifier::builder(Scheme::Stripe).secret("whsec_topsecret").secret("whsec_other");
+    let text = format!("{builder:?}");
+    assert!(text.contains("VerifierBuilder") && text.contains("[2 redacted]") && text.contains("Stripe"), "{text}");
+    assert!(!text.contains("topsecret"));
+}

@@ -151,3 +151,23 @@ fn verify_uses_the_system_clock() {
     let old = Signer::new(Scheme::Slack, "slack-secret").unwrap().headers("", at(SIGNED_AT), BODY).unwrap();
     assert_eq!(verifier.verify(&old, BODY).unwrap_err().kind(), ErrorKind::TimestampTooOld);
 }
+
+#[test]
+fn which_schemes_carry_a_timestamp_and_how_wide_the_window_is() {
+    for scheme in [Scheme::StandardWebhooks, Scheme::Svix, Scheme::Stripe, Scheme::Slack, Scheme::Paddle] {
+        assert!(scheme.has_timestamp(), "{scheme:?}");
+    }
+    assert_eq!(verifier().replay_window(), Some(Duration::seconds(600)));
+    let uneven = Verifier::builder(Scheme::Stripe).secret("whsec_x").past_tolerance(Duration::seconds(60)).build();
+    assert_eq!(uneven.unwrap().replay_window(), Some(Duration::seconds(360)));
+    assert_eq!(Verifier::builder(Scheme::GitHub).secret("g").build().unwrap().replay_window(), None);
+    let skipped = Verifier::builder(Scheme::Stripe).secret("whsec_x").dangerous_skip_timestamp_check().build();
+    assert_eq!(skipped.unwrap().replay_window(), None);
+}
+
+#[test]
+fn a_future_timestamp_says_how_far_ahead_it_is() {
+    let error = verifier().verify_at(&signed(), BODY, at(SIGNED_AT - 301)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::TimestampTooNew);
+    assert!(error.to_string().contains("is 301 s ahead of now; the tolerance is 300 s"), "{error}");
+}

@@ -231,6 +231,7 @@ fn stripe_rejects_every_malformed_header_the_sdks_reject() {
         (&format!("t=1686157680,t=1686157680,{v1}"), ErrorKind::MalformedHeader),
         (&format!("t=1686157680,{v1},"), ErrorKind::MalformedHeader),
         (&v1, ErrorKind::MalformedHeader),
+        (&format!("t=1686157680,=x,{v1}"), ErrorKind::MalformedHeader),
     ];
     for (value, kind) in cases {
         let error = verifier.verify_at(&stripe(value), STRIPE_BODY, at(1_686_157_680)).unwrap_err();
@@ -380,4 +381,24 @@ fn serverless_requests_verify_in_one_call() {
 
 fn bytes_like(body: Vec<u8>) -> Box<[u8]> {
     body.into_boxed_slice()
+}
+
+#[test]
+fn a_custom_id_header_that_is_not_signed_is_reported_as_unsigned() {
+    let scheme = Custom::new("x-sig").id_header("x-delivery");
+    let signer = Signer::new(Scheme::Custom(scheme.clone()), "s").unwrap();
+    let headers = signer.headers("d-1", at(0), b"{}").unwrap();
+    let verifier = verifier(Scheme::Custom(scheme), "s");
+    let verified = verifier.verify(&headers, b"{}").unwrap();
+    assert_eq!(verified.id(), Some("d-1"));
+    assert!(!verified.id_is_signed());
+}
+
+#[test]
+fn the_signer_sends_optional_id_headers_only_when_given_and_the_providers_content_type() {
+    let shopify = Signer::new(Scheme::Shopify, SHOPIFY_SECRET).unwrap();
+    assert_eq!(shopify.headers("wh-1", at(0), SHOPIFY_BODY).unwrap()["x-shopify-webhook-id"], "wh-1");
+    assert!(!shopify.headers("", at(0), SHOPIFY_BODY).unwrap().contains_key("x-shopify-webhook-id"));
+    let slack = Signer::new(Scheme::Slack, SLACK_SECRET).unwrap().headers("", at(0), b"a=b").unwrap();
+    assert_eq!(slack["content-type"], "application/x-www-form-urlencoded");
 }

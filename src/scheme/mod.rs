@@ -393,6 +393,32 @@ mod tests {
 
     use super::Tag;
 
+    #[test]
+    fn tags_differing_identically_in_two_words_are_not_equal() {
+        // An XOR fold would let the two differences cancel; the OR fold keeps them.
+        let a = Tag([7; 32]);
+        let mut b = a;
+        b.0[0] ^= 1;
+        b.0[8] ^= 1;
+        assert!(!bool::from(a.ct_eq(&b)));
+        assert!(bool::from(a.ct_eq(&a)));
+    }
+
+    #[test]
+    fn a_pair_of_invalid_hex_digits_is_rejected() {
+        let valid = "ab".repeat(32);
+        for bad in ["zz", "z0", "0z", "g\u{7f}"] {
+            let text = format!("{}{bad}", &valid[..62]);
+            assert!(Tag::from_hex(&text).is_none(), "{text}");
+        }
+        assert!(Tag::from_hex(&valid).is_some());
+    }
+
+    #[test]
+    fn a_tag_debugs_without_its_bytes() {
+        assert_eq!(format!("{:?}", Tag([0xab; 32])), "Tag { .. }");
+    }
+
     proptest! {
         #[test]
         fn base64_tags_decode_exactly_what_they_encode(bytes in any::<[u8; 32]>()) {
