@@ -211,24 +211,20 @@ impl Tag {
             return None;
         }
         let mut tag = [0u8; TAG_LEN];
-        let mut invalid = 0u8;
-        let mut bits = 0u32;
-        let mut pending = 0u32;
-        let mut written = 0;
-        for &digit in digits {
-            let value = BASE64_VALUES[usize::from(digit)];
-            invalid |= value;
-            bits = (bits << 6) | u32::from(value & 0x3f);
-            pending += 6;
-            if pending >= 8 {
-                pending -= 8;
-                tag[written] = (bits >> pending) as u8;
-                written += 1;
-                bits &= (1 << pending) - 1;
-            }
+        let mut invalid = 0u32;
+        // Four digits make three bytes: ten groups give 30 bytes, the last three digits 18 bits, of which the
+        // final two must be zero. No branch depends on the digits; a digit outside the alphabet sets `invalid`.
+        let value = |digit: u8| u32::from(BASE64_VALUES[usize::from(digit)]);
+        for (bytes, chunk) in tag.chunks_exact_mut(3).zip(digits.chunks_exact(4)) {
+            let (a, b, c, d) = (value(chunk[0]), value(chunk[1]), value(chunk[2]), value(chunk[3]));
+            invalid |= a | b | c | d;
+            bytes.copy_from_slice(&((a << 18) | (b << 12) | (c << 6) | d).to_be_bytes()[1..]);
         }
-        // 43 digits carry 258 bits: 32 bytes and 2 bits that must be zero.
-        (invalid & 0x80 == 0 && bits == 0).then_some(Tag(tag))
+        let (a, b, c) = (value(digits[40]), value(digits[41]), value(digits[42]));
+        invalid |= a | b | c;
+        let last = (a << 12) | (b << 6) | c;
+        tag[30..].copy_from_slice(&((last >> 2) as u16).to_be_bytes());
+        (invalid & 0x80 == 0 && last & 0b11 == 0).then_some(Tag(tag))
     }
 
     pub(crate) fn to_hex(self) -> String {
@@ -334,13 +330,16 @@ pub(crate) fn required<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<
 /// Unix seconds in canonical form: ASCII digits only, no sign, no leading zero, within `i64`.
 pub(crate) fn parse_timestamp(text: &str, header: &HeaderName) -> Result<i64, Error> {
     let bytes = text.as_bytes();
-    let canonical = !bytes.is_empty()
-        && bytes.iter().all(u8::is_ascii_digit)
-        && (bytes[0] != b'0' || bytes.len() == 1)
-        && bytes.len() <= 19;
-    let value = canonical
-        .then(|| bytes.iter().try_fold(0i64, |acc, digit| acc.checked_mul(10)?.checked_add(i64::from(digit - b'0'))));
-    value.flatten().ok_or_else(|| Error::invalid_timestamp(header.clone()))
+    // At most 19 digits fit in a `u64` without overflow; `i64::try_from` then bounds the value.
+    let canonical = matches!(bytes, [b'1'..=b'9', ..] | [b'0']) && bytes.len() <= 19;
+    let mut value = 0u64;
+    let mut digits = canonical;
+    for &byte in bytes {
+        let digit = byte.wrapping_sub(b'0');
+        digits &= digit < 10;
+        value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+    }
+    digits.then(|| i64::try_from(value).ok()).flatten().ok_or_else(|| Error::invalid_timestamp(header.clone()))
 }
 
 /// Parses a `key=value` list carrying one timestamp key and any number of signature keys (Stripe, Paddle). Every
