@@ -23,6 +23,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Uri};
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Error};
+pub use crate::scheme::Tag;
 use crate::scheme::{Message, Scheme};
 use crate::secret::Key;
 
@@ -64,6 +65,24 @@ impl Signer {
         self.scheme.render(&message, &tag, &mut headers)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
         Ok(headers)
+    }
+
+    /// The bare tag of `body` signed at `timestamp`: the value inside the signature header of
+    /// [`headers`](Self::headers), for a fixture or a header you assemble yourself. `id` and `timestamp` are used as
+    /// there.
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, sign::Signer};
+    ///
+    /// // GitHub's published example: https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+    /// let signer = Signer::new(Scheme::GitHub, "It's a Secret to Everybody")?;
+    /// let tag = signer.tag("", time::OffsetDateTime::UNIX_EPOCH, b"Hello, World!");
+    /// assert_eq!(tag.to_hex(), "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+    /// # Ok::<(), hooksafe::ConfigError>(())
+    /// ```
+    pub fn tag(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Tag {
+        let seconds = timestamp.unix_timestamp().to_string();
+        self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(&seconds), body })
     }
 
     /// A whole `POST` request to `uri`, as the provider would send it: [`headers`](Self::headers) plus the body.

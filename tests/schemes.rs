@@ -365,6 +365,20 @@ fn the_signer_reproduces_every_published_example() {
 }
 
 #[test]
+fn the_bare_tag_is_what_the_signature_header_carries_and_compares_only_by_value() {
+    let signer = Signer::new(Scheme::StandardWebhooks, SW_SECRET).unwrap();
+    let tag = signer.tag(SW_ID, at(SW_TIMESTAMP), SW_BODY);
+    assert_eq!(format!("v1,{}", tag.to_base64()), SW_SIGNATURE);
+    assert!(tag.matches(&signer.tag(SW_ID, at(SW_TIMESTAMP), SW_BODY)));
+    assert!(!tag.matches(&signer.tag(SW_ID, at(SW_TIMESTAMP + 1), SW_BODY)));
+    assert!(!tag.matches(&signer.tag("msg_other", at(SW_TIMESTAMP), SW_BODY)));
+    assert_eq!(format!("{tag:?}"), "Tag { .. }", "a computed MAC never shows in Debug");
+
+    let stripe = Signer::new(Scheme::Stripe, STRIPE_SECRET).unwrap().tag("ignored", at(1_686_157_680), STRIPE_BODY);
+    assert_eq!(stripe.to_hex(), STRIPE_V1);
+}
+
+#[test]
 fn serverless_requests_verify_in_one_call() {
     let signer = Signer::new(Scheme::Svix, SW_SECRET).unwrap();
     let now = OffsetDateTime::now_utc();

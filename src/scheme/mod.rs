@@ -169,11 +169,37 @@ pub const MAX_SIGNATURES: usize = 16;
 /// Length of an HMAC-SHA256 tag.
 pub(crate) const TAG_LEN: usize = 32;
 
-/// An HMAC-SHA256 tag. Deliberately not `PartialEq`: the only comparison is [`Tag::ct_eq`].
+/// An HMAC-SHA256 tag, as [`Signer::tag`](crate::sign::Signer::tag) computes it.
+///
+/// Deliberately neither `PartialEq` nor readable as bytes: the only comparison is [`matches`](Self::matches), in
+/// constant time, so no code (ours or yours) can compare tags with an early-exit `==`. Its `Debug` is redacted.
+///
+/// ```compile_fail
+/// # use hooksafe::{Scheme, sign::Signer};
+/// # let signer = Signer::new(Scheme::GitHub, "secret").unwrap();
+/// # let now = time::OffsetDateTime::now_utc();
+/// let tag = signer.tag("", now, b"{}");
+/// assert!(tag == signer.tag("", now, b"{}")); // error: `Tag` is not `PartialEq`
+/// ```
 #[derive(Clone, Copy)]
-pub(crate) struct Tag(pub(crate) [u8; TAG_LEN]);
+pub struct Tag(pub(crate) [u8; TAG_LEN]);
 
 impl Tag {
+    /// Whether the two tags are equal, compared in constant time.
+    pub fn matches(&self, other: &Tag) -> bool {
+        self.ct_eq(other).into()
+    }
+
+    /// The tag as lowercase hex, as GitHub, Stripe, Slack and Paddle send it.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The tag as padded standard base64, as Standard Webhooks and Shopify send it.
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.0)
+    }
+
     /// Constant-time equality: the XOR of the four 64-bit words is folded with OR, without branching, and the one
     /// result is compared with `subtle`.
     pub(crate) fn ct_eq(&self, other: &Tag) -> Choice {
@@ -225,14 +251,6 @@ impl Tag {
         let last = (a << 12) | (b << 6) | c;
         tag[30..].copy_from_slice(&((last >> 2) as u16).to_be_bytes());
         (invalid & 0x80 == 0 && last & 0b11 == 0).then_some(Tag(tag))
-    }
-
-    pub(crate) fn to_hex(self) -> String {
-        hex::encode(self.0)
-    }
-
-    pub(crate) fn to_base64(self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.0)
     }
 }
 

@@ -1,0 +1,10 @@
+// Nor can its bytes be taken out and compared with a slice `==`.
+use hooksafe::{Scheme, sign::Signer};
+
+fn main() {
+    let signer = Signer::new(Scheme::GitHub, "secret").unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let received = signer.tag("", now, b"{}");
+    let expected = signer.tag("", now, b"{}");
+    assert!(received.0 == expected.0);
+}

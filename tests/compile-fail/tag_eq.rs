@@ -1,0 +1,10 @@
+// A tag cannot be compared with `==`: the only comparison is `Tag::matches`, in constant time.
+use hooksafe::{Scheme, sign::Signer};
+
+fn main() {
+    let signer = Signer::new(Scheme::GitHub, "secret").unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let received = signer.tag("", now, b"{}");
+    let expected = signer.tag("", now, b"{}");
+    assert!(received == expected);
+}
