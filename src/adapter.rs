@@ -35,6 +35,12 @@ impl VerifiedWebhook {
         }
     }
 
+    /// The id, shared, for logging after the webhook was handed to the inner service.
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn shared_id(&self) -> Option<Arc<str>> {
+        self.id.clone()
+    }
+
     /// The verified raw body.
     pub const fn body(&self) -> &Bytes {
         &self.body

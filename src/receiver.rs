@@ -56,7 +56,8 @@ type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
 pub struct Receiver<S> {
     verifier: Verifier,
     store: S,
-    namespace: [u8; 32],
+    /// SHA-256 after one block: the namespace, zero-padded to the 64-byte block, so each key costs one block less.
+    key_prefix: Sha256,
     lease: StdDuration,
     retention: Retention,
     key_fn: Option<KeyFn>,
@@ -125,6 +126,21 @@ impl<S: Store> Receiver<S> {
         self.claim(verified).await
     }
 
+    /// Marks a detached claim processed. See [`Delivery::complete`].
+    pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<(), Error> {
+        let Some((key, token)) = claim.0 else { return Ok(()) };
+        self.store
+            .complete(key, token, self.retention)
+            .await
+            .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+
+    /// Gives a detached claim up. See [`Delivery::release`].
+    pub(crate) async fn release_claim(&self, claim: HeldClaim) -> Result<(), Error> {
+        let Some((key, token)) = claim.0 else { return Ok(()) };
+        self.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+
     async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
         let key = self.key(&verified);
         let token = Token::new();
@@ -143,8 +159,7 @@ impl<S: Store> Receiver<S> {
     /// The store key of a verified delivery: SHA-256 over the namespace and the key material, so its length and
     /// alphabet are fixed whatever the sender put in the id.
     fn key(&self, verified: &Verified<'_>) -> DedupKey {
-        let mut hasher = Sha256::new();
-        hasher.update(self.namespace);
+        let mut hasher = self.key_prefix.clone();
         match self.key_fn.as_ref().and_then(|key_fn| key_fn(verified)) {
             Some(custom) => {
                 hasher.update(b"custom:");
@@ -274,8 +289,10 @@ impl<S: Store> ReceiverBuilder<S> {
             Some(name) => Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into(),
             None => self.verifier.fingerprint(),
         };
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&namespace);
         Ok(Receiver {
-            namespace,
+            key_prefix: Sha256::new_with_prefix(block),
             lease: to_std(self.lease)?,
             retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(window)? },
             verifier: self.verifier,
@@ -333,13 +350,7 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease and a redelivery will be processed again.
     pub async fn complete(self) -> Result<(), Error> {
-        let Some((key, token)) = self.claim else { return Ok(()) };
-        let receiver = self.receiver;
-        receiver
-            .store
-            .complete(key, token, receiver.retention)
-            .await
-            .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+        self.receiver.complete_claim(HeldClaim(self.claim)).await
     }
 
     /// Gives the delivery up, so the provider's retry is claimed and processed. Does nothing if the lease expired
@@ -349,10 +360,19 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease.
     pub async fn release(self) -> Result<(), Error> {
-        let Some((key, token)) = self.claim else { return Ok(()) };
-        self.receiver.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+        self.receiver.release_claim(HeldClaim(self.claim)).await
+    }
+
+    /// The claim alone, no longer borrowing the request, for an adapter that hands the request on; settle it with
+    /// [`Receiver::complete_claim`] or [`Receiver::release_claim`].
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn detach(self) -> HeldClaim {
+        HeldClaim(self.claim)
     }
 }
+
+/// A [`Delivery`]'s claim without the request it verified.
+pub(crate) struct HeldClaim(Option<(DedupKey, Token)>);
 
 impl<S: Store> fmt::Debug for Delivery<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

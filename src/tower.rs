@@ -119,25 +119,24 @@ where
         Ok(body) => body,
         Err(error) => return Ok(reject(&error, None)),
     };
-    // The claim borrows what it verified; the inner service gets the original head.
-    let headers = parts.headers.clone();
-    let delivery = match receiver.receive(&headers, &body).await {
-        Ok(delivery) => delivery,
+    // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the head on.
+    let (webhook, claim) = match receiver.receive(&parts.headers, &body).await {
+        Ok(delivery) => (VerifiedWebhook::new(&delivery, body.clone()), delivery.detach()),
         Err(error) => return Ok(reject(&error, None)),
     };
-    parts.extensions.insert(VerifiedWebhook::new(&delivery, body.clone()));
-    let request = Request::from_parts(parts, ReqBody::from(body.clone()));
-    let id = delivery.id();
+    let id = webhook.shared_id();
+    parts.extensions.insert(webhook);
+    let request = Request::from_parts(parts, ReqBody::from(body));
     match (CatchUnwind(Box::pin(async move { inner.call(request).await }))).await {
         Ok(Ok(response)) if response.status().is_success() => {
-            if let Err(error) = delivery.complete().await {
+            if let Err(error) = receiver.complete_claim(claim).await {
                 // The handler's work is done; the record lapses with its lease, so a redelivery runs again.
                 crate::log::warning!("could not mark delivery {id:?} complete: {error}");
             }
             Ok(response)
         }
         outcome => {
-            if let Err(error) = delivery.release().await {
+            if let Err(error) = receiver.release_claim(claim).await {
                 crate::log::warning!("could not release delivery {id:?}: {error}");
             }
             match outcome {
