@@ -163,6 +163,17 @@ fn which_schemes_carry_a_timestamp_and_how_wide_the_window_is() {
     assert_eq!(Verifier::builder(Scheme::GitHub).secret("g").build().unwrap().replay_window(), None);
     let skipped = Verifier::builder(Scheme::Stripe).secret("whsec_x").dangerous_skip_timestamp_check().build();
     assert_eq!(skipped.unwrap().replay_window(), None);
+
+    // A custom scheme has a window exactly when it names a timestamp header.
+    let stamped = hooksafe::Custom::new("x-acme-signature")
+        .timestamp_header("x-acme-timestamp")
+        .signed_content("{timestamp}.{body}");
+    assert!(Scheme::Custom(stamped.clone()).has_timestamp());
+    let stamped = Verifier::builder(Scheme::Custom(stamped)).secret("acme").build().unwrap();
+    assert_eq!(stamped.replay_window(), Some(Duration::seconds(600)));
+    let unstamped = Scheme::Custom(hooksafe::Custom::new("x-acme-signature"));
+    assert!(!unstamped.has_timestamp());
+    assert_eq!(Verifier::builder(unstamped).secret("acme").build().unwrap().replay_window(), None);
 }
 
 #[test]

@@ -432,6 +432,27 @@ mod tests {
     }
 
     #[test]
+    fn two_invalid_base64_digits_in_one_group_are_rejected() {
+        let valid = STANDARD.encode([0x5a; 32]);
+        for (at, pair) in [(0, "__"), (4, "!!"), (8, "-."), (40, "**")] {
+            let text = format!("{}{pair}{}", &valid[..at], &valid[at + 2..]);
+            assert!(Tag::from_base64(&text).is_none(), "{text}");
+        }
+    }
+
+    #[test]
+    fn timestamps_are_digits_only_even_next_to_the_digit_range() {
+        let header = http::HeaderName::from_static("webhook-timestamp");
+        // `/` and `:` sit just below `0` and just above `9`.
+        for text in ["1700000000", "0", "9223372036854775807"] {
+            assert!(super::parse_timestamp(text, &header).is_ok(), "{text}");
+        }
+        for text in ["17000000:0", "1700000/00", "1:", "9223372036854775808", "01", "", "-1", "+1"] {
+            assert!(super::parse_timestamp(text, &header).is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn a_tag_debugs_without_its_bytes() {
         assert_eq!(format!("{:?}", Tag([0xab; 32])), "Tag { .. }");
     }
@@ -448,6 +469,24 @@ mod tests {
         ) {
             let strict = STANDARD.decode(&text).ok().filter(|bytes| bytes.len() == 32);
             prop_assert_eq!(Tag::from_base64(&text).map(|tag| tag.0.to_vec()), strict);
+        }
+
+        #[test]
+        fn a_tag_with_digits_replaced_is_accepted_exactly_when_strict_base64_accepts_it(
+            bytes in any::<[u8; 32]>(),
+            group in 0usize..11,
+            offsets in (0usize..4, 0usize..4),
+            replacements in (0u8..128, 0u8..128),
+        ) {
+            // One or two digits of one four-digit group (the last group has three) replaced by any ASCII byte, so
+            // two invalid digits side by side are tried too.
+            let mut text = STANDARD.encode(bytes).into_bytes();
+            let digits = if group == 10 { 3 } else { 4 };
+            text[group * 4 + offsets.0 % digits] = replacements.0;
+            text[group * 4 + offsets.1 % digits] = replacements.1;
+            let text = String::from_utf8(text).unwrap();
+            let strict = STANDARD.decode(&text).ok().filter(|bytes| bytes.len() == 32);
+            prop_assert_eq!(Tag::from_base64(&text).map(|tag| tag.0.to_vec()), strict, "{}", text);
         }
 
         #[test]
