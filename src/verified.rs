@@ -15,7 +15,8 @@ use crate::error::Error;
 pub struct Verified<'a> {
     body: &'a [u8],
     id: IdSource<'a>,
-    timestamp: Option<OffsetDateTime>,
+    /// Unix seconds, checked at verification to be a representable date; converted on demand.
+    timestamp: Option<i64>,
 }
 
 /// Where a delivery's id comes from.
@@ -32,7 +33,7 @@ pub(crate) enum IdSource<'a> {
 }
 
 impl<'a> Verified<'a> {
-    pub(crate) const fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<OffsetDateTime>) -> Self {
+    pub(crate) const fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>) -> Self {
         Self { body, id, timestamp }
     }
 
@@ -60,7 +61,13 @@ impl<'a> Verified<'a> {
 
     /// The signed timestamp, for schemes that carry one (not GitHub or Shopify).
     pub const fn timestamp(&self) -> Option<OffsetDateTime> {
-        self.timestamp
+        match self.timestamp {
+            Some(seconds) => match OffsetDateTime::from_unix_timestamp(seconds) {
+                Ok(timestamp) => Some(timestamp),
+                Err(_) => None,
+            },
+            None => None,
+        }
     }
 
     /// The raw body, exactly the bytes that were verified.
@@ -81,7 +88,7 @@ impl fmt::Debug for Verified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("id", &self.id())
-            .field("timestamp", &self.timestamp)
+            .field("timestamp", &self.timestamp())
             .field("body_len", &self.body.len())
             .finish()
     }

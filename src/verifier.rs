@@ -16,6 +16,10 @@ pub const MAX_SECRETS: usize = 8;
 /// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
 pub const DEFAULT_TOLERANCE: Duration = Duration::seconds(300);
 
+/// The last second `time` represents (9999-12-31 23:59:59 UTC); later timestamps are invalid, not merely stale,
+/// since [`Verified::timestamp`] could not express them.
+const LATEST_TIMESTAMP: i64 = time::PrimitiveDateTime::MAX.assume_utc().unix_timestamp();
+
 /// Verifies webhook deliveries of one scheme against one or more secrets.
 ///
 /// Build it once at start-up with [`Verifier::builder`] and share it (it is `Send + Sync`; wrap it in an `Arc` or
@@ -165,10 +169,10 @@ impl Verifier {
                 if let Some(window) = self.window {
                     window.check(seconds, clock().unix_timestamp(), header)?;
                 }
-                Some(
-                    OffsetDateTime::from_unix_timestamp(seconds)
-                        .map_err(|_| Error::invalid_timestamp(header.clone()))?,
-                )
+                if seconds > LATEST_TIMESTAMP {
+                    return Err(Error::invalid_timestamp(header.clone()));
+                }
+                Some(seconds)
             }
             _ => None,
         };

@@ -182,3 +182,31 @@ fn a_future_timestamp_says_how_far_ahead_it_is() {
     assert_eq!(error.kind(), ErrorKind::TimestampTooNew);
     assert!(error.to_string().contains("is 301 s ahead of now; the tolerance is 300 s"), "{error}");
 }
+
+#[test]
+fn a_timestamp_past_the_last_representable_date_is_invalid_even_unchecked() {
+    // With the window skipped, any canonical timestamp up to 9999-12-31 23:59:59 UTC is accepted and reported;
+    // one second later is not a date `time` can express, so it is invalid rather than silently dropped.
+    use hmac::{Hmac, KeyInit as _, Mac as _};
+    let custom = hooksafe::Custom::new("x-acme-signature")
+        .timestamp_header("x-acme-timestamp")
+        .signed_content("{timestamp}.{body}");
+    let verifier =
+        Verifier::builder(Scheme::Custom(custom)).secret("acme").dangerous_skip_timestamp_check().build().unwrap();
+    let last = 253_402_300_799_i64;
+    for (seconds, accepted) in [(last, true), (last + 1, false)] {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"acme").unwrap();
+        mac.update(format!("{seconds}.").as_bytes());
+        mac.update(BODY);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-acme-timestamp", HeaderValue::from(seconds));
+        let tag = hex::encode(mac.finalize().into_bytes());
+        headers.insert("x-acme-signature", HeaderValue::from_str(&tag).unwrap());
+        let result = verifier.verify_at(&headers, BODY, at(SIGNED_AT));
+        if accepted {
+            assert_eq!(result.unwrap().timestamp().map(OffsetDateTime::unix_timestamp), Some(last));
+        } else {
+            assert_eq!(result.unwrap_err().kind(), ErrorKind::InvalidTimestamp);
+        }
+    }
+}

@@ -194,7 +194,7 @@ impl Custom {
         Ok(Parsed { id, timestamp, timestamp_header: self.timestamp_header.as_ref(), signature_header: header })
     }
 
-    pub(super) fn write_signed(&self, message: &Message<'_>, sink: &mut dyn FnMut(&[u8])) {
+    pub(super) fn write_signed(&self, message: &Message<'_>, sink: &mut impl FnMut(&[u8])) {
         for part in &self.parts {
             sink(match part {
                 Part::Id => message.id.unwrap_or_default().as_bytes(),

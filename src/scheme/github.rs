@@ -5,24 +5,20 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, optional, required};
+use super::{Candidates, Parsed, Tag, find};
 use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
 static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
 
 pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
-    let value = required(headers, &SIGNATURE)?;
+    let [signature, id] = find(headers, [&SIGNATURE, &DELIVERY]);
+    let value = signature.required(&SIGNATURE)?;
     let Some(hex) = value.strip_prefix("sha256=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
     };
     tags.push(Tag::from_hex(hex), &SIGNATURE)?;
-    Ok(Parsed {
-        id: optional(headers, &DELIVERY)?,
-        timestamp: None,
-        timestamp_header: None,
-        signature_header: &SIGNATURE,
-    })
+    Ok(Parsed { id: id.optional(&DELIVERY)?, timestamp: None, timestamp_header: None, signature_header: &SIGNATURE })
 }
 
 pub(super) fn render(id: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {

@@ -88,7 +88,7 @@ impl Scheme {
     }
 
     /// Feeds the signed bytes of `message`, in order, to `sink`. Never concatenates.
-    pub(crate) fn write_signed(&self, message: &Message<'_>, sink: &mut dyn FnMut(&[u8])) {
+    pub(crate) fn write_signed(&self, message: &Message<'_>, sink: &mut impl FnMut(&[u8])) {
         let timestamp = message.timestamp.unwrap_or_default().as_bytes();
         match self {
             Self::StandardWebhooks | Self::Svix => {
@@ -96,9 +96,9 @@ impl Scheme {
                     sink(part);
                 }
             }
-            Self::Stripe => [timestamp, b".", message.body].into_iter().for_each(sink),
-            Self::Paddle => [timestamp, b":", message.body].into_iter().for_each(sink),
-            Self::Slack => [b"v0:", timestamp, b":", message.body].into_iter().for_each(sink),
+            Self::Stripe => [timestamp, b".", message.body].into_iter().for_each(&mut *sink),
+            Self::Paddle => [timestamp, b":", message.body].into_iter().for_each(&mut *sink),
+            Self::Slack => [b"v0:", timestamp, b":", message.body].into_iter().for_each(&mut *sink),
             Self::GitHub | Self::Shopify => sink(message.body),
             Self::Custom(custom) => custom.write_signed(message, sink),
         }
@@ -213,8 +213,8 @@ impl Tag {
     }
 
     /// Strict hex of exactly 64 digits, either case.
-    pub(crate) fn from_hex(text: &str) -> Option<Tag> {
-        let bytes = text.as_bytes();
+    pub(crate) fn from_hex<T: AsRef<[u8]> + ?Sized>(text: &T) -> Option<Tag> {
+        let bytes = text.as_ref();
         if bytes.len() != 2 * TAG_LEN {
             return None;
         }
@@ -230,8 +230,8 @@ impl Tag {
 
     /// Strict standard base64 with padding: exactly 44 characters of the standard alphabet, the last one `=`, and
     /// the two bits the padding leaves over equal to zero, so each tag has exactly one accepted spelling.
-    pub(crate) fn from_base64(text: &str) -> Option<Tag> {
-        let bytes = text.as_bytes();
+    pub(crate) fn from_base64<T: AsRef<[u8]> + ?Sized>(text: &T) -> Option<Tag> {
+        let bytes = text.as_ref();
         let (&b'=', digits) = bytes.split_last()? else { return None };
         if digits.len() != 43 {
             return None;
@@ -244,7 +244,10 @@ impl Tag {
         for (bytes, chunk) in tag.chunks_exact_mut(3).zip(digits.chunks_exact(4)) {
             let (a, b, c, d) = (value(chunk[0]), value(chunk[1]), value(chunk[2]), value(chunk[3]));
             invalid |= a | b | c | d;
-            bytes.copy_from_slice(&((a << 18) | (b << 12) | (c << 6) | d).to_be_bytes()[1..]);
+            let group = (a << 18) | (b << 12) | (c << 6) | d;
+            bytes[0] = (group >> 16) as u8;
+            bytes[1] = (group >> 8) as u8;
+            bytes[2] = group as u8;
         }
         let (a, b, c) = (value(digits[40]), value(digits[41]), value(digits[42]));
         invalid |= a | b | c;
@@ -322,27 +325,85 @@ impl Candidates {
     }
 }
 
-/// The one value of `name`: `None` when absent or empty; an error when repeated or not visible ASCII.
-pub(crate) fn optional<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, Error> {
-    let mut values = headers.get_all(name).iter();
-    let Some(value) = values.next() else { return Ok(None) };
-    if values.next().is_some() {
-        return Err(Error::malformed(name.clone(), "appears more than once"));
+/// What a request holds under one header name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Found<'h> {
+    Absent,
+    Once(&'h HeaderValue),
+    Repeated,
+}
+
+/// Up to this many distinct names, one pass over the map finds every wanted header faster than hashing each name
+/// (the map hashes names with FNV, byte by byte); larger maps are looked up by hash.
+const SCAN_LIMIT: usize = 16;
+
+/// What `headers` holds under each of `names`, in one pass where that is cheapest.
+pub(crate) fn find<'h, const N: usize>(headers: &'h HeaderMap, names: [&HeaderName; N]) -> [Found<'h>; N] {
+    let mut found = [Found::Absent; N];
+    if headers.len() != headers.keys_len() {
+        // Some name carries several values: ask for each wanted name how many it has.
+        for (slot, name) in found.iter_mut().zip(names) {
+            let mut values = headers.get_all(name).iter();
+            if let Some(value) = values.next() {
+                *slot = if values.next().is_some() { Found::Repeated } else { Found::Once(value) };
+            }
+        }
+    } else if headers.keys_len() <= SCAN_LIMIT {
+        // Every name has one value, so the first match is the only one.
+        let mut missing = N;
+        for (name, value) in headers {
+            if let Some(slot) = names.iter().position(|wanted| name == *wanted) {
+                found[slot] = Found::Once(value);
+                missing -= 1;
+                if missing == 0 {
+                    break;
+                }
+            }
+        }
+    } else {
+        for (slot, name) in found.iter_mut().zip(names) {
+            if let Some(value) = headers.get(name) {
+                *slot = Found::Once(value);
+            }
+        }
     }
-    if value.is_empty() {
-        return Ok(None);
+    found
+}
+
+impl<'h> Found<'h> {
+    /// The one value of `name`: `None` when absent or empty; an error when repeated or not visible ASCII.
+    pub(crate) fn optional(self, name: &HeaderName) -> Result<Option<&'h str>, Error> {
+        match self {
+            Self::Absent => Ok(None),
+            Self::Repeated => Err(Error::malformed(name.clone(), "appears more than once")),
+            Self::Once(value) if value.is_empty() => Ok(None),
+            Self::Once(value) => {
+                value.to_str().map(Some).map_err(|_| Error::malformed(name.clone(), "is not visible ASCII"))
+            }
+        }
     }
-    value.to_str().map(Some).map_err(|_| Error::malformed(name.clone(), "is not visible ASCII"))
+
+    /// The one non-empty value of `name`, or [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader).
+    pub(crate) fn required(self, name: &HeaderName) -> Result<&'h str, Error> {
+        self.optional(name)?.ok_or_else(|| Error::missing(name.clone()))
+    }
+}
+
+/// The one value of `name`; see [`Found::optional`].
+pub(crate) fn optional<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<Option<&'h str>, Error> {
+    let [found] = find(headers, [name]);
+    found.optional(name)
+}
+
+/// The one non-empty value of `name`; see [`Found::required`].
+pub(crate) fn required<'h>(headers: &'h HeaderMap, name: &HeaderName) -> Result<&'h str, Error> {
+    let [found] = find(headers, [name]);
+    found.required(name)
 }
 
 /// `text` as the value of `header`.
 pub(crate) fn value(text: &str, header: &HeaderName) -> Result<HeaderValue, Error> {
     HeaderValue::from_str(text).map_err(|_| Error::malformed(header.clone(), "is not visible ASCII"))
-}
-
-/// The one non-empty value of `name`, or [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader).
-pub(crate) fn required<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<&'a str, Error> {
-    optional(headers, name)?.ok_or_else(|| Error::missing(name.clone()))
 }
 
 /// Unix seconds in canonical form: ASCII digits only, no sign, no leading zero, within `i64`.
@@ -508,6 +569,41 @@ mod tests {
             let value = super::BASE64_VALUES[usize::from(last)] ^ (1 << bit);
             text[42] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[usize::from(value)];
             prop_assert!(Tag::from_base64(std::str::from_utf8(&text).unwrap()).is_none());
+        }
+    }
+
+    /// What the map holds under `name`, read the plain way: absent, one value, or repeated.
+    fn model(headers: &http::HeaderMap, name: &http::HeaderName) -> Option<Option<Vec<u8>>> {
+        let values: Vec<_> = headers.get_all(name).iter().collect();
+        match values.as_slice() {
+            [] => None,
+            [value] => Some(Some(value.as_bytes().to_vec())),
+            _ => Some(None),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn finding_headers_agrees_with_reading_each_name_for_maps_of_any_size_and_repetition(
+            // Up to 40 entries from a pool of 48 names, so maps are small (scanned) and large (hashed), with and
+            // without repeated names, and the wanted names present, absent or repeated.
+            entries in proptest::collection::vec((0usize..48, any::<u8>()), 0..=40),
+        ) {
+            let name = |index: usize| http::HeaderName::try_from(format!("x-header-{index}")).unwrap();
+            let mut headers = http::HeaderMap::new();
+            for (index, value) in &entries {
+                headers.append(name(*index), http::HeaderValue::from(u16::from(*value)));
+            }
+            let wanted = [name(0), name(1), name(2)];
+            let found = super::find(&headers, [&wanted[0], &wanted[1], &wanted[2]]);
+            for (found, wanted) in found.iter().zip(&wanted) {
+                let actual = match found {
+                    super::Found::Absent => None,
+                    super::Found::Once(value) => Some(Some(value.as_bytes().to_vec())),
+                    super::Found::Repeated => Some(None),
+                };
+                prop_assert_eq!(actual, model(&headers, wanted));
+            }
         }
     }
 

@@ -5,21 +5,17 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, optional, required};
+use super::{Candidates, Parsed, Tag, find};
 use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
 static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
 
 pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
-    let value = required(headers, &SIGNATURE)?;
+    let [signature, id] = find(headers, [&SIGNATURE, &WEBHOOK_ID]);
+    let value = signature.required(&SIGNATURE)?;
     tags.push(Tag::from_base64(value), &SIGNATURE)?;
-    Ok(Parsed {
-        id: optional(headers, &WEBHOOK_ID)?,
-        timestamp: None,
-        timestamp_header: None,
-        signature_header: &SIGNATURE,
-    })
+    Ok(Parsed { id: id.optional(&WEBHOOK_ID)?, timestamp: None, timestamp_header: None, signature_header: &SIGNATURE })
 }
 
 pub(super) fn render(id: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {

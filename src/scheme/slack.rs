@@ -6,16 +6,17 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, parse_timestamp, required};
+use super::{Candidates, Parsed, Tag, find, parse_timestamp};
 use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
 
 pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
-    let timestamp = required(headers, &TIMESTAMP)?;
+    let [timestamp, signature] = find(headers, [&TIMESTAMP, &SIGNATURE]);
+    let timestamp = timestamp.required(&TIMESTAMP)?;
     let seconds = parse_timestamp(timestamp, &TIMESTAMP)?;
-    let value = required(headers, &SIGNATURE)?;
+    let value = signature.required(&SIGNATURE)?;
     let Some(hex) = value.strip_prefix("v0=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `v0=`"));
     };

@@ -6,7 +6,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, optional, parse_timestamp, required};
+use super::{Candidates, Parsed, Tag, find, parse_timestamp};
 use crate::error::Error;
 
 /// The three header names of one flavour.
@@ -33,21 +33,30 @@ pub(super) fn parse<'a>(
     names: &'static Names,
     tags: &mut Candidates,
 ) -> Result<Parsed<'a, 'static>, Error> {
-    let id = (required(headers, &names.id)?, &names.id);
-    let timestamp = (required(headers, &names.timestamp)?, &names.timestamp);
-    let signature = (required(headers, &names.signature)?, &names.signature);
+    let [id, timestamp, signature] = find(headers, [&names.id, &names.timestamp, &names.signature]);
+    let id = (id.required(&names.id)?, &names.id);
+    let timestamp = (timestamp.required(&names.timestamp)?, &names.timestamp);
+    let signature = (signature.required(&names.signature)?, &names.signature);
     assemble(id, timestamp, signature, tags)
 }
 
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
 pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates) -> Result<Parsed<'a, 'static>, Error> {
-    let either = |svix: &'static HeaderName, webhook: &'static HeaderName| match optional(headers, svix)? {
-        Some(value) => Ok((value, svix)),
-        None => optional(headers, webhook)?.map(|value| (value, webhook)).ok_or_else(|| Error::missing(svix.clone())),
-    };
-    let id = either(&SVIX.id, &WEBHOOK.id)?;
-    let timestamp = either(&SVIX.timestamp, &WEBHOOK.timestamp)?;
-    let signature = either(&SVIX.signature, &WEBHOOK.signature)?;
+    let found = find(
+        headers,
+        [&SVIX.id, &WEBHOOK.id, &SVIX.timestamp, &WEBHOOK.timestamp, &SVIX.signature, &WEBHOOK.signature],
+    );
+    let either =
+        |index: usize, svix: &'static HeaderName, webhook: &'static HeaderName| match found[index].optional(svix)? {
+            Some(value) => Ok((value, svix)),
+            None => found[index + 1]
+                .optional(webhook)?
+                .map(|value| (value, webhook))
+                .ok_or_else(|| Error::missing(svix.clone())),
+        };
+    let id = either(0, &SVIX.id, &WEBHOOK.id)?;
+    let timestamp = either(2, &SVIX.timestamp, &WEBHOOK.timestamp)?;
+    let signature = either(4, &SVIX.signature, &WEBHOOK.signature)?;
     assemble(id, timestamp, signature, tags)
 }
 
@@ -63,7 +72,7 @@ fn assemble<'a>(
     let seconds = parse_timestamp(timestamp.0, timestamp.1)?;
     let (value, header) = signature;
     for entry in value.split(' ').filter(|entry| !entry.is_empty()) {
-        match entry.strip_prefix("v1,") {
+        match entry.as_bytes().strip_prefix(b"v1,") {
             Some(tag) => tags.push(Tag::from_base64(tag), header)?,
             None => tags.count(header)?,
         }
