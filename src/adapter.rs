@@ -21,7 +21,8 @@ pub struct VerifiedWebhook {
     body: Bytes,
     id: Option<Arc<str>>,
     id_is_signed: bool,
-    timestamp: Option<OffsetDateTime>,
+    /// Unix seconds, converted when asked for.
+    timestamp: Option<i64>,
 }
 
 impl VerifiedWebhook {
@@ -31,7 +32,7 @@ impl VerifiedWebhook {
             body,
             id: verified.id().map(Arc::from),
             id_is_signed: verified.id_is_signed(),
-            timestamp: verified.timestamp(),
+            timestamp: verified.unix_timestamp(),
         }
     }
 
@@ -58,7 +59,7 @@ impl VerifiedWebhook {
 
     /// The signed timestamp, for schemes that carry one.
     pub const fn timestamp(&self) -> Option<OffsetDateTime> {
-        self.timestamp
+        crate::verified::date_time(self.timestamp)
     }
 
     /// Deserializes the body as JSON.
@@ -70,10 +71,11 @@ impl VerifiedWebhook {
     }
 }
 
-/// Turns a panic while polling the inner future into an `Err`, so the claim can be released.
-pub(crate) struct CatchUnwind<F>(pub(crate) Pin<Box<F>>);
+/// Turns a panic while polling the inner future into an `Err`, so the claim can be released. The future is pinned
+/// where it is awaited (`std::pin::pin!`), not boxed.
+pub(crate) struct CatchUnwind<'a, F>(pub(crate) Pin<&'a mut F>);
 
-impl<F: Future> Future for CatchUnwind<F> {
+impl<F: Future> Future for CatchUnwind<'_, F> {
     type Output = Result<F::Output, Box<dyn Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {

@@ -127,7 +127,7 @@ where
     let id = webhook.shared_id();
     parts.extensions.insert(webhook);
     let request = Request::from_parts(parts, ReqBody::from(body));
-    match (CatchUnwind(Box::pin(async move { inner.call(request).await }))).await {
+    match CatchUnwind(std::pin::pin!(async move { inner.call(request).await })).await {
         Ok(Ok(response)) if response.status().is_success() => {
             if let Err(error) = receiver.complete_claim(claim).await {
                 // The handler's work is done; the record lapses with its lease, so a redelivery runs again.

@@ -19,6 +19,17 @@ pub struct Verified<'a> {
     timestamp: Option<i64>,
 }
 
+/// Unix seconds as a date; the verifier only lets through seconds that have one.
+pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
+    match seconds {
+        Some(seconds) => match OffsetDateTime::from_unix_timestamp(seconds) {
+            Ok(timestamp) => Some(timestamp),
+            Err(_) => None,
+        },
+        None => None,
+    }
+}
+
 /// Where a delivery's id comes from.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum IdSource<'a> {
@@ -61,13 +72,13 @@ impl<'a> Verified<'a> {
 
     /// The signed timestamp, for schemes that carry one (not GitHub or Shopify).
     pub const fn timestamp(&self) -> Option<OffsetDateTime> {
-        match self.timestamp {
-            Some(seconds) => match OffsetDateTime::from_unix_timestamp(seconds) {
-                Ok(timestamp) => Some(timestamp),
-                Err(_) => None,
-            },
-            None => None,
-        }
+        date_time(self.timestamp)
+    }
+
+    /// The signed timestamp as unix seconds, for holders that convert it only when asked.
+    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+    pub(crate) const fn unix_timestamp(&self) -> Option<i64> {
+        self.timestamp
     }
 
     /// The raw body, exactly the bytes that were verified.

@@ -23,18 +23,43 @@ const SHARDS: usize = 16;
 pub struct MemoryStore {
     shards: Box<[Mutex<Shard>]>,
     per_shard: usize,
+    /// Record times are nanoseconds since this instant: eight bytes each instead of an `Instant`'s sixteen.
+    epoch: Instant,
 }
 
+/// A record is 48 bytes with its key and a completion 32 (against 96 and 48 with whole keys and `Instant`s): a full
+/// store of [`DEFAULT_CAPACITY`] records takes about 10 MB instead of 17, and its random accesses miss the caches
+/// less often.
 #[derive(Debug)]
 struct Shard {
-    records: HashMap<DedupKey, Record, KeyHash>,
+    records: HashMap<Slot, Record, KeyHash>,
     /// Completed keys in completion order, oldest first. An entry whose record has since changed is stale and is
     /// skipped when reached.
-    completed: VecDeque<(DedupKey, Instant)>,
+    completed: VecDeque<(Slot, Tick)>,
 }
 
-/// Hashes a [`DedupKey`] by the word it writes: keys are SHA-256 outputs of verified deliveries, so they are
-/// uniform and cannot be chosen to collide.
+/// The first 128 bits of a [`DedupKey`]. Keys are SHA-256 outputs, so two deliveries share a slot only by a
+/// collision of 128 uniform bits: about one in 10^29 for a full store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot(u128);
+
+impl Slot {
+    fn of(key: &DedupKey) -> Self {
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&key.0[..16]);
+        Self(u128::from_le_bytes(bytes))
+    }
+}
+
+/// Hashed by its upper word (the key's bytes 8 to 16); the shard is chosen by byte 0, so the two are independent.
+impl std::hash::Hash for Slot {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64((self.0 >> 64) as u64);
+    }
+}
+
+/// Passes a [`Slot`]'s word through: keys are SHA-256 outputs of verified deliveries, so they are uniform and
+/// cannot be chosen to collide.
 #[derive(Debug, Clone, Copy, Default)]
 struct KeyHash;
 
@@ -65,14 +90,28 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
+/// Nanoseconds since the store's epoch; saturates rather than wrapping (after 584 years).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Tick(u64);
+
+impl Tick {
+    fn after(self, duration: Duration) -> Self {
+        Self(self.0.saturating_add(u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)))
+    }
+
+    const fn until(self, later: Self) -> Duration {
+        Duration::from_nanos(later.0.saturating_sub(self.0))
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Record {
-    Leased { token: Token, until: Instant },
-    Done { completed_at: Instant, until: Instant, protected_until: Instant },
+    Leased { token: Token, until: Tick },
+    Done { completed_at: Tick, until: Tick, protected_until: Tick },
 }
 
 impl Record {
-    const fn until(&self) -> Instant {
+    const fn until(&self) -> Tick {
         match self {
             Self::Leased { until, .. } | Self::Done { until, .. } => *until,
         }
@@ -99,7 +138,7 @@ impl MemoryStore {
                 })
             })
             .collect();
-        Self { shards, per_shard }
+        Self { shards, per_shard, epoch: Instant::now() }
     }
 
     /// The most records the store holds.
@@ -121,14 +160,19 @@ impl MemoryStore {
         lock(&self.shards[usize::from(key.0[0]) % SHARDS])
     }
 
+    /// The time now, on the store's clock.
+    fn now(&self) -> Tick {
+        Tick(u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX))
+    }
+
     fn claim_now(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
-        let now = Instant::now();
-        let mut shard = self.shard(&key);
+        let now = self.now();
+        let (slot, mut shard) = (Slot::of(&key), self.shard(&key));
         shard.drop_expired_front(now);
-        match shard.records.get(&key).copied() {
+        match shard.records.get(&slot).copied() {
             Some(Record::Done { until, .. }) if until > now => return Ok(Claim::Done),
             Some(Record::Leased { until, .. }) if until > now => {
-                return Ok(Claim::Held { remaining: Some(until - now) });
+                return Ok(Claim::Held { remaining: Some(now.until(until)) });
             }
             Some(_) => {}
             None if shard.records.len() < self.per_shard || shard.make_room(now, self.per_shard) => {}
@@ -138,30 +182,30 @@ impl MemoryStore {
                 ));
             }
         }
-        shard.records.insert(key, Record::Leased { token, until: now + lease });
+        shard.records.insert(slot, Record::Leased { token, until: now.after(lease) });
         Ok(Claim::Claimed)
     }
 
     fn complete_now(&self, key: DedupKey, token: Token, retention: Retention) {
-        let now = Instant::now();
-        let mut shard = self.shard(&key);
-        if let Some(record) = shard.records.get_mut(&key)
+        let now = self.now();
+        let (slot, mut shard) = (Slot::of(&key), self.shard(&key));
+        if let Some(record) = shard.records.get_mut(&slot)
             && matches!(record, Record::Leased { token: holder, .. } if *holder == token)
         {
             *record = Record::Done {
                 completed_at: now,
-                until: now + retention.keep_for,
-                protected_until: now + retention.protect_for,
+                until: now.after(retention.keep_for),
+                protected_until: now.after(retention.protect_for),
             };
-            shard.completed.push_back((key, now));
+            shard.completed.push_back((slot, now));
         }
         shard.drop_expired_front(now);
     }
 
     fn release_now(&self, key: DedupKey, token: Token) {
-        let mut shard = self.shard(&key);
-        if matches!(shard.records.get(&key), Some(Record::Leased { token: holder, .. }) if *holder == token) {
-            shard.records.remove(&key);
+        let (slot, mut shard) = (Slot::of(&key), self.shard(&key));
+        if matches!(shard.records.get(&slot), Some(Record::Leased { token: holder, .. }) if *holder == token) {
+            shard.records.remove(&slot);
         }
     }
 }
@@ -179,22 +223,22 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
 
 impl Shard {
     /// The completed record `entry` still refers to, if it has not changed since.
-    fn current(&self, (key, completed): &(DedupKey, Instant)) -> Option<Record> {
+    fn current(&self, (slot, completed): &(Slot, Tick)) -> Option<Record> {
         self.records
-            .get(key)
+            .get(slot)
             .copied()
             .filter(|record| matches!(record, Record::Done { completed_at, .. } if completed_at == completed))
     }
 
     /// Pops stale entries and expired records from the front of the completion queue: amortized O(1), and keeps
     /// the queue no longer than the records it describes.
-    fn drop_expired_front(&mut self, now: Instant) {
+    fn drop_expired_front(&mut self, now: Tick) {
         while let Some(front) = self.completed.front() {
             match self.current(front) {
                 Some(record) if record.until() > now => break,
                 Some(_) => {
-                    let key = front.0;
-                    self.records.remove(&key);
+                    let slot = front.0;
+                    self.records.remove(&slot);
                 }
                 None => {}
             }
@@ -204,7 +248,7 @@ impl Shard {
 
     /// Frees one place: evicts the oldest completed record outside its replay window, or else drops every expired
     /// record. Returns whether there is room now.
-    fn make_room(&mut self, now: Instant, capacity: usize) -> bool {
+    fn make_room(&mut self, now: Tick, capacity: usize) -> bool {
         while let Some(front) = self.completed.front().copied() {
             match self.current(&front) {
                 Some(Record::Done { protected_until, until, .. }) if protected_until <= now || until <= now => {
@@ -237,5 +281,28 @@ impl Store for MemoryStore {
     async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
         self.release_now(key, token);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Record, Slot, Tick};
+
+    #[test]
+    fn records_and_completions_are_as_small_as_documented() {
+        assert_eq!(size_of::<(Slot, Record)>(), 48);
+        assert_eq!(size_of::<(Slot, Tick)>(), 32);
+    }
+
+    #[test]
+    fn ticks_saturate_instead_of_wrapping() {
+        let late = Tick(u64::MAX - 1);
+        assert_eq!(late.after(Duration::MAX), Tick(u64::MAX));
+        assert_eq!(late.after(Duration::from_nanos(1)), Tick(u64::MAX));
+        assert_eq!(Tick(5).after(Duration::from_nanos(7)), Tick(12));
+        assert_eq!(Tick(12).until(Tick(5)), Duration::ZERO);
+        assert_eq!(Tick(5).until(Tick(12)), Duration::from_nanos(7));
     }
 }
