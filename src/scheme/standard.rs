@@ -6,7 +6,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, find, parse_timestamp};
+use super::{Candidates, Found, Parsed, Tag, find, parse_timestamp};
 use crate::error::Error;
 
 /// The three header names of one flavour.
@@ -42,30 +42,35 @@ pub(super) fn parse<'a>(
 
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
 pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates) -> Result<Parsed<'a, 'static>, Error> {
-    let found = find(
+    let [svix_id, id, svix_timestamp, timestamp, svix_signature, signature] = find(
         headers,
         [&SVIX.id, &WEBHOOK.id, &SVIX.timestamp, &WEBHOOK.timestamp, &SVIX.signature, &WEBHOOK.signature],
     );
-    let either =
-        |index: usize, svix: &'static HeaderName, webhook: &'static HeaderName| match found[index].optional(svix)? {
-            Some(value) => Ok((value, svix)),
-            None => found[index + 1]
-                .optional(webhook)?
-                .map(|value| (value, webhook))
-                .ok_or_else(|| Error::missing(svix.clone())),
-        };
-    let id = either(0, &SVIX.id, &WEBHOOK.id)?;
-    let timestamp = either(2, &SVIX.timestamp, &WEBHOOK.timestamp)?;
-    let signature = either(4, &SVIX.signature, &WEBHOOK.signature)?;
+    let id = svix_first((svix_id, &SVIX.id), (id, &WEBHOOK.id))?;
+    let timestamp = svix_first((svix_timestamp, &SVIX.timestamp), (timestamp, &WEBHOOK.timestamp))?;
+    let signature = svix_first((svix_signature, &SVIX.signature), (signature, &WEBHOOK.signature))?;
     assemble(id, timestamp, signature, tags)
 }
 
-type Found<'a> = (&'a str, &'static HeaderName);
+/// A header's text and the name it was found under.
+type Value<'a> = (&'a str, &'static HeaderName);
+
+/// The `svix-` header's value if it has one, else the `webhook-` header's; missing is reported under the Svix name.
+fn svix_first<'a>(
+    (svix, svix_name): (Found<'a>, &'static HeaderName),
+    (webhook, webhook_name): (Found<'a>, &'static HeaderName),
+) -> Result<Value<'a>, Error> {
+    if let Some(value) = svix.optional(svix_name)? {
+        return Ok((value, svix_name));
+    }
+    let value = webhook.optional(webhook_name)?.ok_or_else(|| Error::missing(svix_name.clone()))?;
+    Ok((value, webhook_name))
+}
 
 fn assemble<'a>(
-    id: Found<'a>,
-    timestamp: Found<'a>,
-    signature: Found<'a>,
+    id: Value<'a>,
+    timestamp: Value<'a>,
+    signature: Value<'a>,
     tags: &mut Candidates,
 ) -> Result<Parsed<'a, 'static>, Error> {
     check_id(id.0, id.1)?;
