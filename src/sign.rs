@@ -59,10 +59,9 @@ impl Signer {
     /// visible ASCII, or a `.` in a Standard Webhooks id).
     pub fn headers(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Result<HeaderMap, Error> {
         let seconds = timestamp.unix_timestamp().to_string();
-        let message = Message { id: Some(id), timestamp: Some(&seconds), body };
-        let tag = self.key.sign(&self.scheme, &message);
+        let tag = self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(seconds.as_bytes()), body });
         let mut headers = HeaderMap::new();
-        self.scheme.render(&message, &tag, &mut headers)?;
+        self.scheme.render(id, &seconds, &tag, &mut headers)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
         Ok(headers)
     }
@@ -82,7 +81,7 @@ impl Signer {
     /// ```
     pub fn tag(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Tag {
         let seconds = timestamp.unix_timestamp().to_string();
-        self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(&seconds), body })
+        self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(seconds.as_bytes()), body })
     }
 
     /// A whole `POST` request to `uri`, as the provider would send it: [`headers`](Self::headers) plus the body.

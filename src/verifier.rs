@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 use zeroize::Zeroizing;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
-use crate::scheme::{Candidates, Message, Scheme};
+use crate::scheme::{Candidates, Message, Scheme, Tag};
 use crate::secret::Key;
 use crate::verified::Verified;
 
@@ -176,20 +176,31 @@ impl Verifier {
             }
             _ => None,
         };
-        let message = Message { id: parsed.id, timestamp: parsed.timestamp.map(|(text, _)| text), body };
+        let message = Message { id: parsed.id, timestamp: parsed.timestamp.map(|(digits, _)| digits), body };
         let candidates = tags.as_slice();
-        if candidates.is_empty() {
-            return Err(Error::invalid_signature(
+        let malformed = || {
+            Error::invalid_signature(
                 parsed.signature_header.clone(),
                 "carries no well-formed signature of the version this scheme accepts",
-            ));
+            )
+        };
+        if candidates.is_empty() {
+            return Err(malformed());
         }
-        let mut matched = Choice::from(0);
+        // Candidates are decoded where they are compared: no array of decoded tags is filled on every request.
+        let encoding = self.scheme.tag_encoding();
+        let (mut matched, mut well_formed) = (Choice::from(0), false);
         for key in &self.keys {
             let expected = key.sign(&self.scheme, &message);
-            for candidate in candidates {
-                matched |= expected.ct_eq(candidate);
+            for text in candidates {
+                if let Some(candidate) = Tag::decode(text, encoding) {
+                    well_formed = true;
+                    matched |= expected.ct_eq(&candidate);
+                }
             }
+        }
+        if !well_formed {
+            return Err(malformed());
         }
         if !bool::from(matched) {
             return Err(Error::invalid_signature(parsed.signature_header.clone(), "matches no configured secret"));

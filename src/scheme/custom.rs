@@ -2,7 +2,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Message, Parsed, Tag, optional, parse_timestamp, required};
+use super::{Candidates, Message, Parsed, Tag, optional, parse_timestamp, required, required_bytes};
 use crate::error::{ConfigError, Error};
 
 /// How a custom scheme encodes the tag in its signature header.
@@ -135,6 +135,10 @@ impl Custom {
         self
     }
 
+    pub(super) const fn encoding_value(&self) -> Encoding {
+        self.encoding
+    }
+
     pub(crate) const fn secret_encoding_value(&self) -> SecretEncoding {
         self.secret_encoding
     }
@@ -168,7 +172,7 @@ impl Custom {
         Ok(())
     }
 
-    pub(super) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, '_>, Error> {
+    pub(super) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, '_>, Error> {
         let id = match &self.id_header {
             Some(name) if self.parts.contains(&Part::Id) => Some(required(headers, name)?),
             Some(name) => optional(headers, name)?,
@@ -176,21 +180,17 @@ impl Custom {
         };
         let timestamp = match &self.timestamp_header {
             Some(name) => {
-                let text = required(headers, name)?;
-                Some((text, parse_timestamp(text, name)?))
+                let digits = required_bytes(headers, name)?;
+                Some((digits, parse_timestamp(digits, name)?))
             }
             None => None,
         };
         let header = &self.signature_header;
-        let value = required(headers, header)?;
-        let Some(encoded) = value.strip_prefix(self.prefix.as_str()) else {
+        let value = required_bytes(headers, header)?;
+        let Some(encoded) = value.strip_prefix(self.prefix.as_bytes()) else {
             return Err(Error::malformed(header.clone(), "does not start with the scheme's prefix"));
         };
-        let tag = match self.encoding {
-            Encoding::Hex => Tag::from_hex(encoded),
-            Encoding::Base64 => Tag::from_base64(encoded),
-        };
-        tags.push(tag, header)?;
+        tags.push(encoded, header)?;
         Ok(Parsed { id, timestamp, timestamp_header: self.timestamp_header.as_ref(), signature_header: header })
     }
 
@@ -198,7 +198,7 @@ impl Custom {
         for part in &self.parts {
             sink(match part {
                 Part::Id => message.id.unwrap_or_default().as_bytes(),
-                Part::Timestamp => message.timestamp.unwrap_or_default().as_bytes(),
+                Part::Timestamp => message.timestamp.unwrap_or_default(),
                 Part::Body => message.body,
                 Part::Literal(bytes) => bytes,
             });

@@ -11,13 +11,13 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
 static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
     let [signature, id] = find(headers, [&SIGNATURE, &DELIVERY]);
-    let value = signature.required(&SIGNATURE)?;
-    let Some(hex) = value.strip_prefix("sha256=") else {
+    let value = signature.required_bytes(&SIGNATURE)?;
+    let Some(hex) = value.strip_prefix(b"sha256=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
     };
-    tags.push(Tag::from_hex(hex), &SIGNATURE)?;
+    tags.push(hex, &SIGNATURE)?;
     Ok(Parsed { id: id.optional(&DELIVERY)?, timestamp: None, timestamp_header: None, signature_header: &SIGNATURE })
 }
 

@@ -10,8 +10,8 @@ use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("paddle-signature");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
-    parse_timestamped_list(headers, &SIGNATURE, b';', "ts", "h1", tags)
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
+    parse_timestamped_list(headers, &SIGNATURE, b';', b"ts", b"h1", tags)
 }
 
 pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {

@@ -11,10 +11,9 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
 static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
     let [signature, id] = find(headers, [&SIGNATURE, &WEBHOOK_ID]);
-    let value = signature.required(&SIGNATURE)?;
-    tags.push(Tag::from_base64(value), &SIGNATURE)?;
+    tags.push(signature.required_bytes(&SIGNATURE)?, &SIGNATURE)?;
     Ok(Parsed { id: id.optional(&WEBHOOK_ID)?, timestamp: None, timestamp_header: None, signature_header: &SIGNATURE })
 }
 

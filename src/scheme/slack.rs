@@ -12,15 +12,15 @@ use crate::error::Error;
 static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
     let [timestamp, signature] = find(headers, [&TIMESTAMP, &SIGNATURE]);
-    let timestamp = timestamp.required(&TIMESTAMP)?;
+    let timestamp = timestamp.required_bytes(&TIMESTAMP)?;
     let seconds = parse_timestamp(timestamp, &TIMESTAMP)?;
-    let value = signature.required(&SIGNATURE)?;
-    let Some(hex) = value.strip_prefix("v0=") else {
+    let value = signature.required_bytes(&SIGNATURE)?;
+    let Some(hex) = value.strip_prefix(b"v0=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `v0=`"));
     };
-    tags.push(Tag::from_hex(hex), &SIGNATURE)?;
+    tags.push(hex, &SIGNATURE)?;
     Ok(Parsed {
         id: None,
         timestamp: Some((timestamp, seconds)),

@@ -6,7 +6,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Found, Parsed, Tag, find, parse_timestamp};
+use super::{Candidates, Found, Parsed, Tag, find, parse_timestamp, split};
 use crate::error::Error;
 
 /// The three header names of one flavour.
@@ -31,17 +31,14 @@ pub(super) static SVIX: Names = Names {
 pub(super) fn parse<'a>(
     headers: &'a HeaderMap,
     names: &'static Names,
-    tags: &mut Candidates,
+    tags: &mut Candidates<'a>,
 ) -> Result<Parsed<'a, 'static>, Error> {
     let [id, timestamp, signature] = find(headers, [&names.id, &names.timestamp, &names.signature]);
-    let id = (id.required(&names.id)?, &names.id);
-    let timestamp = (timestamp.required(&names.timestamp)?, &names.timestamp);
-    let signature = (signature.required(&names.signature)?, &names.signature);
-    assemble(id, timestamp, signature, tags)
+    assemble((id, &names.id), (timestamp, &names.timestamp), (signature, &names.signature), tags)
 }
 
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
-pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates) -> Result<Parsed<'a, 'static>, Error> {
+pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates<'a>) -> Result<Parsed<'a, 'static>, Error> {
     let [svix_id, id, svix_timestamp, timestamp, svix_signature, signature] = find(
         headers,
         [&SVIX.id, &WEBHOOK.id, &SVIX.timestamp, &WEBHOOK.timestamp, &SVIX.signature, &WEBHOOK.signature],
@@ -52,48 +49,49 @@ pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates) -> R
     assemble(id, timestamp, signature, tags)
 }
 
-/// A header's text and the name it was found under.
-type Value<'a> = (&'a str, &'static HeaderName);
+/// What a request holds under a header, and the header's name.
+type Header<'a> = (Found<'a>, &'static HeaderName);
 
-/// The `svix-` header's value if it has one, else the `webhook-` header's; missing is reported under the Svix name.
-fn svix_first<'a>(
-    (svix, svix_name): (Found<'a>, &'static HeaderName),
-    (webhook, webhook_name): (Found<'a>, &'static HeaderName),
-) -> Result<Value<'a>, Error> {
-    if let Some(value) = svix.optional(svix_name)? {
-        return Ok((value, svix_name));
+/// The `svix-` header if it has a value, else the `webhook-` header; missing is reported under the Svix name.
+fn svix_first<'a>(svix: Header<'a>, webhook: Header<'a>) -> Result<Header<'a>, Error> {
+    if svix.0.bytes(svix.1)?.is_some() {
+        return Ok(svix);
     }
-    let value = webhook.optional(webhook_name)?.ok_or_else(|| Error::missing(svix_name.clone()))?;
-    Ok((value, webhook_name))
+    if webhook.0.bytes(webhook.1)?.is_none() {
+        return Err(Error::missing(svix.1.clone()));
+    }
+    Ok(webhook)
 }
 
 fn assemble<'a>(
-    id: Value<'a>,
-    timestamp: Value<'a>,
-    signature: Value<'a>,
-    tags: &mut Candidates,
+    (id, id_name): Header<'a>,
+    (timestamp, timestamp_name): Header<'a>,
+    (signature, signature_name): Header<'a>,
+    tags: &mut Candidates<'a>,
 ) -> Result<Parsed<'a, 'static>, Error> {
-    check_id(id.0, id.1)?;
-    let seconds = parse_timestamp(timestamp.0, timestamp.1)?;
-    let (value, header) = signature;
-    for entry in value.split(' ').filter(|entry| !entry.is_empty()) {
-        match entry.as_bytes().strip_prefix(b"v1,") {
-            Some(tag) => tags.push(Tag::from_base64(tag), header)?,
-            None => tags.count(header)?,
+    let id = id.required(id_name)?;
+    let digits = timestamp.required_bytes(timestamp_name)?;
+    let signatures = signature.required_bytes(signature_name)?;
+    check_id(id, id_name)?;
+    let seconds = parse_timestamp(digits, timestamp_name)?;
+    for entry in split(signatures, b' ').filter(|entry| !entry.is_empty()) {
+        match entry.strip_prefix(b"v1,") {
+            Some(tag) => tags.push(tag, signature_name)?,
+            None => tags.count(signature_name)?,
         }
     }
     Ok(Parsed {
-        id: Some(id.0),
-        timestamp: Some((timestamp.0, seconds)),
-        timestamp_header: Some(timestamp.1),
-        signature_header: header,
+        id: Some(id),
+        timestamp: Some((digits, seconds)),
+        timestamp_header: Some(timestamp_name),
+        signature_header: signature_name,
     })
 }
 
 /// An id containing `.` would make `{id}.{timestamp}.{body}` ambiguous: the same bytes could be re-split into another
 /// id, timestamp and body that carry the same signature.
 fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
-    if id.contains('.') {
+    if id.bytes().any(|byte| byte == b'.') {
         return Err(Error::malformed(header.clone(), "contains `.`, which would make the signed content ambiguous"));
     }
     Ok(())

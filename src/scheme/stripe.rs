@@ -11,8 +11,8 @@ use crate::error::Error;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates) -> Result<Parsed<'h, 'static>, Error> {
-    parse_timestamped_list(headers, &SIGNATURE, b',', "t", "v1", tags)
+pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
+    parse_timestamped_list(headers, &SIGNATURE, b',', b"t", b"v1", tags)
 }
 
 pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
