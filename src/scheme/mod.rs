@@ -74,11 +74,7 @@ impl Scheme {
 
     /// Reads the headers into the parts that were signed, and the candidate tags into `tags` (filled in place:
     /// it is the largest thing on the verification path, so it is never moved).
-    pub(crate) fn parse<'h>(
-        &self,
-        headers: &'h HeaderMap,
-        tags: &mut Candidates<'h>,
-    ) -> Result<Parsed<'h, '_>, Error> {
+    pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, '_>, Error> {
         match self {
             Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK, tags),
             Self::Svix => standard::parse_svix(headers, tags),
@@ -224,57 +220,80 @@ impl Tag {
         difference.ct_eq(&0)
     }
 
-    /// `text` decoded as `encoding` spells a tag, or `None` when it is not exactly one tag in that spelling.
-    pub(crate) fn decode(text: &[u8], encoding: Encoding) -> Option<Tag> {
+    /// Whether `text`, spelled as `encoding`, is this tag: `None` when it is not exactly one tag in that spelling,
+    /// else the answer, in constant time. The candidate is compared byte by byte as it is decoded and never stored,
+    /// so no freshly written tag is read back in wide words (a store-forwarding stall on every request).
+    pub(crate) fn matches_text(&self, text: &[u8], encoding: Encoding) -> Option<Choice> {
+        let tag = &self.0;
+        let mut difference = 0u32;
         match encoding {
-            Encoding::Hex => Self::from_hex(text),
-            Encoding::Base64 => Self::from_base64(text),
+            Encoding::Hex => hex_bytes(text, |index, byte| difference |= u32::from(byte ^ tag[index]))?,
+            Encoding::Base64 => base64_groups(text, |group, bits| {
+                let expected = match group {
+                    10 => u32::from(u16::from_be_bytes([tag[30], tag[31]])),
+                    _ => u32::from_be_bytes([0, tag[3 * group], tag[3 * group + 1], tag[3 * group + 2]]),
+                };
+                difference |= bits ^ expected;
+            })?,
         }
+        Some(difference.ct_eq(&0))
     }
 
-    /// Strict hex of exactly 64 digits, either case.
+    /// Strict hex of exactly 64 digits, either case. (Verification compares with [`matches_text`](Self::matches_text)
+    /// instead; this is what its decoder is tested through.)
+    #[cfg(test)]
     pub(crate) fn from_hex<T: AsRef<[u8]> + ?Sized>(text: &T) -> Option<Tag> {
-        let bytes = text.as_ref();
-        if bytes.len() != 2 * TAG_LEN {
-            return None;
-        }
         let mut tag = [0u8; TAG_LEN];
-        let mut invalid = 0u8;
-        for (byte, pair) in tag.iter_mut().zip(bytes.chunks_exact(2)) {
-            let (high, low) = (HEX_VALUES[usize::from(pair[0])], HEX_VALUES[usize::from(pair[1])]);
-            invalid |= high | low;
-            *byte = (high << 4) | (low & 0x0f);
-        }
-        (invalid & 0x80 == 0).then_some(Tag(tag))
+        hex_bytes(text.as_ref(), |index, byte| tag[index] = byte)?;
+        Some(Tag(tag))
     }
 
     /// Strict standard base64 with padding: exactly 44 characters of the standard alphabet, the last one `=`, and
     /// the two bits the padding leaves over equal to zero, so each tag has exactly one accepted spelling.
+    #[cfg(test)]
     pub(crate) fn from_base64<T: AsRef<[u8]> + ?Sized>(text: &T) -> Option<Tag> {
-        let bytes = text.as_ref();
-        let (&b'=', digits) = bytes.split_last()? else { return None };
-        if digits.len() != 43 {
-            return None;
-        }
         let mut tag = [0u8; TAG_LEN];
-        let mut invalid = 0u32;
-        // Four digits make three bytes: ten groups give 30 bytes, the last three digits 18 bits, of which the
-        // final two must be zero. No branch depends on the digits; a digit outside the alphabet sets `invalid`.
-        let value = |digit: u8| u32::from(BASE64_VALUES[usize::from(digit)]);
-        for (bytes, chunk) in tag.chunks_exact_mut(3).zip(digits.chunks_exact(4)) {
-            let (a, b, c, d) = (value(chunk[0]), value(chunk[1]), value(chunk[2]), value(chunk[3]));
-            invalid |= a | b | c | d;
-            let group = (a << 18) | (b << 12) | (c << 6) | d;
-            bytes[0] = (group >> 16) as u8;
-            bytes[1] = (group >> 8) as u8;
-            bytes[2] = group as u8;
-        }
-        let (a, b, c) = (value(digits[40]), value(digits[41]), value(digits[42]));
-        invalid |= a | b | c;
-        let last = (a << 12) | (b << 6) | c;
-        tag[30..].copy_from_slice(&((last >> 2) as u16).to_be_bytes());
-        (invalid & 0x80 == 0 && last & 0b11 == 0).then_some(Tag(tag))
+        base64_groups(text.as_ref(), |group, bits| match group {
+            10 => tag[30..].copy_from_slice(&(bits as u16).to_be_bytes()),
+            _ => tag[3 * group..3 * group + 3].copy_from_slice(&bits.to_be_bytes()[1..]),
+        })?;
+        Some(Tag(tag))
     }
+}
+
+/// Decodes strict hex of one tag (64 digits, either case), handing each byte to `byte(index, value)` in order.
+/// `None`, after all 32 calls, when `text` is not exactly that; no branch depends on the digits.
+fn hex_bytes(text: &[u8], mut byte: impl FnMut(usize, u8)) -> Option<()> {
+    let text: &[u8; 2 * TAG_LEN] = text.try_into().ok()?;
+    let mut invalid = 0u8;
+    for index in 0..TAG_LEN {
+        let (high, low) = (HEX_VALUES[usize::from(text[2 * index])], HEX_VALUES[usize::from(text[2 * index + 1])]);
+        invalid |= high | low;
+        byte(index, (high << 4) | (low & 0x0f));
+    }
+    (invalid & 0x80 == 0).then_some(())
+}
+
+/// Decodes strict padded base64 of one tag (see [`Tag::from_base64`]), handing each group of bits to
+/// `group(index, bits)` in order: the 24 bits of four digits for groups 0 to 9 (bytes `3 * index` to
+/// `3 * index + 2`), then the last 16 bits (bytes 30 and 31) as group 10. `None`, after all eleven calls, when
+/// `text` is not exactly that; no branch depends on the digits.
+fn base64_groups(text: &[u8], mut group: impl FnMut(usize, u32)) -> Option<()> {
+    let text: &[u8; 44] = text.try_into().ok()?;
+    let value = |digit: u8| u32::from(BASE64_VALUES[usize::from(digit)]);
+    let mut invalid = 0u32;
+    // A digit outside the alphabet sets `invalid`; of the last three digits' 18 bits, the final two must be zero.
+    for index in 0..10 {
+        let digits = [text[4 * index], text[4 * index + 1], text[4 * index + 2], text[4 * index + 3]];
+        let (a, b, c, d) = (value(digits[0]), value(digits[1]), value(digits[2]), value(digits[3]));
+        invalid |= a | b | c | d;
+        group(index, (a << 18) | (b << 12) | (c << 6) | d);
+    }
+    let (a, b, c) = (value(text[40]), value(text[41]), value(text[42]));
+    invalid |= a | b | c;
+    let last = (a << 12) | (b << 6) | c;
+    group(10, last >> 2);
+    (invalid & 0x80 == 0 && last & 0b11 == 0 && text[43] == b'=').then_some(())
 }
 
 impl std::fmt::Debug for Tag {
@@ -581,6 +600,14 @@ mod tests {
 
     proptest! {
         #[test]
+        fn timestamps_parse_exactly_as_canonical_decimal(text in "[0-9]{0,22}|[0-9+ /:a-]{0,22}") {
+            // The model: a non-negative `i64`, accepted only in its canonical spelling (no sign, no leading zero).
+            let header = http::HeaderName::from_static("webhook-timestamp");
+            let model = text.parse::<i64>().ok().filter(|value| *value >= 0 && value.to_string() == text);
+            prop_assert_eq!(super::parse_timestamp(text.as_bytes(), &header).ok(), model);
+        }
+
+        #[test]
         fn splitting_agrees_with_the_slice_split(
             bytes in proptest::collection::vec(prop_oneof![Just(b' '), Just(b','), any::<u8>()], 0..40),
             separator in prop_oneof![Just(b' '), Just(b','), any::<u8>()],
@@ -632,6 +659,30 @@ mod tests {
         fn hex_tags_are_accepted_exactly_when_hex_decodes_to_32_bytes(text in "[0-9a-fA-FgG ]{63,65}") {
             let strict = hex::decode(&text).ok().filter(|bytes| bytes.len() == 32);
             prop_assert_eq!(Tag::from_hex(&text).map(|tag| tag.0.to_vec()), strict);
+        }
+
+        #[test]
+        fn comparing_text_agrees_with_decoding_then_comparing(
+            tag in any::<[u8; 32]>(),
+            other in any::<[u8; 32]>(),
+            noise in "[A-Za-z0-9+/=]{44}|[0-9a-fA-F]{64}",
+            pick in 0u8..3,
+        ) {
+            // The candidate is the tag itself, another tag, or arbitrary text, in each spelling.
+            let tag = Tag(tag);
+            for encoding in [super::Encoding::Hex, super::Encoding::Base64] {
+                let spell = |bytes: &[u8; 32]| match encoding {
+                    super::Encoding::Hex => hex::encode(bytes),
+                    super::Encoding::Base64 => STANDARD.encode(bytes),
+                };
+                let text = match pick { 0 => spell(&tag.0), 1 => spell(&other), _ => noise.clone() };
+                let decoded = match encoding {
+                    super::Encoding::Hex => Tag::from_hex(&text),
+                    super::Encoding::Base64 => Tag::from_base64(&text),
+                };
+                let compared = tag.matches_text(text.as_bytes(), encoding).map(bool::from);
+                prop_assert_eq!(compared, decoded.map(|candidate| candidate.matches(&tag)));
+            }
         }
 
         #[test]
@@ -714,7 +765,11 @@ mod tests {
 
     /// The candidates parsed into `tags`, decoded; each must decode.
     fn decoded(scheme: &super::Scheme, tags: &super::Candidates<'_>) -> Vec<[u8; 32]> {
-        tags.as_slice().iter().map(|text| Tag::decode(text, scheme.tag_encoding()).unwrap().0).collect()
+        let decode = |text: &[u8]| match scheme.tag_encoding() {
+            super::Encoding::Hex => Tag::from_hex(text),
+            super::Encoding::Base64 => Tag::from_base64(text),
+        };
+        tags.as_slice().iter().map(|text| decode(text).unwrap().0).collect()
     }
 
     /// Renders `tag` for `id` and `timestamp` into headers, then parses them back.
