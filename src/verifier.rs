@@ -122,7 +122,7 @@ impl Verifier {
     /// # Errors
     /// As [`verify_at`](Self::verify_at).
     pub fn verify<'a>(&self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Verified<'a>, Error> {
-        self.verify_with(headers, body, OffsetDateTime::now_utc)
+        self.verify_with(headers, body, unix_now)
     }
 
     /// Verifies a delivery (its headers and the raw body exactly as received) as of `now`.
@@ -140,7 +140,7 @@ impl Verifier {
         body: &'a [u8],
         now: OffsetDateTime,
     ) -> Result<Verified<'a>, Error> {
-        self.verify_with(headers, body, || now)
+        self.verify_with(headers, body, || now.unix_timestamp())
     }
 
     /// Verifies an `http::Request` whose body is already buffered, such as the one `lambda_http` and other
@@ -152,12 +152,12 @@ impl Verifier {
         self.verify(request.headers(), request.body().as_ref())
     }
 
-    /// The one verification path; `clock` is read only for schemes with a timestamp.
+    /// The one verification path; `clock` (unix seconds) is read only for schemes with a timestamp.
     fn verify_with<'a>(
         &self,
         headers: &'a HeaderMap,
         body: &'a [u8],
-        clock: impl FnOnce() -> OffsetDateTime,
+        clock: impl FnOnce() -> i64,
     ) -> Result<Verified<'a>, Error> {
         if body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
@@ -167,7 +167,7 @@ impl Verifier {
         let timestamp = match (parsed.timestamp, parsed.timestamp_header) {
             (Some((_, seconds)), Some(header)) => {
                 if let Some(window) = self.window {
-                    window.check(seconds, clock().unix_timestamp(), header)?;
+                    window.check(seconds, clock(), header)?;
                 }
                 if seconds > LATEST_TIMESTAMP {
                     return Err(Error::invalid_timestamp(header.clone()));
@@ -206,6 +206,19 @@ impl Verifier {
             return Err(Error::invalid_signature(parsed.signature_header.clone(), "matches no configured secret"));
         }
         Ok(Verified::new(body, self.scheme.id_source(parsed.id), timestamp))
+    }
+}
+
+/// The system clock in unix seconds, read without building a calendar date only to take it apart again.
+fn unix_now() -> i64 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        // A clock set before 1970: whole seconds rounded down, as `OffsetDateTime::unix_timestamp` gives them.
+        Err(before) => {
+            let before = before.duration();
+            let seconds = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            -seconds - i64::from(before.subsec_nanos() > 0)
+        }
     }
 }
 
@@ -388,6 +401,13 @@ mod tests {
             let Ok(timestamp) = i64::try_from(edge + i128::from(offset)) else { return Ok(()) };
             prop_assert_eq!(decide(timestamp, now, past, future), model(timestamp, now, past, future));
         }
+    }
+
+    #[test]
+    fn the_system_clock_reads_as_time_does() {
+        let (before, ours, after) =
+            (time::OffsetDateTime::now_utc().unix_timestamp(), super::unix_now(), time::OffsetDateTime::now_utc());
+        assert!((before..=after.unix_timestamp()).contains(&ours));
     }
 
     #[test]
