@@ -72,8 +72,8 @@ impl Scheme {
         }
     }
 
-    /// Reads the headers into the parts that were signed, and the candidate tags into `tags` (filled in place:
-    /// it is the largest thing on the verification path, so it is never moved).
+    /// Reads the headers into the parts that were signed, and the text of each candidate tag into `tags` (filled in
+    /// place, without allocating; the candidates are decoded only when compared).
     pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, '_>, Error> {
         match self {
             Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK, tags),
