@@ -6,7 +6,7 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Found, Parsed, Tag, find, parse_timestamp, split};
+use super::{Candidates, Found, Parsed, Tag, find, find_byte, parse_timestamp, split};
 use crate::error::Error;
 
 /// The three header names of one flavour.
@@ -91,7 +91,7 @@ fn assemble<'a>(
 /// An id containing `.` would make `{id}.{timestamp}.{body}` ambiguous: the same bytes could be re-split into another
 /// id, timestamp and body that carry the same signature.
 fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
-    if id.bytes().any(|byte| byte == b'.') {
+    if find_byte(id.as_bytes(), b'.').is_some() {
         return Err(Error::malformed(header.clone(), "contains `.`, which would make the signed content ambiguous"));
     }
     Ok(())
