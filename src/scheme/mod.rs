@@ -655,7 +655,7 @@ mod tests {
             bytes in prop_oneof![
                 "[0-9]{0,22}".prop_map(String::into_bytes),
                 proptest::collection::vec(
-                    prop_oneof![4 => (b'0'..=b'9'), 1 => (b'('..=b'?'), 1 => any::<u8>(), 1 => (0xf0u8..=0xff)],
+                    prop_oneof![4 => b'0'..=b'9', 1 => b'('..=b'?', 1 => any::<u8>(), 1 => 0xf0u8..=0xff],
                     0..=22,
                 ),
             ],
