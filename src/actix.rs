@@ -149,7 +149,7 @@ where
     request.extensions_mut().insert(VerifiedWebhook::new(&delivery, body.clone()));
     request.set_payload(Payload::from(body.clone()));
     let http_request = request.request().clone();
-    match CatchUnwind(std::pin::pin!(inner.call(request))).await {
+    match CatchUnwind::call(std::pin::pin!(None), || inner.call(request)).await {
         Ok(Ok(response)) if response.status().is_success() => {
             if let Err(error) = delivery.complete().await {
                 crate::log::warning!("could not mark delivery {id:?} complete: {error}");

@@ -71,16 +71,37 @@ impl VerifiedWebhook {
     }
 }
 
-/// Turns a panic while polling the inner future into an `Err`, so the claim can be released. The future is pinned
-/// where it is awaited (`std::pin::pin!`), not boxed.
-pub(crate) struct CatchUnwind<'a, F>(pub(crate) Pin<&'a mut F>);
+/// Runs the inner service's call and polls the future it returns, turning a panic in either into an `Err`, so the
+/// claim can be released. The future is stored in a slot pinned where it is awaited (`std::pin::pin!(None)`), not
+/// boxed, and nothing else (the service, the request) is kept beside it.
+pub(crate) struct CatchUnwind<'a, F> {
+    future: Pin<&'a mut Option<F>>,
+    panic: Option<Box<dyn Any + Send>>,
+}
+
+impl<'a, F: Future> CatchUnwind<'a, F> {
+    /// Calls `call` now, keeping the future it returns in `slot`.
+    pub(crate) fn call(mut slot: Pin<&'a mut Option<F>>, call: impl FnOnce() -> F) -> Self {
+        match std::panic::catch_unwind(AssertUnwindSafe(call)) {
+            Ok(future) => {
+                slot.set(Some(future));
+                Self { future: slot, panic: None }
+            }
+            Err(panic) => Self { future: slot, panic: Some(panic) },
+        }
+    }
+}
 
 impl<F: Future> Future for CatchUnwind<'_, F> {
     type Output = Result<F::Output, Box<dyn Any + Send>>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+        if let Some(panic) = self.panic.take() {
+            return Poll::Ready(Err(panic));
+        }
+        // Empty only once the panic above was reported: a finished future is not polled again.
+        let Some(future) = self.future.as_mut().as_pin_mut() else { return Poll::Pending };
+        match std::panic::catch_unwind(AssertUnwindSafe(|| future.poll(cx))) {
             Ok(Poll::Ready(output)) => Poll::Ready(Ok(output)),
             Ok(Poll::Pending) => Poll::Pending,
             Err(panic) => Poll::Ready(Err(panic)),

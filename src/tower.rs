@@ -98,15 +98,22 @@ where
         // The clone is not necessarily ready; the one `poll_ready` prepared goes into the future.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        Box::pin(handle(self.receiver.clone(), inner, request))
+        // Split here, so the future does not also keep a slot for the whole request it no longer uses.
+        let (parts, body) = request.into_parts();
+        Box::pin(handle(self.receiver.clone(), inner, parts, body))
     }
 }
 
-async fn handle<I, S, ReqBody, ResBody>(
+/// The future of one request. A function returning an `async` block rather than an `async fn`: the block uses its
+/// captures in place, where an `async fn` would also copy each argument into a local of its own, and the future
+/// (allocated per request) would hold both.
+#[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
+fn handle<I, S, ReqBody, ResBody>(
     receiver: Arc<Receiver<S>>,
     mut inner: I,
-    request: Request<ReqBody>,
-) -> Result<Response<ResBody>, I::Error>
+    mut parts: http::request::Parts,
+    body: ReqBody,
+) -> impl Future<Output = Result<Response<ResBody>, I::Error>>
 where
     I: Service<Request<ReqBody>, Response = Response<ResBody>>,
     S: Store,
@@ -114,38 +121,49 @@ where
     ReqBody::Error: Into<BoxError>,
     ResBody: From<&'static str>,
 {
-    let (mut parts, body) = request.into_parts();
-    let body = match read_body(&receiver, &parts.headers, body).await {
-        Ok(body) => body,
-        Err(error) => return Ok(reject(&error, None)),
-    };
-    // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the head on.
-    let (webhook, claim) = match receiver.receive(&parts.headers, &body).await {
-        Ok(delivery) => (VerifiedWebhook::new(&delivery, body.clone()), delivery.detach()),
-        Err(error) => return Ok(reject(&error, None)),
-    };
-    let id = webhook.shared_id();
-    parts.extensions.insert(webhook);
-    let request = Request::from_parts(parts, ReqBody::from(body));
-    match CatchUnwind(std::pin::pin!(async move { inner.call(request).await })).await {
-        Ok(Ok(response)) if response.status().is_success() => {
-            if let Err(error) = receiver.complete_claim(claim).await {
-                // The handler's work is done; the record lapses with its lease, so a redelivery runs again.
-                crate::log::warning!("could not mark delivery {id:?} complete: {error}");
+    async move {
+        // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
+        // every value it ever held: it stays under the allocator's per-thread cache size.
+        let (request, claim, id) = {
+            let body = match read_body(&receiver, &parts.headers, body).await {
+                Ok(body) => body,
+                Err(error) => return Ok(reject(&error, None)),
+            };
+            // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the
+            // head on.
+            let (claim, id) = match receiver.receive(&parts.headers, &body).await {
+                Ok(delivery) => {
+                    let webhook = VerifiedWebhook::new(&delivery, body.clone());
+                    let id = webhook.shared_id();
+                    parts.extensions.insert(webhook);
+                    (delivery.detach(), id)
+                }
+                Err(error) => return Ok(reject(&error, None)),
+            };
+            (Request::from_parts(parts, ReqBody::from(body)), claim, id)
+        };
+        // A panic in `call` itself or while its future is polled releases the claim the same way.
+        let outcome = CatchUnwind::call(std::pin::pin!(None), || inner.call(request)).await;
+        match outcome {
+            Ok(Ok(response)) if response.status().is_success() => {
+                if let Err(error) = receiver.complete_claim(claim).await {
+                    // The handler's work is done; the record lapses with its lease, so a redelivery runs again.
+                    crate::log::warning!("could not mark delivery {id:?} complete: {error}");
+                }
+                Ok(response)
             }
-            Ok(response)
-        }
-        outcome => {
-            if let Err(error) = receiver.release_claim(claim).await {
-                crate::log::warning!("could not release delivery {id:?}: {error}");
-            }
-            match outcome {
-                Ok(result) => result,
-                Err(_panic) => {
-                    crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
-                    let mut response = Response::new(ResBody::from("handler panicked"));
-                    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                    Ok(response)
+            outcome => {
+                if let Err(error) = receiver.release_claim(claim).await {
+                    crate::log::warning!("could not release delivery {id:?}: {error}");
+                }
+                match outcome {
+                    Ok(result) => result,
+                    Err(_panic) => {
+                        crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
+                        let mut response = Response::new(ResBody::from("handler panicked"));
+                        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+                        Ok(response)
+                    }
                 }
             }
         }

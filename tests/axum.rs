@@ -15,7 +15,7 @@ use hooksafe::sign::Signer;
 use hooksafe::store::{Claim, DedupKey, Retention, Store, StoreError, Token};
 use hooksafe::{MemoryStore, Receiver, Scheme, Verifier};
 use time::OffsetDateTime;
-use tower::ServiceExt;
+use tower::{Layer as _, ServiceExt};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -226,6 +226,25 @@ async fn a_panicking_handler_is_500_and_the_retry_is_processed() {
     assert_eq!(retry.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(runs.0.load(Ordering::SeqCst), 2);
     assert_eq!(send(&app, delivery("/hook", "msg_2", r#"{"type":"ok"}"#)).await.status(), StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn a_service_that_panics_in_call_itself_is_500_and_the_retry_is_processed() {
+    // A plain tower service whose `call` panics before it returns a future, under the layer alone.
+    let calls = Runs::default();
+    let counted = calls.clone();
+    let inner =
+        tower::service_fn(move |_: Request<Body>| -> std::future::Ready<Result<Response, std::convert::Infallible>> {
+            counted.0.fetch_add(1, Ordering::SeqCst);
+            panic!("call failed")
+        });
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    let service = WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())).layer(inner);
+    for _ in 0..2 {
+        let response = service.clone().oneshot(delivery("/", "msg_1", r#"{"type":"ok"}"#)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "released, so not 409 or a duplicate");
+    }
+    assert_eq!(calls.0.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
