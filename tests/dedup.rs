@@ -227,3 +227,31 @@ async fn only_the_holder_can_complete_or_release() {
     store.release(key(3, 3), holder).await.unwrap();
     assert_eq!(store.claim(key(3, 3), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
 }
+
+#[tokio::test]
+async fn expired_completions_leave_from_the_front_and_a_reused_key_keeps_its_new_record() {
+    let store = MemoryStore::with_capacity(64);
+    let retention = |millis| Retention { keep_for: StdDuration::from_millis(millis), protect_for: StdDuration::ZERO };
+    let long = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::from_secs(600) };
+    // Completed in this order, on one shard: `later` expires after `sooner`.
+    let (later, sooner) = (key(0, 1), key(0, 2));
+    for (key, retention) in [(later, retention(150)), (sooner, retention(50))] {
+        let token = Token::new();
+        store.claim(key, token, LEASE).await.unwrap();
+        store.complete(key, token, retention).await.unwrap();
+    }
+    tokio::time::sleep(StdDuration::from_millis(80)).await;
+
+    // `sooner` expired behind `later`, which still heads the queue: it is claimed and completed again, and its old
+    // queue entry now names a newer record.
+    let token = Token::new();
+    assert_eq!(store.claim(sooner, token, LEASE).await.unwrap(), Claim::Claimed);
+    store.complete(sooner, token, long).await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(100)).await;
+
+    // `later` expires and leaves; the stale entry behind it must leave without taking the new record along.
+    assert_eq!(store.claim(key(0, 3), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.len(), 2);
+    assert_eq!(store.claim(sooner, Token::new(), LEASE).await.unwrap(), Claim::Done);
+    assert_eq!(store.claim(later, Token::new(), LEASE).await.unwrap(), Claim::Claimed);
+}

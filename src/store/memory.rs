@@ -35,7 +35,16 @@ struct Shard {
     records: HashMap<Slot, Record, KeyHash>,
     /// Completed keys in completion order, oldest first. An entry whose record has since changed is stale and is
     /// skipped when reached.
-    completed: VecDeque<(Slot, Tick)>,
+    completed: VecDeque<Completion>,
+}
+
+/// One completion, with its record's expiry: whether the oldest completion has expired is decided from the queue
+/// alone, without a random access into the table on every operation.
+#[derive(Debug, Clone, Copy)]
+struct Completion {
+    slot: Slot,
+    completed_at: Tick,
+    until: Tick,
 }
 
 /// The first 128 bits of a [`DedupKey`]. Keys are SHA-256 outputs, so two deliveries share a slot only by a
@@ -192,12 +201,9 @@ impl MemoryStore {
         if let Some(record) = shard.records.get_mut(&slot)
             && matches!(record, Record::Leased { token: holder, .. } if *holder == token)
         {
-            *record = Record::Done {
-                completed_at: now,
-                until: now.after(retention.keep_for),
-                protected_until: now.after(retention.protect_for),
-            };
-            shard.completed.push_back((slot, now));
+            let until = now.after(retention.keep_for);
+            *record = Record::Done { completed_at: now, until, protected_until: now.after(retention.protect_for) };
+            shard.completed.push_back(Completion { slot, completed_at: now, until });
         }
         shard.drop_expired_front(now);
     }
@@ -223,24 +229,25 @@ fn lock(shard: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
 
 impl Shard {
     /// The completed record `entry` still refers to, if it has not changed since.
-    fn current(&self, (slot, completed): &(Slot, Tick)) -> Option<Record> {
+    fn current(&self, entry: &Completion) -> Option<Record> {
         self.records
-            .get(slot)
+            .get(&entry.slot)
             .copied()
-            .filter(|record| matches!(record, Record::Done { completed_at, .. } if completed_at == completed))
+            .filter(|record| matches!(record, Record::Done { completed_at, .. } if *completed_at == entry.completed_at))
     }
 
     /// Pops stale entries and expired records from the front of the completion queue: amortized O(1), and keeps
     /// the queue no longer than the records it describes.
+    ///
+    /// An entry that has not expired ends the walk without a look at its record: a record only goes stale once it
+    /// has expired (a completed record is replaced only after its expiry) or when it is evicted from the front.
     fn drop_expired_front(&mut self, now: Tick) {
-        while let Some(front) = self.completed.front() {
-            match self.current(front) {
-                Some(record) if record.until() > now => break,
-                Some(_) => {
-                    let slot = front.0;
-                    self.records.remove(&slot);
-                }
-                None => {}
+        while let Some(front) = self.completed.front().copied() {
+            if front.until > now {
+                break;
+            }
+            if self.current(&front).is_some() {
+                self.records.remove(&front.slot);
             }
             self.completed.pop_front();
         }
@@ -252,7 +259,7 @@ impl Shard {
         while let Some(front) = self.completed.front().copied() {
             match self.current(&front) {
                 Some(Record::Done { protected_until, until, .. }) if protected_until <= now || until <= now => {
-                    self.records.remove(&front.0);
+                    self.records.remove(&front.slot);
                     self.completed.pop_front();
                     return true;
                 }
@@ -288,12 +295,12 @@ impl Store for MemoryStore {
 mod tests {
     use std::time::Duration;
 
-    use super::{Record, Slot, Tick};
+    use super::{Completion, Record, Slot, Tick};
 
     #[test]
     fn records_and_completions_are_as_small_as_documented() {
         assert_eq!(size_of::<(Slot, Record)>(), 48);
-        assert_eq!(size_of::<(Slot, Tick)>(), 32);
+        assert_eq!(size_of::<Completion>(), 32);
     }
 
     #[test]
