@@ -237,7 +237,7 @@ impl<T: DeserializeOwned> FromRequest for Webhook<T> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(verified(request).and_then(|verified| verified.json().map(Webhook).map_err(WebhookRejection::Invalid)))
+        ready(with_verified(request, |verified| verified.json().map(Webhook).map_err(WebhookRejection::Invalid)))
     }
 }
 
@@ -246,12 +246,17 @@ impl FromRequest for VerifiedWebhook {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(verified(request))
+        ready(with_verified(request, |verified| Ok(verified.clone())))
     }
 }
 
-fn verified(request: &HttpRequest) -> Result<VerifiedWebhook, WebhookRejection> {
-    request.extensions().get::<VerifiedWebhook>().cloned().ok_or(WebhookRejection::MissingMiddleware)
+/// Runs `f` on the middleware's verified delivery where it lies in the request's extensions: `Webhook<T>` parses it
+/// in place, without cloning the body handle and id.
+fn with_verified<R>(
+    request: &HttpRequest,
+    f: impl FnOnce(&VerifiedWebhook) -> Result<R, WebhookRejection>,
+) -> Result<R, WebhookRejection> {
+    request.extensions().get::<VerifiedWebhook>().map_or(Err(WebhookRejection::MissingMiddleware), f)
 }
 
 /// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.

@@ -53,8 +53,9 @@ pub struct Webhook<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Webhook<T> {
     type Rejection = WebhookRejection;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let verified = VerifiedWebhook::from_request_parts(parts, state).await?;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Parsed where the layer left it: no clone of the body handle and id for a value dropped at once.
+        let verified = parts.extensions.get::<VerifiedWebhook>().ok_or(WebhookRejection::MissingLayer)?;
         verified.json().map(Webhook).map_err(WebhookRejection::Invalid)
     }
 }
