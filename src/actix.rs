@@ -149,6 +149,7 @@ where
     request.extensions_mut().insert(VerifiedWebhook::new(&delivery, body.clone()));
     request.set_payload(Payload::from(body.clone()));
     let http_request = request.request().clone();
+    // A panic in `call` itself or while its future is polled releases the claim the same way.
     match CatchUnwind::call(std::pin::pin!(None), || inner.call(request)).await {
         Ok(Ok(response)) if response.status().is_success() => {
             if let Err(error) = delivery.complete().await {
