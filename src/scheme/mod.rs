@@ -576,7 +576,7 @@ pub(crate) fn parse_timestamped_list<'h>(
     let value = required_bytes(headers, header)?;
     let mut timestamp = None;
     for element in split(value, separator) {
-        let Some(equals) = element.iter().position(|&byte| byte == b'=').filter(|&equals| equals > 0) else {
+        let Some(equals) = find_byte(element, b'=').filter(|&equals| equals > 0) else {
             return Err(Error::malformed(header.clone(), "has an element that is not `key=value`"));
         };
         let (key, text) = (&element[..equals], &element[equals + 1..]);
