@@ -129,6 +129,7 @@ pub(crate) enum Detail {
 }
 
 impl Error {
+    #[cold]
     pub(crate) fn new(kind: ErrorKind, header: Option<HeaderName>, detail: Detail) -> Self {
         Self(Box::new(Inner { kind, header, detail, source: None }))
     }
@@ -137,14 +138,17 @@ impl Error {
         Self::new(kind, Some(header), Detail::Text(why))
     }
 
+    #[cold]
     pub(crate) fn missing(header: HeaderName) -> Self {
         Self::header(ErrorKind::MissingHeader, header, "is missing or empty")
     }
 
+    #[cold]
     pub(crate) fn malformed(header: HeaderName, why: &'static str) -> Self {
         Self::header(ErrorKind::MalformedHeader, header, why)
     }
 
+    #[cold]
     pub(crate) fn invalid_timestamp(header: HeaderName) -> Self {
         Self::header(
             ErrorKind::InvalidTimestamp,
@@ -153,6 +157,7 @@ impl Error {
         )
     }
 
+    #[cold]
     pub(crate) fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
         Self::header(ErrorKind::InvalidSignature, header, why)
     }
@@ -166,6 +171,7 @@ impl Error {
         }))
     }
 
+    #[cold]
     pub(crate) fn too_large(max: usize) -> Self {
         Self::new(ErrorKind::PayloadTooLarge, None, Detail::TooLarge { max })
     }

@@ -74,6 +74,7 @@ impl Scheme {
 
     /// Reads the headers into the parts that were signed, and the text of each candidate tag into `tags` (filled in
     /// place, without allocating; the candidates are decoded only when compared).
+    #[inline]
     pub(crate) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, '_>, Error> {
         match self {
             Self::StandardWebhooks => standard::parse(headers, &standard::WEBHOOK, tags),
@@ -227,7 +228,10 @@ impl Tag {
         let tag = &self.0;
         let mut difference = 0u32;
         match encoding {
-            Encoding::Hex => hex_bytes(text, |index, byte| difference |= u32::from(byte ^ tag[index]))?,
+            Encoding::Hex => hex_words(text, |index, bits| {
+                difference |= bits
+                    ^ u32::from_le_bytes([tag[4 * index], tag[4 * index + 1], tag[4 * index + 2], tag[4 * index + 3]]);
+            })?,
             Encoding::Base64 => base64_groups(text, |group, bits| {
                 let expected = match group {
                     10 => u32::from(u16::from_be_bytes([tag[30], tag[31]])),
@@ -244,7 +248,7 @@ impl Tag {
     #[cfg(test)]
     pub(crate) fn from_hex<T: AsRef<[u8]> + ?Sized>(text: &T) -> Option<Tag> {
         let mut tag = [0u8; TAG_LEN];
-        hex_bytes(text.as_ref(), |index, byte| tag[index] = byte)?;
+        hex_words(text.as_ref(), |index, bits| tag[4 * index..4 * index + 4].copy_from_slice(&bits.to_le_bytes()))?;
         Some(Tag(tag))
     }
 
@@ -261,17 +265,40 @@ impl Tag {
     }
 }
 
-/// Decodes strict hex of one tag (64 digits, either case), handing each byte to `byte(index, value)` in order.
-/// `None`, after all 32 calls, when `text` is not exactly that; no branch depends on the digits.
-fn hex_bytes(text: &[u8], mut byte: impl FnMut(usize, u8)) -> Option<()> {
+/// Decodes strict hex of one tag (64 digits, either case) eight digits at a time, handing each four decoded bytes
+/// to `word(index, bits)` in order (bytes `4 * index` to `4 * index + 3`, little-endian). `None`, after all eight
+/// calls, when `text` is not exactly that; no branch depends on the digits.
+///
+/// Each byte is classified with carry-free byte-wise arithmetic: with its top bit cleared, adding `0x80 - lo` sets
+/// that bit exactly when the byte is at least `lo`, and adding `0x7f - hi` exactly when it is above `hi`.
+fn hex_words(text: &[u8], mut word: impl FnMut(usize, u32)) -> Option<()> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = ONES * 0x80;
+    const NIBBLES: u64 = ONES * 0x0f;
+    const LANE_NIBBLES: u64 = 0x000f_000f_000f_000f;
+    let in_range = |bytes: u64, lo: u8, hi: u8| {
+        let at_least_lo = bytes + ONES * u64::from(0x80 - lo);
+        let above_hi = bytes + ONES * u64::from(0x7f - hi);
+        at_least_lo & !above_hi & HIGHS
+    };
     let text: &[u8; 2 * TAG_LEN] = text.try_into().ok()?;
-    let mut invalid = 0u8;
-    for index in 0..TAG_LEN {
-        let (high, low) = (HEX_VALUES[usize::from(text[2 * index])], HEX_VALUES[usize::from(text[2 * index + 1])]);
-        invalid |= high | low;
-        byte(index, (high << 4) | (low & 0x0f));
+    let mut invalid = 0u64;
+    for (index, digits) in text.as_chunks::<8>().0.iter().enumerate() {
+        let raw = u64::from_le_bytes(*digits);
+        let ascii = raw & !HIGHS;
+        let decimal = in_range(ascii, b'0', b'9');
+        // `| 0x20` lowers `A`–`F` and leaves the decimal digits as they are.
+        let letter = in_range(ascii | (ONES * 0x20), b'a', b'f');
+        invalid |= (raw & HIGHS) | ((decimal | letter) ^ HIGHS);
+        // A digit's value is its low nibble, plus 9 for a letter.
+        let values = (ascii & NIBBLES) + (letter >> 7) * 9;
+        // Each 16-bit lane holds two digits, the first (high nibble) in its low byte: one byte per lane, then the
+        // four lanes' bytes side by side.
+        let pairs = ((values & LANE_NIBBLES) << 4) | ((values >> 8) & LANE_NIBBLES);
+        let pairs = (pairs | (pairs >> 8)) & 0x0000_ffff_0000_ffff;
+        word(index, ((pairs | (pairs >> 16)) & 0xffff_ffff) as u32);
     }
-    (invalid & 0x80 == 0).then_some(())
+    (invalid == 0).then_some(())
 }
 
 /// Decodes strict padded base64 of one tag (see [`Tag::from_base64`]), handing each group of bits to
@@ -302,18 +329,6 @@ impl std::fmt::Debug for Tag {
     }
 }
 
-/// The value of each hex digit; `0x80` marks bytes that are not one.
-const HEX_VALUES: [u8; 256] = {
-    let mut table = [0x80u8; 256];
-    let mut digit = 0;
-    while digit < 16 {
-        table[b"0123456789abcdef"[digit] as usize] = digit as u8;
-        table[b"0123456789ABCDEF"[digit] as usize] = digit as u8;
-        digit += 1;
-    }
-    table
-};
-
 /// The value of each standard base64 digit; `0x80` marks bytes outside the alphabet (including `=`).
 const BASE64_VALUES: [u8; 256] = {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -342,6 +357,7 @@ impl<'h> Candidates<'h> {
     }
 
     /// Records the text of one signature entry of the accepted version.
+    #[inline]
     pub(crate) fn push(&mut self, text: &'h [u8], header: &HeaderName) -> Result<(), Error> {
         self.count(header)?;
         self.entries[self.len] = text;
@@ -350,6 +366,7 @@ impl<'h> Candidates<'h> {
     }
 
     /// Counts an entry that is not a candidate (another version), so the cap bounds the work on any header.
+    #[inline]
     pub(crate) fn count(&mut self, header: &HeaderName) -> Result<(), Error> {
         if self.seen == MAX_SIGNATURES {
             return Err(Error::malformed(header.clone(), "carries more signatures than any rotation needs"));
@@ -437,6 +454,7 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
 impl<'h> Found<'h> {
     /// The one value of `name` as raw bytes: `None` when absent or empty; an error when repeated. For values that
     /// are parsed byte by byte (timestamps, signatures), whose own format rejects anything but ASCII.
+    #[inline]
     pub(crate) fn bytes(self, name: &HeaderName) -> Result<Option<&'h [u8]>, Error> {
         match self {
             Self::Absent => Ok(None),
@@ -446,11 +464,13 @@ impl<'h> Found<'h> {
     }
 
     /// The one non-empty value of `name` as raw bytes, or [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader).
+    #[inline]
     pub(crate) fn required_bytes(self, name: &HeaderName) -> Result<&'h [u8], Error> {
         self.bytes(name)?.ok_or_else(|| Error::missing(name.clone()))
     }
 
     /// The one value of `name` as text: `None` when absent or empty; an error when repeated or not visible ASCII.
+    #[inline]
     pub(crate) fn optional(self, name: &HeaderName) -> Result<Option<&'h str>, Error> {
         match self {
             Self::Once(value) if !value.is_empty() => {
@@ -461,6 +481,7 @@ impl<'h> Found<'h> {
     }
 
     /// The one non-empty value of `name` as text, or [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader).
+    #[inline]
     pub(crate) fn required(self, name: &HeaderName) -> Result<&'h str, Error> {
         self.optional(name)?.ok_or_else(|| Error::missing(name.clone()))
     }
@@ -580,9 +601,9 @@ pub(crate) fn parse_timestamped_list<'h>(
             return Err(Error::malformed(header.clone(), "has an element that is not `key=value`"));
         };
         let (key, text) = (&element[..equals], &element[equals + 1..]);
-        if key == signature_key {
+        if same_bytes(key, signature_key) {
             tags.push(text, header)?;
-        } else if key == timestamp_key {
+        } else if same_bytes(key, timestamp_key) {
             if timestamp.is_some() {
                 return Err(Error::malformed(header.clone(), "carries more than one timestamp"));
             }
@@ -733,7 +754,21 @@ mod tests {
         }
 
         #[test]
-        fn hex_tags_are_accepted_exactly_when_hex_decodes_to_32_bytes(text in "[0-9a-fA-FgG ]{63,65}") {
+        fn hex_tags_are_accepted_exactly_when_hex_decodes_to_32_bytes(
+            bytes in any::<[u8; 32]>(),
+            upper in any::<bool>(),
+            // Up to two digits replaced: by the bytes just outside each digit range, or by any byte at all.
+            edits in proptest::collection::vec(
+                (0..64usize, prop_oneof![3 => prop::sample::select(b"/:@G`g \x7f\x80\xb0\xc1\xe6\xff".to_vec()), 1 => any::<u8>()]),
+                0..=2,
+            ),
+            length in prop_oneof![6 => Just(64usize), 1 => Just(63), 1 => Just(65)],
+        ) {
+            let mut text = if upper { hex::encode_upper(bytes) } else { hex::encode(bytes) }.into_bytes();
+            for (at, byte) in edits {
+                text[at] = byte;
+            }
+            text.resize(length, b'0');
             let strict = hex::decode(&text).ok().filter(|bytes| bytes.len() == 32);
             prop_assert_eq!(Tag::from_hex(&text).map(|tag| tag.0.to_vec()), strict);
         }
