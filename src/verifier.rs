@@ -177,14 +177,13 @@ impl Verifier {
             _ => None,
         };
         let message = Message { id: parsed.id, timestamp: parsed.timestamp.map(|(digits, _)| digits), body };
-        let candidates = tags.as_slice();
         let malformed = || {
             Error::invalid_signature(
                 parsed.signature_header.clone(),
                 "carries no well-formed signature of the version this scheme accepts",
             )
         };
-        if candidates.is_empty() {
+        if tags.is_empty() {
             return Err(malformed());
         }
         // Candidates are decoded as they are compared: no array of decoded tags is filled on every request.
@@ -192,7 +191,7 @@ impl Verifier {
         let (mut matched, mut well_formed) = (Choice::from(0), false);
         for key in &self.keys {
             let expected = key.sign(&self.scheme, &message);
-            for text in candidates {
+            for text in tags.iter() {
                 if let Some(same) = expected.matches_text(text, encoding) {
                     well_formed = true;
                     matched |= same;

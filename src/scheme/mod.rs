@@ -346,21 +346,22 @@ const BASE64_VALUES: [u8; 256] = {
 /// match.
 #[derive(Debug)]
 pub(crate) struct Candidates<'h> {
-    entries: [&'h [u8]; MAX_SIGNATURES],
+    /// `None` past `len`: an array of `None` starts as zeros, written in a few wide stores per request.
+    entries: [Option<&'h [u8]>; MAX_SIGNATURES],
     len: usize,
     seen: usize,
 }
 
 impl<'h> Candidates<'h> {
     pub(crate) const fn new() -> Self {
-        Self { entries: [&[]; MAX_SIGNATURES], len: 0, seen: 0 }
+        Self { entries: [None; MAX_SIGNATURES], len: 0, seen: 0 }
     }
 
     /// Records the text of one signature entry of the accepted version.
     #[inline]
     pub(crate) fn push(&mut self, text: &'h [u8], header: &HeaderName) -> Result<(), Error> {
         self.count(header)?;
-        self.entries[self.len] = text;
+        self.entries[self.len] = Some(text);
         self.len += 1;
         Ok(())
     }
@@ -375,8 +376,12 @@ impl<'h> Candidates<'h> {
         Ok(())
     }
 
-    pub(crate) fn as_slice(&self) -> &[&'h [u8]] {
-        &self.entries[..self.len]
+    pub(crate) const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'h [u8]> + '_ {
+        self.entries[..self.len].iter().flatten().copied()
     }
 }
 
@@ -881,7 +886,7 @@ mod tests {
             super::Encoding::Hex => Tag::from_hex(text),
             super::Encoding::Base64 => Tag::from_base64(text),
         };
-        tags.as_slice().iter().map(|text| decode(text).unwrap().0).collect()
+        tags.iter().map(|text| decode(text).unwrap().0).collect()
     }
 
     /// Renders `tag` for `id` and `timestamp` into headers, then parses them back.

@@ -63,6 +63,7 @@ fn svix_first<'a>(svix: Header<'a>, webhook: Header<'a>) -> Result<Header<'a>, E
     Ok(webhook)
 }
 
+#[inline]
 fn assemble<'a>(
     (id, id_name): Header<'a>,
     (timestamp, timestamp_name): Header<'a>,
