@@ -7,8 +7,9 @@
 //! leaves out hyper and the network and so shows the adapter's own cost at its most exposed.
 //!
 //! The run ends with the HTTP ratio measured again with the routes alternating in batches of 300 requests (the
-//! median of 31 rounds), steadier on a shared VM than two separate criterion measurements; a third route, verifying
-//! with a store that grants every claim, shows what deduplication costs.
+//! median of 31 rounds), steadier on a shared VM than two separate criterion measurements. Two more routes place
+//! the result: one verifying with a store that grants every claim shows what deduplication costs, and one that
+//! passes the raw route through an empty axum middleware shows what any middleware at all costs over HTTP.
 //!
 //! `cargo bench --bench adapters --features axum`
 
@@ -68,11 +69,16 @@ fn bench(c: &mut Criterion) {
         let no_dedup = Router::new()
             .route("/verified-no-dedup", post(verified))
             .route_layer(WebhookLayer::new(Receiver::new(verifier, NoDedup)));
+        // The raw route behind a middleware that does nothing: the floor of any layer.
+        let pass_through = Router::new()
+            .route("/pass-through", post(unverified))
+            .route_layer(axum::middleware::from_fn(|request, next: axum::middleware::Next| next.run(request)));
         Router::new()
             .route("/verified", post(verified))
             .route_layer(WebhookLayer::new(receiver))
             .route("/unverified", post(unverified))
             .merge(no_dedup)
+            .merge(pass_through)
     };
     let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
     let next = AtomicU64::new(0);
@@ -123,9 +129,10 @@ fn bench(c: &mut Criterion) {
     // ratio again with the routes alternating, in batches of requests prepared beforehand, over the same connection.
     // `cargo bench -- --test` (CI's smoke run) checks that this part runs, in one short round.
     let (rounds, batch) = if std::env::args().any(|arg| arg == "--test") { (1, 2) } else { (31, 300) };
-    let (mut with_dedup, mut without_dedup) = (Vec::new(), Vec::new());
+    let (mut with_dedup, mut without_dedup, mut empty_middleware) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
-        let [unverified, verified, no_dedup] = ["/unverified", "/verified", "/verified-no-dedup"].map(|path| {
+        let paths = ["/unverified", "/verified", "/verified-no-dedup", "/pass-through"];
+        let [unverified, verified, no_dedup, pass_through] = paths.map(|path| {
             let requests: Vec<Vec<u8>> = (0..batch).map(|_| wire(&request(path))).collect();
             let start = std::time::Instant::now();
             for bytes in &requests {
@@ -135,11 +142,17 @@ fn bench(c: &mut Criterion) {
         });
         with_dedup.push(unverified / verified);
         without_dedup.push(unverified / no_dedup);
+        empty_middleware.push(unverified / pass_through);
     }
     println!(
         "\nrequests per second over HTTP against the raw route, alternating batches of {batch} (median of {rounds}):"
     );
-    for (what, mut ratios) in [("verified, memory dedup", with_dedup), ("verified, no dedup", without_dedup)] {
+    let routes = [
+        ("verified, memory dedup", with_dedup),
+        ("verified, no dedup", without_dedup),
+        ("raw body behind an empty middleware", empty_middleware),
+    ];
+    for (what, mut ratios) in routes {
         ratios.sort_by(f64::total_cmp);
         println!("{what}: {:.3}×", ratios[rounds / 2]);
     }
