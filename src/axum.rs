@@ -55,7 +55,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Webhook<T> {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         // Parsed where the layer left it: no clone of the body handle and id for a value dropped at once.
-        let verified = parts.extensions.get::<VerifiedWebhook>().ok_or(WebhookRejection::MissingLayer)?;
+        let verified = layer_output(parts)?;
         verified.json().map(Webhook).map_err(WebhookRejection::Invalid)
     }
 }
@@ -64,8 +64,13 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedWebhook {
     type Rejection = WebhookRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<VerifiedWebhook>().cloned().ok_or(WebhookRejection::MissingLayer)
+        layer_output(parts).cloned()
     }
+}
+
+/// The verified delivery the layer left in the request's extensions.
+fn layer_output(parts: &Parts) -> Result<&VerifiedWebhook, WebhookRejection> {
+    parts.extensions.get::<VerifiedWebhook>().ok_or(WebhookRejection::MissingLayer)
 }
 
 /// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.

@@ -265,6 +265,11 @@ impl Tag {
     }
 }
 
+/// `0x01` in every byte of a word, for the byte-wise (SWAR) arithmetic below.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+/// The top bit of every byte of a word.
+const HIGHS: u64 = ONES * 0x80;
+
 /// Decodes strict hex of one tag (64 digits, either case) eight digits at a time, handing each four decoded bytes
 /// to `word(index, bits)` in order (bytes `4 * index` to `4 * index + 3`, little-endian). `None`, after all eight
 /// calls, when `text` is not exactly that; no branch depends on the digits.
@@ -272,8 +277,6 @@ impl Tag {
 /// Each byte is classified with carry-free byte-wise arithmetic: with its top bit cleared, adding `0x80 - lo` sets
 /// that bit exactly when the byte is at least `lo`, and adding `0x7f - hi` exactly when it is above `hi`.
 fn hex_words(text: &[u8], mut word: impl FnMut(usize, u32)) -> Option<()> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = ONES * 0x80;
     const NIBBLES: u64 = ONES * 0x0f;
     const LANE_NIBBLES: u64 = 0x000f_000f_000f_000f;
     let in_range = |bytes: u64, lo: u8, hi: u8| {
@@ -538,8 +541,6 @@ pub(crate) fn split(bytes: &[u8], separator: u8) -> impl Iterator<Item = &[u8]> 
 /// matching byte becomes zero; `(x - 0x01…) & !x & 0x80…` flags zero bytes, exactly up to the first one (a borrow
 /// can only flag bytes after it), and the lowest flag is the first match.
 pub(super) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     let pattern = ONES * u64::from(needle);
     let (words, tail) = haystack.as_chunks::<8>();
     for (index, word) in words.iter().enumerate() {
