@@ -310,20 +310,20 @@ fn hex_words(text: &[u8], mut word: impl FnMut(usize, u32)) -> Option<()> {
 /// `text` is not exactly that; no branch depends on the digits.
 fn base64_groups(text: &[u8], mut group: impl FnMut(usize, u32)) -> Option<()> {
     let text: &[u8; 44] = text.try_into().ok()?;
-    let value = |digit: u8| u32::from(BASE64_VALUES[usize::from(digit)]);
-    let mut invalid = 0u32;
-    // A digit outside the alphabet sets `invalid`; of the last three digits' 18 bits, the final two must be zero.
-    for index in 0..10 {
-        let digits = [text[4 * index], text[4 * index + 1], text[4 * index + 2], text[4 * index + 3]];
-        let (a, b, c, d) = (value(digits[0]), value(digits[1]), value(digits[2]), value(digits[3]));
-        invalid |= a | b | c | d;
-        group(index, (a << 18) | (b << 12) | (c << 6) | d);
+    // A digit outside the alphabet carries `BASE64_INVALID`, which lands above the 24 bits of its group wherever the
+    // digit sits in it, so one OR of the groups collects every invalid digit.
+    let value = |digit: u8| u64::from(BASE64_VALUES[usize::from(digit)]);
+    let mut seen = 0u64;
+    for (index, digits) in text[..40].as_chunks::<4>().0.iter().enumerate() {
+        let bits = (value(digits[0]) << 18) | (value(digits[1]) << 12) | (value(digits[2]) << 6) | value(digits[3]);
+        seen |= bits;
+        group(index, bits as u32);
     }
-    let (a, b, c) = (value(text[40]), value(text[41]), value(text[42]));
-    invalid |= a | b | c;
-    let last = (a << 12) | (b << 6) | c;
-    group(10, last >> 2);
-    (invalid & 0x80 == 0 && last & 0b11 == 0 && text[43] == b'=').then_some(())
+    // Of the last three digits' 18 bits, the final two must be zero.
+    let last = (value(text[40]) << 12) | (value(text[41]) << 6) | value(text[42]);
+    seen |= last;
+    group(10, (last >> 2) as u32);
+    (seen >> 24 == 0 && last & 0b11 == 0 && text[43] == b'=').then_some(())
 }
 
 impl std::fmt::Debug for Tag {
@@ -332,13 +332,16 @@ impl std::fmt::Debug for Tag {
     }
 }
 
-/// The value of each standard base64 digit; `0x80` marks bytes outside the alphabet (including `=`).
-const BASE64_VALUES: [u8; 256] = {
+/// Marks a byte outside the base64 alphabet (including `=`) in [`BASE64_VALUES`].
+const BASE64_INVALID: u32 = 1 << 24;
+
+/// The value of each standard base64 digit, or [`BASE64_INVALID`].
+const BASE64_VALUES: [u32; 256] = {
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut table = [0x80u8; 256];
+    let mut table = [BASE64_INVALID; 256];
     let mut index = 0;
     while index < alphabet.len() {
-        table[alphabet[index] as usize] = index as u8;
+        table[alphabet[index] as usize] = index as u32;
         index += 1;
     }
     table
@@ -663,6 +666,20 @@ mod tests {
     }
 
     #[test]
+    fn every_byte_in_every_base64_position_is_judged_as_strict_base64_judges_it() {
+        // Exhaustive: an invalid digit must be caught wherever it sits in its group, whatever its value.
+        let valid = STANDARD.encode([0xa5; 32]).into_bytes();
+        for at in 0..valid.len() {
+            for byte in 0..=u8::MAX {
+                let mut text = valid.clone();
+                text[at] = byte;
+                let strict = STANDARD.decode(&text).ok().filter(|bytes| bytes.len() == 32);
+                assert_eq!(Tag::from_base64(&text).map(|tag| tag.0.to_vec()), strict, "byte {byte:#04x} at {at}");
+            }
+        }
+    }
+
+    #[test]
     fn timestamps_are_digits_only_even_next_to_the_digit_range() {
         let header = http::HeaderName::from_static("webhook-timestamp");
         // `/` and `:` sit just below `0` and just above `9`.
@@ -814,7 +831,7 @@ mod tests {
             let mut text = STANDARD.encode(bytes).into_bytes();
             let last = text[42];
             let value = super::BASE64_VALUES[usize::from(last)] ^ (1 << bit);
-            text[42] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[usize::from(value)];
+            text[42] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[value as usize];
             prop_assert!(Tag::from_base64(std::str::from_utf8(&text).unwrap()).is_none());
         }
     }
