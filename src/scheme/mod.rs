@@ -307,7 +307,8 @@ fn hex_words(text: &[u8], mut word: impl FnMut(usize, u32)) -> Option<()> {
 /// Decodes strict padded base64 of one tag (see [`Tag::from_base64`]), handing each group of bits to
 /// `group(index, bits)` in order: the 24 bits of four digits for groups 0 to 9 (bytes `3 * index` to
 /// `3 * index + 2`), then the last 16 bits (bytes 30 and 31) as group 10. `None`, after all eleven calls, when
-/// `text` is not exactly that; no branch depends on the digits.
+/// `text` is not exactly that (a group with an invalid digit also carries bits above those); no branch depends on
+/// the digits.
 fn base64_groups(text: &[u8], mut group: impl FnMut(usize, u32)) -> Option<()> {
     let text: &[u8; 44] = text.try_into().ok()?;
     // A digit outside the alphabet carries `BASE64_INVALID`, which lands above the 24 bits of its group wherever the
