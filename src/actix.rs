@@ -136,12 +136,12 @@ where
     B: MessageBody,
     S: Store,
 {
-    let headers = headers(request.headers());
-    let body = match read_payload(&receiver, &headers, request.take_payload()).await {
+    let head = head(&request);
+    let body = match read_payload(&receiver, &head.headers, request.take_payload()).await {
         Ok(body) => body,
         Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
     };
-    let delivery = match receiver.receive(&headers, &body).await {
+    let delivery = match receiver.receive_parts(&head, &body).await {
         Ok(delivery) => delivery,
         Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
     };
@@ -173,9 +173,16 @@ where
     }
 }
 
-/// actix-web's header map, as the `http` 1 map the core reads. Repeated headers stay repeated.
-fn headers(source: &actix_web::http::header::HeaderMap) -> http::HeaderMap {
-    let mut headers = http::HeaderMap::with_capacity(source.len());
+/// actix-web's request head as the `http` 1 head the core reads: method, URI, and headers (repeated headers stay
+/// repeated).
+fn head(request: &ServiceRequest) -> http::request::Parts {
+    let (mut parts, ()) = http::Request::new(()).into_parts();
+    parts.method = http::Method::from_bytes(request.method().as_str().as_bytes()).unwrap_or_default();
+    // actix parsed this URI already, so it parses again; a URL-signing scheme would reject a default one anyway.
+    parts.uri = request.uri().to_string().parse().unwrap_or_default();
+    let source = request.headers();
+    let headers = &mut parts.headers;
+    headers.reserve(source.len());
     for (name, value) in source {
         if let (Ok(name), Ok(value)) =
             (http::HeaderName::from_bytes(name.as_str().as_bytes()), http::HeaderValue::from_bytes(value.as_bytes()))
@@ -183,7 +190,7 @@ fn headers(source: &actix_web::http::header::HeaderMap) -> http::HeaderMap {
             headers.append(name, value);
         }
     }
-    headers
+    parts
 }
 
 /// Checks the head, then buffers the payload, stopping as soon as it passes the cap.

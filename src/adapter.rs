@@ -21,6 +21,7 @@ pub struct VerifiedWebhook {
     body: Bytes,
     id: Option<Arc<str>>,
     id_is_signed: bool,
+    key_id: Arc<str>,
     /// Unix seconds, converted when asked for.
     timestamp: Option<i64>,
 }
@@ -32,6 +33,7 @@ impl VerifiedWebhook {
             body,
             id: verified.id().map(Arc::from),
             id_is_signed: verified.id_is_signed(),
+            key_id: verified.shared_key_id(),
             timestamp: verified.unix_timestamp(),
         }
     }
@@ -55,6 +57,11 @@ impl VerifiedWebhook {
     /// Whether the id is covered by the signature. See [`Verified::id_is_signed`](crate::Verified::id_is_signed).
     pub const fn id_is_signed(&self) -> bool {
         self.id_is_signed
+    }
+
+    /// The id of the key whose signature matched. See [`Verified::key_id`](crate::Verified::key_id).
+    pub fn key_id(&self) -> &str {
+        &self.key_id
     }
 
     /// The signed timestamp, for schemes that carry one.

@@ -22,8 +22,19 @@ pub enum ErrorKind {
     TimestampTooOld,
     /// The timestamp is further in the future than the tolerance allows. Answered with 401.
     TimestampTooNew,
-    /// No signature in the request matches any configured secret. Answered with 401.
+    /// No signature in the request matches any configured key. Answered with 401.
     InvalidSignature,
+    /// The body (or, for Twilio, the URL's `bodySHA256`) is not in the form the scheme signs: a JSON body where a
+    /// form is signed, more form parameters than the cap. Answered with 400.
+    MalformedBody,
+    /// The scheme signs the method or URL, but only headers and body were given: verify with
+    /// [`Verifier::verify_request`](crate::Verifier::verify_request) or
+    /// [`Verifier::verify_parts`](crate::Verifier::verify_parts). A server mistake, answered with 500.
+    RequestLineRequired,
+    /// The scheme signs the URL the provider called, but the request carries only a path and no public URL is
+    /// configured: set [`VerifierBuilder::public_url`](crate::VerifierBuilder::public_url). A server mistake,
+    /// answered with 500.
+    PublicUrlRequired,
     /// The body is larger than the verifier's maximum. Answered with 413.
     PayloadTooLarge,
     /// The body is compressed (`Content-Encoding` other than `identity`): signatures cover the bytes as sent, and
@@ -51,6 +62,8 @@ impl ErrorKind {
         match self {
             Self::MissingHeader | Self::MalformedHeader | Self::InvalidTimestamp => StatusCode::BAD_REQUEST,
             Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
+            Self::MalformedBody => StatusCode::BAD_REQUEST,
+            Self::RequestLineRequired | Self::PublicUrlRequired => StatusCode::INTERNAL_SERVER_ERROR,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UnreadableBody => StatusCode::BAD_REQUEST,
@@ -70,6 +83,9 @@ impl ErrorKind {
             Self::TimestampTooOld => "timestamp too old",
             Self::TimestampTooNew => "timestamp too new",
             Self::InvalidSignature => "invalid signature",
+            Self::MalformedBody => "malformed body",
+            Self::RequestLineRequired => "verifier needs the request method and URL",
+            Self::PublicUrlRequired => "verifier needs a public URL",
             Self::PayloadTooLarge => "payload too large",
             Self::UnsupportedEncoding => "unsupported content encoding",
             Self::UnreadableBody => "unreadable body",
@@ -160,6 +176,32 @@ impl Error {
     #[cold]
     pub(crate) fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
         Self::header(ErrorKind::InvalidSignature, header, why)
+    }
+
+    #[cold]
+    pub(crate) fn malformed_body(why: &'static str) -> Self {
+        Self::new(ErrorKind::MalformedBody, None, Detail::Text(why))
+    }
+
+    #[cold]
+    pub(crate) fn request_line_required() -> Self {
+        Self::new(
+            ErrorKind::RequestLineRequired,
+            None,
+            Detail::Text("this scheme signs the method or URL: verify with `verify_request` or `verify_parts`"),
+        )
+    }
+
+    #[cold]
+    pub(crate) fn public_url_required() -> Self {
+        Self::new(
+            ErrorKind::PublicUrlRequired,
+            None,
+            Detail::Text(
+                "this scheme signs the URL the provider called, and the request has only a path: configure \
+                 `VerifierBuilder::public_url` with the URL entered at the provider",
+            ),
+        )
     }
 
     pub(crate) fn payload(source: serde_json::Error) -> Self {
@@ -287,9 +329,35 @@ impl std::error::Error for Error {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// `build()` was called without any `.secret(..)`.
-    #[error("no secret configured: call `.secret(..)` at least once")]
+    /// `build()` was called without any key.
+    #[error("no key configured: call `.secret(..)` (or `.public_key(..)` for an asymmetric scheme) at least once")]
     NoSecret,
+    /// A key of a kind the scheme does not accept: a secret for Discord or SendGrid, a public key for an HMAC
+    /// scheme.
+    #[error("key #{index} is a {given}, which this scheme does not accept")]
+    KeyKindNotAccepted {
+        /// Position of the key in the order it was added, from 1.
+        index: usize,
+        /// `secret` or `public key`.
+        given: &'static str,
+    },
+    /// A public key that does not decode to a valid key of the scheme's kind.
+    #[error("public key #{index} {why}")]
+    InvalidPublicKey {
+        /// Position of the key in the order it was added, from 1.
+        index: usize,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// Two keys carry the same id, so a match could not say which one it was.
+    #[error("two keys have the id `{id}`")]
+    DuplicateKeyId {
+        /// The repeated id.
+        id: String,
+    },
+    /// A public URL that is not an `http`/`https` origin with an optional path prefix.
+    #[error("the public URL {0}")]
+    InvalidPublicUrl(&'static str),
     /// A secret is empty (or only a prefix such as `whsec_`).
     #[error("secret #{index} is empty")]
     EmptySecret {
@@ -310,15 +378,17 @@ pub enum ConfigError {
         /// The encoding the scheme expects.
         encoding: &'static str,
     },
-    /// A decoded secret is shorter than the scheme allows (Standard Webhooks: 24 bytes).
-    #[error("secret #{index} decodes to {len} bytes; the scheme requires at least {min}")]
-    SecretTooShort {
+    /// A decoded secret is outside the lengths the scheme allows (Standard Webhooks: 24 to 64 bytes).
+    #[error("secret #{index} decodes to {len} bytes; the scheme requires {min} to {max}")]
+    SecretLength {
         /// Position of the secret in the order it was added, from 1.
         index: usize,
         /// Decoded length.
         len: usize,
         /// Minimum decoded length.
         min: usize,
+        /// Maximum decoded length.
+        max: usize,
     },
     /// More secrets than a rotation needs.
     #[error("{count} secrets configured; at most {max} are allowed")]

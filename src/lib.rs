@@ -4,10 +4,11 @@
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 mod adapter;
 mod error;
+mod key;
 mod log;
 mod receiver;
+mod request;
 mod scheme;
-mod secret;
 pub mod sign;
 pub mod store;
 mod verified;
@@ -24,8 +25,9 @@ pub mod axum;
 pub mod tower;
 
 pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
+pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
 pub use receiver::{DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
-pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme, SecretEncoding};
+pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
 pub use verified::Verified;
 pub use verifier::{DEFAULT_TOLERANCE, MAX_SECRETS, Verifier, VerifierBuilder};

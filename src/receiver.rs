@@ -126,6 +126,21 @@ impl<S: Store> Receiver<S> {
         self.claim(verified).await
     }
 
+    /// Verifies a request head and its buffered body against the system clock, then claims the delivery: what the
+    /// adapters call, and what a scheme that signs the method or URL (Twilio) needs. See
+    /// [`receive_at`](Self::receive_at).
+    ///
+    /// # Errors
+    /// As [`receive_at`](Self::receive_at), and those of [`Verifier::verify_parts`].
+    pub async fn receive_parts<'a>(
+        &'a self,
+        parts: &'a http::request::Parts,
+        body: &'a [u8],
+    ) -> Result<Delivery<'a, S>, Error> {
+        let verified = self.verifier.verify_parts(parts, body)?;
+        self.claim(verified).await
+    }
+
     /// Marks a detached claim processed. See [`Delivery::complete`].
     pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<(), Error> {
         let Some((key, token)) = claim.0 else { return Ok(()) };
@@ -330,6 +345,11 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// The delivery's id, if the scheme carries one. See [`Verified::id`].
     pub fn id(&self) -> Option<&'a str> {
         self.verified.id()
+    }
+
+    /// The id of the key whose signature matched. See [`Verified::key_id`].
+    pub fn key_id(&self) -> &str {
+        self.verified.key_id()
     }
 
     /// The verified raw body.

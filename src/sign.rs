@@ -18,55 +18,144 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use base64::Engine as _;
 use http::header::CONTENT_TYPE;
 use http::{HeaderMap, HeaderValue, Method, Request, Uri};
+use p256::pkcs8::DecodePrivateKey as _;
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Error};
+use crate::key::{HmacKey, LENIENT_BASE64};
+use crate::request::{Incoming, PublicUrl};
+use crate::scheme::KeyKind;
 pub use crate::scheme::Tag;
 use crate::scheme::{Message, Scheme};
-use crate::secret::Key;
 
-/// Signs deliveries the way a provider does, with one secret.
-#[derive(Debug, Clone)]
+/// Signs deliveries the way a provider does, with one key.
+#[derive(Clone)]
 pub struct Signer {
     scheme: Scheme,
-    key: Key,
+    key: SigningKey,
+    public_url: Option<PublicUrl>,
+}
+
+/// What signs: a shared secret, or a private key.
+#[derive(Clone)]
+enum SigningKey {
+    Hmac(HmacKey),
+    Ed25519(ed25519_dalek::SigningKey),
+    P256(p256::ecdsa::SigningKey),
+}
+
+impl std::fmt::Debug for Signer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signer")
+            .field("scheme", &self.scheme)
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Signer {
-    /// A signer for `scheme` with `secret`, given exactly as a verifier would take it.
+    /// A signer for an HMAC `scheme` with `secret`, given exactly as a verifier would take it.
     ///
     /// # Errors
-    /// The same [`ConfigError`]s as [`VerifierBuilder::build`](crate::VerifierBuilder::build) for that secret.
+    /// The same [`ConfigError`]s as [`VerifierBuilder::build`](crate::VerifierBuilder::build) for that secret;
+    /// [`ConfigError::KeyKindNotAccepted`] for a scheme that signs with a private key (use
+    /// [`with_private_key`](Self::with_private_key)).
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
         if let Scheme::Custom(custom) = &scheme {
             custom.validate()?;
         }
-        let key = Key::new(&scheme, secret, 1)?;
-        Ok(Self { scheme, key })
+        let Some((algorithm, encoding)) = scheme.hmac() else {
+            return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
+        };
+        let key = SigningKey::Hmac(HmacKey::from_secret(algorithm, encoding, secret, 1)?);
+        Ok(Self { scheme, key, public_url: None })
+    }
+
+    /// A signer for an asymmetric `scheme` with the provider's private key:
+    /// - Standard Webhooks and Svix (`v1a`): `whsk_` + base64 of the 32-byte Ed25519 seed, or of the 64-byte seed
+    ///   followed by its public key;
+    /// - Discord: the same seed or seed and public key, as hex;
+    /// - SendGrid: base64 of a PKCS#8 DER P-256 private key (`openssl pkcs8 -topk8 -nocrypt -outform DER | base64`).
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidPublicKey`] when the key does not decode, or the public half of a 64-byte Ed25519 key
+    /// does not match its seed; [`ConfigError::KeyKindNotAccepted`] for an HMAC scheme.
+    pub fn with_private_key(scheme: Scheme, private_key: &str) -> Result<Self, ConfigError> {
+        let invalid = |why| ConfigError::InvalidPublicKey { index: 1, why };
+        let key = match &scheme {
+            Scheme::StandardWebhooks | Scheme::Svix => {
+                let encoded = private_key.strip_prefix("whsk_").ok_or(invalid("does not start with `whsk_`"))?;
+                let bytes =
+                    zeroize::Zeroizing::new(LENIENT_BASE64.decode(encoded).map_err(|_| invalid("is not base64"))?);
+                SigningKey::Ed25519(ed25519_seed(&bytes).map_err(invalid)?)
+            }
+            Scheme::Discord => {
+                let bytes = zeroize::Zeroizing::new(hex::decode(private_key).map_err(|_| invalid("is not hex"))?);
+                SigningKey::Ed25519(ed25519_seed(&bytes).map_err(invalid)?)
+            }
+            Scheme::SendGrid => {
+                let der =
+                    zeroize::Zeroizing::new(LENIENT_BASE64.decode(private_key).map_err(|_| invalid("is not base64"))?);
+                let key = p256::ecdsa::SigningKey::from_pkcs8_der(&der)
+                    .map_err(|_| invalid("is not a PKCS#8 DER P-256 private key"))?;
+                SigningKey::P256(key)
+            }
+            _ => return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "private key" }),
+        };
+        Ok(Self { scheme, key, public_url: None })
+    }
+
+    /// The URL the provider signs for requests whose URI is only a path, as
+    /// [`VerifierBuilder::public_url`](crate::VerifierBuilder::public_url) takes it.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidPublicUrl`] when it is not an `http`/`https` origin with an optional path prefix.
+    pub fn public_url(mut self, url: &str) -> Result<Self, ConfigError> {
+        self.public_url = Some(PublicUrl::parse(url)?);
+        Ok(self)
+    }
+
+    /// The public key a verifier needs for this signer's deliveries, written as the provider shows it (`whpk_…`,
+    /// Discord's hex, SendGrid's base64 DER); `None` for a shared secret.
+    pub fn public_key(&self) -> Option<String> {
+        use p256::pkcs8::EncodePublicKey as _;
+        match (&self.key, &self.scheme) {
+            (SigningKey::Hmac(_), _) => None,
+            (SigningKey::Ed25519(key), Scheme::Discord) => Some(hex::encode(key.verifying_key().as_bytes())),
+            (SigningKey::Ed25519(key), _) => Some(format!(
+                "whpk_{}",
+                base64::engine::general_purpose::STANDARD.encode(key.verifying_key().as_bytes())
+            )),
+            (SigningKey::P256(key), _) => key
+                .verifying_key()
+                .to_public_key_der()
+                .ok()
+                .map(|der| base64::engine::general_purpose::STANDARD.encode(der.as_bytes())),
+        }
     }
 
     /// The headers the provider would send with `body`, signed at `timestamp`.
     ///
     /// `id` and `timestamp` go where the scheme carries them: `webhook-id`, `X-GitHub-Delivery`,
-    /// `X-Shopify-Webhook-Id`, a custom id header. Schemes without an id header (Stripe and Paddle keep the id in the
-    /// body, Slack has none) ignore `id`; schemes without a timestamp (GitHub, Shopify) ignore `timestamp`; an empty
-    /// `id` leaves an optional id header out.
+    /// `X-Shopify-Webhook-Id`, a custom id header. Schemes without an id header (Stripe, Paddle and Discord keep the
+    /// id in the body, Slack and SendGrid have none) ignore `id`; schemes without a timestamp ignore `timestamp`;
+    /// an empty `id` leaves an optional id header out. Schemes that sign the URL need [`request`](Self::request).
     ///
     /// # Errors
     /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) when `id` cannot be sent in its header (not
-    /// visible ASCII, or a `.` in a Standard Webhooks id).
+    /// visible ASCII, or a `.` in a Standard Webhooks id); [`ErrorKind::RequestLineRequired`](crate::ErrorKind::RequestLineRequired)
+    /// for a scheme that signs the method or URL.
     pub fn headers(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Result<HeaderMap, Error> {
-        let seconds = timestamp.unix_timestamp().to_string();
-        let tag = self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(seconds.as_bytes()), body });
         let mut headers = HeaderMap::new();
-        self.scheme.render(id, &seconds, &tag, &mut headers)?;
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
+        self.sign(None, &mut headers, body, id, timestamp)?;
         Ok(headers)
     }
 
-    /// The bare tag of `body` signed at `timestamp`: the value inside the signature header of
+    /// The bare tag or signature of `body` signed at `timestamp`: the value inside the signature header of
     /// [`headers`](Self::headers), for a fixture or a header you assemble yourself. `id` and `timestamp` are used as
     /// there.
     ///
@@ -75,19 +164,26 @@ impl Signer {
     ///
     /// // GitHub's published example: https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
     /// let signer = Signer::new(Scheme::GitHub, "It's a Secret to Everybody")?;
-    /// let tag = signer.tag("", time::OffsetDateTime::UNIX_EPOCH, b"Hello, World!");
+    /// let tag = signer.tag("", time::OffsetDateTime::UNIX_EPOCH, b"Hello, World!")?;
     /// assert_eq!(tag.to_hex(), "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
-    /// # Ok::<(), hooksafe::ConfigError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn tag(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Tag {
-        let seconds = timestamp.unix_timestamp().to_string();
-        self.key.sign(&self.scheme, &Message { id: Some(id), timestamp: Some(seconds.as_bytes()), body })
-    }
-
-    /// A whole `POST` request to `uri`, as the provider would send it: [`headers`](Self::headers) plus the body.
     ///
     /// # Errors
     /// As [`headers`](Self::headers).
+    pub fn tag(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Result<Tag, Error> {
+        let mut headers = HeaderMap::new();
+        self.sign(None, &mut headers, body, id, timestamp)
+    }
+
+    /// A whole `POST` request to `uri`, as the provider would send it: the headers of [`headers`](Self::headers)
+    /// plus the body. For a scheme that signs the URL, `uri` is the URL the provider called (absolute, or a path
+    /// appended to the signer's [`public_url`](Self::public_url)); for Twilio, `body` is the form it posts, or JSON
+    /// with `bodySHA256` in `uri`'s query.
+    ///
+    /// # Errors
+    /// As [`headers`](Self::headers), and [`ErrorKind::PublicUrlRequired`](crate::ErrorKind::PublicUrlRequired)
+    /// for a URL-signing scheme given a bare path and no public URL.
     pub fn request(
         &self,
         uri: Uri,
@@ -95,11 +191,70 @@ impl Signer {
         timestamp: OffsetDateTime,
         body: Vec<u8>,
     ) -> Result<Request<Vec<u8>>, Error> {
-        let headers = self.headers(id, timestamp, &body)?;
         let mut request = Request::new(body);
         *request.method_mut() = Method::POST;
         *request.uri_mut() = uri;
-        *request.headers_mut() = headers;
-        Ok(request)
+        let (mut parts, body) = request.into_parts();
+        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
+        let line = (parts.method.clone(), parts.uri.clone());
+        self.sign(Some((&line.0, &line.1)), &mut parts.headers, &body, id, timestamp)?;
+        Ok(Request::from_parts(parts, body))
     }
+
+    /// Renders the scheme's headers with a placeholder signature, reads back what they make the scheme sign, signs
+    /// that, and renders the headers again with the signature.
+    fn sign(
+        &self,
+        line: Option<(&Method, &Uri)>,
+        headers: &mut HeaderMap,
+        body: &[u8],
+        id: &str,
+        timestamp: OffsetDateTime,
+    ) -> Result<Tag, Error> {
+        let seconds = timestamp.unix_timestamp().to_string();
+        let (kind, placeholder_len) = match &self.key {
+            SigningKey::Hmac(_) => (KeyKind::Hmac, self.scheme.hmac().map_or(32, |(algorithm, _)| algorithm.tag_len())),
+            SigningKey::Ed25519(_) => (KeyKind::Ed25519, ed25519_dalek::SIGNATURE_LENGTH),
+            SigningKey::P256(_) => (KeyKind::P256, 70),
+        };
+        self.scheme.render(headers, (id, &seconds), &Tag(vec![0; placeholder_len]), kind)?;
+        let tag = {
+            let request =
+                Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
+            let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+            let message = parsed.signed.messages().next().ok_or_else(Error::request_line_required)?;
+            self.key.sign(&message)
+        };
+        self.scheme.render(headers, (id, &seconds), &tag, kind)?;
+        Ok(tag)
+    }
+}
+
+impl SigningKey {
+    fn sign(&self, message: &Message<'_>) -> Tag {
+        use p256::ecdsa::signature::Signer as _;
+        match self {
+            Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
+            Self::Ed25519(key) => Tag(key.sign(&message.to_vec()).to_bytes().to_vec()),
+            Self::P256(key) => {
+                let signature: p256::ecdsa::Signature = key.sign(&message.to_vec());
+                Tag(signature.to_der().as_bytes().to_vec())
+            }
+        }
+    }
+}
+
+/// An Ed25519 signing key from its 32-byte seed, or from the seed followed by its public key (which must match).
+fn ed25519_seed(bytes: &[u8]) -> Result<ed25519_dalek::SigningKey, &'static str> {
+    let (seed, public) = match bytes.len() {
+        32 => (bytes, None),
+        64 => (&bytes[..32], Some(&bytes[32..])),
+        _ => return Err("is neither a 32-byte Ed25519 seed nor a 64-byte seed and public key"),
+    };
+    let seed: &[u8; 32] = seed.try_into().map_err(|_| "is not a 32-byte seed")?;
+    let key = ed25519_dalek::SigningKey::from_bytes(seed);
+    if public.is_some_and(|public| public != key.verifying_key().as_bytes()) {
+        return Err("carries a public key that does not belong to its seed");
+    }
+    Ok(key)
 }

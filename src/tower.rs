@@ -131,15 +131,15 @@ where
             };
             // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the
             // head on.
-            let (claim, id) = match receiver.receive(&parts.headers, &body).await {
+            let (claim, webhook) = match receiver.receive_parts(&parts, &body).await {
                 Ok(delivery) => {
                     let webhook = VerifiedWebhook::new(&delivery, body.clone());
-                    let id = webhook.shared_id();
-                    parts.extensions.insert(webhook);
-                    (delivery.detach(), id)
+                    (delivery.detach(), webhook)
                 }
                 Err(error) => return Ok(reject(&error, None)),
             };
+            let id = webhook.shared_id();
+            parts.extensions.insert(webhook);
             (Request::from_parts(parts, ReqBody::from(body)), claim, id)
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.

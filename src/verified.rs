@@ -11,9 +11,10 @@ use crate::error::Error;
 ///
 /// It borrows the request's headers and body, so it costs nothing to make; deserialize with
 /// [`json`](Self::json).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Verified<'a> {
     body: &'a [u8],
+    key_id: std::sync::Arc<str>,
     id: IdSource<'a>,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
@@ -44,8 +45,21 @@ pub(crate) enum IdSource<'a> {
 }
 
 impl<'a> Verified<'a> {
-    pub(crate) const fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>) -> Self {
-        Self { body, id, timestamp }
+    pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: std::sync::Arc<str>) -> Self {
+        Self { body, key_id, id, timestamp }
+    }
+
+    /// The id of the key whose signature matched: the one given with
+    /// [`Secret::id`](crate::Secret::id) or [`PublicKey::id`](crate::PublicKey::id), else the key's position
+    /// among the verifier's keys (`"1"`, `"2"`, …). Count these to see when a retired key stops being used.
+    pub fn key_id(&self) -> &str {
+        &self.key_id
+    }
+
+    /// The matching key's id, shared, for holders that outlive the verifier's borrow.
+    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+    pub(crate) fn shared_key_id(&self) -> std::sync::Arc<str> {
+        self.key_id.clone()
     }
 
     /// The delivery's id, where the scheme carries one:
@@ -55,7 +69,9 @@ impl<'a> Verified<'a> {
     ///   (`None` if the body has no such string field, or has it twice);
     /// - GitHub: `X-GitHub-Delivery` and Shopify: `X-Shopify-Webhook-Id`, **not signed**: anyone who captured one
     ///   delivery can resend it under a fresh id;
-    /// - Slack: none; a custom scheme: its id header, if configured.
+    /// - Discord: the interaction's `id`, read from the signed JSON body;
+    /// - Twilio: `I-Twilio-Idempotency-Token`, **not signed**;
+    /// - Slack and SendGrid: none; a custom scheme: its id header, if configured.
     pub fn id(&self) -> Option<&'a str> {
         match self.id {
             IdSource::SignedHeader(id) | IdSource::UnsignedHeader(id) => Some(id),
@@ -99,6 +115,7 @@ impl fmt::Debug for Verified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("id", &self.id())
+            .field("key_id", &self.key_id)
             .field("timestamp", &self.timestamp())
             .field("body_len", &self.body.len())
             .finish()

@@ -188,7 +188,7 @@ fn weak_secrets_and_tolerances_are_refused_at_build() {
     let build = |scheme: Scheme, secret: &str| Verifier::builder(scheme).secret(secret).build().err();
     assert_eq!(build(Scheme::Stripe, ""), Some(ConfigError::EmptySecret { index: 1 }));
     assert_eq!(build(Scheme::GitHub, " \t "), Some(ConfigError::SecretWhitespace { index: 1 }));
-    assert!(matches!(build(Scheme::Svix, "whsec_c2hvcnQ="), Some(ConfigError::SecretTooShort { .. })));
+    assert!(matches!(build(Scheme::Svix, "whsec_c2hvcnQ="), Some(ConfigError::SecretLength { .. })));
     let zero = Verifier::builder(Scheme::Stripe).secret("whsec_x").tolerance(Duration::ZERO).build();
     assert!(matches!(zero, Err(ConfigError::InvalidTolerance { .. })));
 }

@@ -197,7 +197,7 @@ fn configuration_mistakes_surface_at_build() {
     );
     assert_eq!(
         build(Scheme::StandardWebhooks, "whsec_c2hvcnQ="),
-        Err(ConfigError::SecretTooShort { index: 1, len: 5, min: 24 })
+        Err(ConfigError::SecretLength { index: 1, len: 5, min: 24, max: 64 })
     );
     let second_bad = Verifier::builder(Scheme::Svix).secret(SW_SECRET).secret("whsec_%%").build();
     assert_eq!(second_bad.map(drop), Err(ConfigError::UndecodableSecret { index: 2, encoding: "base64" }));
@@ -282,6 +282,6 @@ fn exactly_the_maximum_number_of_secrets_is_allowed() {
 fn a_builder_debugs_its_policy_but_not_its_secrets() {
     let builder = Verifier::builder(Scheme::Stripe).secret("whsec_topsecret").secret("whsec_other");
     let text = format!("{builder:?}");
-    assert!(text.contains("VerifierBuilder") && text.contains("[2 redacted]") && text.contains("Stripe"), "{text}");
-    assert!(!text.contains("topsecret"));
+    assert!(text.contains("VerifierBuilder") && text.contains("Secret") && text.contains("Stripe"), "{text}");
+    assert!(!text.contains("topsecret") && !text.contains("other"));
 }

@@ -367,15 +367,17 @@ fn the_signer_reproduces_every_published_example() {
 #[test]
 fn the_bare_tag_is_what_the_signature_header_carries_and_compares_only_by_value() {
     let signer = Signer::new(Scheme::StandardWebhooks, SW_SECRET).unwrap();
-    let tag = signer.tag(SW_ID, at(SW_TIMESTAMP), SW_BODY);
-    assert_eq!(format!("v1,{}", tag.to_base64()), SW_SIGNATURE);
-    assert!(tag.matches(&signer.tag(SW_ID, at(SW_TIMESTAMP), SW_BODY)));
-    assert!(!tag.matches(&signer.tag(SW_ID, at(SW_TIMESTAMP + 1), SW_BODY)));
-    assert!(!tag.matches(&signer.tag("msg_other", at(SW_TIMESTAMP), SW_BODY)));
+    let tag = |id, seconds| signer.tag(id, at(seconds), SW_BODY).unwrap();
+    let expected = tag(SW_ID, SW_TIMESTAMP);
+    assert_eq!(format!("v1,{}", expected.to_base64()), SW_SIGNATURE);
+    assert!(expected.matches(&tag(SW_ID, SW_TIMESTAMP)));
+    assert!(!expected.matches(&tag(SW_ID, SW_TIMESTAMP + 1)));
+    assert!(!expected.matches(&tag("msg_other", SW_TIMESTAMP)));
+    let tag = expected;
     assert_eq!(format!("{tag:?}"), "Tag { .. }", "a computed MAC never shows in Debug");
 
     let stripe = Signer::new(Scheme::Stripe, STRIPE_SECRET).unwrap().tag("ignored", at(1_686_157_680), STRIPE_BODY);
-    assert_eq!(stripe.to_hex(), STRIPE_V1);
+    assert_eq!(stripe.unwrap().to_hex(), STRIPE_V1);
 }
 
 #[test]

@@ -2,32 +2,14 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Message, Parsed, Tag, optional, parse_timestamp, required, required_bytes};
+use super::Parsed;
+use super::headers::{optional_str, parse_timestamp, required_bytes, required_str, value};
+use super::signed::{MAX_PIECES, Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
-
-/// How a custom scheme encodes the tag in its signature header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum Encoding {
-    /// 64 hex digits (either case).
-    #[default]
-    Hex,
-    /// Standard base64 with padding (44 characters).
-    Base64,
-}
-
-/// How a custom scheme's secret text becomes the HMAC key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum SecretEncoding {
-    /// The secret's UTF-8 bytes are the key, as GitHub, Stripe, Slack, Shopify and Paddle do.
-    #[default]
-    Utf8,
-    /// The secret is standard base64 of the key.
-    Base64,
-    /// The secret is hex of the key.
-    Hex,
-}
+use crate::key::{Algorithm, SecretEncoding};
+use crate::request::{Incoming, PublicUrl};
+use crate::verified::IdSource;
 
 /// One piece of the signed content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +17,12 @@ enum Part {
     Id,
     Timestamp,
     Body,
+    Method,
+    Url,
     Literal(Box<[u8]>),
 }
 
-/// An HMAC-SHA256 scheme for a provider hooksafe does not ship, described in a few calls.
+/// An HMAC scheme for a provider hooksafe does not ship, described in a few calls.
 ///
 /// ```
 /// use hooksafe::{Custom, Encoding, Scheme, Verifier};
@@ -65,12 +49,13 @@ pub struct Custom {
     prefix: String,
     encoding: Encoding,
     secret_encoding: SecretEncoding,
+    algorithm: Algorithm,
     error: Option<ConfigError>,
 }
 
 impl Custom {
-    /// A scheme whose tag is in `signature_header`, signing the body alone, hex-encoded, keyed with the secret's
-    /// UTF-8 bytes, with no id and no timestamp until you say otherwise.
+    /// A scheme whose tag is in `signature_header`: HMAC-SHA256 of the body alone, hex-encoded, keyed with the
+    /// secret's UTF-8 bytes, with no id and no timestamp until you say otherwise.
     pub fn new(signature_header: &str) -> Self {
         let mut error = None;
         let signature_header =
@@ -83,6 +68,7 @@ impl Custom {
             prefix: String::new(),
             encoding: Encoding::default(),
             secret_encoding: SecretEncoding::default(),
+            algorithm: Algorithm::default(),
             error,
         }
     }
@@ -103,8 +89,12 @@ impl Custom {
         self
     }
 
-    /// What is signed, as a template: `{body}` (exactly once), and optionally `{id}` and `{timestamp}`, between
-    /// literal text. Defaults to `{body}`.
+    /// What is signed, as a template: `{body}` (exactly once), and optionally `{id}`, `{timestamp}`, `{method}`
+    /// (the request method, such as `POST`) and `{url}` (the URL the provider called: see
+    /// [`VerifierBuilder::public_url`](crate::VerifierBuilder::public_url)), between literal text. Defaults to
+    /// `{body}`. A scheme that signs `{method}` or `{url}` verifies through
+    /// [`Verifier::verify_request`](crate::Verifier::verify_request) or
+    /// [`Verifier::verify_parts`](crate::Verifier::verify_parts).
     #[must_use]
     pub fn signed_content(mut self, template: &str) -> Self {
         match parse_template(template) {
@@ -135,8 +125,15 @@ impl Custom {
         self
     }
 
-    pub(super) const fn encoding_value(&self) -> Encoding {
-        self.encoding
+    /// The MAC. Defaults to [`Algorithm::HmacSha256`].
+    #[must_use]
+    pub const fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    pub(crate) const fn algorithm_value(&self) -> Algorithm {
+        self.algorithm
     }
 
     pub(crate) const fn secret_encoding_value(&self) -> SecretEncoding {
@@ -172,49 +169,68 @@ impl Custom {
         Ok(())
     }
 
-    pub(super) fn parse<'h>(&self, headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, '_>, Error> {
+    pub(super) fn parse<'s, 'a: 's>(
+        &'s self,
+        request: &Incoming<'a>,
+        public_url: Option<&PublicUrl>,
+    ) -> Result<Parsed<'s, 'a>, Error> {
+        let headers = request.headers;
         let id = match &self.id_header {
-            Some(name) if self.parts.contains(&Part::Id) => Some(required(headers, name)?),
-            Some(name) => optional(headers, name)?,
+            Some(name) if self.signs_id() => Some(required_str(headers, name)?),
+            Some(name) => optional_str(headers, name)?,
             None => None,
         };
         let timestamp = match &self.timestamp_header {
             Some(name) => {
                 let digits = required_bytes(headers, name)?;
-                Some((digits, parse_timestamp(digits, name)?))
+                Some((digits, parse_timestamp(digits, name)?, name))
             }
             None => None,
         };
         let header = &self.signature_header;
         let value = required_bytes(headers, header)?;
-        let Some(encoded) = value.strip_prefix(self.prefix.as_bytes()) else {
+        let Some(text) = value.strip_prefix(self.prefix.as_bytes()) else {
             return Err(Error::malformed(header.clone(), "does not start with the scheme's prefix"));
         };
-        tags.push(encoded, header)?;
-        Ok(Parsed { id, timestamp, timestamp_header: self.timestamp_header.as_ref(), signature_header: header })
-    }
-
-    pub(super) fn write_signed(&self, message: &Message<'_>, sink: &mut impl FnMut(&[u8])) {
-        for part in &self.parts {
-            sink(match part {
-                Part::Id => message.id.unwrap_or_default().as_bytes(),
-                Part::Timestamp => message.timestamp.unwrap_or_default(),
-                Part::Body => message.body,
-                Part::Literal(bytes) => bytes,
-            });
+        let mut candidates = Candidates::new();
+        candidates.push(Candidate { kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
+        let mut pieces = [Piece::Bytes(b""); MAX_PIECES];
+        let mut urls = Vec::new();
+        for (slot, part) in pieces.iter_mut().zip(&self.parts) {
+            *slot = match part {
+                Part::Id => Piece::Bytes(id.unwrap_or_default().as_bytes()),
+                Part::Timestamp => Piece::Bytes(timestamp.map_or(&b""[..], |(digits, ..)| digits)),
+                Part::Body => Piece::Bytes(request.body),
+                Part::Method => Piece::Bytes(request.method()?.as_str().as_bytes()),
+                Part::Url => {
+                    if urls.is_empty() {
+                        urls.push(request.url(public_url)?);
+                    }
+                    Piece::Url
+                }
+                Part::Literal(bytes) => Piece::Bytes(bytes),
+            };
         }
+        let id = match id {
+            Some(id) if self.signs_id() => IdSource::SignedHeader(id),
+            Some(id) => IdSource::UnsignedHeader(id),
+            None => IdSource::None,
+        };
+        Ok(Parsed {
+            id,
+            timestamp: timestamp.map(|(_, seconds, name)| (seconds, name)),
+            signature_header: header,
+            candidates,
+            signed: Signed::new(&pieces[..self.parts.len()]).with_urls(urls),
+        })
     }
 
-    pub(super) fn render(&self, id: &str, timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
-        let encoded = match self.encoding {
-            Encoding::Hex => tag.to_hex(),
-            Encoding::Base64 => tag.to_base64(),
-        };
+    pub(super) fn render(&self, headers: &mut HeaderMap, id: &str, timestamp: &str, tag: &Tag) -> Result<(), Error> {
         let header = &self.signature_header;
-        headers.insert(header.clone(), super::value(&format!("{}{encoded}", self.prefix), header)?);
+        headers.insert(header.clone(), value(&format!("{}{}", self.prefix, tag.encode(self.encoding)), header)?);
         for (name, text) in [(&self.id_header, id), (&self.timestamp_header, timestamp)] {
             if let Some(name) = name {
-                headers.insert(name.clone(), super::value(text, name)?);
+                headers.insert(name.clone(), value(text, name)?);
             }
         }
         Ok(())
@@ -247,9 +263,11 @@ fn parse_template(template: &str) -> Result<Vec<Part>, ConfigError> {
             "id" => Part::Id,
             "timestamp" => Part::Timestamp,
             "body" => Part::Body,
+            "method" => Part::Method,
+            "url" => Part::Url,
             _ => {
                 return Err(ConfigError::InvalidScheme(
-                    "the signed content may name only `{id}`, `{timestamp}` and `{body}`",
+                    "the signed content may name only `{id}`, `{timestamp}`, `{method}`, `{url}` and `{body}`",
                 ));
             }
         });
@@ -257,6 +275,9 @@ fn parse_template(template: &str) -> Result<Vec<Part>, ConfigError> {
     }
     if parts.iter().filter(|part| **part == Part::Body).count() != 1 {
         return Err(ConfigError::InvalidScheme("the signed content must contain `{body}` exactly once"));
+    }
+    if parts.len() > MAX_PIECES {
+        return Err(ConfigError::InvalidScheme("the signed content has more than 16 pieces"));
     }
     Ok(parts)
 }

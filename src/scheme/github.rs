@@ -1,30 +1,64 @@
-//! GitHub.
+//! GitHub, and its legacy SHA-1 header.
 //!
-//! `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>`; no timestamp. `X-GitHub-Delivery` names the
-//! delivery but is not signed. Source: <https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries>.
+//! - `Scheme::GitHub`: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, body)>`.
+//! - `Scheme::GitHubSha1`: `X-Hub-Signature: sha1=<hex HMAC-SHA1(secret, body)>`, opt-in by name. The request never
+//!   chooses the algorithm: each scheme reads only its own header and prefix.
+//! - No timestamp. Id: `X-GitHub-Delivery`, **not signed**.
+//!
+//! Source: <https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries>.
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, find};
+use super::Parsed;
+use super::headers::{optional_str, required_bytes, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
 
-static SIGNATURE: HeaderName = HeaderName::from_static("x-hub-signature-256");
-static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
-
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
-    let [signature, id] = find(headers, [&SIGNATURE, &DELIVERY]);
-    let value = signature.required_bytes(&SIGNATURE)?;
-    let Some(hex) = value.strip_prefix(b"sha256=") else {
-        return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
-    };
-    tags.push(hex, &SIGNATURE)?;
-    Ok(Parsed { id: id.optional(&DELIVERY)?, timestamp: None, timestamp_header: None, signature_header: &SIGNATURE })
+/// One of GitHub's signature headers and the prefix its value carries.
+pub(super) struct Header {
+    name: HeaderName,
+    prefix: &'static str,
+    malformed: &'static str,
 }
 
-pub(super) fn render(id: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
-    headers.insert(SIGNATURE.clone(), super::value(&format!("sha256={}", tag.to_hex()), &SIGNATURE)?);
+pub(super) static SHA256: Header = Header {
+    name: HeaderName::from_static("x-hub-signature-256"),
+    prefix: "sha256=",
+    malformed: "does not start with `sha256=`",
+};
+
+pub(super) static SHA1: Header = Header {
+    name: HeaderName::from_static("x-hub-signature"),
+    prefix: "sha1=",
+    malformed: "does not start with `sha1=`",
+};
+
+static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
+
+pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Result<Parsed<'a, 'a>, Error> {
+    let value = required_bytes(request.headers, &header.name)?;
+    let Some(text) = value.strip_prefix(header.prefix.as_bytes()) else {
+        return Err(Error::malformed(header.name.clone(), header.malformed));
+    };
+    let mut candidates = Candidates::new();
+    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &header.name)?;
+    let id = optional_str(request.headers, &DELIVERY)?;
+    Ok(Parsed {
+        id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
+        timestamp: None,
+        signature_header: &header.name,
+        candidates,
+        signed: Signed::new(&[Piece::Bytes(request.body)]),
+    })
+}
+
+pub(super) fn render(header: &Header, headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(), Error> {
+    headers.insert(header.name.clone(), value(&format!("{}{}", header.prefix, tag.to_hex()), &header.name)?);
     if !id.is_empty() {
-        headers.insert(DELIVERY.clone(), super::value(id, &DELIVERY)?);
+        headers.insert(DELIVERY.clone(), value(id, &DELIVERY)?);
     }
     Ok(())
 }

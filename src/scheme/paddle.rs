@@ -1,21 +1,40 @@
 //! Paddle Billing.
 //!
-//! `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`; signed bytes `{ts}:{body}`; HMAC-SHA256 in hex; unknown keys
-//! ignored. Source: <https://developer.paddle.com/webhooks/signature-verification>.
+//! - Header: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`; unknown keys ignored, any `h1` may match.
+//! - Signed: `{ts}:{body}`; HMAC-SHA256, hex; the secret's text is the key.
+//! - Id: the event's `event_id` field, from the signed body.
+//!
+//! Source: <https://developer.paddle.com/webhooks/signature-verification>.
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Parsed, Tag, parse_timestamped_list};
+use super::Parsed;
+use super::headers::{required_bytes, timestamped_list, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("paddle-signature");
 
-pub(super) fn parse<'h>(headers: &'h HeaderMap, tags: &mut Candidates<'h>) -> Result<Parsed<'h, 'static>, Error> {
-    parse_timestamped_list(headers, &SIGNATURE, b';', b"ts", b"h1", tags)
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let list = required_bytes(request.headers, &SIGNATURE)?;
+    let mut candidates = Candidates::new();
+    let (digits, seconds) = timestamped_list(list, &SIGNATURE, b';', (b"ts", b"h1"), |entry| match entry {
+        Some(text) => candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE),
+        None => candidates.skip(&SIGNATURE),
+    })?;
+    Ok(Parsed {
+        id: IdSource::BodyField("event_id"),
+        timestamp: Some((seconds, &SIGNATURE)),
+        signature_header: &SIGNATURE,
+        candidates,
+        signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(b":"), Piece::Bytes(request.body)]),
+    })
 }
 
-pub(super) fn render(timestamp: &str, tag: &Tag, headers: &mut HeaderMap) -> Result<(), Error> {
-    let value = format!("ts={timestamp};h1={}", tag.to_hex());
-    headers.insert(SIGNATURE.clone(), super::value(&value, &SIGNATURE)?);
+pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    headers.insert(SIGNATURE.clone(), value(&format!("ts={timestamp};h1={}", tag.to_hex()), &SIGNATURE)?);
     Ok(())
 }

@@ -1,13 +1,24 @@
 //! Standard Webhooks 1.0 and Svix.
 //!
-//! Headers `webhook-id`, `webhook-timestamp`, `webhook-signature` (Svix: `svix-…`); signed bytes
-//! `{id}.{timestamp}.{body}`; HMAC-SHA256; header value a space-separated list of `version,base64` entries of which
-//! only `v1` is checked. Source: <https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md>.
+//! - Headers: `webhook-id`, `webhook-timestamp` (unix seconds), `webhook-signature` (Svix: `svix-…`, falling back
+//!   to the `webhook-` names header by header, as Svix's libraries do).
+//! - Signed: `{id}.{timestamp}.{body}`.
+//! - Signature header: space-separated `version,base64` entries. `v1`: HMAC-SHA256, checked with `whsec_`
+//!   secrets (base64 of 24–64 bytes). `v1a`: Ed25519, checked with `whpk_` public keys. Other versions skipped.
+//! - Id: `webhook-id`, signed.
+//!
+//! Sources: <https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md>; `v1a` as in
+//! the open Go, Python and JavaScript library PRs (see the crate's scheme notes).
 
 use http::{HeaderMap, HeaderName};
 
-use super::{Candidates, Found, Parsed, Tag, find, find_byte, parse_timestamp, split};
+use super::Parsed;
+use super::headers::{one, parse_timestamp, required_bytes, required_str, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
 
 /// The three header names of one flavour.
 pub(super) struct Names {
@@ -28,71 +39,78 @@ pub(super) static SVIX: Names = Names {
     signature: HeaderName::from_static("svix-signature"),
 };
 
-pub(super) fn parse<'a>(
-    headers: &'a HeaderMap,
-    names: &'static Names,
-    tags: &mut Candidates<'a>,
-) -> Result<Parsed<'a, 'static>, Error> {
-    let [id, timestamp, signature] = find(headers, [&names.id, &names.timestamp, &names.signature]);
-    assemble((id, &names.id), (timestamp, &names.timestamp), (signature, &names.signature), tags)
+pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static Names) -> Result<Parsed<'a, 'a>, Error> {
+    assemble(request, [&names.id, &names.timestamp, &names.signature])
 }
 
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
-pub(super) fn parse_svix<'a>(headers: &'a HeaderMap, tags: &mut Candidates<'a>) -> Result<Parsed<'a, 'static>, Error> {
-    let [svix_id, id, svix_timestamp, timestamp, svix_signature, signature] = find(
-        headers,
-        [&SVIX.id, &WEBHOOK.id, &SVIX.timestamp, &WEBHOOK.timestamp, &SVIX.signature, &WEBHOOK.signature],
-    );
-    let id = svix_first((svix_id, &SVIX.id), (id, &WEBHOOK.id))?;
-    let timestamp = svix_first((svix_timestamp, &SVIX.timestamp), (timestamp, &WEBHOOK.timestamp))?;
-    let signature = svix_first((svix_signature, &SVIX.signature), (signature, &WEBHOOK.signature))?;
-    assemble(id, timestamp, signature, tags)
+pub(super) fn parse_svix<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let headers = request.headers;
+    let id = svix_first(headers, &SVIX.id, &WEBHOOK.id)?;
+    let timestamp = svix_first(headers, &SVIX.timestamp, &WEBHOOK.timestamp)?;
+    let signature = svix_first(headers, &SVIX.signature, &WEBHOOK.signature)?;
+    assemble(request, [id, timestamp, signature])
 }
 
-/// What a request holds under a header, and the header's name.
-type Header<'a> = (Found<'a>, &'static HeaderName);
-
-/// The `svix-` header if it has a value, else the `webhook-` header; missing is reported under the Svix name.
-fn svix_first<'a>(svix: Header<'a>, webhook: Header<'a>) -> Result<Header<'a>, Error> {
-    if svix.0.bytes(svix.1)?.is_some() {
+/// The `svix-` name if that header has a value, else the `webhook-` name; missing is reported under the Svix name.
+fn svix_first(
+    headers: &HeaderMap,
+    svix: &'static HeaderName,
+    webhook: &'static HeaderName,
+) -> Result<&'static HeaderName, Error> {
+    if one(headers, svix)?.is_some() {
         return Ok(svix);
     }
-    if webhook.0.bytes(webhook.1)?.is_none() {
-        return Err(Error::missing(svix.1.clone()));
+    if one(headers, webhook)?.is_none() {
+        return Err(Error::missing(svix.clone()));
     }
     Ok(webhook)
 }
 
-#[inline]
 fn assemble<'a>(
-    (id, id_name): Header<'a>,
-    (timestamp, timestamp_name): Header<'a>,
-    (signature, signature_name): Header<'a>,
-    tags: &mut Candidates<'a>,
-) -> Result<Parsed<'a, 'static>, Error> {
-    let id = id.required(id_name)?;
-    let digits = timestamp.required_bytes(timestamp_name)?;
-    let signatures = signature.required_bytes(signature_name)?;
+    request: &Incoming<'a>,
+    [id_name, timestamp_name, signature_name]: [&'static HeaderName; 3],
+) -> Result<Parsed<'a, 'a>, Error> {
+    let headers = request.headers;
+    let id = required_str(headers, id_name)?;
+    let digits = required_bytes(headers, timestamp_name)?;
+    let signatures = required_bytes(headers, signature_name)?;
     check_id(id, id_name)?;
     let seconds = parse_timestamp(digits, timestamp_name)?;
-    for entry in split(signatures, b' ').filter(|entry| !entry.is_empty()) {
-        match entry.strip_prefix(b"v1,") {
-            Some(tag) => tags.push(tag, signature_name)?,
-            None => tags.count(signature_name)?,
+    let mut candidates = Candidates::new();
+    for entry in signatures.split(|&byte| byte == b' ').filter(|entry| !entry.is_empty()) {
+        let kind = if let Some(text) = entry.strip_prefix(b"v1,") {
+            Some((KeyKind::Hmac, text))
+        } else {
+            entry.strip_prefix(b"v1a,").map(|text| (KeyKind::Ed25519, text))
+        };
+        match kind {
+            Some((kind, text)) => {
+                candidates.push(Candidate { kind, encoding: Encoding::Base64, text }, signature_name)?;
+            }
+            None => candidates.skip(signature_name)?,
         }
     }
+    let signed = Signed::new(&[
+        Piece::Bytes(id.as_bytes()),
+        Piece::Bytes(b"."),
+        Piece::Bytes(digits),
+        Piece::Bytes(b"."),
+        Piece::Bytes(request.body),
+    ]);
     Ok(Parsed {
-        id: Some(id),
-        timestamp: Some((digits, seconds)),
-        timestamp_header: Some(timestamp_name),
+        id: IdSource::SignedHeader(id),
+        timestamp: Some((seconds, timestamp_name)),
         signature_header: signature_name,
+        candidates,
+        signed,
     })
 }
 
 /// An id containing `.` would make `{id}.{timestamp}.{body}` ambiguous: the same bytes could be re-split into another
 /// id, timestamp and body that carry the same signature.
 fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
-    if find_byte(id.as_bytes(), b'.').is_some() {
+    if id.contains('.') {
         return Err(Error::malformed(header.clone(), "contains `.`, which would make the signed content ambiguous"));
     }
     Ok(())
@@ -100,15 +118,17 @@ fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
 
 pub(super) fn render(
     names: &Names,
+    headers: &mut HeaderMap,
     id: &str,
     timestamp: &str,
     tag: &Tag,
-    headers: &mut HeaderMap,
+    kind: KeyKind,
 ) -> Result<(), Error> {
     check_id(id, &names.id)?;
-    headers.insert(names.id.clone(), super::value(id, &names.id)?);
-    headers.insert(names.timestamp.clone(), super::value(timestamp, &names.timestamp)?);
-    let signature = format!("v1,{}", tag.to_base64());
-    headers.insert(names.signature.clone(), super::value(&signature, &names.signature)?);
+    headers.insert(names.id.clone(), value(id, &names.id)?);
+    headers.insert(names.timestamp.clone(), value(timestamp, &names.timestamp)?);
+    let version = if kind == KeyKind::Ed25519 { "v1a" } else { "v1" };
+    let signature = format!("{version},{}", tag.to_base64());
+    headers.insert(names.signature.clone(), value(&signature, &names.signature)?);
     Ok(())
 }

@@ -4,7 +4,7 @@ use hooksafe::{Scheme, sign::Signer};
 fn main() {
     let signer = Signer::new(Scheme::GitHub, "secret").unwrap();
     let now = time::OffsetDateTime::now_utc();
-    let received = signer.tag("", now, b"{}");
-    let expected = signer.tag("", now, b"{}");
+    let received = signer.tag("", now, b"{}").unwrap();
+    let expected = signer.tag("", now, b"{}").unwrap();
     assert!(received == expected);
 }

@@ -1,0 +1,400 @@
+//! Keys of every kind a scheme accepts (HMAC secrets, Ed25519 and P-256 public keys), each with an id, and how the
+//! text a provider's dashboard shows becomes one. Secrets are redacted in `Debug` and zeroized when dropped.
+
+use std::fmt;
+use std::sync::Arc;
+
+use base64::Engine as _;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+use p256::pkcs8::DecodePublicKey as _;
+use sha2::{Sha256, Sha512};
+use zeroize::Zeroizing;
+
+use crate::error::ConfigError;
+use crate::scheme::Message;
+
+/// Secrets and keys are configuration, not attacker input: accept them with or without base64 padding.
+pub(crate) const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// A shared secret, exactly as the provider shows it, with an optional id reported when it matches.
+///
+/// `&str` and `String` convert into it, so `.secret("whsec_…")` works as it reads; name a key with
+/// `Secret::new("whsec_…").id("2025-rotation")`. Its `Debug` never shows the secret, and its text is zeroized
+/// when dropped.
+#[derive(Clone)]
+pub struct Secret {
+    text: Zeroizing<String>,
+    id: Option<String>,
+}
+
+impl Secret {
+    /// A secret from its text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: Zeroizing::new(text.into()), id: None }
+    }
+
+    /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this secret matches. Defaults to the
+    /// key's position among the verifier's keys, from `"1"`.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn id_value(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<&String> for Secret {
+    fn from(text: &String) -> Self {
+        Self::new(text.as_str())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Secret").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// A provider's public key, exactly as the provider shows it, with an optional id reported when it matches:
+/// Standard Webhooks / Svix `whpk_` + base64 (Ed25519), Discord's hex application key (Ed25519), SendGrid's
+/// base64 DER key (ECDSA P-256).
+#[derive(Debug, Clone)]
+pub struct PublicKey {
+    text: String,
+    id: Option<String>,
+}
+
+impl PublicKey {
+    /// A public key from its text.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self { text: text.into(), id: None }
+    }
+
+    /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this key matches. Defaults to the key's
+    /// position among the verifier's keys, from `"1"`.
+    #[must_use]
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn id_value(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+impl From<&str> for PublicKey {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<String> for PublicKey {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
+
+/// The MAC a scheme uses. Most providers use HMAC-SHA256; a few legacy schemes need SHA-1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// HMAC-SHA256: a 32-byte tag.
+    #[default]
+    HmacSha256,
+    /// HMAC-SHA1: a 20-byte tag. Only for providers that still sign this way (Twilio, GitHub's legacy header).
+    HmacSha1,
+    /// HMAC-SHA512: a 64-byte tag.
+    HmacSha512,
+}
+
+impl Algorithm {
+    /// The tag's length in bytes.
+    pub const fn tag_len(self) -> usize {
+        match self {
+            Self::HmacSha256 => 32,
+            Self::HmacSha1 => 20,
+            Self::HmacSha512 => 64,
+        }
+    }
+}
+
+/// How a secret's text becomes the HMAC key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SecretEncoding {
+    /// The secret's UTF-8 bytes are the key, as GitHub, Stripe, Slack, Shopify and Paddle do.
+    #[default]
+    Utf8,
+    /// The secret is standard base64 of the key.
+    Base64,
+    /// The secret is hex of the key.
+    Hex,
+    /// Standard Webhooks: `whsec_` (optional) + base64 of 24 to 64 bytes.
+    StandardWebhooks,
+}
+
+/// How a scheme's public keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PublicKeyFormat {
+    /// `whpk_` + base64 of a 32-byte Ed25519 key (Standard Webhooks `v1a`).
+    StandardWebhooks,
+    /// 64 hex digits of an Ed25519 key (Discord).
+    Ed25519Hex,
+    /// Base64 of a DER SubjectPublicKeyInfo holding a P-256 key (SendGrid).
+    P256Der,
+}
+
+/// Standard Webhooks secrets decode to 24 to 64 bytes.
+const STANDARD_KEY_LEN: std::ops::RangeInclusive<usize> = 24..=64;
+
+/// An HMAC keyed once at build; each request starts from a clone, so nothing is re-keyed per call.
+#[derive(Clone)]
+pub(crate) enum HmacKey {
+    Sha256(hmac::Hmac<Sha256>),
+    Sha1(hmac::Hmac<sha1::Sha1>),
+    Sha512(hmac::Hmac<Sha512>),
+}
+
+/// A computed MAC, in a fixed buffer large enough for HMAC-SHA512.
+pub(crate) struct Computed {
+    bytes: [u8; 64],
+    len: usize,
+}
+
+impl Computed {
+    pub(crate) fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl HmacKey {
+    /// Keys `algorithm` with `bytes`.
+    pub(crate) fn new(algorithm: Algorithm, bytes: &[u8]) -> Self {
+        fn keyed<M: hmac::KeyInit>(bytes: &[u8]) -> M {
+            // HMAC takes a key of any length (RFC 2104), so keying cannot fail.
+            M::new_from_slice(bytes).unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"))
+        }
+        match algorithm {
+            Algorithm::HmacSha256 => Self::Sha256(keyed(bytes)),
+            Algorithm::HmacSha1 => Self::Sha1(keyed(bytes)),
+            Algorithm::HmacSha512 => Self::Sha512(keyed(bytes)),
+        }
+    }
+
+    /// Decodes `secret` as `encoding`, then keys `algorithm` with it. `index` counts from 1, for messages.
+    pub(crate) fn from_secret(
+        algorithm: Algorithm,
+        encoding: SecretEncoding,
+        secret: &str,
+        index: usize,
+    ) -> Result<Self, ConfigError> {
+        if secret.trim() != secret {
+            return Err(ConfigError::SecretWhitespace { index });
+        }
+        let text = match encoding {
+            SecretEncoding::StandardWebhooks => secret.strip_prefix("whsec_").unwrap_or(secret),
+            _ => secret,
+        };
+        // `whsec_` alone is an empty secret whatever the scheme: it is the prefix of a value that was not pasted.
+        if text.is_empty() || text == "whsec_" {
+            return Err(ConfigError::EmptySecret { index });
+        }
+        let bytes = match encoding {
+            SecretEncoding::Utf8 => Zeroizing::new(text.as_bytes().to_vec()),
+            SecretEncoding::Base64 | SecretEncoding::StandardWebhooks => LENIENT_BASE64
+                .decode(text)
+                .map(Zeroizing::new)
+                .map_err(|_| ConfigError::UndecodableSecret { index, encoding: "base64" })?,
+            SecretEncoding::Hex => hex::decode(text)
+                .map(Zeroizing::new)
+                .map_err(|_| ConfigError::UndecodableSecret { index, encoding: "hex" })?,
+        };
+        if encoding == SecretEncoding::StandardWebhooks && !STANDARD_KEY_LEN.contains(&bytes.len()) {
+            return Err(ConfigError::SecretLength { index, len: bytes.len(), min: 24, max: 64 });
+        }
+        if bytes.is_empty() {
+            return Err(ConfigError::EmptySecret { index });
+        }
+        Ok(Self::new(algorithm, &bytes))
+    }
+
+    /// The MAC of `message`, its parts fed one after another.
+    pub(crate) fn tag(&self, message: &Message<'_>) -> Computed {
+        self.tag_parts(message.parts())
+    }
+
+    /// The MAC of one byte string.
+    pub(crate) fn tag_of(&self, bytes: &[u8]) -> Computed {
+        self.tag_parts(std::iter::once(bytes))
+    }
+
+    fn tag_parts<'p>(&self, parts: impl Iterator<Item = &'p [u8]>) -> Computed {
+        fn run<'p, M: hmac::Mac + Clone>(mac: &M, parts: impl Iterator<Item = &'p [u8]>) -> Computed {
+            let mut mac = mac.clone();
+            parts.for_each(|part| mac.update(part));
+            let output = mac.finalize().into_bytes();
+            let mut computed = Computed { bytes: [0; 64], len: output.len() };
+            computed.bytes[..output.len()].copy_from_slice(&output);
+            computed
+        }
+        match self {
+            Self::Sha256(mac) => run(mac, parts),
+            Self::Sha1(mac) => run(mac, parts),
+            Self::Sha512(mac) => run(mac, parts),
+        }
+    }
+}
+
+/// What checks a signature entry.
+#[derive(Clone)]
+pub(crate) enum Material {
+    Hmac(HmacKey),
+    Ed25519(ed25519_dalek::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
+}
+
+/// A verifier's key: its material and the id reported when it matches.
+#[derive(Clone)]
+pub(crate) struct Key {
+    pub(crate) id: Arc<str>,
+    pub(crate) material: Material,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.material {
+            Material::Hmac(_) => "hmac",
+            Material::Ed25519(_) => "ed25519",
+            Material::P256(_) => "p256",
+        };
+        f.debug_struct("Key").field("id", &self.id).field("kind", &kind).finish_non_exhaustive()
+    }
+}
+
+impl Key {
+    /// A value that identifies the key without revealing it: an HMAC of a fixed label, or a hash of a public key.
+    pub(crate) fn fingerprint(&self) -> [u8; 32] {
+        use sha2::Digest as _;
+        let mut hasher = Sha256::new_with_prefix(b"hooksafe/namespace");
+        match &self.material {
+            Material::Hmac(mac) => hasher.update(mac.tag_of(b"hooksafe/namespace").as_slice()),
+            Material::Ed25519(key) => hasher.update(key.as_bytes()),
+            Material::P256(key) => hasher.update(key.to_sec1_point(true).as_bytes()),
+        }
+        hasher.finalize().into()
+    }
+}
+
+/// Parses a public key written as `format`. `index` counts from 1, for messages.
+pub(crate) fn parse_public_key(format: PublicKeyFormat, text: &str, index: usize) -> Result<Material, ConfigError> {
+    let invalid = |why| ConfigError::InvalidPublicKey { index, why };
+    if text.trim() != text {
+        return Err(ConfigError::SecretWhitespace { index });
+    }
+    match format {
+        PublicKeyFormat::StandardWebhooks => {
+            if text.starts_with("whsk_") {
+                return Err(invalid("is a `whsk_` signing secret: give the verifier the `whpk_` public key"));
+            }
+            let Some(encoded) = text.strip_prefix("whpk_") else {
+                return Err(invalid("does not start with `whpk_`"));
+            };
+            let bytes = LENIENT_BASE64.decode(encoded).map_err(|_| invalid("is not base64"))?;
+            ed25519(&bytes).map_err(invalid)
+        }
+        PublicKeyFormat::Ed25519Hex => {
+            let bytes = hex::decode(text).map_err(|_| invalid("is not hex"))?;
+            ed25519(&bytes).map_err(invalid)
+        }
+        PublicKeyFormat::P256Der => {
+            let der = LENIENT_BASE64.decode(text).map_err(|_| invalid("is not base64"))?;
+            p256::ecdsa::VerifyingKey::from_public_key_der(&der)
+                .map(Material::P256)
+                .map_err(|_| invalid("is not a DER-encoded P-256 public key"))
+        }
+    }
+}
+
+/// An Ed25519 public key from its 32 bytes: a valid point, and not one of small order (which would verify
+/// signatures it never made).
+fn ed25519(bytes: &[u8]) -> Result<Material, &'static str> {
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| "is not 32 bytes, the length of an Ed25519 key")?;
+    let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).map_err(|_| "is not a valid Ed25519 point")?;
+    if key.is_weak() {
+        return Err("is an Ed25519 point of small order");
+    }
+    Ok(Material::Ed25519(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use hmac::{KeyInit as _, Mac as _};
+
+    use super::{Algorithm, HmacKey, Key, Material, SecretEncoding};
+
+    #[test]
+    fn rfc_4231_case_2_through_the_keyed_state() {
+        // RFC 4231 section 4.3: key "Jefe".
+        let key = HmacKey::new(Algorithm::HmacSha256, b"Jefe");
+        assert_eq!(
+            hex::encode(key.tag_of(b"what do ya want for nothing?").as_slice()),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_cloned_state_gives_the_same_tag_as_a_fresh_key() {
+        let key = HmacKey::new(Algorithm::HmacSha512, b"key");
+        let fresh = hmac::Hmac::<sha2::Sha512>::new_from_slice(b"key").unwrap().chain_update(b"message");
+        for _ in 0..2 {
+            assert_eq!(key.tag_of(b"message").as_slice(), fresh.clone().finalize().into_bytes().as_slice());
+        }
+    }
+
+    #[test]
+    fn a_key_debugs_without_its_material() {
+        let mac = HmacKey::from_secret(Algorithm::HmacSha256, SecretEncoding::Utf8, "very-secret-value", 1).unwrap();
+        let key = Key { id: "1".into(), material: Material::Hmac(mac) };
+        let debug = format!("{key:?}");
+        assert!(!debug.contains("very-secret-value") && debug.contains("hmac"), "{debug}");
+        assert!(!format!("{:?}", super::Secret::new("very-secret-value")).contains("very"));
+    }
+
+    #[test]
+    fn fingerprints_identify_the_secret_without_being_constant() {
+        let fingerprint = |secret: &str| {
+            let mac = HmacKey::from_secret(Algorithm::HmacSha256, SecretEncoding::Utf8, secret, 1).unwrap();
+            Key { id: "1".into(), material: Material::Hmac(mac) }.fingerprint()
+        };
+        assert_eq!(fingerprint("secret-one"), fingerprint("secret-one"));
+        assert_ne!(fingerprint("secret-one"), fingerprint("secret-two"));
+    }
+}

@@ -1,0 +1,46 @@
+//! SendGrid Event Webhook (signed event webhook).
+//!
+//! - Headers: `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>` and
+//!   `X-Twilio-Email-Event-Webhook-Timestamp: <unix>`.
+//! - Signed: `{timestamp}{body}`, no separator, the body's trailing `\r\n` included; ECDSA P-256 with SHA-256,
+//!   checked with the verification key SendGrid shows (base64 DER SubjectPublicKeyInfo). DER is strict; high-S
+//!   signatures are accepted, as SendGrid's own verifier accepts them (so never deduplicate on the signature).
+//! - The crate's replay window applies to the timestamp (the SDKs check none).
+//! - Id: none; the body is a batch of events, each with its own `sg_event_id`.
+//!
+//! Sources: <https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features>,
+//! `sendgrid/sendgrid-nodejs` `packages/eventwebhook`.
+
+use http::{HeaderMap, HeaderName};
+
+use super::Parsed;
+use super::headers::{parse_timestamp, required_bytes, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
+
+static SIGNATURE: HeaderName = HeaderName::from_static("x-twilio-email-event-webhook-signature");
+static TIMESTAMP: HeaderName = HeaderName::from_static("x-twilio-email-event-webhook-timestamp");
+
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let digits = required_bytes(request.headers, &TIMESTAMP)?;
+    let seconds = parse_timestamp(digits, &TIMESTAMP)?;
+    let text = required_bytes(request.headers, &SIGNATURE)?;
+    let mut candidates = Candidates::new();
+    candidates.push(Candidate { kind: KeyKind::P256, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    Ok(Parsed {
+        id: IdSource::None,
+        timestamp: Some((seconds, &TIMESTAMP)),
+        signature_header: &SIGNATURE,
+        candidates,
+        signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(request.body)]),
+    })
+}
+
+pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    headers.insert(TIMESTAMP.clone(), value(timestamp, &TIMESTAMP)?);
+    headers.insert(SIGNATURE.clone(), value(&tag.to_base64(), &SIGNATURE)?);
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! The bytes a signature covers, as the pieces they are made of: borrowed from the request where they can be, so
+//! nothing is concatenated for schemes that sign only headers and body.
+
+/// The most pieces one signed message has (a custom template's literals and placeholders included).
+pub(crate) const MAX_PIECES: usize = 16;
+
+/// One piece of a signed message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Piece<'a> {
+    /// Bytes of the request, or of the scheme's definition.
+    Bytes(&'a [u8]),
+    /// The URL the provider called (one of [`Signed`]'s alternatives).
+    Url,
+    /// Bytes the scheme built from the request, such as Twilio's sorted form parameters.
+    Built,
+}
+
+/// What a signature covers: a sequence of pieces, and where a piece is the URL, each URL the provider may have
+/// signed (Twilio: with and without the port). The signature matches if it matches any of them.
+#[derive(Debug)]
+pub(crate) struct Signed<'a> {
+    pieces: [Piece<'a>; MAX_PIECES],
+    len: usize,
+    urls: Vec<String>,
+    built: Vec<u8>,
+}
+
+impl<'a> Signed<'a> {
+    /// The pieces, in order. At most [`MAX_PIECES`]; a custom scheme's template is checked against it at build.
+    pub(crate) fn new(pieces: &[Piece<'a>]) -> Self {
+        let mut signed =
+            Self { pieces: [Piece::Bytes(b""); MAX_PIECES], len: pieces.len(), urls: Vec::new(), built: Vec::new() };
+        signed.pieces[..pieces.len()].copy_from_slice(pieces);
+        signed
+    }
+
+    /// The URLs that [`Piece::Url`] may stand for, the likeliest first.
+    pub(crate) fn with_urls(mut self, urls: Vec<String>) -> Self {
+        self.urls = urls;
+        self
+    }
+
+    /// The bytes [`Piece::Built`] stands for.
+    pub(crate) fn with_built(mut self, built: Vec<u8>) -> Self {
+        self.built = built;
+        self
+    }
+
+    /// Each message the signature may cover: one, or one per URL.
+    pub(crate) fn messages(&self) -> impl Iterator<Item = Message<'_>> {
+        let count = self.urls.len().max(1);
+        (0..count).map(move |index| Message {
+            pieces: &self.pieces[..self.len],
+            url: self.urls.get(index).map_or("", String::as_str),
+            built: &self.built,
+        })
+    }
+}
+
+/// One message a signature may cover.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Message<'m> {
+    pieces: &'m [Piece<'m>],
+    url: &'m str,
+    built: &'m [u8],
+}
+
+impl<'m> Message<'m> {
+    /// Its pieces' bytes, in order.
+    pub(crate) fn parts(&self) -> impl Iterator<Item = &'m [u8]> + '_ {
+        self.pieces.iter().map(|piece| match piece {
+            Piece::Bytes(bytes) => *bytes,
+            Piece::Url => self.url.as_bytes(),
+            Piece::Built => self.built,
+        })
+    }
+
+    /// The whole message in one buffer, for algorithms that cannot take it in pieces (Ed25519).
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
+        let mut whole = Vec::with_capacity(self.parts().map(<[u8]>::len).sum());
+        self.parts().for_each(|part| whole.extend_from_slice(part));
+        whole
+    }
+}
