@@ -418,3 +418,35 @@ fn the_signer_sends_optional_id_headers_only_when_given_and_the_providers_conten
     let slack = Signer::new(Scheme::Slack, SLACK_SECRET).unwrap().headers("", at(0), b"a=b").unwrap();
     assert_eq!(slack["content-type"], "application/x-www-form-urlencoded");
 }
+
+// `printf 'Hello, World!' | openssl dgst -sha1 -hmac "It's a Secret to Everybody"`: GitHub publishes no sha1 example.
+const GITHUB_SHA1_SIGNATURE: &str = "sha1=01dc10d0c83e72ed246219cdd91669667fe2ca59";
+
+#[test]
+fn github_sha1_accepts_the_legacy_header_only_under_its_own_name() {
+    let verifier = verifier(Scheme::GitHubSha1, GITHUB_SECRET);
+    let map = headers(&[("x-hub-signature", GITHUB_SHA1_SIGNATURE)]);
+    assert!(verifier.verify(&map, b"Hello, World!").is_ok());
+    assert_eq!(verifier.verify(&map, b"Hello, World?").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // The request never chooses the algorithm: a sha256 value in the sha1 header is malformed.
+    let sha256 = headers(&[("x-hub-signature", GITHUB_SIGNATURE)]);
+    assert_eq!(verifier.verify(&sha256, b"Hello, World!").unwrap_err().kind(), ErrorKind::MalformedHeader);
+    let only_new = headers(&[("x-hub-signature-256", GITHUB_SIGNATURE)]);
+    assert_eq!(verifier.verify(&only_new, b"Hello, World!").unwrap_err().kind(), ErrorKind::MissingHeader);
+}
+
+#[test]
+fn the_matching_key_is_reported_by_its_id_or_its_position() {
+    use hooksafe::Secret;
+    let map = headers(&[("x-hub-signature-256", GITHUB_SIGNATURE)]);
+    let positional = Verifier::builder(Scheme::GitHub).secret("old").secret(GITHUB_SECRET).build().unwrap();
+    assert_eq!(positional.verify(&map, b"Hello, World!").unwrap().key_id(), "2");
+    let named = Verifier::builder(Scheme::GitHub)
+        .secret(Secret::new("old").id("2024"))
+        .secret(Secret::new(GITHUB_SECRET).id("2025-rotation"))
+        .build()
+        .unwrap();
+    assert_eq!(named.verify(&map, b"Hello, World!").unwrap().key_id(), "2025-rotation");
+    let clash = Verifier::builder(Scheme::GitHub).secret(Secret::new("a").id("2")).secret("b").build();
+    assert!(matches!(clash, Err(hooksafe::ConfigError::DuplicateKeyId { .. })));
+}

@@ -1,0 +1,163 @@
+//! Schemes that sign the URL the provider called: Twilio, and custom schemes with `{method}` and `{url}`. Checked
+//! against Twilio's published example and against Twilio's own Python SDK (`pip install twilio`,
+//! `RequestValidator.compute_signature`), and `openssl dgst -hmac` for the custom scheme.
+
+use hooksafe::sign::Signer;
+use hooksafe::{Algorithm, ConfigError, Custom, Encoding, ErrorKind, Scheme, Verifier};
+use http::{HeaderValue, Method, Request};
+use time::OffsetDateTime;
+
+const TOKEN: &str = "12345";
+
+fn twilio() -> Verifier {
+    Verifier::builder(Scheme::Twilio).secret(TOKEN).build().unwrap()
+}
+
+fn post(uri: &str, content_type: &str, signature: &str, body: &str) -> Request<Vec<u8>> {
+    let mut request = Request::new(body.as_bytes().to_vec());
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri.parse().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("content-type", HeaderValue::from_str(content_type).unwrap());
+    headers.insert("x-twilio-signature", HeaderValue::from_str(signature).unwrap());
+    request
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+// Source: TwilioDevEd/api-snippets, `security/signature_validation/signature_validation.3.x.js`.
+const EXAMPLE_URL: &str = "https://mycompany.com/myapp.php?foo=1&bar=2";
+const EXAMPLE_BODY: &str =
+    "CallSid=CA1234567890ABCDE&Caller=%2B14158675310&Digits=1234&From=%2B14158675310&To=%2B18005551212";
+const EXAMPLE_SIGNATURE: &str = "GvWf1cFY/Q7PnoempGyD5oXAezc=";
+
+#[test]
+fn accepts_twilios_published_example_with_an_absolute_uri() {
+    let request = post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY);
+    let verified = twilio().verify_request(&request).unwrap();
+    assert_eq!(verified.key_id(), "1");
+    assert_eq!(verified.timestamp(), None, "Twilio signs no timestamp");
+}
+
+#[test]
+fn behind_a_proxy_the_public_url_is_followed_by_the_path_and_query() {
+    let verifier = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url("https://mycompany.com").build().unwrap();
+    let request = post("/myapp.php?foo=1&bar=2", FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY);
+    let (parts, body) = request.into_parts();
+    assert!(verifier.verify_parts(&parts, &body).is_ok());
+    // The same request seen at another path, or with its query reordered, is not what Twilio signed.
+    for uri in ["/other.php?foo=1&bar=2", "/myapp.php?bar=2&foo=1"] {
+        let (parts, body) = post(uri, FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY).into_parts();
+        assert_eq!(verifier.verify_parts(&parts, &body).unwrap_err().kind(), ErrorKind::InvalidSignature, "{uri}");
+    }
+}
+
+#[test]
+fn a_tampered_parameter_or_a_wrong_token_is_rejected() {
+    let tampered = EXAMPLE_BODY.replace("Digits=1234", "Digits=9999");
+    let error = twilio().verify_request(&post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, &tampered)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+    let other = Verifier::builder(Scheme::Twilio).secret("54321").build().unwrap();
+    let error = other.verify_request(&post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+}
+
+// Computed with twilio-python: `compute_signature(url, {})` where url carries the body's SHA-256.
+const JSON_BODY: &str = r#"{"property": "value", "boolean": true}"#;
+const JSON_HASH: &str = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+const JSON_SIGNATURE: &str = "y77kIzt2vzLz71DgmJGsen2scGs=";
+// The same URL with `:443`, which twilio-python's `validate` also accepts for the URL without a port.
+const JSON_SIGNATURE_WITH_PORT: &str = "DvyhxKdj6iwN6iLOt+UHx5yLUaw=";
+
+#[test]
+fn a_json_body_is_covered_by_the_urls_body_hash() {
+    let url = format!("https://mycompany.com/myapp.php?bodySHA256={JSON_HASH}");
+    for signature in [JSON_SIGNATURE, JSON_SIGNATURE_WITH_PORT] {
+        let request = post(&url, "application/json", signature, JSON_BODY);
+        assert!(twilio().verify_request(&request).is_ok(), "{signature}");
+    }
+    let tampered = post(&url, "application/json", JSON_SIGNATURE, r#"{"property": "other", "boolean": true}"#);
+    assert_eq!(twilio().verify_request(&tampered).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let twice = format!("{url}&bodySHA256={JSON_HASH}");
+    let error = twilio().verify_request(&post(&twice, "application/json", JSON_SIGNATURE, JSON_BODY)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedBody);
+    // Without the hash, a JSON body is not something Twilio signs.
+    let unhashed = post(EXAMPLE_URL, "application/json", JSON_SIGNATURE, JSON_BODY);
+    assert_eq!(twilio().verify_request(&unhashed).unwrap_err().kind(), ErrorKind::MalformedBody);
+}
+
+#[test]
+fn a_signature_for_another_port_is_rejected() {
+    // twilio-python signs this for `:8443`; its `validate` accepts it there and rejects it without the port.
+    let signature = "YXh1DaSxCIKjrn3ypnkkUVJGEpY=";
+    let at_8443 = format!("https://mycompany.com:8443/myapp.php?bodySHA256={JSON_HASH}");
+    assert!(twilio().verify_request(&post(&at_8443, "application/json", signature, JSON_BODY)).is_ok());
+    let default_port = format!("https://mycompany.com/myapp.php?bodySHA256={JSON_HASH}");
+    let error = twilio().verify_request(&post(&default_port, "application/json", signature, JSON_BODY)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn repeated_parameters_are_sorted_and_de_duplicated_as_twilio_python_does() {
+    // twilio-python: compute_signature("https://example.com/sms", {"To": ["+2", "+1", "+1"], "A": ["x"]}).
+    let request = post("https://example.com/sms", FORM, "XuUSIRgpClPyoNgKeCQyjb0ximE=", "To=%2B2&A=x&To=%2B1&To=%2B1");
+    assert!(twilio().verify_request(&request).is_ok());
+}
+
+#[test]
+fn twilio_without_the_url_is_a_server_error_that_says_what_to_configure() {
+    let request = post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY);
+    let error = twilio().verify(request.headers(), request.body()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RequestLineRequired);
+    assert_eq!(error.status(), 500);
+    let (parts, body) = post("/myapp.php?foo=1&bar=2", FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY).into_parts();
+    let error = twilio().verify_parts(&parts, &body).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::PublicUrlRequired);
+    assert!(error.to_string().contains("public_url"), "{error}");
+}
+
+#[test]
+fn more_form_parameters_than_twilio_sends_are_refused() {
+    let body = (0..600).map(|index| format!("p{index}=v")).collect::<Vec<_>>().join("&");
+    let error = twilio().verify_request(&post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, &body)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedBody);
+}
+
+#[test]
+fn the_test_kit_signs_a_twilio_form_request() {
+    let signer = Signer::new(Scheme::Twilio, TOKEN).unwrap().public_url("https://mycompany.com").unwrap();
+    let request = signer
+        .request("/myapp.php?foo=1&bar=2".parse().unwrap(), "idem-1", OffsetDateTime::now_utc(), EXAMPLE_BODY.into())
+        .unwrap();
+    assert_eq!(request.headers()["x-twilio-signature"], EXAMPLE_SIGNATURE);
+    let verifier = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url("https://mycompany.com").build().unwrap();
+    let (parts, body) = request.into_parts();
+    let verified = verifier.verify_parts(&parts, &body).unwrap();
+    assert_eq!(verified.id(), Some("idem-1"));
+    assert!(!verified.id_is_signed());
+}
+
+#[test]
+fn public_urls_are_checked_at_build() {
+    for bad in ["mycompany.com", "https://mycompany.com/?a=1", "ftp://mycompany.com"] {
+        let built = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url(bad).build();
+        assert!(matches!(built, Err(ConfigError::InvalidPublicUrl(_))), "{bad}");
+    }
+}
+
+#[test]
+fn a_custom_scheme_signs_the_method_and_url_with_hmac_sha512() {
+    // `printf 'POST https://hooks.example.com/acme?x=1\n{"a":1}' | openssl dgst -sha512 -hmac acme-secret`
+    let expected = "565eb56d3109d50e6204a9c7f41e02f62fc90cd20d6ee4e109c3b3e75460b6217a41ed22314fd5f986b5824ac3128cbf0069c3518dcd694c0577781e0a8da35b";
+    let acme = Custom::new("x-acme-signature")
+        .algorithm(Algorithm::HmacSha512)
+        .encoding(Encoding::Hex)
+        .signed_content("{method} {url}\n{body}");
+    let verifier = Verifier::builder(Scheme::Custom(acme)).secret("acme-secret").build().unwrap();
+    let mut request = post("https://hooks.example.com/acme?x=1", "application/json", "x", r#"{"a":1}"#);
+    request.headers_mut().insert("x-acme-signature", HeaderValue::from_static(expected));
+    assert!(verifier.verify_request(&request).is_ok());
+    *request.method_mut() = Method::PUT;
+    assert_eq!(verifier.verify_request(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let error = verifier.verify(request.headers(), request.body()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RequestLineRequired);
+}
