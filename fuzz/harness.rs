@@ -1,22 +1,30 @@
 //! The fuzz harnesses, shared by the cargo-fuzz targets (`fuzz/fuzz_targets/`) and by `tests/fuzz_corpus.rs`, which
 //! replays the kept corpus on every `cargo test`. Each takes arbitrary bytes and must never panic.
 
-use hooksafe::{Custom, Encoding, Scheme, SecretEncoding, Verifier};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use hooksafe::{Algorithm, Custom, Encoding, Scheme, SecretEncoding, Verifier, VerifierBuilder};
+use http::{HeaderName, HeaderValue, Method, Request};
 use time::OffsetDateTime;
 
-/// Fixed secrets that every scheme accepts.
+/// A fixed secret that every HMAC scheme accepts.
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// Fixed public keys: Standard Webhooks' `v1a` example key, an Ed25519 key as Discord writes it, SendGrid's example.
+const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
+const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
+const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 8] {
+fn schemes() -> [Scheme; 13] {
     [
         Scheme::StandardWebhooks,
         Scheme::Svix,
         Scheme::Stripe,
         Scheme::GitHub,
+        Scheme::GitHubSha1,
         Scheme::Slack,
         Scheme::Shopify,
         Scheme::Paddle,
+        Scheme::Twilio,
+        Scheme::Discord,
+        Scheme::SendGrid,
         Scheme::Custom(
             Custom::new("x-sig")
                 .prefix("sha256=")
@@ -25,11 +33,29 @@ fn schemes() -> [Scheme; 8] {
                 .timestamp_header("x-ts")
                 .signed_content("{id}:{timestamp}:{body}"),
         ),
+        Scheme::Custom(
+            Custom::new("x-sig")
+                .algorithm(Algorithm::HmacSha1)
+                .signed_content("{method} {url}.{timestamp}.{body}")
+                .timestamp_header("x-ts"),
+        ),
     ]
 }
 
+/// Every scheme's verifier, with the keys it takes (Standard Webhooks and Svix: a secret and a public key).
+fn verifier(scheme: Scheme) -> Verifier {
+    let builder: VerifierBuilder = match scheme {
+        Scheme::StandardWebhooks | Scheme::Svix => Verifier::builder(scheme).secret(SECRET).public_key(WHPK),
+        Scheme::Discord => Verifier::builder(scheme).public_key(DISCORD),
+        Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
+        Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
+        _ => Verifier::builder(scheme).secret("secret"),
+    };
+    builder.build().expect("fixed configuration is valid")
+}
+
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 14] = [
+const NAMES: [&str; 21] = [
     "webhook-id",
     "webhook-timestamp",
     "webhook-signature",
@@ -44,28 +70,42 @@ const NAMES: [&str; 14] = [
     "x-shopify-hmac-sha256",
     "paddle-signature",
     "x-ts",
+    "x-hub-signature",
+    "x-twilio-signature",
+    "x-signature-ed25519",
+    "x-signature-timestamp",
+    "x-twilio-email-event-webhook-signature",
+    "x-twilio-email-event-webhook-timestamp",
+    "content-type",
 ];
 
-/// Splits `data` at `\n` into header values (each assigned, in turn, to one of the scheme's header names, some
-/// repeated) and a body; verifies the result under every scheme at a fixed clock. Covers the header parsers, the
-/// timestamp parser and window, the tag decoders and the whole of `verify_at`.
+/// Splits `data` at `\n` into a request target, header values (each assigned, in turn, to one of the schemes'
+/// header names, some repeated) and a body; verifies the result under every scheme at a fixed clock, with and
+/// without the request line. Covers the header parsers, the timestamp parser and window, the tag decoders, the
+/// URL and form handling and the whole of `verify_parts_at`.
 pub fn verify(data: &[u8]) {
     let mut parts = data.split(|&byte| byte == b'\n');
     let selector = parts.next().unwrap_or_default();
-    let mut headers = HeaderMap::new();
+    let target = parts.next().unwrap_or_default();
+    let mut request = Request::new(());
+    *request.method_mut() = Method::POST;
+    if let Ok(uri) = http::Uri::try_from(target) {
+        *request.uri_mut() = uri;
+    }
     for (index, value) in parts.by_ref().take(8).enumerate() {
         let choice = selector.get(index).copied().unwrap_or(index as u8);
         let name = HeaderName::from_static(NAMES[usize::from(choice) % NAMES.len()]);
         if let Ok(value) = HeaderValue::from_bytes(value) {
-            headers.append(name, value);
+            request.headers_mut().append(name, value);
         }
     }
+    let (head, ()) = request.into_parts();
     let body: Vec<u8> = parts.flat_map(|part| part.iter().copied().chain([b'\n'])).collect();
     let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     for scheme in schemes() {
-        let secret = if matches!(scheme, Scheme::StandardWebhooks | Scheme::Svix) { SECRET } else { "secret" };
-        let verifier = Verifier::builder(scheme).secret(secret).build().expect("fixed configuration is valid");
-        match verifier.verify_at(&headers, &body, now) {
+        let verifier = verifier(scheme);
+        let _ = verifier.verify_at(&head.headers, &body, now).map_err(|error| error.to_string());
+        match verifier.verify_parts_at(&head, &body, now) {
             Ok(verified) => {
                 let _ = (verified.id(), verified.timestamp(), verified.json::<serde_json::Value>());
             }
@@ -82,7 +122,9 @@ pub fn configure(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let (first, second) = text.split_at(text.char_indices().nth(text.chars().count() / 2).map_or(0, |(at, _)| at));
     for scheme in schemes() {
-        let _ = Verifier::builder(scheme).secret(first).secret(second).build().map(|v| format!("{v:?}"));
+        let _ = Verifier::builder(scheme.clone()).secret(first).secret(second).build().map(|v| format!("{v:?}"));
+        let _ = Verifier::builder(scheme.clone()).public_key(first).public_url(second).build();
+        let _ = hooksafe::sign::Signer::with_private_key(scheme, first).map(|signer| signer.public_key());
     }
     for encoding in [SecretEncoding::Utf8, SecretEncoding::Base64, SecretEncoding::Hex] {
         let custom = Custom::new(first).id_header(second).timestamp_header(first).signed_content(second);

@@ -1,6 +1,7 @@
 //! [`Verified`]: a delivery whose signature and timestamp passed, ready to deserialize.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use time::OffsetDateTime;
@@ -14,7 +15,7 @@ use crate::error::Error;
 #[derive(Clone)]
 pub struct Verified<'a> {
     body: &'a [u8],
-    key_id: std::sync::Arc<str>,
+    key_id: Arc<str>,
     id: IdSource<'a>,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
@@ -45,7 +46,7 @@ pub(crate) enum IdSource<'a> {
 }
 
 impl<'a> Verified<'a> {
-    pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: std::sync::Arc<str>) -> Self {
+    pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
         Self { body, key_id, id, timestamp }
     }
 
@@ -56,9 +57,9 @@ impl<'a> Verified<'a> {
         &self.key_id
     }
 
-    /// The matching key's id, shared, for holders that outlive the verifier's borrow.
+    /// The matching key's id, shared, for holders that outlive this value (the adapters).
     #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
-    pub(crate) fn shared_key_id(&self) -> std::sync::Arc<str> {
+    pub(crate) fn shared_key_id(&self) -> Arc<str> {
         self.key_id.clone()
     }
 

@@ -14,7 +14,7 @@ use crate::error::{ConfigError, Detail, Error, ErrorKind};
 use crate::key::{HmacKey, Key, Material, PublicKey, Secret, parse_public_key};
 use crate::request::{Incoming, PublicUrl};
 use crate::scheme::tag::{Decoded, decode};
-use crate::scheme::{KeyKind, MAX_SIGNATURES, Message, Parsed, Scheme};
+use crate::scheme::{KeyKind, Message, Parsed, Scheme};
 use crate::verified::Verified;
 
 /// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
@@ -227,36 +227,40 @@ impl Verifier {
 
     /// The first key that one of the request's signatures matches, over every message the scheme may have signed.
     fn matching_key(&self, parsed: &Parsed<'_, '_>) -> Result<&Key, Error> {
-        let mut decoded: [Option<(KeyKind, Decoded)>; MAX_SIGNATURES] = [None; MAX_SIGNATURES];
-        let mut count = 0;
-        for candidate in parsed.candidates.iter() {
-            if !self.keys.iter().any(|key| key.kind() == candidate.kind) {
-                // An entry only a key kind this verifier lacks can check: never compared, never revealed.
-                continue;
-            }
-            let len = match candidate.kind {
-                KeyKind::Hmac => self.scheme.hmac().map(|(algorithm, _)| algorithm.tag_len()),
-                KeyKind::Ed25519 => Some(ed25519_dalek::SIGNATURE_LENGTH),
-                KeyKind::P256 => None,
-            };
-            if let Some(bytes) = decode(candidate.text, candidate.encoding, len) {
-                decoded[count] = Some((candidate.kind, bytes));
-                count += 1;
-            }
-        }
-        if count == 0 {
-            return Err(Error::invalid_signature(
-                parsed.signature_header.clone(),
-                "carries no well-formed signature that the configured keys can check",
-            ));
-        }
-        let decoded = &decoded[..count];
+        let tag_len = self.scheme.hmac().map(|(algorithm, _)| algorithm.tag_len());
+        let mut well_formed = false;
         for message in parsed.signed.messages() {
-            if let Some(key) = self.keys.iter().find(|key| key.matches(&message, decoded)) {
-                return Ok(key);
+            for key in &self.keys {
+                let mine = parsed
+                    .candidates
+                    .iter()
+                    .filter(|candidate| candidate.kind == key.kind())
+                    .filter_map(|candidate| decode(candidate.text, candidate.encoding, candidate.kind.len(tag_len)))
+                    .inspect(|_| well_formed = true);
+                if key.matches(&message, mine) {
+                    return Ok(key);
+                }
             }
         }
-        Err(Error::invalid_signature(parsed.signature_header.clone(), "matches no configured key"))
+        let why = if well_formed {
+            "matches no configured key"
+        } else {
+            // Also when every entry is of a kind no configured key checks: which kind was tried is not revealed.
+            "carries no well-formed signature that the configured keys can check"
+        };
+        Err(Error::invalid_signature(parsed.signature_header.clone(), why))
+    }
+}
+
+impl KeyKind {
+    /// The decoded length of this kind's signatures: the MAC's for HMAC, 64 bytes for Ed25519, variable DER for
+    /// P-256.
+    const fn len(self, tag_len: Option<usize>) -> Option<usize> {
+        match self {
+            Self::Hmac => tag_len,
+            Self::Ed25519 => Some(ed25519_dalek::SIGNATURE_LENGTH),
+            Self::P256 => None,
+        }
     }
 }
 
@@ -270,30 +274,37 @@ impl Key {
         }
     }
 
-    /// Whether any of the decoded signatures of this key's kind is this key's signature of `message`. MACs are
-    /// compared in constant time; Ed25519 is verified strictly (no small-order points, canonical encodings).
-    fn matches(&self, message: &Message<'_>, decoded: &[Option<(KeyKind, Decoded)>]) -> bool {
-        let mut mine = decoded.iter().flatten().filter(|(kind, _)| *kind == self.kind()).map(|(_, bytes)| bytes);
+    /// Whether any of `candidates` (decoded signatures of this key's kind) is this key's signature of `message`.
+    /// MACs are compared in constant time, and computed only if some candidate decodes; Ed25519 is verified
+    /// strictly (no small-order points, canonical encodings).
+    fn matches(&self, message: &Message<'_>, mut candidates: impl Iterator<Item = Decoded>) -> bool {
         match &self.material {
             Material::Hmac(mac) => {
-                let expected = mac.tag(message);
-                mine.any(|candidate| bool::from(expected.as_slice().ct_eq(candidate.as_slice())))
+                let mut expected = None;
+                candidates.any(|candidate| {
+                    let expected = expected.get_or_insert_with(|| mac.tag(message));
+                    bool::from(expected.as_slice().ct_eq(candidate.as_slice()))
+                })
             }
             Material::Ed25519(key) => {
                 // Ed25519 hashes the message twice, so it cannot take it in pieces: one copy per request.
-                let whole = message.to_vec();
-                mine.any(|candidate| {
+                let mut whole = None;
+                candidates.any(|candidate| {
                     let Ok(bytes) = <[u8; 64]>::try_from(candidate.as_slice()) else { return false };
-                    key.verify_strict(&whole, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok()
+                    let whole = whole.get_or_insert_with(|| message.to_vec());
+                    key.verify_strict(whole, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok()
                 })
             }
             Material::P256(key) => {
-                let mut hasher = Sha256::new();
-                message.parts().for_each(|part| hasher.update(part));
-                let digest = hasher.finalize();
-                mine.any(|candidate| {
-                    p256::ecdsa::Signature::from_der(candidate.as_slice())
-                        .is_ok_and(|signature| key.verify_prehash(&digest, &signature).is_ok())
+                let mut digest = None;
+                candidates.any(|candidate| {
+                    let Ok(signature) = p256::ecdsa::Signature::from_der(candidate.as_slice()) else { return false };
+                    let digest = digest.get_or_insert_with(|| {
+                        let mut hasher = Sha256::new();
+                        message.parts().for_each(|part| hasher.update(part));
+                        hasher.finalize()
+                    });
+                    key.verify_prehash(digest, &signature).is_ok()
                 })
             }
         }

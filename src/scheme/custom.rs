@@ -277,7 +277,9 @@ fn parse_template(template: &str) -> Result<Vec<Part>, ConfigError> {
         return Err(ConfigError::InvalidScheme("the signed content must contain `{body}` exactly once"));
     }
     if parts.len() > MAX_PIECES {
-        return Err(ConfigError::InvalidScheme("the signed content has more than 16 pieces"));
+        return Err(ConfigError::InvalidScheme(
+            "the signed content has more than 10 pieces (placeholders and the literals between them)",
+        ));
     }
     Ok(parts)
 }

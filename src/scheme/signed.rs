@@ -2,7 +2,7 @@
 //! nothing is concatenated for schemes that sign only headers and body.
 
 /// The most pieces one signed message has (a custom template's literals and placeholders included).
-pub(crate) const MAX_PIECES: usize = 16;
+pub(crate) const MAX_PIECES: usize = 10;
 
 /// One piece of a signed message.
 #[derive(Debug, Clone, Copy)]
