@@ -235,9 +235,9 @@ impl SigningKey {
         use p256::ecdsa::signature::Signer as _;
         match self {
             Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
-            Self::Ed25519(key) => Tag(key.sign(&message.to_vec()).to_bytes().to_vec()),
+            Self::Ed25519(key) => Tag(key.sign(&message.concatenated()).to_bytes().to_vec()),
             Self::P256(key) => {
-                let signature: p256::ecdsa::Signature = key.sign(&message.to_vec());
+                let signature: p256::ecdsa::Signature = key.sign(&message.concatenated());
                 Tag(signature.to_der().as_bytes().to_vec())
             }
         }

@@ -291,7 +291,7 @@ impl Key {
                 let mut whole = None;
                 candidates.any(|candidate| {
                     let Ok(bytes) = <[u8; 64]>::try_from(candidate.as_slice()) else { return false };
-                    let whole = whole.get_or_insert_with(|| message.to_vec());
+                    let whole = whole.get_or_insert_with(|| message.concatenated());
                     key.verify_strict(whole, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok()
                 })
             }

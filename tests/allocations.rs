@@ -14,6 +14,7 @@ fn a_successful_verify_makes_no_heap_allocation() {
         (Scheme::Svix, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
         (Scheme::Stripe, "whsec_stripe"),
         (Scheme::GitHub, "github"),
+        (Scheme::GitHubSha1, "github"),
         (Scheme::Slack, "slack"),
         (Scheme::Shopify, "shopify"),
         (Scheme::Paddle, "paddle"),

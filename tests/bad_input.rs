@@ -14,6 +14,7 @@ fn all_schemes() -> Vec<(Scheme, &'static str)> {
         (Scheme::Svix, SW_SECRET),
         (Scheme::Stripe, "whsec_stripe"),
         (Scheme::GitHub, "github secret"),
+        (Scheme::GitHubSha1, "github secret"),
         (Scheme::Slack, "slack secret"),
         (Scheme::Shopify, "shopify secret"),
         (Scheme::Paddle, "pdl_ntfset_secret"),

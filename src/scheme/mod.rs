@@ -37,6 +37,7 @@ use crate::verified::IdSource;
 /// states what it checks; the README's scheme table lists them side by side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant, reason = "built once per verifier; boxing would change the public variant")]
 pub enum Scheme {
     /// [Standard Webhooks](https://www.standardwebhooks.com/) 1.0: `webhook-id`, `webhook-timestamp` and
     /// `webhook-signature: v1,<base64> v1a,<base64> …`, signing `{id}.{timestamp}.{body}`. `v1` entries are

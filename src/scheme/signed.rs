@@ -76,7 +76,7 @@ impl<'m> Message<'m> {
     }
 
     /// The whole message in one buffer, for algorithms that cannot take it in pieces (Ed25519).
-    pub(crate) fn to_vec(&self) -> Vec<u8> {
+    pub(crate) fn concatenated(self) -> Vec<u8> {
         let mut whole = Vec::with_capacity(self.parts().map(<[u8]>::len).sum());
         self.parts().for_each(|part| whole.extend_from_slice(part));
         whole

@@ -54,8 +54,9 @@ pub(crate) fn decode(text: &[u8], encoding: Encoding, len: Option<usize>) -> Opt
     let mut decoded = Decoded { bytes: [0; MAX_DECODED], len: 0 };
     match encoding {
         Encoding::Hex => {
+            // `decode_to_slice` refuses text that is not exactly two digits per byte.
             let bytes = text.len() / 2;
-            if text.len() % 2 != 0 || bytes > MAX_DECODED {
+            if bytes > MAX_DECODED {
                 return None;
             }
             hex::decode_to_slice(text, &mut decoded.bytes[..bytes]).ok()?;
