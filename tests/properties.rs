@@ -8,15 +8,38 @@ use time::OffsetDateTime;
 
 const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-fn schemes() -> impl Strategy<Value = (Scheme, &'static str)> {
+/// Private keys for the asymmetric schemes: the Standard Webhooks `v1a` example seed, an Ed25519 seed and a P-256
+/// PKCS#8 key made by `openssl genpkey`.
+const WHSK: &str = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
+const ED25519_SEED: &str = "0ab310f5eac56c62ec87d5a5138c253f6149ab3b739acc5c9254b46c3637ab33";
+const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgR9eqhnPw4XHaKh4aDbIanJGEO6jbqprgcnExHH1OBjehRANCAASG8kp+8s5gY8t8r+SCR1yBKQm0SJZdnHqJRwC+WX0oh63y43BkFM7nWn20TBaQBoK35C0GIrpB5CMiQmQuSRbX";
+
+/// A provider's signer and a verifier for it.
+fn keyed(scheme: Scheme, secret: &str) -> (Scheme, Signer, Verifier) {
+    let signer = Signer::new(scheme.clone(), secret).unwrap();
+    (scheme.clone(), signer, Verifier::builder(scheme).secret(secret).build().unwrap())
+}
+
+/// The same, signing with a private key and verifying with its public key.
+fn asymmetric(scheme: Scheme, private_key: &str) -> (Scheme, Signer, Verifier) {
+    let signer = Signer::with_private_key(scheme.clone(), private_key).unwrap();
+    let verifier = Verifier::builder(scheme.clone()).public_key(signer.public_key().unwrap()).build().unwrap();
+    (scheme, signer, verifier)
+}
+
+fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
     prop_oneof![
-        Just((Scheme::StandardWebhooks, SW_SECRET)),
-        Just((Scheme::Svix, SW_SECRET)),
-        Just((Scheme::Stripe, "whsec_stripe")),
-        Just((Scheme::GitHub, "github")),
-        Just((Scheme::Slack, "slack")),
-        Just((Scheme::Shopify, "shopify")),
-        Just((Scheme::Paddle, "paddle")),
+        Just(keyed(Scheme::StandardWebhooks, SW_SECRET)),
+        Just(keyed(Scheme::Svix, SW_SECRET)),
+        Just(keyed(Scheme::Stripe, "whsec_stripe")),
+        Just(keyed(Scheme::GitHub, "github")),
+        Just(keyed(Scheme::GitHubSha1, "github")),
+        Just(keyed(Scheme::Slack, "slack")),
+        Just(keyed(Scheme::Shopify, "shopify")),
+        Just(keyed(Scheme::Paddle, "paddle")),
+        Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
+        Just(asymmetric(Scheme::Discord, ED25519_SEED)),
+        Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
     ]
 }
 
@@ -44,14 +67,13 @@ proptest! {
 
     #[test]
     fn whatever_a_provider_signs_verifies(
-        (scheme, secret) in schemes(),
+        (scheme, signer, verifier) in schemes(),
         body in proptest::collection::vec(any::<u8>(), 0..2048),
         id in id(),
         timestamp in 1_000_000_000i64..4_000_000_000,
         skew in -300i64..=300,
     ) {
-        let headers = Signer::new(scheme.clone(), secret).unwrap().headers(&id, at(timestamp), &body).unwrap();
-        let verifier = Verifier::builder(scheme.clone()).secret(secret).build().unwrap();
+        let headers = signer.headers(&id, at(timestamp), &body).unwrap();
         let verified = verifier.verify_at(&headers, &body, at(timestamp + skew)).unwrap();
         prop_assert_eq!(verified.body(), &body[..]);
         if scheme.has_timestamp() {
@@ -61,39 +83,40 @@ proptest! {
 
     #[test]
     fn any_single_bit_flip_of_the_body_is_rejected(
-        (scheme, secret) in schemes(),
+        (_scheme, signer, verifier) in schemes(),
         body in proptest::collection::vec(any::<u8>(), 1..512),
         bit in any::<usize>(),
     ) {
         let now = at(1_700_000_000);
-        let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();
+        let headers = signer.headers("msg_1", now, &body).unwrap();
         let mut tampered = body.clone();
         tampered[(bit / 8) % body.len()] ^= 1 << (bit % 8);
-        let verifier = Verifier::builder(scheme).secret(secret).build().unwrap();
         prop_assert_eq!(verifier.verify_at(&headers, &tampered, now).unwrap_err().kind(), ErrorKind::InvalidSignature);
     }
 
     #[test]
     fn any_single_bit_flip_of_a_signed_header_is_rejected(
-        (scheme, secret) in schemes(),
+        (scheme, signer, verifier) in schemes(),
         body in proptest::collection::vec(any::<u8>(), 0..256),
         bit in any::<usize>(),
         which in 0usize..3,
     ) {
         let now = at(1_700_000_000);
-        let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();
+        let headers = signer.headers("msg_1", now, &body).unwrap();
         let signed_headers: Vec<&str> = match &scheme {
             Scheme::StandardWebhooks => vec!["webhook-id", "webhook-timestamp", "webhook-signature"],
             Scheme::Svix => vec!["svix-id", "svix-timestamp", "svix-signature"],
             Scheme::Stripe => vec!["stripe-signature"],
             Scheme::GitHub => vec!["x-hub-signature-256"],
+            Scheme::GitHubSha1 => vec!["x-hub-signature"],
+            Scheme::Discord => vec!["x-signature-ed25519", "x-signature-timestamp"],
+            Scheme::SendGrid => vec!["x-twilio-email-event-webhook-signature", "x-twilio-email-event-webhook-timestamp"],
             Scheme::Slack => vec!["x-slack-request-timestamp", "x-slack-signature"],
             Scheme::Shopify => vec!["x-shopify-hmac-sha256"],
             Scheme::Paddle => vec!["paddle-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];
-        let verifier = Verifier::builder(scheme).secret(secret).build().unwrap();
         if let Some(flipped) = flip_header(&headers, name, bit) {
             // Upper- and lower-case hex digits decode to the same tag: that flip is not a change of the tag.
             let same_tag = flipped[name].to_str().is_ok_and(|text| text.eq_ignore_ascii_case(headers[name].to_str().unwrap()))
