@@ -207,6 +207,9 @@ fn accepts_sendgrids_published_example() {
     let other_time = sendgrid(SENDGRID_SIGNATURE, "1588788368");
     let tampered = verifier.verify_at(&other_time, SENDGRID_BODY, at(1_588_788_367));
     assert_eq!(tampered.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // The timestamp is signed, so the crate's window applies although SendGrid's SDKs check none.
+    let stale = verifier.verify_at(&map, SENDGRID_BODY, at(1_588_788_367 + 301));
+    assert_eq!(stale.unwrap_err().kind(), ErrorKind::TimestampTooOld);
 }
 
 // Made by `openssl dgst -sha256 -sign` with a P-256 key from `openssl genpkey`, over `1700000000` and a body that
