@@ -167,8 +167,8 @@ impl Store for NoDedup {
         Ok(Claim::Claimed)
     }
 
-    async fn complete(&self, _: DedupKey, _: Token, _: Retention) -> Result<(), StoreError> {
-        Ok(())
+    async fn complete(&self, _: DedupKey, _: Token, _: Retention) -> Result<bool, StoreError> {
+        Ok(true)
     }
 
     async fn release(&self, _: DedupKey, _: Token) -> Result<(), StoreError> {

@@ -142,8 +142,8 @@ impl<S: Store> Receiver<S> {
     }
 
     /// Marks a detached claim processed. See [`Delivery::complete`].
-    pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<(), Error> {
-        let Some((key, token)) = claim.0 else { return Ok(()) };
+    pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<bool, Error> {
+        let Some((key, token)) = claim.0 else { return Ok(false) };
         self.store
             .complete(key, token, self.retention)
             .await
@@ -364,12 +364,14 @@ impl<'a, S: Store> Delivery<'a, S> {
     }
 
     /// Marks the delivery processed: redeliveries within the retention are [`Duplicate`](crate::ErrorKind::Duplicate).
-    /// Does nothing if the lease expired and another worker claimed it since.
+    /// A completion after the lease lapsed is still recorded, unless another worker claimed the delivery since.
+    /// Returns whether this call recorded it (false: another worker holds or completed it, or the receiver failed
+    /// open without a claim).
     ///
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease and a redelivery will be processed again.
-    pub async fn complete(self) -> Result<(), Error> {
+    pub async fn complete(self) -> Result<bool, Error> {
         self.receiver.complete_claim(HeldClaim(self.claim)).await
     }
 

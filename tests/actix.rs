@@ -178,7 +178,7 @@ impl Store for Down {
     async fn claim(&self, _: DedupKey, _: Token, _: StdDuration) -> Result<Claim, StoreError> {
         Err(StoreError::new("connection refused"))
     }
-    async fn complete(&self, _: DedupKey, _: Token, _: Retention) -> Result<(), StoreError> {
+    async fn complete(&self, _: DedupKey, _: Token, _: Retention) -> Result<bool, StoreError> {
         Err(StoreError::new("connection refused"))
     }
     async fn release(&self, _: DedupKey, _: Token) -> Result<(), StoreError> {

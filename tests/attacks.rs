@@ -26,7 +26,7 @@ impl Store for Spy {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.claim(key, token, lease).await
     }
-    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.complete(key, token, retention).await
     }

@@ -34,7 +34,7 @@ impl Store for Spy {
         self.check()?;
         self.inner.claim(key, token, lease).await
     }
-    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
         self.check()?;
         self.inner.complete(key, token, retention).await
     }
@@ -62,6 +62,12 @@ async fn a_completed_delivery_is_a_duplicate_and_a_released_one_is_processed_aga
 async fn an_expired_lease_is_taken_over_and_the_stale_holders_late_complete_is_ignored() {
     let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
     common::a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored(&receiver).await;
+}
+
+#[tokio::test]
+async fn a_completion_after_the_lease_lapsed_is_recorded_when_nobody_else_claimed() {
+    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
+    common::a_late_completion_with_no_other_claim_is_recorded(&receiver).await;
 }
 
 #[tokio::test]

@@ -116,6 +116,15 @@ async fn an_expired_lease_is_taken_over_and_the_stale_holders_complete_is_ignore
 }
 
 #[tokio::test]
+async fn a_completion_after_the_lease_expired_in_redis_is_recorded_when_nobody_else_claimed() {
+    // The lapsed lease's key has expired in Redis: the late completion must still make the retry a duplicate.
+    let server = Server::start(&[]);
+    let store = RedisStore::connect(&server.url()).await.unwrap();
+    let receiver = Receiver::builder(verifier(), store).lease(Duration::seconds(1)).build().unwrap();
+    common::a_late_completion_with_no_other_claim_is_recorded(&receiver).await;
+}
+
+#[tokio::test]
 async fn forged_deliveries_never_reach_redis() {
     let server = Server::start(&[]);
     let receiver = receiver(&server).await;

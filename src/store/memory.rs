@@ -195,17 +195,24 @@ impl MemoryStore {
         Ok(Claim::Claimed)
     }
 
-    fn complete_now(&self, key: DedupKey, token: Token, retention: Retention) {
+    fn complete_now(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
         let now = self.now();
         let (slot, mut shard) = (Slot::of(&key), self.shard(&key));
-        if let Some(record) = shard.records.get_mut(&slot)
-            && matches!(record, Record::Leased { token: holder, .. } if *holder == token)
-        {
-            let until = now.after(retention.keep_for);
-            *record = Record::Done { completed_at: now, until, protected_until: now.after(retention.protect_for) };
-            shard.completed.push_back(Completion { slot, completed_at: now, until });
-        }
         shard.drop_expired_front(now);
+        let recordable = match shard.records.get(&slot) {
+            // Ours, even if the lease lapsed: nobody took it over.
+            Some(Record::Leased { token: holder, .. }) => *holder == token,
+            Some(Record::Done { until, .. }) => *until <= now,
+            // The lapsed lease's record is gone: nobody else claimed the delivery since.
+            None => shard.records.len() < self.per_shard || shard.make_room(now, self.per_shard),
+        };
+        if !recordable {
+            return Ok(false);
+        }
+        let until = now.after(retention.keep_for);
+        shard.records.insert(slot, Record::Done { completed_at: now, until, protected_until: now.after(retention.protect_for) });
+        shard.completed.push_back(Completion { slot, completed_at: now, until });
+        Ok(true)
     }
 
     fn release_now(&self, key: DedupKey, token: Token) {
@@ -280,9 +287,8 @@ impl Store for MemoryStore {
         self.claim_now(key, token, lease)
     }
 
-    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
-        self.complete_now(key, token, retention);
-        Ok(())
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
+        self.complete_now(key, token, retention)
     }
 
     async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {

@@ -174,12 +174,18 @@ impl std::error::Error for StoreError {
 ///         }
 ///     }
 ///
-///     async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+///     async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
 ///         let mut map = self.0.lock().map_err(|_| StoreError::new("poisoned"))?;
-///         if let Some(record) = map.get_mut(&key).filter(|(holder, _)| *holder == Some(token)) {
-///             *record = (None, Instant::now() + retention.keep_for);
+///         let now = Instant::now();
+///         let recordable = match map.get(&key) {
+///             Some((Some(holder), _)) => *holder == token, // ours, even if the lease lapsed
+///             Some((None, until)) => *until <= now,        // done, unless that has expired
+///             None => true,                                // nobody claimed it since our lease lapsed
+///         };
+///         if recordable {
+///             map.insert(key, (None, now + retention.keep_for));
 ///         }
-///         Ok(())
+///         Ok(recordable)
 ///     }
 ///
 ///     async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
@@ -203,8 +209,10 @@ pub trait Store: fmt::Debug + Send + Sync + 'static {
         lease: Duration,
     ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
 
-    /// Marks `key` done for `retention`, if `token` still holds it; otherwise does nothing (a stale holder whose
-    /// lease expired and was claimed again must not overwrite the new holder).
+    /// Marks `key` done for `retention` if `token` holds it, **even when its lease has lapsed**, or if no record
+    /// exists at all (the lapsed lease's record already expired): the handler finished, so the provider's next retry
+    /// must be a duplicate. Does nothing when another token holds the key (a worker that took over the lapsed lease
+    /// must not be overwritten) or it is already done. Returns whether this call recorded the completion.
     ///
     /// # Errors
     /// [`StoreError`] when the backend cannot answer.
@@ -213,7 +221,7 @@ pub trait Store: fmt::Debug + Send + Sync + 'static {
         key: DedupKey,
         token: Token,
         retention: Retention,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Removes the lease on `key` if `token` still holds it, so the provider's retry is processed.
     ///
@@ -237,7 +245,7 @@ impl<S: Store> Store for Arc<S> {
         key: DedupKey,
         token: Token,
         retention: Retention,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send {
         (**self).complete(key, token, retention)
     }
 

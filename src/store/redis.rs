@@ -12,7 +12,8 @@ const DONE: &str = "done";
 
 /// Marks a record done, only for the holder of its lease.
 const COMPLETE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local current = redis.call('GET', KEYS[1])
+if current == ARGV[1] or current == false then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
@@ -152,11 +153,11 @@ impl Store for RedisStore {
         })
     }
 
-    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<(), StoreError> {
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
         let mut connection = self.connection.clone();
         let mut invocation = self.complete.key(self.key(&key));
         invocation.arg(token.to_hex()).arg(DONE).arg(millis(retention.keep_for));
-        invocation.invoke_async::<i64>(&mut connection).await.map(drop).map_err(StoreError::new)
+        invocation.invoke_async::<i64>(&mut connection).await.map(|recorded| recorded == 1).map_err(StoreError::new)
     }
 
     async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {

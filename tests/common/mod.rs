@@ -72,8 +72,18 @@ pub async fn a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored<S: Stor
     let stale = receiver.receive(&headers, BODY).await.unwrap();
     tokio::time::sleep(StdDuration::from_millis(1100)).await;
     let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
-    stale.complete().await.unwrap(); // too late: a no-op
+    assert!(!stale.complete().await.unwrap(), "too late: another worker holds the delivery");
     assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
     fresh.complete().await.unwrap();
+    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+/// With a one-second lease: a handler that outlives its lease while nobody else claims the delivery still records
+/// its completion, so the provider's next retry is a duplicate (even after the lapsed lease's record expired).
+pub async fn a_late_completion_with_no_other_claim_is_recorded<S: Store>(receiver: &Receiver<S>) {
+    let headers = signed("msg_outlived");
+    let slow = receiver.receive(&headers, BODY).await.unwrap();
+    tokio::time::sleep(StdDuration::from_millis(1200)).await;
+    assert!(slow.complete().await.unwrap(), "the completion is recorded");
     assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
