@@ -36,7 +36,7 @@ fn schemes() -> [Scheme; 13] {
         Scheme::Custom(
             Custom::new("x-sig")
                 .algorithm(Algorithm::HmacSha1)
-                .signed_content("{method} {url}.{timestamp}.{body}")
+                .signed_content("{method} {url}\n{timestamp}\n{body}")
                 .timestamp_header("x-ts"),
         ),
     ]
@@ -49,7 +49,7 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::Discord => Verifier::builder(scheme).public_key(DISCORD),
         Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
         Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
-        _ => Verifier::builder(scheme).secret("secret"),
+        _ => Verifier::builder(scheme).secret("whsec_secret"),
     };
     builder.build().expect("fixed configuration is valid")
 }

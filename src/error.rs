@@ -390,6 +390,27 @@ pub enum ConfigError {
         /// Maximum decoded length.
         max: usize,
     },
+    /// A secret shorter than any provider issues (at least 6 bytes; Standard Webhooks has its own 24-byte floor).
+    /// Test secrets can be allowed with
+    /// [`VerifierBuilder::dangerous_allow_short_secrets`](crate::VerifierBuilder::dangerous_allow_short_secrets).
+    #[error("secret #{index} is {len} bytes long; a real signing secret has at least {min}")]
+    WeakSecret {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+        /// Its length in bytes, as the key.
+        len: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// A secret not in the format the provider issues: for Stripe, a `whsec_…` signing secret (an API key such as
+    /// `sk_live_…` pasted by mistake would never verify).
+    #[error("secret #{index} does not start with `{expected}`, as this provider's signing secrets do")]
+    UnexpectedSecretFormat {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+        /// The prefix the provider's secrets carry.
+        expected: &'static str,
+    },
     /// More secrets than a rotation needs.
     #[error("{count} secrets configured; at most {max} are allowed")]
     TooManySecrets {
@@ -398,9 +419,10 @@ pub enum ConfigError {
         /// The limit.
         max: usize,
     },
-    /// A tolerance below one second. To skip the time check, say so with
+    /// A tolerance below one second or above one hour (a window that long lets a captured delivery be replayed
+    /// for as long). To skip the time check altogether, say so with
     /// [`VerifierBuilder::dangerous_skip_timestamp_check`](crate::VerifierBuilder::dangerous_skip_timestamp_check).
-    #[error("the {which} tolerance must be at least one second")]
+    #[error("the {which} tolerance must be between one second and one hour")]
     InvalidTolerance {
         /// `past` or `future`.
         which: &'static str,

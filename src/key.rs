@@ -252,6 +252,7 @@ impl HmacKey {
     }
 
     /// The MAC of one byte string.
+    #[cfg(test)]
     pub(crate) fn tag_of(&self, bytes: &[u8]) -> Computed {
         self.tag_parts(std::iter::once(bytes))
     }
@@ -296,20 +297,6 @@ impl fmt::Debug for Key {
             Material::P256(_) => "p256",
         };
         f.debug_struct("Key").field("id", &self.id).field("kind", &kind).finish_non_exhaustive()
-    }
-}
-
-impl Key {
-    /// A value that identifies the key without revealing it: an HMAC of a fixed label, or a hash of a public key.
-    pub(crate) fn fingerprint(&self) -> [u8; 32] {
-        use sha2::Digest as _;
-        let mut hasher = Sha256::new_with_prefix(b"hooksafe/namespace");
-        match &self.material {
-            Material::Hmac(mac) => hasher.update(mac.tag_of(b"hooksafe/namespace").as_slice()),
-            Material::Ed25519(key) => hasher.update(key.as_bytes()),
-            Material::P256(key) => hasher.update(key.to_sec1_point(true).as_bytes()),
-        }
-        hasher.finalize().into()
     }
 }
 
@@ -386,15 +373,5 @@ mod tests {
         let debug = format!("{key:?}");
         assert!(!debug.contains("very-secret-value") && debug.contains("hmac"), "{debug}");
         assert!(!format!("{:?}", super::Secret::new("very-secret-value")).contains("very"));
-    }
-
-    #[test]
-    fn fingerprints_identify_the_secret_without_being_constant() {
-        let fingerprint = |secret: &str| {
-            let mac = HmacKey::from_secret(Algorithm::HmacSha256, SecretEncoding::Utf8, secret, 1).unwrap();
-            Key { id: "1".into(), material: Material::Hmac(mac) }.fingerprint()
-        };
-        assert_eq!(fingerprint("secret-one"), fingerprint("secret-one"));
-        assert_ne!(fingerprint("secret-one"), fingerprint("secret-two"));
     }
 }

@@ -30,4 +30,4 @@ pub use receiver::{DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, Receive
 pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
 pub use verified::Verified;
-pub use verifier::{DEFAULT_TOLERANCE, MAX_SECRETS, Verifier, VerifierBuilder};
+pub use verifier::{DEFAULT_TOLERANCE, MAX_SECRETS, MAX_TOLERANCE, Verifier, VerifierBuilder};

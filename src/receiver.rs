@@ -66,7 +66,7 @@ pub struct Receiver<S> {
 
 impl<S: Store> Receiver<S> {
     /// A receiver with the defaults: a 60 s lease, 7 days of retention (or twice the replay window if that is
-    /// longer), a namespace derived from the scheme and the first secret, fail closed.
+    /// longer), the scheme's name as namespace, fail closed.
     pub fn new(verifier: Verifier, store: S) -> Self {
         let builder = Self::builder(verifier, store);
         let window = builder.verifier.replay_window().unwrap_or(Duration::ZERO);
@@ -242,9 +242,15 @@ impl<S: fmt::Debug> fmt::Debug for ReceiverBuilder<S> {
 }
 
 impl<S: Store> ReceiverBuilder<S> {
-    /// Scopes this receiver's records, so endpoints sharing one store never collide. Defaults to the scheme plus a
-    /// fingerprint of the first secret, which changes when that secret does: set a name to keep records across a
-    /// rotation that replaces the first secret.
+    /// Scopes this receiver's records, so endpoints sharing one store never collide. Defaults to the scheme's name
+    /// (`github`, `stripe`, `custom:<signature header>`…), which no key rotation changes: set a name of your own
+    /// when several endpoints of **the same scheme** share one store.
+    ///
+    /// Migrating from a release whose default namespace was derived from the first secret: records written
+    /// under the old default are not found under the new one, so deliveries completed before the upgrade could be
+    /// processed once more if the provider replays them. For schemes with a timestamp this lasts only for the replay
+    /// window; for GitHub, Shopify and Twilio, keep the old process's store running alongside, or deploy while no
+    /// retries are pending.
     #[must_use]
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = Some(namespace.into());
@@ -300,16 +306,18 @@ impl<S: Store> ReceiverBuilder<S> {
             return Err(ConfigError::InvalidLease);
         }
         let to_std = |duration: Duration| StdDuration::try_from(duration).map_err(|_| ConfigError::InvalidLease);
-        let namespace = match &self.namespace {
-            Some(name) => Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into(),
-            None => self.verifier.fingerprint(),
-        };
+        // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
+        // defence: no store may evict it before the retention ends.
+        let protect_for = if window.is_zero() { self.retention } else { window };
+        let name = self.namespace.clone().unwrap_or_else(|| format!("scheme:{}", self.verifier.scheme().name()));
+        let namespace: [u8; 32] =
+            Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into();
         let mut block = [0u8; 64];
         block[..32].copy_from_slice(&namespace);
         Ok(Receiver {
             key_prefix: Sha256::new_with_prefix(block),
             lease: to_std(self.lease)?,
-            retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(window)? },
+            retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(protect_for)? },
             verifier: self.verifier,
             store: self.store,
             key_fn: self.key_fn,

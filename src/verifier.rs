@@ -23,6 +23,12 @@ pub const MAX_SECRETS: usize = 8;
 /// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
 pub const DEFAULT_TOLERANCE: Duration = Duration::seconds(300);
 
+/// The longest tolerance a verifier accepts in either direction: one hour.
+pub const MAX_TOLERANCE: Duration = Duration::hours(1);
+
+/// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
+const MIN_SECRET_LEN: usize = 6;
+
 /// The last second `time` represents (9999-12-31 23:59:59 UTC); later timestamps are invalid, not merely stale,
 /// since [`Verified::timestamp`] could not express them.
 const LATEST_TIMESTAMP: i64 = time::PrimitiveDateTime::MAX.assume_utc().unix_timestamp();
@@ -74,6 +80,7 @@ impl Verifier {
             past: DEFAULT_TOLERANCE,
             future: DEFAULT_TOLERANCE,
             check_timestamp: true,
+            allow_short_secrets: false,
             public_url: None,
         }
     }
@@ -88,11 +95,6 @@ impl Verifier {
     pub fn replay_window(&self) -> Option<Duration> {
         let window = self.window.filter(|_| self.scheme.has_timestamp())?;
         Some(Duration::seconds(window.past) + Duration::seconds(window.future))
-    }
-
-    /// A value that identifies the first key without revealing it, for namespacing dedup records.
-    pub(crate) fn fingerprint(&self) -> [u8; 32] {
-        self.keys[0].fingerprint()
     }
 
     /// The largest body accepted, in bytes.
@@ -359,6 +361,7 @@ pub struct VerifierBuilder {
     future: Duration,
     max_body_size: usize,
     check_timestamp: bool,
+    allow_short_secrets: bool,
     public_url: Option<String>,
 }
 
@@ -432,6 +435,14 @@ impl VerifierBuilder {
         self
     }
 
+    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, which no provider issues and anyone can guess. Only
+    /// for test fixtures, such as Twilio's published example token `12345`.
+    #[must_use]
+    pub const fn dangerous_allow_short_secrets(mut self) -> Self {
+        self.allow_short_secrets = true;
+        self
+    }
+
     /// Checks the configuration and prepares every key.
     ///
     /// # Errors
@@ -459,6 +470,7 @@ impl VerifierBuilder {
                         return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
                     };
                     let mac = HmacKey::from_secret(algorithm, encoding, secret.text(), index)?;
+                    self.check_secret(secret.text(), index)?;
                     (secret.id_value(), Material::Hmac(mac))
                 }
                 KeySpec::Public(key) => {
@@ -475,7 +487,7 @@ impl VerifierBuilder {
             keys.push(Key { id, material });
         }
         let whole_seconds = |duration: Duration, which| match duration.whole_seconds() {
-            seconds if seconds >= 1 => Ok(seconds),
+            seconds if (1..=MAX_TOLERANCE.whole_seconds()).contains(&seconds) => Ok(seconds),
             _ => Err(ConfigError::InvalidTolerance { which }),
         };
         let window = Window { past: whole_seconds(self.past, "past")?, future: whole_seconds(self.future, "future")? };
@@ -490,6 +502,20 @@ impl VerifierBuilder {
             max_body_size: self.max_body_size,
             public_url,
         })
+    }
+}
+
+impl VerifierBuilder {
+    /// The checks a secret's text gets before it is keyed: the provider's format, and a length no provider goes under.
+    fn check_secret(&self, text: &str, index: usize) -> Result<(), ConfigError> {
+        if self.scheme == Scheme::Stripe && !text.starts_with("whsec_") {
+            return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
+        }
+        let plain = matches!(self.scheme.hmac(), Some((_, crate::key::SecretEncoding::Utf8)));
+        if plain && !self.allow_short_secrets && text.len() < MIN_SECRET_LEN {
+            return Err(ConfigError::WeakSecret { index, len: text.len(), min: MIN_SECRET_LEN });
+        }
+        Ok(())
     }
 }
 

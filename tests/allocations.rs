@@ -15,7 +15,7 @@ fn a_successful_verify_makes_no_heap_allocation() {
         (Scheme::Stripe, "whsec_stripe"),
         (Scheme::GitHub, "github"),
         (Scheme::GitHubSha1, "github"),
-        (Scheme::Slack, "slack"),
+        (Scheme::Slack, "slack secret"),
         (Scheme::Shopify, "shopify"),
         (Scheme::Paddle, "paddle"),
     ];

@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration as StdDuration;
 
+use base64::Engine as _;
 use hooksafe::sign::Signer;
 use hooksafe::store::{Claim, DedupKey, MemoryStore, Retention, Store, StoreError, Token};
 use hooksafe::{ConfigError, ErrorKind, Receiver, Scheme, Verifier};
@@ -104,8 +105,9 @@ fn missing_duplicated_and_oversized_headers() {
 
     let many = vec!["v1,AAAA"; 10_000].join(" ");
     assert_eq!(attempt(&scheme, &with(&scheme, "webhook-signature", &many), BODY), ErrorKind::MalformedHeader);
+    // An id becomes a store key: over 256 bytes it is refused before the signature is even computed.
     let huge_id = "a".repeat(100_000);
-    assert_eq!(attempt(&scheme, &with(&scheme, "webhook-id", &huge_id), BODY), ErrorKind::InvalidSignature);
+    assert_eq!(attempt(&scheme, &with(&scheme, "webhook-id", &huge_id), BODY), ErrorKind::MalformedHeader);
 }
 
 #[test]
@@ -191,6 +193,25 @@ fn weak_secrets_and_tolerances_are_refused_at_build() {
     assert!(matches!(build(Scheme::Svix, "whsec_c2hvcnQ="), Some(ConfigError::SecretLength { .. })));
     let zero = Verifier::builder(Scheme::Stripe).secret("whsec_x").tolerance(Duration::ZERO).build();
     assert!(matches!(zero, Err(ConfigError::InvalidTolerance { .. })));
+    // A year-long window accepts a year of replays; a one-byte secret can be guessed; an API key is not a secret.
+    let year = Verifier::builder(Scheme::Stripe).secret("whsec_x").past_tolerance(Duration::days(365)).build();
+    assert!(matches!(year, Err(ConfigError::InvalidTolerance { which: "past" })));
+    assert!(Verifier::builder(Scheme::Stripe).secret("whsec_x").tolerance(hooksafe::MAX_TOLERANCE).build().is_ok());
+    assert_eq!(build(Scheme::GitHub, "k"), Some(ConfigError::WeakSecret { index: 1, len: 1, min: 6 }));
+    let fixture = Verifier::builder(Scheme::Twilio).secret("12345").dangerous_allow_short_secrets().build();
+    assert!(fixture.is_ok(), "Twilio's published example token, allowed by name");
+    let api_key = build(Scheme::Stripe, "sk_live_51H8abcdefghijklmnop");
+    assert_eq!(api_key, Some(ConfigError::UnexpectedSecretFormat { index: 1, expected: "whsec_" }));
+    let long = format!("whsec_{}", base64::engine::general_purpose::STANDARD.encode([7u8; 65]));
+    assert!(matches!(build(Scheme::StandardWebhooks, &long), Some(ConfigError::SecretLength { len: 65, .. })));
+}
+
+#[test]
+fn a_standard_webhooks_id_must_be_short_visible_ascii() {
+    let scheme = Scheme::StandardWebhooks;
+    for bad in ["msg 1", "msg\t1", &"a".repeat(257)] {
+        assert_eq!(attempt(&scheme, &with(&scheme, "webhook-id", bad), BODY), ErrorKind::MalformedHeader, "{bad:?}");
+    }
 }
 
 #[test]

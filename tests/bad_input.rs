@@ -150,8 +150,8 @@ fn a_body_over_the_limit_is_413_before_anything_else() {
 
 #[test]
 fn default_body_limits_are_documented_per_scheme() {
-    assert_eq!(Verifier::builder(Scheme::GitHub).secret("s").build().unwrap().max_body_size(), 25 * 1024 * 1024);
-    assert_eq!(Verifier::builder(Scheme::Stripe).secret("s").build().unwrap().max_body_size(), 5 * 1024 * 1024);
+    assert_eq!(Verifier::builder(Scheme::GitHub).secret("s-secret").build().unwrap().max_body_size(), 25 * 1024 * 1024);
+    assert_eq!(Verifier::builder(Scheme::Stripe).secret("whsec_s").build().unwrap().max_body_size(), 5 * 1024 * 1024);
 }
 
 #[test]
@@ -179,8 +179,9 @@ fn the_body_is_hashed_as_received_not_as_json() {
         assert_eq!(verifier.verify(&headers, body).unwrap_err().kind(), ErrorKind::InvalidSignature);
     }
     let binary = b"\x00\xff\xfe not utf-8";
-    let headers = Signer::new(Scheme::GitHub, "g").unwrap().headers("", OffsetDateTime::now_utc(), binary).unwrap();
-    assert!(Verifier::builder(Scheme::GitHub).secret("g").build().unwrap().verify(&headers, binary).is_ok());
+    let headers =
+        Signer::new(Scheme::GitHub, "g-secret").unwrap().headers("", OffsetDateTime::now_utc(), binary).unwrap();
+    assert!(Verifier::builder(Scheme::GitHub).secret("g-secret").build().unwrap().verify(&headers, binary).is_ok());
 }
 
 #[test]
@@ -202,9 +203,10 @@ fn configuration_mistakes_surface_at_build() {
     );
     let second_bad = Verifier::builder(Scheme::Svix).secret(SW_SECRET).secret("whsec_%%").build();
     assert_eq!(second_bad.map(drop), Err(ConfigError::UndecodableSecret { index: 2, encoding: "base64" }));
-    let many = (0..=hooksafe::MAX_SECRETS).fold(Verifier::builder(Scheme::GitHub), |b, i| b.secret(format!("s{i}")));
+    let many =
+        (0..=hooksafe::MAX_SECRETS).fold(Verifier::builder(Scheme::GitHub), |b, i| b.secret(format!("secret-{i}")));
     assert!(matches!(many.build(), Err(ConfigError::TooManySecrets { .. })));
-    let zero = Verifier::builder(Scheme::GitHub).secret("s").max_body_size(0).build();
+    let zero = Verifier::builder(Scheme::GitHub).secret("s-secret").max_body_size(0).build();
     assert_eq!(zero.map(drop), Err(ConfigError::InvalidMaxBodySize));
 }
 
@@ -275,7 +277,8 @@ fn a_declared_length_exactly_at_the_cap_is_accepted_before_reading() {
 
 #[test]
 fn exactly_the_maximum_number_of_secrets_is_allowed() {
-    let builder = (0..hooksafe::MAX_SECRETS).fold(Verifier::builder(Scheme::GitHub), |b, i| b.secret(format!("s{i}")));
+    let builder =
+        (0..hooksafe::MAX_SECRETS).fold(Verifier::builder(Scheme::GitHub), |b, i| b.secret(format!("secret-{i}")));
     assert!(builder.build().is_ok());
 }
 
@@ -285,4 +288,36 @@ fn a_builder_debugs_its_policy_but_not_its_secrets() {
     let text = format!("{builder:?}");
     assert!(text.contains("VerifierBuilder") && text.contains("Secret") && text.contains("Stripe"), "{text}");
     assert!(!text.contains("topsecret") && !text.contains("other"));
+}
+
+#[test]
+fn a_custom_template_whose_placeholders_touch_is_refused_at_build() {
+    // `{id}{timestamp}{body}` signs (`evt17`, `1700000000`) and (`evt1`, `71700000000`) alike.
+    for template in ["{id}{timestamp}{body}", "{id}{body}", "{timestamp}.{id}{body}", "{method}{url} {body}"] {
+        let custom = Custom::new("x-sig").id_header("x-id").timestamp_header("x-ts").signed_content(template);
+        let custom = if template.contains("{timestamp}") {
+            custom
+        } else {
+            Custom::new("x-sig").id_header("x-id").signed_content(template)
+        };
+        let built = Verifier::builder(Scheme::Custom(custom)).secret("custom secret").build();
+        assert!(matches!(built, Err(ConfigError::InvalidScheme(_))), "{template}");
+    }
+}
+
+#[test]
+fn a_custom_id_that_contains_its_separator_is_malformed() {
+    let custom =
+        Custom::new("x-sig").id_header("x-id").timestamp_header("x-ts").signed_content("{id}.{timestamp}.{body}");
+    let scheme = Scheme::Custom(custom);
+    let now = OffsetDateTime::now_utc();
+    let signer = Signer::new(scheme.clone(), "custom secret").unwrap();
+    let verifier = verifier(&scheme, "custom secret");
+    let fine = signer.headers("evt_1", now, BODY).unwrap();
+    assert!(verifier.verify(&fine, BODY).is_ok());
+    let mut ambiguous = fine.clone();
+    ambiguous.insert("x-id", HeaderValue::from_static("evt.1"));
+    let error = verifier.verify(&ambiguous, BODY).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert_eq!(error.header_name().map(HeaderName::as_str), Some("x-id"));
 }

@@ -114,12 +114,12 @@ async fn failing_open_is_an_explicit_choice_and_the_delivery_says_it_is_unclaime
 }
 
 #[tokio::test]
-async fn receivers_with_different_secrets_sharing_a_store_never_collide() {
+async fn endpoints_of_one_scheme_with_their_own_namespaces_sharing_a_store_never_collide() {
     let store = Arc::new(MemoryStore::new());
     let other_secret = "whsec_dGhlIG5ldyBzZWNyZXQgb2YgMjQgYnl0ZXMh";
-    let first = Receiver::new(verifier(), store.clone());
-    let second =
-        Receiver::new(Verifier::builder(Scheme::StandardWebhooks).secret(other_secret).build().unwrap(), store);
+    let first = Receiver::builder(verifier(), store.clone()).namespace("billing").build().unwrap();
+    let second = Verifier::builder(Scheme::StandardWebhooks).secret(other_secret).build().unwrap();
+    let second = Receiver::builder(second, store).namespace("crm").build().unwrap();
     first.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
     let headers = Signer::new(Scheme::StandardWebhooks, other_secret).unwrap();
     let headers = headers.headers("msg_1", OffsetDateTime::now_utc(), BODY).unwrap();
@@ -127,10 +127,68 @@ async fn receivers_with_different_secrets_sharing_a_store_never_collide() {
 }
 
 #[tokio::test]
+async fn a_github_and_a_shopify_receiver_with_one_secret_never_share_records() {
+    let store = Arc::new(MemoryStore::new());
+    let now = OffsetDateTime::now_utc();
+    for scheme in [Scheme::GitHub, Scheme::Shopify] {
+        let receiver =
+            Receiver::new(Verifier::builder(scheme.clone()).secret("one secret").build().unwrap(), store.clone());
+        let headers = Signer::new(scheme.clone(), "one secret").unwrap().headers("", now, BODY).unwrap();
+        let delivery = receiver.receive(&headers, BODY).await;
+        assert!(delivery.is_ok(), "{scheme:?}: the same body on another scheme's endpoint is not a duplicate");
+        delivery.unwrap().complete().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn rotating_the_first_secret_forgets_no_record() {
+    // A GitHub delivery has no timestamp: its record is the only thing that stops a replay.
+    let store = Arc::new(MemoryStore::new());
+    let before = Receiver::new(Verifier::builder(Scheme::GitHub).secret("old secret").build().unwrap(), store.clone());
+    let captured =
+        Signer::new(Scheme::GitHub, "old secret").unwrap().headers("guid-1", OffsetDateTime::now_utc(), BODY);
+    let captured = captured.unwrap();
+    before.receive(&captured, BODY).await.unwrap().complete().await.unwrap();
+    // The new secret goes first; the old one stays during the rollover, then goes.
+    let rotated = Verifier::builder(Scheme::GitHub).secret("new secret").secret("old secret").build().unwrap();
+    let after = Receiver::new(rotated, store.clone());
+    assert_eq!(after.receive(&captured, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+}
+
+#[tokio::test]
+async fn a_full_memory_store_never_evicts_the_records_of_a_scheme_without_a_timestamp() {
+    // One record per shard; many distinct GitHub deliveries, each completed (or refused while the store is full).
+    let receiver = Receiver::new(
+        Verifier::builder(Scheme::GitHub).secret("gh-secret").build().unwrap(),
+        MemoryStore::with_capacity(16),
+    );
+    let signer = Signer::new(Scheme::GitHub, "gh-secret").unwrap();
+    let now = OffsetDateTime::now_utc();
+    let bodies: Vec<Vec<u8>> = (0..64).map(|n| format!(r#"{{"n":{n}}}"#).into_bytes()).collect();
+    let mut processed = Vec::new();
+    for body in &bodies {
+        let headers = signer.headers("", now, body).unwrap();
+        match receiver.receive(&headers, body).await {
+            Ok(delivery) => {
+                delivery.complete().await.unwrap();
+                processed.push(body);
+            }
+            Err(error) => assert_eq!(error.kind(), ErrorKind::StoreUnavailable, "full: fail closed"),
+        }
+    }
+    assert!(!processed.is_empty());
+    // A replay of anything processed is never processed again: it is a duplicate, or refused while full.
+    for body in processed {
+        let headers = signer.headers("", now, body).unwrap();
+        assert_eq!(receiver.receive(&headers, body).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    }
+}
+
+#[tokio::test]
 async fn a_github_replay_under_a_fresh_delivery_guid_is_still_a_duplicate() {
-    let verifier = Verifier::builder(Scheme::GitHub).secret("gh").build().unwrap();
+    let verifier = Verifier::builder(Scheme::GitHub).secret("gh-secret").build().unwrap();
     let receiver = Receiver::new(verifier, MemoryStore::new());
-    let signer = Signer::new(Scheme::GitHub, "gh").unwrap();
+    let signer = Signer::new(Scheme::GitHub, "gh-secret").unwrap();
     let now = OffsetDateTime::now_utc();
     let original = signer.headers("72d3162e-cc78-11e3-81ab-4c9367dc0958", now, BODY).unwrap();
     receiver.receive(&original, BODY).await.unwrap().complete().await.unwrap();
@@ -175,7 +233,8 @@ fn retention_must_outlast_the_replay_window_and_the_lease_must_be_sane() {
     assert_eq!(build(Duration::milliseconds(500), Duration::days(1)), Err(ConfigError::InvalidLease));
     assert_eq!(build(Duration::days(1), Duration::days(1)), Err(ConfigError::InvalidLease));
     // `new` picks a retention that always outlasts the window.
-    let long_window = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).tolerance(Duration::days(5)).build();
+    let long_window =
+        Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).tolerance(hooksafe::MAX_TOLERANCE).build();
     let _ = Receiver::new(long_window.unwrap(), MemoryStore::new());
 }
 

@@ -34,7 +34,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Stripe, "whsec_stripe")),
         Just(keyed(Scheme::GitHub, "github")),
         Just(keyed(Scheme::GitHubSha1, "github")),
-        Just(keyed(Scheme::Slack, "slack")),
+        Just(keyed(Scheme::Slack, "slack secret")),
         Just(keyed(Scheme::Shopify, "shopify")),
         Just(keyed(Scheme::Paddle, "paddle")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),

@@ -160,7 +160,7 @@ fn which_schemes_carry_a_timestamp_and_how_wide_the_window_is() {
     assert_eq!(verifier().replay_window(), Some(Duration::seconds(600)));
     let uneven = Verifier::builder(Scheme::Stripe).secret("whsec_x").past_tolerance(Duration::seconds(60)).build();
     assert_eq!(uneven.unwrap().replay_window(), Some(Duration::seconds(360)));
-    assert_eq!(Verifier::builder(Scheme::GitHub).secret("g").build().unwrap().replay_window(), None);
+    assert_eq!(Verifier::builder(Scheme::GitHub).secret("g-secret").build().unwrap().replay_window(), None);
     let skipped = Verifier::builder(Scheme::Stripe).secret("whsec_x").dangerous_skip_timestamp_check().build();
     assert_eq!(skipped.unwrap().replay_window(), None);
 
@@ -169,11 +169,11 @@ fn which_schemes_carry_a_timestamp_and_how_wide_the_window_is() {
         .timestamp_header("x-acme-timestamp")
         .signed_content("{timestamp}.{body}");
     assert!(Scheme::Custom(stamped.clone()).has_timestamp());
-    let stamped = Verifier::builder(Scheme::Custom(stamped)).secret("acme").build().unwrap();
+    let stamped = Verifier::builder(Scheme::Custom(stamped)).secret("acme-secret").build().unwrap();
     assert_eq!(stamped.replay_window(), Some(Duration::seconds(600)));
     let unstamped = Scheme::Custom(hooksafe::Custom::new("x-acme-signature"));
     assert!(!unstamped.has_timestamp());
-    assert_eq!(Verifier::builder(unstamped).secret("acme").build().unwrap().replay_window(), None);
+    assert_eq!(Verifier::builder(unstamped).secret("acme-secret").build().unwrap().replay_window(), None);
 }
 
 #[test]
@@ -191,11 +191,14 @@ fn a_timestamp_past_the_last_representable_date_is_invalid_even_unchecked() {
     let custom = hooksafe::Custom::new("x-acme-signature")
         .timestamp_header("x-acme-timestamp")
         .signed_content("{timestamp}.{body}");
-    let verifier =
-        Verifier::builder(Scheme::Custom(custom)).secret("acme").dangerous_skip_timestamp_check().build().unwrap();
+    let verifier = Verifier::builder(Scheme::Custom(custom))
+        .secret("acme-secret")
+        .dangerous_skip_timestamp_check()
+        .build()
+        .unwrap();
     let last = 253_402_300_799_i64;
     for (seconds, accepted) in [(last, true), (last + 1, false)] {
-        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"acme").unwrap();
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(b"acme-secret").unwrap();
         mac.update(format!("{seconds}.").as_bytes());
         mac.update(BODY);
         let mut headers = HeaderMap::new();

@@ -206,13 +206,12 @@ fn stripe_refuses_a_downgrade_to_v0() {
 
 #[test]
 fn stripe_uses_the_whsec_secret_verbatim() {
-    // Decoding or stripping the prefix would give another key and another signature.
-    let stripped = verifier(Scheme::Stripe, "test_secret");
+    // Decoding or stripping the prefix would give another key: a secret without it is refused at build.
+    let stripped = Verifier::builder(Scheme::Stripe).secret(STRIPE_SECRET.trim_start_matches("whsec_")).build();
+    assert!(matches!(stripped, Err(hooksafe::ConfigError::UnexpectedSecretFormat { index: 1, expected: "whsec_" })));
+    let other = verifier(Scheme::Stripe, "whsec_another");
     let map = stripe(&format!("t=1686157680,v1={STRIPE_V1}"));
-    assert_eq!(
-        stripped.verify_at(&map, STRIPE_BODY, at(1_686_157_680)).unwrap_err().kind(),
-        ErrorKind::InvalidSignature
-    );
+    assert_eq!(other.verify_at(&map, STRIPE_BODY, at(1_686_157_680)).unwrap_err().kind(), ErrorKind::InvalidSignature);
 }
 
 #[test]
@@ -402,9 +401,9 @@ fn bytes_like(body: Vec<u8>) -> Box<[u8]> {
 #[test]
 fn a_custom_id_header_that_is_not_signed_is_reported_as_unsigned() {
     let scheme = Custom::new("x-sig").id_header("x-delivery");
-    let signer = Signer::new(Scheme::Custom(scheme.clone()), "s").unwrap();
+    let signer = Signer::new(Scheme::Custom(scheme.clone()), "s-secret").unwrap();
     let headers = signer.headers("d-1", at(0), b"{}").unwrap();
-    let verifier = verifier(Scheme::Custom(scheme), "s");
+    let verifier = verifier(Scheme::Custom(scheme), "s-secret");
     let verified = verifier.verify(&headers, b"{}").unwrap();
     assert_eq!(verified.id(), Some("d-1"));
     assert!(!verified.id_is_signed());
@@ -439,14 +438,14 @@ fn github_sha1_accepts_the_legacy_header_only_under_its_own_name() {
 fn the_matching_key_is_reported_by_its_id_or_its_position() {
     use hooksafe::Secret;
     let map = headers(&[("x-hub-signature-256", GITHUB_SIGNATURE)]);
-    let positional = Verifier::builder(Scheme::GitHub).secret("old").secret(GITHUB_SECRET).build().unwrap();
+    let positional = Verifier::builder(Scheme::GitHub).secret("old secret").secret(GITHUB_SECRET).build().unwrap();
     assert_eq!(positional.verify(&map, b"Hello, World!").unwrap().key_id(), "2");
     let named = Verifier::builder(Scheme::GitHub)
-        .secret(Secret::new("old").id("2024"))
+        .secret(Secret::new("old secret").id("2024"))
         .secret(Secret::new(GITHUB_SECRET).id("2025-rotation"))
         .build()
         .unwrap();
     assert_eq!(named.verify(&map, b"Hello, World!").unwrap().key_id(), "2025-rotation");
-    let clash = Verifier::builder(Scheme::GitHub).secret(Secret::new("a").id("2")).secret("b").build();
+    let clash = Verifier::builder(Scheme::GitHub).secret(Secret::new("a secret").id("2")).secret("b secret").build();
     assert!(matches!(clash, Err(hooksafe::ConfigError::DuplicateKeyId { .. })));
 }

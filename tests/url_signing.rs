@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 const TOKEN: &str = "12345";
 
 fn twilio() -> Verifier {
-    Verifier::builder(Scheme::Twilio).secret(TOKEN).build().unwrap()
+    Verifier::builder(Scheme::Twilio).secret(TOKEN).dangerous_allow_short_secrets().build().unwrap()
 }
 
 fn post(uri: &str, content_type: &str, signature: &str, body: &str) -> Request<Vec<u8>> {
@@ -40,7 +40,12 @@ fn accepts_twilios_published_example_with_an_absolute_uri() {
 
 #[test]
 fn behind_a_proxy_the_public_url_is_followed_by_the_path_and_query() {
-    let verifier = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url("https://mycompany.com").build().unwrap();
+    let verifier = Verifier::builder(Scheme::Twilio)
+        .secret(TOKEN)
+        .dangerous_allow_short_secrets()
+        .public_url("https://mycompany.com")
+        .build()
+        .unwrap();
     let request = post("/myapp.php?foo=1&bar=2", FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY);
     let (parts, body) = request.into_parts();
     assert!(verifier.verify_parts(&parts, &body).is_ok());
@@ -56,7 +61,7 @@ fn a_tampered_parameter_or_a_wrong_token_is_rejected() {
     let tampered = EXAMPLE_BODY.replace("Digits=1234", "Digits=9999");
     let error = twilio().verify_request(&post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, &tampered)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidSignature);
-    let other = Verifier::builder(Scheme::Twilio).secret("54321").build().unwrap();
+    let other = Verifier::builder(Scheme::Twilio).secret("54321").dangerous_allow_short_secrets().build().unwrap();
     let error = other.verify_request(&post(EXAMPLE_URL, FORM, EXAMPLE_SIGNATURE, EXAMPLE_BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidSignature);
 }
@@ -129,7 +134,12 @@ fn the_test_kit_signs_a_twilio_form_request() {
         .request("/myapp.php?foo=1&bar=2".parse().unwrap(), "idem-1", OffsetDateTime::now_utc(), EXAMPLE_BODY.into())
         .unwrap();
     assert_eq!(request.headers()["x-twilio-signature"], EXAMPLE_SIGNATURE);
-    let verifier = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url("https://mycompany.com").build().unwrap();
+    let verifier = Verifier::builder(Scheme::Twilio)
+        .secret(TOKEN)
+        .dangerous_allow_short_secrets()
+        .public_url("https://mycompany.com")
+        .build()
+        .unwrap();
     let (parts, body) = request.into_parts();
     let verified = verifier.verify_parts(&parts, &body).unwrap();
     assert_eq!(verified.id(), Some("idem-1"));
@@ -139,7 +149,8 @@ fn the_test_kit_signs_a_twilio_form_request() {
 #[test]
 fn public_urls_are_checked_at_build() {
     for bad in ["mycompany.com", "https://mycompany.com/?a=1", "ftp://mycompany.com"] {
-        let built = Verifier::builder(Scheme::Twilio).secret(TOKEN).public_url(bad).build();
+        let built =
+            Verifier::builder(Scheme::Twilio).secret(TOKEN).dangerous_allow_short_secrets().public_url(bad).build();
         assert!(matches!(built, Err(ConfigError::InvalidPublicUrl(_))), "{bad}");
     }
 }

@@ -132,6 +132,10 @@ impl Custom {
         self
     }
 
+    pub(crate) fn signature_header_name(&self) -> &str {
+        self.signature_header.as_str()
+    }
+
     pub(crate) const fn algorithm_value(&self) -> Algorithm {
         self.algorithm
     }
@@ -196,20 +200,42 @@ impl Custom {
         candidates.push(Candidate { kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
         let mut pieces = [Piece::Bytes(b""); MAX_PIECES];
         let mut urls = Vec::new();
-        for (slot, part) in pieces.iter_mut().zip(&self.parts) {
-            *slot = match part {
-                Part::Id => Piece::Bytes(id.unwrap_or_default().as_bytes()),
-                Part::Timestamp => Piece::Bytes(timestamp.map_or(&b""[..], |(digits, ..)| digits)),
-                Part::Body => Piece::Bytes(request.body),
-                Part::Method => Piece::Bytes(request.method()?.as_str().as_bytes()),
+        for (index, (slot, part)) in pieces.iter_mut().zip(&self.parts).enumerate() {
+            // What the value is, and the header to blame if it holds a separator.
+            let (piece, value, blame) = match part {
+                Part::Id => {
+                    let id = id.unwrap_or_default().as_bytes();
+                    (Piece::Bytes(id), id, self.id_header.as_ref())
+                }
+                Part::Timestamp => {
+                    let digits = timestamp.map_or(&b""[..], |(digits, ..)| digits);
+                    (Piece::Bytes(digits), digits, self.timestamp_header.as_ref())
+                }
+                Part::Body => (Piece::Bytes(request.body), &b""[..], None),
+                Part::Method => {
+                    let method = request.method()?.as_str().as_bytes();
+                    (Piece::Bytes(method), method, None)
+                }
                 Part::Url => {
                     if urls.is_empty() {
                         urls.push(request.url(public_url)?);
                     }
-                    Piece::Url
+                    (Piece::Url, urls[0].as_bytes(), None)
                 }
-                Part::Literal(bytes) => Piece::Bytes(bytes),
+                Part::Literal(bytes) => (Piece::Bytes(bytes), &b""[..], None),
             };
+            if contains_a_neighbouring_separator(&self.parts, index, value) {
+                return Err(match blame {
+                    Some(header) => Error::malformed(
+                        header.clone(),
+                        "contains the scheme's separator, which would make the signed content ambiguous",
+                    ),
+                    None => Error::malformed_body(
+                        "the request's method or URL contains the scheme's separator, which would make the signed content ambiguous",
+                    ),
+                });
+            }
+            *slot = piece;
         }
         let id = match id {
             Some(id) if self.signs_id() => IdSource::SignedHeader(id),
@@ -281,5 +307,22 @@ fn parse_template(template: &str) -> Result<Vec<Part>, ConfigError> {
             "the signed content has more than 10 pieces (placeholders and the literals between them)",
         ));
     }
+    // `{id}{timestamp}{body}` would sign (`evt17`, `1700000000`) and (`evt1`, `71700000000`) alike: a literal must
+    // separate every two placeholders, and no value but the body may contain the separators around it.
+    if parts.windows(2).any(|pair| !matches!(pair[0], Part::Literal(_)) && !matches!(pair[1], Part::Literal(_))) {
+        return Err(ConfigError::InvalidScheme(
+            "the signed content needs a literal separator between two placeholders",
+        ));
+    }
     Ok(parts)
+}
+
+/// Whether `value`, signed at `index` of `parts`, contains the literal next to it on either side (which would let the
+/// same signed bytes be split into other values).
+fn contains_a_neighbouring_separator(parts: &[Part], index: usize, value: &[u8]) -> bool {
+    let neighbours = [index.checked_sub(1).and_then(|before| parts.get(before)), parts.get(index + 1)];
+    neighbours.into_iter().flatten().any(|part| match part {
+        Part::Literal(separator) => value.windows(separator.len()).any(|window| window == &separator[..]),
+        _ => false,
+    })
 }

@@ -105,6 +105,26 @@ impl Scheme {
         }
     }
 
+    /// A stable name for the scheme, independent of any key: part of the default dedup namespace, so that
+    /// receivers of different schemes sharing a store never share records, and a key rotation forgets nothing.
+    pub(crate) fn name(&self) -> String {
+        let name = match self {
+            Self::StandardWebhooks => "standard-webhooks",
+            Self::Svix => "svix",
+            Self::Stripe => "stripe",
+            Self::GitHub => "github",
+            Self::GitHubSha1 => "github-sha1",
+            Self::Slack => "slack",
+            Self::Shopify => "shopify",
+            Self::Paddle => "paddle",
+            Self::Twilio => "twilio",
+            Self::Discord => "discord",
+            Self::SendGrid => "sendgrid",
+            Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
+        };
+        name.to_owned()
+    }
+
     /// The MAC this scheme's secrets key and how their text becomes the key, if it takes secrets.
     pub(crate) fn hmac(&self) -> Option<(Algorithm, SecretEncoding)> {
         match self {

@@ -107,11 +107,21 @@ fn assemble<'a>(
     })
 }
 
+/// The longest id accepted: the spec's ids are short, and the id becomes a dedup key.
+pub(crate) const MAX_ID_LEN: usize = 256;
+
 /// An id containing `.` would make `{id}.{timestamp}.{body}` ambiguous: the same bytes could be re-split into another
-/// id, timestamp and body that carry the same signature.
+/// id, timestamp and body that carry the same signature. Ids are also at most [`MAX_ID_LEN`] bytes of visible ASCII
+/// without spaces.
 fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
     if id.contains('.') {
         return Err(Error::malformed(header.clone(), "contains `.`, which would make the signed content ambiguous"));
+    }
+    if id.len() > MAX_ID_LEN {
+        return Err(Error::malformed(header.clone(), "is longer than 256 bytes"));
+    }
+    if !id.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return Err(Error::malformed(header.clone(), "contains white space or control characters"));
     }
     Ok(())
 }

@@ -14,8 +14,9 @@ const SHARDS: usize = 16;
 
 /// An in-process store: bounded, expiring, sharded across 16 locks.
 ///
-/// When a shard is full it first drops expired records, then evicts the oldest completed record whose replay window
-/// has passed; a record under a live lease, or completed within the replay window, is never evicted. If nothing can
+/// When a shard is full it first drops expired records, then evicts the oldest completed record whose protection
+/// ([`Retention::protect_for`](super::Retention::protect_for): the replay window, or the whole retention for schemes
+/// without a timestamp) has passed; a record under a live lease, or still protected, is never evicted. If nothing can
 /// go, the claim fails with a [`StoreError`] (fail closed: the provider retries later).
 ///
 /// It deduplicates within one process only: with several replicas, use a shared store such as Redis.
@@ -187,7 +188,7 @@ impl MemoryStore {
             None if shard.records.len() < self.per_shard || shard.make_room(now, self.per_shard) => {}
             None => {
                 return Err(StoreError::new(
-                    "memory store is full of live leases and records inside the replay window; raise its capacity",
+                    "memory store is full of live leases and protected records; raise its capacity",
                 ));
             }
         }
@@ -210,7 +211,9 @@ impl MemoryStore {
             return Ok(false);
         }
         let until = now.after(retention.keep_for);
-        shard.records.insert(slot, Record::Done { completed_at: now, until, protected_until: now.after(retention.protect_for) });
+        shard
+            .records
+            .insert(slot, Record::Done { completed_at: now, until, protected_until: now.after(retention.protect_for) });
         shard.completed.push_back(Completion { slot, completed_at: now, until });
         Ok(true)
     }

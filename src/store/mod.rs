@@ -116,7 +116,9 @@ pub enum Claim {
 pub struct Retention {
     /// Keep the record at least this long; a redelivery within it is a duplicate.
     pub keep_for: Duration,
-    /// The replay window: a bounded store may evict a record early to make room, but never before this long.
+    /// How long the record may not be evicted: a bounded store may drop it early to make room, but never before
+    /// this long. The replay window for schemes with a signed timestamp; the whole `keep_for` for schemes without
+    /// one (GitHub, Shopify, Twilio), whose only replay defence is the record itself.
     pub protect_for: Duration,
 }
 
