@@ -1,5 +1,5 @@
 //! Store throughput: claim + complete of distinct keys on `MemoryStore` from 1 and 2 threads (target ≥ 2 M/s on
-//! 2 cores), and, with `--features redis` and `redis-server` on PATH, `RedisStore` round trips per operation.
+//! 2 cores), a claim refused by a full store (it must cost no more than an accepted one), and, with `--features redis` and `redis-server` on PATH, `RedisStore` round trips per operation.
 //!
 //! `cargo bench --bench store [--features redis]`. The numbers are reported as throughput (elements/s).
 
@@ -74,6 +74,17 @@ fn memory(c: &mut Criterion) {
             });
             start.elapsed()
         })
+    });
+    // Refusing must cost no more than accepting: a store full of live leases answers each further claim without
+    // scanning its records (an attacker flooding the endpoint gets no amplification).
+    let full = MemoryStore::with_capacity(16 * 1024);
+    for _ in 0..4 * full.capacity() {
+        let _ = ready(full.claim(fresh_key(), Token::new(), LEASE));
+    }
+    assert_eq!(full.len(), full.capacity(), "every shard is full");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("claim-refused-when-full/1-thread", |b| {
+        b.iter(|| assert!(ready(full.claim(black_box(fresh_key()), Token::new(), LEASE)).is_err()))
     });
     group.finish();
 }

@@ -320,3 +320,19 @@ async fn expired_completions_leave_from_the_front_and_a_reused_key_keeps_its_new
     assert_eq!(store.claim(sooner, Token::new(), LEASE).await.unwrap(), Claim::Done);
     assert_eq!(store.claim(later, Token::new(), LEASE).await.unwrap(), Claim::Claimed);
 }
+
+#[tokio::test]
+async fn a_full_shard_refuses_without_rescanning_yet_frees_room_as_soon_as_a_lease_lapses() {
+    let store = MemoryStore::with_capacity(16); // one record per shard
+    let holder = Token::new();
+    assert_eq!(store.claim(key(3, 1), holder, StdDuration::from_millis(80)).await.unwrap(), Claim::Claimed);
+    for n in 2..50 {
+        assert!(store.claim(key(3, n), Token::new(), LEASE).await.is_err(), "full while the lease is live");
+    }
+    tokio::time::sleep(StdDuration::from_millis(120)).await;
+    assert_eq!(
+        store.claim(key(3, 60), Token::new(), LEASE).await.unwrap(),
+        Claim::Claimed,
+        "the lapsed lease made room"
+    );
+}
