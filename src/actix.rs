@@ -2,9 +2,11 @@
 //! typed event.
 //!
 //! The middleware checks the head, reads the payload up to the cap, verifies and claims the delivery, then calls
-//! the handler with the buffered payload and a [`VerifiedWebhook`] in the request extensions. A `2xx` answer
-//! completes the claim; any other status, an error, or a panic releases it so the provider's retry is processed (a
-//! panic becomes a `500`). Rejections are answered with [`Error::to_response`]'s status, headers and body.
+//! the handler with the buffered payload and a [`VerifiedWebhook`] in the request extensions. The handler's answer
+//! settles the claim by the rule of [`Delivery::settle`](crate::Delivery::settle): a `2xx` completes it; any other
+//! status, an error, a panic (answered `500`), running past the receiver's
+//! [handler deadline](crate::ReceiverBuilder::handler_deadline) (answered `503`), or the request being dropped
+//! releases it, so the provider's retry is processed. Rejections are answered with [`Error::to_response`]'s status, headers and body.
 //!
 //! ```
 //! use actix_web::{App, HttpResponse, web};
@@ -48,8 +50,8 @@ use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
-use crate::adapter::CatchUnwind;
 pub use crate::adapter::VerifiedWebhook;
+use crate::adapter::{Ran, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
@@ -145,30 +147,24 @@ where
         Ok(delivery) => delivery,
         Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
     };
-    let id = delivery.id();
-    request.extensions_mut().insert(VerifiedWebhook::new(&delivery, body.clone()));
+    let webhook = VerifiedWebhook::new(&delivery, body.clone());
+    let id = webhook.shared_id();
+    let claim = delivery.detach(receiver.clone());
+    request.extensions_mut().insert(webhook);
     request.set_payload(Payload::from(body.clone()));
     let http_request = request.request().clone();
     // A panic in `call` itself or while its future is polled releases the claim the same way.
-    match CatchUnwind::call(std::pin::pin!(None), || inner.call(request)).await {
-        Ok(Ok(response)) if response.status().is_success() => {
-            if let Err(error) = delivery.complete().await {
-                crate::log::warning!("could not mark delivery {id:?} complete: {error}");
-            }
-            Ok(response.map_into_left_body())
+    let status_of = |result: &Result<ServiceResponse<B>, actix_web::Error>| {
+        result.as_ref().ok().and_then(|response| http::StatusCode::from_u16(response.status().as_u16()).ok())
+    };
+    match run_claimed(claim, receiver.handler_deadline(), id, || inner.call(request), status_of).await {
+        Ran::Answered(result) => result.map(ServiceResponse::map_into_left_body),
+        Ran::Panicked => {
+            let response = HttpResponse::InternalServerError().body("handler panicked");
+            Ok(ServiceResponse::new(http_request, response).map_into_right_body())
         }
-        outcome => {
-            if let Err(error) = delivery.release().await {
-                crate::log::warning!("could not release delivery {id:?}: {error}");
-            }
-            match outcome {
-                Ok(result) => result.map(ServiceResponse::map_into_left_body),
-                Err(_panic) => {
-                    crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
-                    let response = HttpResponse::InternalServerError().body("handler panicked");
-                    Ok(ServiceResponse::new(http_request, response).map_into_right_body())
-                }
-            }
+        Ran::TimedOut => {
+            Ok(ServiceResponse::new(http_request, reject(&Error::handler_timeout())).map_into_right_body())
         }
     }
 }

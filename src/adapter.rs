@@ -1,4 +1,5 @@
-//! What every framework adapter shares: the verified delivery handed to handlers, and panic capture.
+//! What every framework adapter shares: the verified delivery handed to handlers, and running the handler for a
+//! claimed delivery (deadline, panic capture, settlement by the core's rule).
 
 use std::any::Any;
 use std::future::Future;
@@ -12,8 +13,54 @@ use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use crate::error::Error;
-use crate::receiver::Delivery;
+use crate::receiver::{Delivery, OwnedClaim};
 use crate::store::Store;
+
+/// How a handler run ended, for the adapter to answer.
+pub(crate) enum Ran<R> {
+    /// The handler answered (its result may still be an error).
+    Answered(R),
+    /// It panicked: answer `500`.
+    Panicked,
+    /// It ran past the deadline and was dropped: answer with [`Error::handler_timeout`].
+    TimedOut,
+}
+
+/// Runs `call` for a claimed delivery: within `deadline`, with panics caught, then settles `claim` by the core's
+/// rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer). If this
+/// future is dropped first (the client went away), the claim is released without waiting.
+pub(crate) async fn run_claimed<S, F, R>(
+    claim: OwnedClaim<S>,
+    deadline: std::time::Duration,
+    id: Option<Arc<str>>,
+    call: impl FnOnce() -> F,
+    status_of: impl FnOnce(&R) -> Option<http::StatusCode>,
+) -> Ran<R>
+where
+    S: Store,
+    F: Future<Output = R>,
+{
+    let outcome = tokio::time::timeout(deadline, CatchUnwind::call(std::pin::pin!(None), call)).await;
+    let (ran, status) = match outcome {
+        Ok(Ok(result)) => {
+            let status = status_of(&result);
+            (Ran::Answered(result), status)
+        }
+        Ok(Err(_panic)) => {
+            crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
+            (Ran::Panicked, None)
+        }
+        Err(_elapsed) => {
+            crate::log::warning!("the handler for delivery {id:?} ran past its deadline; the claim was released");
+            (Ran::TimedOut, None)
+        }
+    };
+    if let Err(error) = claim.settle(status).await {
+        // Completing: the record lapses with its lease, so a redelivery runs again. Releasing: the same.
+        crate::log::warning!("could not settle delivery {id:?}: {error}");
+    }
+    ran
+}
 
 /// A delivery that passed verification and is claimed for this request, as the inner service sees it.
 #[derive(Debug, Clone)]

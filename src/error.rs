@@ -51,6 +51,10 @@ pub enum ErrorKind {
     /// Another worker holds a live claim on this delivery. Answered with 409 and `Retry-After`, never a 2xx, so
     /// the provider tries again.
     InProgress,
+    /// The handler ran past the receiver's [handler deadline](crate::ReceiverBuilder::handler_deadline): it was
+    /// stopped before its claim's lease could lapse, and the claim was released. Answered with 503 and
+    /// `Retry-After`, so the provider retries.
+    HandlerTimeout,
     /// The deduplication store could not be reached; the handler was not run. Answered with 503 and
     /// `Retry-After`.
     StoreUnavailable,
@@ -70,7 +74,7 @@ impl ErrorKind {
             Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Duplicate => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::StoreUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreUnavailable | Self::HandlerTimeout => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -93,6 +97,7 @@ impl ErrorKind {
             Self::Duplicate => "duplicate delivery",
             Self::InProgress => "delivery in progress",
             Self::StoreUnavailable => "deduplication store unavailable",
+            Self::HandlerTimeout => "handler timed out",
         }
     }
 }
@@ -232,6 +237,18 @@ impl Error {
             ErrorKind::InProgress,
             None,
             Detail::RetryAfter { why: "is being processed by another worker", after },
+        )
+    }
+
+    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+    pub(crate) fn handler_timeout() -> Self {
+        Self::new(
+            ErrorKind::HandlerTimeout,
+            None,
+            Detail::RetryAfter {
+                why: "was stopped at the handler deadline and released",
+                after: std::time::Duration::from_secs(1),
+            },
         )
     }
 
@@ -441,6 +458,10 @@ pub enum ConfigError {
     /// A lease shorter than one second or not shorter than the retention.
     #[error("the claim lease must be at least one second and shorter than the retention")]
     InvalidLease,
+    /// A handler deadline of zero, or not shorter than the lease: a handler still running when its lease lapses
+    /// could run a second time, concurrently.
+    #[error("the handler deadline must be above zero and shorter than the claim lease")]
+    InvalidHandlerDeadline,
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

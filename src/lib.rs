@@ -26,7 +26,7 @@ pub mod tower;
 
 pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
 pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
-pub use receiver::{DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
+pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
 pub use verified::Verified;

@@ -22,6 +22,10 @@ pub const DEFAULT_LEASE: Duration = Duration::seconds(60);
 /// schedules.
 pub const DEFAULT_RETENTION: Duration = Duration::days(7);
 
+/// How long the adapters let a handler run before they stop it, release its claim and answer `503`: 30 seconds,
+/// half the default lease, and longer than any provider waits for an answer (GitHub 10 s, Stripe about 20 s).
+pub const DEFAULT_HANDLER_DEADLINE: StdDuration = StdDuration::from_secs(30);
+
 /// What a provider is told to wait when the store cannot be reached.
 const STORE_RETRY_AFTER: StdDuration = StdDuration::from_secs(10);
 
@@ -59,6 +63,7 @@ pub struct Receiver<S> {
     /// SHA-256 after one block: the namespace, zero-padded to the 64-byte block, so each key costs one block less.
     key_prefix: Sha256,
     lease: StdDuration,
+    handler_deadline: StdDuration,
     retention: Retention,
     key_fn: Option<KeyFn>,
     fail_open: bool,
@@ -81,6 +86,7 @@ impl<S: Store> Receiver<S> {
             store,
             namespace: None,
             lease: DEFAULT_LEASE,
+            handler_deadline: None,
             retention: DEFAULT_RETENTION,
             key_fn: None,
             fail_open: false,
@@ -95,6 +101,11 @@ impl<S: Store> Receiver<S> {
     /// The store.
     pub const fn store(&self) -> &S {
         &self.store
+    }
+
+    /// How long the adapters let a handler run: see [`ReceiverBuilder::handler_deadline`].
+    pub const fn handler_deadline(&self) -> StdDuration {
+        self.handler_deadline
     }
 
     /// Verifies a delivery against the system clock and claims it. See [`receive_at`](Self::receive_at).
@@ -225,6 +236,7 @@ pub struct ReceiverBuilder<S> {
     store: S,
     namespace: Option<String>,
     lease: Duration,
+    handler_deadline: Option<StdDuration>,
     retention: Duration,
     key_fn: Option<KeyFn>,
     fail_open: bool,
@@ -257,11 +269,23 @@ impl<S: Store> ReceiverBuilder<S> {
         self
     }
 
-    /// How long a claim holds a delivery before another worker may take it over; a handler that runs longer risks
-    /// a second, concurrent run. Defaults to [`DEFAULT_LEASE`]; at least one second.
+    /// How long a claim holds a delivery before another worker may take it over. Defaults to [`DEFAULT_LEASE`]; at
+    /// least one second, longer than the [handler deadline](Self::handler_deadline), shorter than the retention.
     #[must_use]
     pub const fn lease(mut self, lease: Duration) -> Self {
         self.lease = lease;
+        self
+    }
+
+    /// How long the tower, axum and actix-web adapters let a handler run. A handler still running then is stopped
+    /// (its future dropped), its claim released, and the provider answered `503` with `Retry-After`
+    /// ([`ErrorKind::HandlerTimeout`](crate::ErrorKind::HandlerTimeout)): a handler can never outlive its lease and
+    /// run a second time, concurrently, when the lease lapses. Defaults to [`DEFAULT_HANDLER_DEADLINE`] or half the
+    /// [lease](Self::lease), whichever is shorter; a deadline you set must be shorter than the lease. Code that calls
+    /// [`Receiver::receive`] itself bounds its own handler.
+    #[must_use]
+    pub const fn handler_deadline(mut self, deadline: StdDuration) -> Self {
+        self.handler_deadline = Some(deadline);
         self
     }
 
@@ -305,6 +329,11 @@ impl<S: Store> ReceiverBuilder<S> {
         if self.lease < Duration::SECOND || self.lease >= self.retention {
             return Err(ConfigError::InvalidLease);
         }
+        let lease = StdDuration::try_from(self.lease).map_err(|_| ConfigError::InvalidLease)?;
+        let handler_deadline = self.handler_deadline.unwrap_or_else(|| DEFAULT_HANDLER_DEADLINE.min(lease / 2));
+        if handler_deadline.is_zero() || handler_deadline >= lease {
+            return Err(ConfigError::InvalidHandlerDeadline);
+        }
         let to_std = |duration: Duration| StdDuration::try_from(duration).map_err(|_| ConfigError::InvalidLease);
         // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
         // defence: no store may evict it before the retention ends.
@@ -317,6 +346,7 @@ impl<S: Store> ReceiverBuilder<S> {
         Ok(Receiver {
             key_prefix: Sha256::new_with_prefix(block),
             lease: to_std(self.lease)?,
+            handler_deadline,
             retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(protect_for)? },
             verifier: self.verifier,
             store: self.store,
@@ -327,8 +357,9 @@ impl<S: Store> ReceiverBuilder<S> {
 }
 
 /// A verified delivery this worker has claimed. Process it, then [`complete`](Self::complete) it, or
-/// [`release`](Self::release) it if processing failed so the provider's retry is processed. Dropped without either,
-/// the claim lapses when its lease ends.
+/// [`release`](Self::release) it if processing failed so the provider's retry is processed; or hand the handler's
+/// answer to [`settle`](Self::settle), the rule every adapter follows. Dropped without any of them (a cancelled
+/// request), the claim is released without waiting (see [`Store::release_in_background`]).
 pub struct Delivery<'a, S: Store> {
     receiver: &'a Receiver<S>,
     verified: Verified<'a>,
@@ -379,8 +410,18 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease and a redelivery will be processed again.
-    pub async fn complete(self) -> Result<bool, Error> {
-        self.receiver.complete_claim(HeldClaim(self.claim)).await
+    pub async fn complete(mut self) -> Result<bool, Error> {
+        self.receiver.complete_claim(HeldClaim(self.claim.take())).await
+    }
+
+    /// Settles the delivery by the handler's answer, the one rule every adapter follows: a `2xx` status completes
+    /// it (the provider stops retrying), any other status releases it (the provider's retry is processed). An error,
+    /// a panic, a timeout or a cancelled request release it too. Returns whether a completion was recorded.
+    ///
+    /// # Errors
+    /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer.
+    pub async fn settle(self, status: http::StatusCode) -> Result<bool, Error> {
+        if status.is_success() { self.complete().await } else { self.release().await.map(|()| false) }
     }
 
     /// Gives the delivery up, so the provider's retry is claimed and processed. Does nothing if the lease expired
@@ -389,20 +430,56 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease.
-    pub async fn release(self) -> Result<(), Error> {
-        self.receiver.release_claim(HeldClaim(self.claim)).await
+    pub async fn release(mut self) -> Result<(), Error> {
+        self.receiver.release_claim(HeldClaim(self.claim.take())).await
     }
 
-    /// The claim alone, no longer borrowing the request, for an adapter that hands the request on; settle it with
-    /// [`Receiver::complete_claim`] or [`Receiver::release_claim`].
-    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
-    pub(crate) fn detach(self) -> HeldClaim {
-        HeldClaim(self.claim)
+    /// The claim alone, no longer borrowing the request, for an adapter that hands the request on.
+    #[cfg(any(feature = "tower", feature = "actix-web"))]
+    pub(crate) fn detach(mut self, receiver: Arc<Receiver<S>>) -> OwnedClaim<S> {
+        OwnedClaim { receiver, claim: self.claim.take() }
+    }
+}
+
+impl<S: Store> Drop for Delivery<'_, S> {
+    fn drop(&mut self) {
+        if let Some((key, token)) = self.claim.take() {
+            self.receiver.store.release_in_background(key, token);
+        }
     }
 }
 
 /// A [`Delivery`]'s claim without the request it verified.
 pub(crate) struct HeldClaim(Option<(DedupKey, Token)>);
+
+/// A claim owned by an adapter's request future, no longer borrowing the request: settled by the same rule as
+/// [`Delivery::settle`], released without waiting if the future is dropped first.
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+pub(crate) struct OwnedClaim<S: Store> {
+    receiver: Arc<Receiver<S>>,
+    claim: Option<(DedupKey, Token)>,
+}
+
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+impl<S: Store> OwnedClaim<S> {
+    /// Settles by `status` (`None`: the handler failed, panicked or timed out): see [`Delivery::settle`].
+    pub(crate) async fn settle(mut self, status: Option<http::StatusCode>) -> Result<bool, Error> {
+        let claim = HeldClaim(self.claim.take());
+        match status {
+            Some(status) if status.is_success() => self.receiver.complete_claim(claim).await,
+            _ => self.receiver.release_claim(claim).await.map(|()| false),
+        }
+    }
+}
+
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+impl<S: Store> Drop for OwnedClaim<S> {
+    fn drop(&mut self) {
+        if let Some((key, token)) = self.claim.take() {
+            self.receiver.store.release_in_background(key, token);
+        }
+    }
+}
 
 impl<S: Store> fmt::Debug for Delivery<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -2,9 +2,11 @@
 //!
 //! For each request it checks the head, reads the body up to the cap, verifies and claims the delivery, and only then
 //! calls the inner service, with the buffered body and a [`VerifiedWebhook`] in the request extensions. The inner
-//! service's answer decides the claim: a `2xx` completes it; any other status, an error, or a panic releases it so
-//! the provider's retry is processed (a panic becomes a `500`). Rejections are answered here, with
-//! [`Error::to_response`].
+//! service's answer decides the claim, by the rule of [`Delivery::settle`](crate::Delivery::settle): a `2xx` completes
+//! it; any other status, an error, a panic (answered `500`), running past the receiver's
+//! [handler deadline](crate::ReceiverBuilder::handler_deadline) (answered `503`), or the request being dropped
+//! releases it, so the provider's retry is processed. Rejections are answered here, with [`Error::to_response`].
+//! The deadline needs a Tokio runtime, as hyper and axum provide.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,8 +19,8 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::adapter::CatchUnwind;
 pub use crate::adapter::VerifiedWebhook;
+use crate::adapter::{Ran, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
@@ -134,7 +136,7 @@ where
             let (claim, webhook) = match receiver.receive_parts(&parts, &body).await {
                 Ok(delivery) => {
                     let webhook = VerifiedWebhook::new(&delivery, body.clone());
-                    (delivery.detach(), webhook)
+                    (delivery.detach(receiver.clone()), webhook)
                 }
                 Err(error) => return Ok(reject(&error, None)),
             };
@@ -143,29 +145,16 @@ where
             (Request::from_parts(parts, ReqBody::from(body)), claim, id)
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.
-        let outcome = CatchUnwind::call(std::pin::pin!(None), || inner.call(request)).await;
-        match outcome {
-            Ok(Ok(response)) if response.status().is_success() => {
-                if let Err(error) = receiver.complete_claim(claim).await {
-                    // The handler's work is done; the record lapses with its lease, so a redelivery runs again.
-                    crate::log::warning!("could not mark delivery {id:?} complete: {error}");
-                }
+        let deadline = receiver.handler_deadline();
+        let status_of = |result: &Result<Response<ResBody>, I::Error>| result.as_ref().ok().map(Response::status);
+        match run_claimed(claim, deadline, id, || inner.call(request), status_of).await {
+            Ran::Answered(result) => result,
+            Ran::Panicked => {
+                let mut response = Response::new(ResBody::from("handler panicked"));
+                *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
                 Ok(response)
             }
-            outcome => {
-                if let Err(error) = receiver.release_claim(claim).await {
-                    crate::log::warning!("could not release delivery {id:?}: {error}");
-                }
-                match outcome {
-                    Ok(result) => result,
-                    Err(_panic) => {
-                        crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
-                        let mut response = Response::new(ResBody::from("handler panicked"));
-                        *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
-                        Ok(response)
-                    }
-                }
-            }
+            Ran::TimedOut => Ok(Error::handler_timeout().to_response()),
         }
     }
 }

@@ -205,3 +205,28 @@ async fn an_extractor_without_the_middleware_is_a_loud_500() {
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(runs.load(Ordering::SeqCst), 0);
 }
+
+#[actix_web::test]
+async fn a_request_dropped_mid_handler_releases_its_claim_at_once() {
+    let runs = Runs::new(AtomicUsize::new(0));
+    let app = app!(receiver(), runs);
+    let slow = r#"{"type":"slow"}"#;
+    let cancelled = tokio::time::timeout(StdDuration::from_millis(50), send(&app, delivery("/hook", "msg_gone", slow)));
+    assert!(cancelled.await.is_err());
+    assert_eq!(send(&app, delivery("/hook", "msg_gone", slow)).await.status(), StatusCode::OK);
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}
+
+#[actix_web::test]
+async fn a_handler_past_its_deadline_is_stopped_answered_503_and_its_retry_processed() {
+    let runs = Runs::new(AtomicUsize::new(0));
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    let receiver = Receiver::builder(verifier, MemoryStore::new()).handler_deadline(StdDuration::from_millis(50));
+    let app = app!(Arc::new(receiver.build().unwrap()), runs);
+    for _ in 0..2 {
+        let response = send(&app, delivery("/hook", "msg_slow", r#"{"type":"slow"}"#)).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers().get("retry-after").unwrap(), "1");
+    }
+    assert_eq!(runs.load(Ordering::SeqCst), 2);
+}

@@ -357,3 +357,30 @@ async fn thirty_two_concurrent_identical_deliveries_over_http_run_the_handler_on
     assert!(statuses.iter().all(|status| [200, 409].contains(status)), "{statuses:?}");
     assert!(statuses.contains(&200));
 }
+
+#[tokio::test]
+async fn a_request_dropped_mid_handler_releases_its_claim_at_once() {
+    let (app, _, runs) = memory_app();
+    let slow = r#"{"type":"slow"}"#;
+    // The client goes away (or an outer timeout fires) while the handler runs.
+    let cancelled = tokio::time::timeout(StdDuration::from_millis(50), send(&app, delivery("/hook", "msg_gone", slow)));
+    assert!(cancelled.await.is_err());
+    // The provider's retry is processed now, not refused as in progress until the lease lapses.
+    assert_eq!(send(&app, delivery("/hook", "msg_gone", slow)).await.status(), StatusCode::OK);
+    assert_eq!(runs.0.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_handler_past_its_deadline_is_stopped_answered_503_and_its_retry_processed() {
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    let receiver = Receiver::builder(verifier, MemoryStore::new()).handler_deadline(StdDuration::from_millis(100));
+    let runs = Runs::default();
+    let app = app(Arc::new(receiver.build().unwrap()), runs.clone());
+    for _ in 0..2 {
+        let response = send(&app, delivery("/hook", "msg_slow", r#"{"type":"slow"}"#)).await;
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()["retry-after"], "1");
+        assert_eq!(text(response).await, "handler timed out");
+    }
+    assert_eq!(runs.0.load(Ordering::SeqCst), 2, "released each time: the retry ran, never refused as in progress");
+}

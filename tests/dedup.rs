@@ -238,6 +238,26 @@ fn retention_must_outlast_the_replay_window_and_the_lease_must_be_sane() {
     let _ = Receiver::new(long_window.unwrap(), MemoryStore::new());
 }
 
+#[test]
+fn the_handler_deadline_must_end_before_the_lease() {
+    let build = |lease: Duration, deadline: StdDuration| {
+        Receiver::builder(verifier(), MemoryStore::new()).lease(lease).handler_deadline(deadline).build().map(drop)
+    };
+    assert!(build(Duration::seconds(60), StdDuration::from_secs(59)).is_ok());
+    assert_eq!(build(Duration::seconds(30), StdDuration::from_secs(30)), Err(ConfigError::InvalidHandlerDeadline));
+    assert_eq!(build(Duration::seconds(30), StdDuration::ZERO), Err(ConfigError::InvalidHandlerDeadline));
+    // The defaults are coherent: a 30 s deadline inside a 60 s lease.
+    assert!(Receiver::builder(verifier(), MemoryStore::new()).build().is_ok());
+}
+
+#[tokio::test]
+async fn a_delivery_dropped_without_settling_is_released_at_once() {
+    let receiver = Receiver::new(verifier(), MemoryStore::new());
+    let headers = signed("msg_dropped");
+    drop(receiver.receive(&headers, BODY).await.unwrap());
+    assert!(receiver.receive(&headers, BODY).await.is_ok(), "not in progress: the dropped claim was released");
+}
+
 fn key(shard: u8, n: u8) -> DedupKey {
     let mut bytes = [n; 32];
     bytes[0] = shard;

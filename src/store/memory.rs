@@ -343,6 +343,10 @@ impl Store for MemoryStore {
         self.release_now(key, token);
         Ok(())
     }
+
+    fn release_in_background(&self, key: DedupKey, token: Token) {
+        self.release_now(key, token);
+    }
 }
 
 #[cfg(test)]

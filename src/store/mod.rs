@@ -230,6 +230,14 @@ pub trait Store: fmt::Debug + Send + Sync + 'static {
     /// # Errors
     /// [`StoreError`] when the backend cannot answer.
     fn release(&self, key: DedupKey, token: Token) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Releases the lease on `key` for `token` without waiting: what a claim dropped unsettled does (the client
+    /// went away, an outer timeout cancelled the request), so the provider's retry need not wait for the lease to
+    /// lapse. Must not block. The default does nothing, and the claim lapses with its lease; `MemoryStore` releases
+    /// at once, `RedisStore` on a Tokio task.
+    fn release_in_background(&self, key: DedupKey, token: Token) {
+        let _ = (key, token);
+    }
 }
 
 impl<S: Store> Store for Arc<S> {
@@ -253,5 +261,9 @@ impl<S: Store> Store for Arc<S> {
 
     fn release(&self, key: DedupKey, token: Token) -> impl Future<Output = Result<(), StoreError>> + Send {
         (**self).release(key, token)
+    }
+
+    fn release_in_background(&self, key: DedupKey, token: Token) {
+        (**self).release_in_background(key, token);
     }
 }

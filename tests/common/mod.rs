@@ -22,18 +22,20 @@ pub fn signed(id: &str) -> HeaderMap {
     Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, OffsetDateTime::now_utc(), BODY).unwrap()
 }
 
-/// 32 concurrent receives of one delivery, none completed: exactly one is claimed, the rest are `InProgress`.
+/// 32 concurrent receives of one delivery, none settled: exactly one is claimed, the rest are `InProgress`.
 pub async fn thirty_two_concurrent_receives_claim_once<S: Store>(receiver: Receiver<S>) {
     let receiver = Arc::new(receiver);
     let headers = signed("msg_concurrent");
-    let barrier = Arc::new(tokio::sync::Barrier::new(32));
+    let (start, end) = (Arc::new(tokio::sync::Barrier::new(32)), Arc::new(tokio::sync::Barrier::new(32)));
     let tasks: Vec<_> = (0..32)
         .map(|_| {
-            let (receiver, headers, barrier) = (receiver.clone(), headers.clone(), barrier.clone());
+            let (receiver, headers, start, end) = (receiver.clone(), headers.clone(), start.clone(), end.clone());
             tokio::spawn(async move {
-                barrier.wait().await;
-                // A claim that is neither completed nor released stays held until its lease ends.
-                receiver.receive(&headers, BODY).await.map(drop).map_err(|error| error.kind())
+                start.wait().await;
+                let delivery = receiver.receive(&headers, BODY).await;
+                // Every claim is held until all 32 have tried (a dropped claim is released).
+                end.wait().await;
+                delivery.map(drop).map_err(|error| error.kind())
             })
         })
         .collect();
