@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
     let app = |capacity: usize| {
         let verifier = Verifier::builder(Scheme::StandardWebhooks)
             .secret(SECRET)
-            .tolerance(time::Duration::seconds(1))
+            .tolerance(Duration::from_secs(1))
             .build()
             .unwrap();
         let receiver = Receiver::new(verifier.clone(), MemoryStore::with_capacity(capacity));

@@ -451,9 +451,9 @@ pub enum ConfigError {
     #[error("retention of {retention_secs} s must exceed the replay window of {window_secs} s")]
     RetentionTooShort {
         /// The configured retention, in seconds.
-        retention_secs: i64,
+        retention_secs: u64,
         /// The verifier's past + future tolerance, in seconds.
-        window_secs: i64,
+        window_secs: u64,
     },
     /// A lease shorter than one second or not shorter than the retention.
     #[error("the claim lease must be at least one second and shorter than the retention")]

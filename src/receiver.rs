@@ -3,12 +3,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration as StdDuration;
+use std::time::Duration;
 
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Error};
 use crate::store::{Claim, DedupKey, Retention, Store, Token};
@@ -16,18 +16,18 @@ use crate::verified::Verified;
 use crate::verifier::Verifier;
 
 /// How long a claim holds a delivery before another worker may take it over: 60 seconds.
-pub const DEFAULT_LEASE: Duration = Duration::seconds(60);
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 
 /// How long a completed delivery is remembered: 7 days, longer than Stripe's 3-day and Standard Webhooks' retry
 /// schedules.
-pub const DEFAULT_RETENTION: Duration = Duration::days(7);
+pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
 /// How long the adapters let a handler run before they stop it, release its claim and answer `503`: 30 seconds,
 /// half the default lease, and longer than any provider waits for an answer (GitHub 10 s, Stripe about 20 s).
-pub const DEFAULT_HANDLER_DEADLINE: StdDuration = StdDuration::from_secs(30);
+pub const DEFAULT_HANDLER_DEADLINE: Duration = Duration::from_secs(30);
 
 /// What a provider is told to wait when the store cannot be reached.
-const STORE_RETRY_AFTER: StdDuration = StdDuration::from_secs(10);
+const STORE_RETRY_AFTER: Duration = Duration::from_secs(10);
 
 type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
 
@@ -62,8 +62,8 @@ pub struct Receiver<S> {
     store: S,
     /// SHA-256 after one block: the namespace, zero-padded to the 64-byte block, so each key costs one block less.
     key_prefix: Sha256,
-    lease: StdDuration,
-    handler_deadline: StdDuration,
+    lease: Duration,
+    handler_deadline: Duration,
     retention: Retention,
     key_fn: Option<KeyFn>,
     fail_open: bool,
@@ -104,7 +104,7 @@ impl<S: Store> Receiver<S> {
     }
 
     /// How long the adapters let a handler run: see [`ReceiverBuilder::handler_deadline`].
-    pub const fn handler_deadline(&self) -> StdDuration {
+    pub const fn handler_deadline(&self) -> Duration {
         self.handler_deadline
     }
 
@@ -222,8 +222,8 @@ impl<S: fmt::Debug> fmt::Debug for Receiver<S> {
 }
 
 /// A `Retry-After` in whole seconds, at least one.
-fn retry_after(remaining: StdDuration) -> StdDuration {
-    StdDuration::from_secs(remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0)).max(StdDuration::from_secs(1))
+fn retry_after(remaining: Duration) -> Duration {
+    Duration::from_secs(remaining.as_secs() + u64::from(remaining.subsec_nanos() > 0)).max(Duration::from_secs(1))
 }
 
 fn log_fail_open(error: &crate::store::StoreError, id: Option<&str>) {
@@ -236,7 +236,7 @@ pub struct ReceiverBuilder<S> {
     store: S,
     namespace: Option<String>,
     lease: Duration,
-    handler_deadline: Option<StdDuration>,
+    handler_deadline: Option<Duration>,
     retention: Duration,
     key_fn: Option<KeyFn>,
     fail_open: bool,
@@ -284,7 +284,7 @@ impl<S: Store> ReceiverBuilder<S> {
     /// [lease](Self::lease), whichever is shorter; a deadline you set must be shorter than the lease. Code that calls
     /// [`Receiver::receive`] itself bounds its own handler.
     #[must_use]
-    pub const fn handler_deadline(mut self, deadline: StdDuration) -> Self {
+    pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
         self.handler_deadline = Some(deadline);
         self
     }
@@ -322,19 +322,18 @@ impl<S: Store> ReceiverBuilder<S> {
         let window = self.verifier.replay_window().unwrap_or(Duration::ZERO);
         if self.retention <= window {
             return Err(ConfigError::RetentionTooShort {
-                retention_secs: self.retention.whole_seconds(),
-                window_secs: window.whole_seconds(),
+                retention_secs: self.retention.as_secs(),
+                window_secs: window.as_secs(),
             });
         }
-        if self.lease < Duration::SECOND || self.lease >= self.retention {
+        if self.lease < Duration::from_secs(1) || self.lease >= self.retention {
             return Err(ConfigError::InvalidLease);
         }
-        let lease = StdDuration::try_from(self.lease).map_err(|_| ConfigError::InvalidLease)?;
+        let lease = self.lease;
         let handler_deadline = self.handler_deadline.unwrap_or_else(|| DEFAULT_HANDLER_DEADLINE.min(lease / 2));
         if handler_deadline.is_zero() || handler_deadline >= lease {
             return Err(ConfigError::InvalidHandlerDeadline);
         }
-        let to_std = |duration: Duration| StdDuration::try_from(duration).map_err(|_| ConfigError::InvalidLease);
         // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
         // defence: no store may evict it before the retention ends.
         let protect_for = if window.is_zero() { self.retention } else { window };
@@ -345,9 +344,9 @@ impl<S: Store> ReceiverBuilder<S> {
         block[..32].copy_from_slice(&namespace);
         Ok(Receiver {
             key_prefix: Sha256::new_with_prefix(block),
-            lease: to_std(self.lease)?,
+            lease,
             handler_deadline,
-            retention: Retention { keep_for: to_std(self.retention)?, protect_for: to_std(protect_for)? },
+            retention: Retention { keep_for: self.retention, protect_for },
             verifier: self.verifier,
             store: self.store,
             key_fn: self.key_fn,

@@ -7,8 +7,10 @@ use http::request::Parts;
 use http::{HeaderMap, Request};
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
 use sha2::{Digest as _, Sha256};
+use std::time::Duration;
 use subtle::ConstantTimeEq as _;
-use time::{Duration, OffsetDateTime};
+
+use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
 use crate::key::{HmacKey, Key, Material, PublicKey, Secret, parse_public_key};
@@ -21,10 +23,10 @@ use crate::verified::Verified;
 pub const MAX_SECRETS: usize = 8;
 
 /// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
-pub const DEFAULT_TOLERANCE: Duration = Duration::seconds(300);
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// The longest tolerance a verifier accepts in either direction: one hour.
-pub const MAX_TOLERANCE: Duration = Duration::hours(1);
+pub const MAX_TOLERANCE: Duration = Duration::from_secs(3600);
 
 /// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
 const MIN_SECRET_LEN: usize = 6;
@@ -94,7 +96,7 @@ impl Verifier {
     /// scheme signs no timestamp or the check is skipped. A dedup record must outlive it.
     pub fn replay_window(&self) -> Option<Duration> {
         let window = self.window.filter(|_| self.scheme.has_timestamp())?;
-        Some(Duration::seconds(window.past) + Duration::seconds(window.future))
+        Some(Duration::from_secs(window.past.unsigned_abs() + window.future.unsigned_abs()))
     }
 
     /// The largest body accepted, in bytes.
@@ -486,8 +488,8 @@ impl VerifierBuilder {
             }
             keys.push(Key { id, material });
         }
-        let whole_seconds = |duration: Duration, which| match duration.whole_seconds() {
-            seconds if (1..=MAX_TOLERANCE.whole_seconds()).contains(&seconds) => Ok(seconds),
+        let whole_seconds = |duration: Duration, which| match duration.as_secs() {
+            seconds if (1..=MAX_TOLERANCE.as_secs()).contains(&seconds) => Ok(seconds.cast_signed()),
             _ => Err(ConfigError::InvalidTolerance { which }),
         };
         let window = Window { past: whole_seconds(self.past, "past")?, future: whole_seconds(self.future, "future")? };

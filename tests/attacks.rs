@@ -2,14 +2,14 @@
 //! did not run, and that the deduplication store was never touched.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration as StdDuration;
+use std::time::Duration;
 
 use base64::Engine as _;
 use hooksafe::sign::Signer;
 use hooksafe::store::{Claim, DedupKey, MemoryStore, Retention, Store, StoreError, Token};
 use hooksafe::{ConfigError, ErrorKind, Receiver, Scheme, Verifier};
 use http::{HeaderMap, HeaderValue};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const BODY: &[u8] = br#"{"id":"evt_1","type":"invoice.paid","amount":100}"#;
@@ -23,7 +23,7 @@ struct Spy {
 }
 
 impl Store for Spy {
-    async fn claim(&self, key: DedupKey, token: Token, lease: StdDuration) -> Result<Claim, StoreError> {
+    async fn claim(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         self.inner.claim(key, token, lease).await
     }
@@ -194,7 +194,8 @@ fn weak_secrets_and_tolerances_are_refused_at_build() {
     let zero = Verifier::builder(Scheme::Stripe).secret("whsec_x").tolerance(Duration::ZERO).build();
     assert!(matches!(zero, Err(ConfigError::InvalidTolerance { .. })));
     // A year-long window accepts a year of replays; a one-byte secret can be guessed; an API key is not a secret.
-    let year = Verifier::builder(Scheme::Stripe).secret("whsec_x").past_tolerance(Duration::days(365)).build();
+    let year =
+        Verifier::builder(Scheme::Stripe).secret("whsec_x").past_tolerance(Duration::from_secs(31536000)).build();
     assert!(matches!(year, Err(ConfigError::InvalidTolerance { which: "past" })));
     assert!(Verifier::builder(Scheme::Stripe).secret("whsec_x").tolerance(hooksafe::MAX_TOLERANCE).build().is_ok());
     assert_eq!(build(Scheme::GitHub, "k"), Some(ConfigError::WeakSecret { index: 1, len: 1, min: 6 }));

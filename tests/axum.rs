@@ -138,7 +138,7 @@ async fn bad_signature_missing_and_malformed_headers_never_run_the_handler_or_to
     let stale = stale.request(
         "/hook".parse().unwrap(),
         "msg_1",
-        OffsetDateTime::now_utc() - time::Duration::hours(1),
+        OffsetDateTime::now_utc() - StdDuration::from_secs(3600),
         b"{}".to_vec(),
     );
     assert_eq!(send(&app, stale.unwrap().map(Body::from)).await.status(), StatusCode::UNAUTHORIZED);

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration as StdDuration;
+use std::time::Duration;
 
 use hooksafe::sign::Signer;
 use hooksafe::store::{Claim, DedupKey, MemoryStore, Retention, Store, StoreError, Token};
 use hooksafe::{ConfigError, ErrorKind, Receiver, Scheme, Verifier};
 use http::{HeaderValue, StatusCode};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 mod common;
 
@@ -30,7 +30,7 @@ impl Spy {
 }
 
 impl Store for Spy {
-    async fn claim(&self, key: DedupKey, token: Token, lease: StdDuration) -> Result<Claim, StoreError> {
+    async fn claim(&self, key: DedupKey, token: Token, lease: Duration) -> Result<Claim, StoreError> {
         self.check()?;
         self.inner.claim(key, token, lease).await
     }
@@ -60,13 +60,13 @@ async fn a_completed_delivery_is_a_duplicate_and_a_released_one_is_processed_aga
 
 #[tokio::test]
 async fn an_expired_lease_is_taken_over_and_the_stale_holders_late_complete_is_ignored() {
-    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
+    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::from_secs(1)).build().unwrap();
     common::a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored(&receiver).await;
 }
 
 #[tokio::test]
 async fn a_completion_after_the_lease_lapsed_is_recorded_when_nobody_else_claimed() {
-    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::seconds(1)).build().unwrap();
+    let receiver = Receiver::builder(verifier(), MemoryStore::new()).lease(Duration::from_secs(1)).build().unwrap();
     common::a_late_completion_with_no_other_claim_is_recorded(&receiver).await;
 }
 
@@ -77,7 +77,7 @@ async fn a_bad_signature_or_stale_timestamp_never_reaches_the_store() {
     forged.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
     assert_eq!(receiver.receive(&forged, BODY).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     let old = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
-    let old = old.headers("msg_1", OffsetDateTime::now_utc() - Duration::hours(1), BODY).unwrap();
+    let old = old.headers("msg_1", OffsetDateTime::now_utc() - Duration::from_secs(3600), BODY).unwrap();
     assert_eq!(receiver.receive(&old, BODY).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
     assert_eq!(receiver.receive(&signed("msg_1"), b"{}").await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     assert_eq!(receiver.store().calls.load(Ordering::SeqCst), 0);
@@ -206,7 +206,7 @@ async fn stripe_deliveries_are_keyed_by_the_signed_event_id() {
     let now = OffsetDateTime::now_utc();
     let headers = signer.headers("", now, first).unwrap();
     receiver.receive(&headers, first).await.unwrap().complete().await.unwrap();
-    let headers = signer.headers("", now + Duration::seconds(30), resent).unwrap();
+    let headers = signer.headers("", now + Duration::from_secs(30), resent).unwrap();
     assert_eq!(receiver.receive(&headers, resent).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
@@ -226,12 +226,12 @@ fn retention_must_outlast_the_replay_window_and_the_lease_must_be_sane() {
         Receiver::builder(verifier(), MemoryStore::new()).lease(lease).retention(retention).build().map(drop)
     };
     assert_eq!(
-        build(Duration::seconds(60), Duration::seconds(600)),
+        build(Duration::from_secs(60), Duration::from_secs(600)),
         Err(ConfigError::RetentionTooShort { retention_secs: 600, window_secs: 600 })
     );
-    assert!(build(Duration::seconds(60), Duration::seconds(601)).is_ok());
-    assert_eq!(build(Duration::milliseconds(500), Duration::days(1)), Err(ConfigError::InvalidLease));
-    assert_eq!(build(Duration::days(1), Duration::days(1)), Err(ConfigError::InvalidLease));
+    assert!(build(Duration::from_secs(60), Duration::from_secs(601)).is_ok());
+    assert_eq!(build(Duration::from_millis(500), Duration::from_secs(86400)), Err(ConfigError::InvalidLease));
+    assert_eq!(build(Duration::from_secs(86400), Duration::from_secs(86400)), Err(ConfigError::InvalidLease));
     // `new` picks a retention that always outlasts the window.
     let long_window =
         Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).tolerance(hooksafe::MAX_TOLERANCE).build();
@@ -240,12 +240,12 @@ fn retention_must_outlast_the_replay_window_and_the_lease_must_be_sane() {
 
 #[test]
 fn the_handler_deadline_must_end_before_the_lease() {
-    let build = |lease: Duration, deadline: StdDuration| {
+    let build = |lease: Duration, deadline: Duration| {
         Receiver::builder(verifier(), MemoryStore::new()).lease(lease).handler_deadline(deadline).build().map(drop)
     };
-    assert!(build(Duration::seconds(60), StdDuration::from_secs(59)).is_ok());
-    assert_eq!(build(Duration::seconds(30), StdDuration::from_secs(30)), Err(ConfigError::InvalidHandlerDeadline));
-    assert_eq!(build(Duration::seconds(30), StdDuration::ZERO), Err(ConfigError::InvalidHandlerDeadline));
+    assert!(build(Duration::from_secs(60), Duration::from_secs(59)).is_ok());
+    assert_eq!(build(Duration::from_secs(30), Duration::from_secs(30)), Err(ConfigError::InvalidHandlerDeadline));
+    assert_eq!(build(Duration::from_secs(30), Duration::ZERO), Err(ConfigError::InvalidHandlerDeadline));
     // The defaults are coherent: a 30 s deadline inside a 60 s lease.
     assert!(Receiver::builder(verifier(), MemoryStore::new()).build().is_ok());
 }
@@ -264,7 +264,7 @@ fn key(shard: u8, n: u8) -> DedupKey {
     DedupKey::from_bytes(bytes)
 }
 
-const LEASE: StdDuration = StdDuration::from_secs(60);
+const LEASE: Duration = Duration::from_secs(60);
 
 #[tokio::test]
 async fn a_full_memory_store_evicts_old_completed_records_but_never_live_leases_or_protected_records() {
@@ -275,14 +275,14 @@ async fn a_full_memory_store_evicts_old_completed_records_but_never_live_leases_
     assert_eq!(store.claim(first, token, LEASE).await.unwrap(), Claim::Claimed);
     assert!(store.claim(second, Token::new(), LEASE).await.is_err(), "a live lease is never evicted");
 
-    let unprotected = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::ZERO };
+    let unprotected = Retention { keep_for: Duration::from_secs(3600), protect_for: Duration::ZERO };
     store.complete(first, token, unprotected).await.unwrap();
     let token = Token::new();
     assert_eq!(store.claim(second, token, LEASE).await.unwrap(), Claim::Claimed, "evicts the old completed record");
     let full = store.claim(first, Token::new(), LEASE).await.unwrap_err();
     assert!(full.to_string().contains("full"), "{full}");
 
-    let protected = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::from_secs(600) };
+    let protected = Retention { keep_for: Duration::from_secs(3600), protect_for: Duration::from_secs(600) };
     store.complete(second, token, protected).await.unwrap();
     assert!(store.claim(third, Token::new(), LEASE).await.is_err(), "inside the replay window: kept, fail closed");
     assert_eq!(store.claim(second, Token::new(), LEASE).await.unwrap(), Claim::Done);
@@ -294,9 +294,9 @@ async fn expired_records_make_room_and_are_not_duplicates() {
     let store = MemoryStore::with_capacity(16);
     let token = Token::new();
     store.claim(key(0, 1), token, LEASE).await.unwrap();
-    let brief = Retention { keep_for: StdDuration::from_millis(50), protect_for: StdDuration::from_millis(50) };
+    let brief = Retention { keep_for: Duration::from_millis(50), protect_for: Duration::from_millis(50) };
     store.complete(key(0, 1), token, brief).await.unwrap();
-    tokio::time::sleep(StdDuration::from_millis(80)).await;
+    tokio::time::sleep(Duration::from_millis(80)).await;
     assert_eq!(store.claim(key(0, 1), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
     assert_eq!(store.len(), 1);
 }
@@ -316,8 +316,8 @@ async fn only_the_holder_can_complete_or_release() {
 #[tokio::test]
 async fn expired_completions_leave_from_the_front_and_a_reused_key_keeps_its_new_record() {
     let store = MemoryStore::with_capacity(64);
-    let retention = |millis| Retention { keep_for: StdDuration::from_millis(millis), protect_for: StdDuration::ZERO };
-    let long = Retention { keep_for: StdDuration::from_secs(3600), protect_for: StdDuration::from_secs(600) };
+    let retention = |millis| Retention { keep_for: Duration::from_millis(millis), protect_for: Duration::ZERO };
+    let long = Retention { keep_for: Duration::from_secs(3600), protect_for: Duration::from_secs(600) };
     // Completed in this order, on one shard: `later` expires after `sooner`.
     let (later, sooner) = (key(0, 1), key(0, 2));
     for (key, retention) in [(later, retention(150)), (sooner, retention(50))] {
@@ -325,14 +325,14 @@ async fn expired_completions_leave_from_the_front_and_a_reused_key_keeps_its_new
         store.claim(key, token, LEASE).await.unwrap();
         store.complete(key, token, retention).await.unwrap();
     }
-    tokio::time::sleep(StdDuration::from_millis(80)).await;
+    tokio::time::sleep(Duration::from_millis(80)).await;
 
     // `sooner` expired behind `later`, which still heads the queue: it is claimed and completed again, and its old
     // queue entry now names a newer record.
     let token = Token::new();
     assert_eq!(store.claim(sooner, token, LEASE).await.unwrap(), Claim::Claimed);
     store.complete(sooner, token, long).await.unwrap();
-    tokio::time::sleep(StdDuration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
 
     // `later` expires and leaves; the stale entry behind it must leave without taking the new record along.
     assert_eq!(store.claim(key(0, 3), Token::new(), LEASE).await.unwrap(), Claim::Claimed);
@@ -345,11 +345,11 @@ async fn expired_completions_leave_from_the_front_and_a_reused_key_keeps_its_new
 async fn a_full_shard_refuses_without_rescanning_yet_frees_room_as_soon_as_a_lease_lapses() {
     let store = MemoryStore::with_capacity(16); // one record per shard
     let holder = Token::new();
-    assert_eq!(store.claim(key(3, 1), holder, StdDuration::from_millis(80)).await.unwrap(), Claim::Claimed);
+    assert_eq!(store.claim(key(3, 1), holder, Duration::from_millis(80)).await.unwrap(), Claim::Claimed);
     for n in 2..50 {
         assert!(store.claim(key(3, n), Token::new(), LEASE).await.is_err(), "full while the lease is live");
     }
-    tokio::time::sleep(StdDuration::from_millis(120)).await;
+    tokio::time::sleep(Duration::from_millis(120)).await;
     assert_eq!(
         store.claim(key(3, 60), Token::new(), LEASE).await.unwrap(),
         Claim::Claimed,

@@ -3,12 +3,11 @@
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration as StdDuration, Instant};
+use std::time::{Duration, Instant};
 
 use hooksafe::store::RedisStore;
 use hooksafe::{ErrorKind, Receiver};
 use http::HeaderValue;
-use time::Duration;
 
 mod common;
 
@@ -35,13 +34,13 @@ impl Server {
     }
 
     fn wait_until_ready(&mut self) {
-        let deadline = Instant::now() + StdDuration::from_secs(10);
+        let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             assert!(Instant::now() < deadline, "redis-server did not start on port {}", self.port);
             if let Some(status) = self.child.try_wait().unwrap() {
                 panic!("redis-server exited with {status}");
             }
-            std::thread::sleep(StdDuration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -111,7 +110,7 @@ async fn complete_makes_duplicates_and_release_lets_the_retry_through() {
 async fn an_expired_lease_is_taken_over_and_the_stale_holders_complete_is_ignored() {
     let server = Server::start(&[]);
     let store = RedisStore::connect(&server.url()).await.unwrap();
-    let receiver = Receiver::builder(verifier(), store).lease(Duration::seconds(1)).build().unwrap();
+    let receiver = Receiver::builder(verifier(), store).lease(Duration::from_secs(1)).build().unwrap();
     common::a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored(&receiver).await;
 }
 
@@ -120,7 +119,7 @@ async fn a_completion_after_the_lease_expired_in_redis_is_recorded_when_nobody_e
     // The lapsed lease's key has expired in Redis: the late completion must still make the retry a duplicate.
     let server = Server::start(&[]);
     let store = RedisStore::connect(&server.url()).await.unwrap();
-    let receiver = Receiver::builder(verifier(), store).lease(Duration::seconds(1)).build().unwrap();
+    let receiver = Receiver::builder(verifier(), store).lease(Duration::from_secs(1)).build().unwrap();
     common::a_late_completion_with_no_other_claim_is_recorded(&receiver).await;
 }
 
@@ -146,15 +145,15 @@ async fn a_killed_redis_is_store_unavailable_and_processing_resumes_when_it_is_b
     let error = receiver.receive(&headers, BODY).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
     assert!(error.retry_after().is_some());
-    assert!(started.elapsed() < StdDuration::from_secs(10), "fails fast, does not hang");
+    assert!(started.elapsed() < Duration::from_secs(10), "fails fast, does not hang");
 
     server.restart();
-    let deadline = Instant::now() + StdDuration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(15);
     let delivery = loop {
         match receiver.receive(&headers, BODY).await {
             Ok(delivery) => break delivery,
             Err(error) if error.kind() == ErrorKind::StoreUnavailable && Instant::now() < deadline => {
-                tokio::time::sleep(StdDuration::from_millis(100)).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
             Err(error) => panic!("did not recover: {error}"),
         }
@@ -177,5 +176,5 @@ async fn connecting_to_nothing_is_an_error_not_a_hang() {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let started = Instant::now();
     assert!(RedisStore::connect(&format!("redis://127.0.0.1:{port}/")).await.is_err());
-    assert!(started.elapsed() < StdDuration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(10));
 }

@@ -1,6 +1,6 @@
 #![no_main]
 
-#[path = "../harness.rs"]
+#[path = "../../tests/fuzz/harness.rs"]
 #[allow(dead_code)] // each target uses one harness
 mod harness;
 
