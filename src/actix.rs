@@ -260,7 +260,7 @@ fn with_verified<R>(
     request: &HttpRequest,
     f: impl FnOnce(&VerifiedWebhook) -> Result<R, WebhookRejection>,
 ) -> Result<R, WebhookRejection> {
-    request.extensions().get::<VerifiedWebhook>().map_or(Err(WebhookRejection::MissingMiddleware), f)
+    request.extensions().get::<VerifiedWebhook>().map_or(Err(WebhookRejection::MissingLayer), f)
 }
 
 /// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
@@ -270,14 +270,14 @@ pub enum WebhookRejection {
     /// The body does not fit the requested type (`422`).
     Invalid(Error),
     /// No [`WebhookMiddleware`] ran before the handler: a routing mistake, answered with `500` so it is noticed.
-    MissingMiddleware,
+    MissingLayer,
 }
 
 impl std::fmt::Display for WebhookRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Invalid(error) => error.fmt(f),
-            Self::MissingMiddleware => f.write_str("no hooksafe WebhookMiddleware on this route"),
+            Self::MissingLayer => f.write_str("no hooksafe WebhookMiddleware on this route"),
         }
     }
 }
@@ -289,14 +289,14 @@ impl ResponseError for WebhookRejection {
         match self {
             Self::Invalid(error) => actix_web::http::StatusCode::from_u16(error.status().as_u16())
                 .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY),
-            Self::MissingMiddleware => actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            Self::MissingLayer => actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Invalid(error) => reject(error),
-            Self::MissingMiddleware => {
+            Self::MissingLayer => {
                 crate::log::warning!("a Webhook extractor ran on a route without a WebhookMiddleware");
                 HttpResponse::InternalServerError().body("webhook middleware missing")
             }

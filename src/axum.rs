@@ -3,7 +3,11 @@
 //! Put a [`WebhookLayer`] on the route (it verifies, claims, and completes or releases by the handler's status),
 //! then extract the event with [`Webhook<T>`], or the raw delivery with [`VerifiedWebhook`]. Both read what the
 //! layer left in the request's extensions, so they combine with any other extractor on the route, including the
-//! body itself.
+//! body itself. The body is capped by the smaller of the verifier's cap and the route's `DefaultBodyLimit`
+//! (axum's 2 MB unless the route sets another or disables it).
+//!
+//! To verify without a store or a layer (you deduplicate elsewhere), extract [`VerifiedJson<T>`], configured from
+//! your state with `FromRef`.
 //!
 //! ```
 //! use axum::{Router, http::StatusCode, routing::post};
@@ -36,13 +40,128 @@
 //! # }
 //! ```
 
-use axum::extract::FromRequestParts;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use axum::RequestExt as _;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
+use tower_layer::Layer;
+use tower_service::Service;
 
 use crate::error::Error;
-pub use crate::tower::{VerifiedWebhook, WebhookLayer};
+use crate::receiver::Receiver;
+pub use crate::tower::VerifiedWebhook;
+use crate::verifier::Verifier;
+
+/// The receiver as an axum layer: [`tower::WebhookLayer`](crate::tower::WebhookLayer), with the route's
+/// `DefaultBodyLimit` applied to the body as axum's own extractors apply it.
+pub struct WebhookLayer<S>(crate::tower::WebhookLayer<S>);
+
+impl<S> WebhookLayer<S> {
+    /// A layer around `receiver` (a `Receiver` or an `Arc` of one, to share it with other routes).
+    pub fn new(receiver: impl Into<Arc<Receiver<S>>>) -> Self {
+        Self(crate::tower::WebhookLayer::new(receiver))
+    }
+}
+
+impl<S> Clone for WebhookLayer<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for WebhookLayer<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<S, I> Layer<I> for WebhookLayer<S> {
+    type Service = BodyLimited<crate::tower::WebhookService<I, S>>;
+
+    fn layer(&self, inner: I) -> Self::Service {
+        BodyLimited(self.0.layer(inner))
+    }
+}
+
+/// The service made by [`WebhookLayer`]: applies the route's `DefaultBodyLimit`, then verifies and claims.
+#[derive(Debug, Clone)]
+pub struct BodyLimited<I>(I);
+
+impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
+    type Response = I::Response;
+    type Error = I::Error;
+    type Future = I::Future;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        self.0.call(request.with_limited_body())
+    }
+}
+
+/// Verifies the request and extracts its JSON body as `T`, with a [`Verifier`] from the state (`Arc<Verifier>:
+/// FromRef<S>`) and **no deduplication**: for handlers that deduplicate elsewhere (in their own database
+/// transaction, say). No layer is needed; every rejection is a [`WebhookRejection::Invalid`] with the status of
+/// [`Error::status`].
+///
+/// ```
+/// use std::sync::Arc;
+/// use axum::{Router, extract::FromRef, http::StatusCode, routing::post};
+/// use hooksafe::axum::VerifiedJson;
+/// use hooksafe::{Scheme, Verifier};
+///
+/// #[derive(Clone)]
+/// struct AppState {
+///     github: Arc<Verifier>,
+/// }
+///
+/// impl FromRef<AppState> for Arc<Verifier> {
+///     fn from_ref(state: &AppState) -> Self {
+///         state.github.clone()
+///     }
+/// }
+///
+/// #[derive(serde::Deserialize)]
+/// struct Push {
+///     r#ref: String,
+/// }
+///
+/// async fn push(VerifiedJson(push): VerifiedJson<Push>) -> StatusCode {
+///     println!("{}", push.r#ref);
+///     StatusCode::NO_CONTENT
+/// }
+///
+/// # fn main() -> Result<(), hooksafe::ConfigError> {
+/// let github = Arc::new(Verifier::builder(Scheme::GitHub).secret("It's a Secret to Everybody").build()?);
+/// let app: Router = Router::new().route("/webhooks/github", post(push)).with_state(AppState { github });
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VerifiedJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for VerifiedJson<T>
+where
+    Arc<Verifier>: FromRef<S>,
+{
+    type Rejection = WebhookRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let verifier = Arc::<Verifier>::from_ref(state);
+        let (parts, body) = request.with_limited_body().into_parts();
+        let body = crate::tower::read_verified_body(&verifier, &parts.headers, body)
+            .await
+            .map_err(WebhookRejection::Invalid)?;
+        let verified = verifier.verify_parts(&parts, &body).map_err(WebhookRejection::Invalid)?;
+        verified.json().map(VerifiedJson).map_err(WebhookRejection::Invalid)
+    }
+}
 
 /// Extracts the verified delivery's JSON body as `T`. Needs a [`WebhookLayer`] on the route.
 ///
@@ -77,7 +196,8 @@ fn layer_output(parts: &Parts) -> Result<&VerifiedWebhook, WebhookRejection> {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {
-    /// The body does not fit the requested type (`422`).
+    /// The delivery was refused: for [`Webhook<T>`], a body that does not fit the type (`422`); for
+    /// [`VerifiedJson<T>`], any verification error too, answered with its own status.
     Invalid(Error),
     /// No [`WebhookLayer`] ran before the handler: a routing mistake, answered with `500` so it is noticed.
     MissingLayer,

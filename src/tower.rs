@@ -169,12 +169,33 @@ where
     B: http_body::Body,
     B::Error: Into<BoxError>,
 {
-    let verifier = receiver.verifier();
+    read_verified_body(receiver.verifier(), headers, body).await
+}
+
+/// [`read_body`] for a verifier alone. A limit met in an inner body (axum's `DefaultBodyLimit`) is a
+/// `PayloadTooLarge` too, wherever it sits in the error's chain.
+pub(crate) async fn read_verified_body<B>(
+    verifier: &crate::Verifier,
+    headers: &http::HeaderMap,
+    body: B,
+) -> Result<Bytes, Error>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
     verifier.check_head(headers)?;
     match Limited::new(body, verifier.max_body_size()).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<LengthLimitError>() => Err(Error::too_large(verifier.max_body_size())),
-        Err(_) => Err(Error::unreadable_body()),
+        Err(error) => {
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
+            while let Some(current) = cause {
+                if current.is::<LengthLimitError>() {
+                    return Err(Error::too_large(verifier.max_body_size()));
+                }
+                cause = current.source();
+            }
+            Err(Error::unreadable_body())
+        }
     }
 }
 

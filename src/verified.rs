@@ -16,7 +16,9 @@ use crate::error::Error;
 pub struct Verified<'a> {
     body: &'a [u8],
     key_id: Arc<str>,
-    id: IdSource<'a>,
+    /// The id, read once at verification (from a header, or from the signed body), and whether it was signed.
+    id: Option<&'a str>,
+    id_is_signed: bool,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
 }
@@ -47,7 +49,13 @@ pub(crate) enum IdSource<'a> {
 
 impl<'a> Verified<'a> {
     pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
-        Self { body, key_id, id, timestamp }
+        let (id, id_is_signed) = match id {
+            IdSource::SignedHeader(id) => (Some(id), true),
+            IdSource::UnsignedHeader(id) => (Some(id), false),
+            IdSource::BodyField(field) => (string_field(body, field), true),
+            IdSource::None => (None, false),
+        };
+        Self { body, id, id_is_signed, timestamp, key_id }
     }
 
     /// The id of the key whose signature matched: the one given with
@@ -66,25 +74,21 @@ impl<'a> Verified<'a> {
     /// The delivery's id, where the scheme carries one:
     ///
     /// - Standard Webhooks and Svix: `webhook-id` / `svix-id` (signed);
-    /// - Stripe: the event's `id` and Paddle: the event's `event_id`, read from the signed JSON body on each call
-    ///   (`None` if the body has no such string field, or has it twice);
+    /// - Stripe: the event's `id` and Paddle: the event's `event_id`, read from the signed JSON body once, at
+    ///   verification (`None` if the body has no such string field, or has it twice);
     /// - GitHub: `X-GitHub-Delivery` and Shopify: `X-Shopify-Webhook-Id`, **not signed**: anyone who captured one
     ///   delivery can resend it under a fresh id;
     /// - Discord: the interaction's `id`, read from the signed JSON body;
     /// - Twilio: `I-Twilio-Idempotency-Token`, **not signed**;
     /// - Slack and SendGrid: none; a custom scheme: its id header, if configured.
     pub fn id(&self) -> Option<&'a str> {
-        match self.id {
-            IdSource::SignedHeader(id) | IdSource::UnsignedHeader(id) => Some(id),
-            IdSource::BodyField(field) => string_field(self.body, field),
-            IdSource::None => None,
-        }
+        self.id
     }
 
     /// Whether [`id`](Self::id) comes from signed material (a signed header or the signed body), so a replay
     /// cannot change it. False for GitHub and Shopify, whose id headers are not signed.
     pub const fn id_is_signed(&self) -> bool {
-        matches!(self.id, IdSource::SignedHeader(_) | IdSource::BodyField(_))
+        self.id_is_signed
     }
 
     /// The signed timestamp, for schemes that carry one (not GitHub or Shopify).

@@ -384,3 +384,53 @@ async fn a_handler_past_its_deadline_is_stopped_answered_503_and_its_retry_proce
     }
     assert_eq!(runs.0.load(Ordering::SeqCst), 2, "released each time: the retry ran, never refused as in progress");
 }
+
+#[tokio::test]
+async fn the_routes_default_body_limit_is_honoured_when_smaller_than_the_verifiers_cap() {
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).max_body_size(4096).build().unwrap();
+    let runs = Runs::default();
+    let app = Router::new()
+        .route("/hook", post(handler))
+        .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())))
+        .layer(axum::extract::DefaultBodyLimit::max(1024))
+        .with_state(runs.clone());
+    let big = format!(r#"{{"type":"ok","pad":"{}"}}"#, "x".repeat(2048));
+    assert_eq!(send(&app, delivery("/hook", "msg_big", &big)).await.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(runs.0.load(Ordering::SeqCst), 0);
+    let small = r#"{"type":"ok"}"#;
+    assert_eq!(send(&app, delivery("/hook", "msg_small", small)).await.status(), StatusCode::NO_CONTENT);
+}
+
+#[derive(Clone)]
+struct VerifyOnlyState {
+    verifier: Arc<Verifier>,
+}
+
+impl axum::extract::FromRef<VerifyOnlyState> for Arc<Verifier> {
+    fn from_ref(state: &VerifyOnlyState) -> Self {
+        state.verifier.clone()
+    }
+}
+
+async fn verify_only(hooksafe::axum::VerifiedJson(event): hooksafe::axum::VerifiedJson<Event>) -> StatusCode {
+    match event {
+        Event::Fail => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::NO_CONTENT,
+    }
+}
+
+#[tokio::test]
+async fn the_verify_only_extractor_verifies_from_state_without_a_store_or_a_layer() {
+    let verifier = Arc::new(Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap());
+    let app = Router::new().route("/plain", post(verify_only)).with_state(VerifyOnlyState { verifier });
+    let ok = r#"{"type":"ok"}"#;
+    // No deduplication: the same delivery is accepted each time (the application deduplicates itself).
+    for _ in 0..2 {
+        assert_eq!(send(&app, delivery("/plain", "msg_1", ok)).await.status(), StatusCode::NO_CONTENT);
+    }
+    let mut forged = delivery("/plain", "msg_2", ok);
+    forged.headers_mut().insert("webhook-id", "msg_3".parse().unwrap());
+    assert_eq!(send(&app, forged).await.status(), StatusCode::UNAUTHORIZED);
+    let not_an_event = delivery("/plain", "msg_4", r#"{"type":7}"#);
+    assert_eq!(send(&app, not_an_event).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
