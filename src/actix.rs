@@ -46,12 +46,10 @@ use std::task::{Context, Poll};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
-use bytes::{Bytes, BytesMut};
-use futures_core::Stream;
 use serde::de::DeserializeOwned;
 
 pub use crate::adapter::VerifiedWebhook;
-use crate::adapter::{Ran, run_claimed};
+use crate::adapter::{Ran, read_body, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
@@ -139,7 +137,7 @@ where
     S: Store,
 {
     let head = head(&request);
-    let body = match read_payload(&receiver, &head.headers, request.take_payload()).await {
+    let body = match read_body(receiver.verifier(), &head.headers, request.take_payload()).await {
         Ok(body) => body,
         Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
     };
@@ -187,26 +185,6 @@ fn head(request: &ServiceRequest) -> http::request::Parts {
         }
     }
     parts
-}
-
-/// Checks the head, then buffers the payload, stopping as soon as it passes the cap.
-async fn read_payload<S: Store>(
-    receiver: &Receiver<S>,
-    headers: &http::HeaderMap,
-    mut payload: Payload,
-) -> Result<Bytes, Error> {
-    let verifier = receiver.verifier();
-    verifier.check_head(headers)?;
-    let max = verifier.max_body_size();
-    let mut body = BytesMut::new();
-    while let Some(chunk) = std::future::poll_fn(|cx| Pin::new(&mut payload).poll_next(cx)).await {
-        let chunk = chunk.map_err(|_| Error::unreadable_body())?;
-        if body.len() + chunk.len() > max {
-            return Err(Error::too_large(max));
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
 
 /// The response for a rejected delivery, logged with its detail.

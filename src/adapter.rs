@@ -8,13 +8,50 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use bytes::Bytes;
+use bytes::{BufMut as _, Bytes, BytesMut};
+use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::receiver::{Delivery, OwnedClaim};
 use crate::store::Store;
+
+/// The one body reader of the adapters: checks the head (declared length, encoding), then buffers the body's chunks,
+/// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
+/// `PayloadTooLarge` too, wherever it sits in the error's chain; any other read error is `UnreadableBody`.
+pub(crate) async fn read_body<D, E>(
+    verifier: &crate::Verifier,
+    headers: &http::HeaderMap,
+    chunks: impl Stream<Item = Result<D, E>>,
+) -> Result<Bytes, Error>
+where
+    D: bytes::Buf,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    verifier.check_head(headers)?;
+    let max = verifier.max_body_size();
+    let mut chunks = std::pin::pin!(chunks);
+    let mut body = BytesMut::new();
+    while let Some(chunk) = std::future::poll_fn(|cx| chunks.as_mut().poll_next(cx)).await {
+        let chunk = chunk.map_err(|error| {
+            let error: Box<dyn std::error::Error + Send + Sync> = error.into();
+            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
+            while let Some(current) = cause {
+                if current.is::<http_body_util::LengthLimitError>() {
+                    return Error::too_large(max);
+                }
+                cause = current.source();
+            }
+            Error::unreadable_body()
+        })?;
+        if body.len() + chunk.remaining() > max {
+            return Err(Error::too_large(max));
+        }
+        body.put(chunk);
+    }
+    Ok(body.freeze())
+}
 
 /// How a handler run ended, for the adapter to answer.
 pub(crate) enum Ran<R> {

@@ -155,9 +155,9 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<Verifier>::from_ref(state);
         let (parts, body) = request.with_limited_body().into_parts();
-        let body = crate::tower::read_verified_body(&verifier, &parts.headers, body)
-            .await
-            .map_err(WebhookRejection::Invalid)?;
+        let chunks = http_body_util::BodyExt::into_data_stream(body);
+        let body =
+            crate::adapter::read_body(&verifier, &parts.headers, chunks).await.map_err(WebhookRejection::Invalid)?;
         let verified = verifier.verify_parts(&parts, &body).map_err(WebhookRejection::Invalid)?;
         verified.json().map(VerifiedJson).map_err(WebhookRejection::Invalid)
     }

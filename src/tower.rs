@@ -15,12 +15,12 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http::{Request, Response, StatusCode};
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
 pub use crate::adapter::VerifiedWebhook;
-use crate::adapter::{Ran, run_claimed};
+use crate::adapter::{Ran, read_body, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
@@ -127,7 +127,7 @@ where
         // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
         // every value it ever held: it stays under the allocator's per-thread cache size.
         let (request, claim, id) = {
-            let body = match read_body(&receiver, &parts.headers, body).await {
+            let body = match read_body(receiver.verifier(), &parts.headers, body.into_data_stream()).await {
                 Ok(body) => body,
                 Err(error) => return Ok(reject(&error, None)),
             };
@@ -155,46 +155,6 @@ where
                 Ok(response)
             }
             Ran::TimedOut => Ok(Error::handler_timeout().to_response()),
-        }
-    }
-}
-
-/// Checks the head, then buffers the body, stopping one byte past the cap.
-pub(crate) async fn read_body<S: Store, B>(
-    receiver: &Receiver<S>,
-    headers: &http::HeaderMap,
-    body: B,
-) -> Result<Bytes, Error>
-where
-    B: http_body::Body,
-    B::Error: Into<BoxError>,
-{
-    read_verified_body(receiver.verifier(), headers, body).await
-}
-
-/// [`read_body`] for a verifier alone. A limit met in an inner body (axum's `DefaultBodyLimit`) is a
-/// `PayloadTooLarge` too, wherever it sits in the error's chain.
-pub(crate) async fn read_verified_body<B>(
-    verifier: &crate::Verifier,
-    headers: &http::HeaderMap,
-    body: B,
-) -> Result<Bytes, Error>
-where
-    B: http_body::Body,
-    B::Error: Into<BoxError>,
-{
-    verifier.check_head(headers)?;
-    match Limited::new(body, verifier.max_body_size()).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) => {
-            let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(&*error);
-            while let Some(current) = cause {
-                if current.is::<LengthLimitError>() {
-                    return Err(Error::too_large(verifier.max_body_size()));
-                }
-                cause = current.source();
-            }
-            Err(Error::unreadable_body())
         }
     }
 }
