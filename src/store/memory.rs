@@ -362,6 +362,21 @@ mod tests {
     }
 
     #[test]
+    fn the_first_refusal_of_a_full_store_is_reported_once() {
+        let store = super::MemoryStore::with_capacity(16);
+        let key = |n: u8| crate::store::DedupKey::from_bytes([n; 32]);
+        let lease = Duration::from_secs(60);
+        assert!(store.claim_now(key(0), crate::store::Token::new(), lease).is_ok());
+        assert!(!store.reported_full.load(std::sync::atomic::Ordering::Relaxed));
+        let mut second = [0u8; 32];
+        second[1] = 1; // the same shard (first byte), another key
+        assert!(
+            store.claim_now(crate::store::DedupKey::from_bytes(second), crate::store::Token::new(), lease).is_err()
+        );
+        assert!(store.reported_full.load(std::sync::atomic::Ordering::Relaxed));
+    }
+
+    #[test]
     fn ticks_saturate_instead_of_wrapping() {
         let late = Tick(u64::MAX - 1);
         assert_eq!(late.after(Duration::MAX), Tick(u64::MAX));
