@@ -12,7 +12,7 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
-use super::headers::{parse_timestamp, required_bytes, value};
+use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
@@ -23,9 +23,7 @@ static SIGNATURE: HeaderName = HeaderName::from_static("x-signature-ed25519");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-signature-timestamp");
 
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
-    let digits = required_bytes(request.headers, &TIMESTAMP)?;
-    let seconds = parse_timestamp(digits, &TIMESTAMP)?;
-    let text = required_bytes(request.headers, &SIGNATURE)?;
+    let (digits, seconds, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
     candidates.push(Candidate { kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {

@@ -38,6 +38,17 @@ pub(crate) fn value(text: &str, header: &HeaderName) -> Result<HeaderValue, Erro
     HeaderValue::from_str(text).map_err(|_| Error::malformed(header.clone(), "is not visible ASCII"))
 }
 
+/// A timestamp header's digits and value, then a signature header's value: what Slack, Discord and SendGrid send.
+pub(crate) fn timestamp_and_signature<'h>(
+    headers: &'h HeaderMap,
+    timestamp: &HeaderName,
+    signature: &HeaderName,
+) -> Result<(&'h [u8], i64, &'h [u8]), Error> {
+    let digits = required_bytes(headers, timestamp)?;
+    let seconds = parse_timestamp(digits, timestamp)?;
+    Ok((digits, seconds, required_bytes(headers, signature)?))
+}
+
 /// Unix seconds in canonical form: ASCII digits only, no sign, no leading zero, within `i64`.
 pub(crate) fn parse_timestamp(bytes: &[u8], header: &HeaderName) -> Result<i64, Error> {
     let canonical = match bytes {

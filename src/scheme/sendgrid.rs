@@ -14,7 +14,7 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
-use super::headers::{parse_timestamp, required_bytes, value};
+use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
@@ -25,9 +25,7 @@ static SIGNATURE: HeaderName = HeaderName::from_static("x-twilio-email-event-web
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-twilio-email-event-webhook-timestamp");
 
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
-    let digits = required_bytes(request.headers, &TIMESTAMP)?;
-    let seconds = parse_timestamp(digits, &TIMESTAMP)?;
-    let text = required_bytes(request.headers, &SIGNATURE)?;
+    let (digits, seconds, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
     candidates.push(Candidate { kind: KeyKind::P256, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {

@@ -10,7 +10,7 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
-use super::headers::{parse_timestamp, required_bytes, value};
+use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
@@ -21,9 +21,7 @@ static SIGNATURE: HeaderName = HeaderName::from_static("x-slack-signature");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-slack-request-timestamp");
 
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
-    let digits = required_bytes(request.headers, &TIMESTAMP)?;
-    let seconds = parse_timestamp(digits, &TIMESTAMP)?;
-    let value = required_bytes(request.headers, &SIGNATURE)?;
+    let (digits, seconds, value) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let Some(text) = value.strip_prefix(b"v0=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `v0=`"));
     };
