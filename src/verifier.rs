@@ -75,12 +75,13 @@ struct Window {
 impl Verifier {
     /// Starts configuring a verifier for `scheme`.
     pub fn builder(scheme: Scheme) -> VerifierBuilder {
+        let tolerance = scheme.default_tolerance();
         VerifierBuilder {
             max_body_size: scheme.default_max_body_size(),
             scheme,
             keys: Vec::new(),
-            past: DEFAULT_TOLERANCE,
-            future: DEFAULT_TOLERANCE,
+            past: tolerance,
+            future: tolerance,
             check_timestamp: true,
             allow_short_secrets: false,
             public_url: None,

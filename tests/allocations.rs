@@ -18,6 +18,13 @@ fn a_successful_verify_makes_no_heap_allocation() {
         (Scheme::Slack, "slack secret"),
         (Scheme::Shopify, "shopify"),
         (Scheme::Paddle, "paddle"),
+        (Scheme::Typeform, "typeform"),
+        (Scheme::LemonSqueezy, "lemon squeezy"),
+        (Scheme::Vercel, "vercel"),
+        (Scheme::Intercom, "intercom"),
+        (Scheme::CoinbaseCommerce, "coinbase"),
+        (Scheme::Calendly, "calendly"),
+        (Scheme::WorkOs, "workos"),
     ];
     for (scheme, secret) in schemes {
         let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();

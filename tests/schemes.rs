@@ -449,3 +449,72 @@ fn the_matching_key_is_reported_by_its_id_or_its_position() {
     let clash = Verifier::builder(Scheme::GitHub).secret(Secret::new("a secret").id("2")).secret("b secret").build();
     assert!(matches!(clash, Err(hooksafe::ConfigError::DuplicateKeyId { .. })));
 }
+
+// No published examples for these: each signature below was made with `openssl dgst -hmac` (`-sha256` or `-sha1`,
+// `-binary | base64` for Typeform) over the exact signed bytes, with the secret `whsec_or_any_secret_1`.
+const PLAIN_SECRET: &str = "whsec_or_any_secret_1";
+const PLAIN_BODY: &[u8] = br#"{"event_id":"01HXYZ","event_type":"form_response","id":"evt_1"}"#;
+
+#[test]
+fn body_signing_schemes_accept_openssl_made_signatures_and_nothing_else() {
+    let cases = [
+        (Scheme::Typeform, "typeform-signature", "sha256=lb5rVXTqGfQH0n+Gd9tPayeS7NiYNvn8C1MaaAwI1yU=", Some("01HXYZ")),
+        (Scheme::LemonSqueezy, "x-signature", "95be6b5574ea19f407d27f8677db4f6b2792ecd89836f9fc0b531a680c08d725", None),
+        (
+            Scheme::CoinbaseCommerce,
+            "x-cc-webhook-signature",
+            "95be6b5574ea19f407d27f8677db4f6b2792ecd89836f9fc0b531a680c08d725",
+            None,
+        ),
+        (Scheme::Vercel, "x-vercel-signature", "e88c21063dcbc251d62a7c4cf8fc61c2b4eb9e83", Some("evt_1")),
+        (Scheme::Intercom, "x-hub-signature", "sha1=e88c21063dcbc251d62a7c4cf8fc61c2b4eb9e83", Some("evt_1")),
+    ];
+    for (scheme, header, signature, id) in cases {
+        let verifier = verifier(scheme.clone(), PLAIN_SECRET);
+        let map = headers(&[(header, signature)]);
+        let verified = verifier.verify(&map, PLAIN_BODY).unwrap_or_else(|error| panic!("{scheme:?}: {error}"));
+        assert_eq!(verified.id(), id, "{scheme:?}");
+        assert_eq!(verified.timestamp(), None, "{scheme:?} signs no timestamp");
+        let tampered = verifier.verify(&map, br#"{"event_id":"01HXYZ"}"#).unwrap_err();
+        assert_eq!(tampered.kind(), ErrorKind::InvalidSignature, "{scheme:?}");
+        let other = Verifier::builder(scheme.clone()).secret("another secret").build().unwrap();
+        assert_eq!(other.verify(&map, PLAIN_BODY).unwrap_err().kind(), ErrorKind::InvalidSignature, "{scheme:?}");
+    }
+    // Typeform's tag is base64 even after `sha256=`: the hex spelling of the same MAC is no match.
+    let hex =
+        headers(&[("typeform-signature", "sha256=95be6b5574ea19f407d27f8677db4f6b2792ecd89836f9fc0b531a680c08d725")]);
+    let error = verifier(Scheme::Typeform, PLAIN_SECRET).verify(&hex, PLAIN_BODY).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn calendly_signs_the_seconds_and_body_with_a_180_second_window() {
+    // `printf '1700000000.<body>' | openssl dgst -sha256 -hmac whsec_or_any_secret_1`
+    let signature = "t=1700000000,v1=772680cfbd3fb7842dbe2891b819c4e3f7f1287d1c3008a7cbf6371dd89baaa7";
+    let map = headers(&[("calendly-webhook-signature", signature)]);
+    let verifier = verifier(Scheme::Calendly, PLAIN_SECRET);
+    assert!(verifier.verify_at(&map, PLAIN_BODY, at(1_700_000_180)).is_ok());
+    assert_eq!(verifier.verify_at(&map, PLAIN_BODY, at(1_700_000_181)).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    let doubled = headers(&[("calendly-webhook-signature", &format!("t=1,{signature}") as &str)]);
+    assert_eq!(verifier.verify_at(&doubled, PLAIN_BODY, at(1)).unwrap_err().kind(), ErrorKind::MalformedHeader);
+}
+
+#[test]
+fn workos_signs_milliseconds_as_sent_and_compares_them_as_seconds() {
+    // `printf '1700000000123.<body>' | openssl dgst -sha256 -hmac whsec_or_any_secret_1`; note the space after `,`.
+    let map = headers(&[(
+        "workos-signature",
+        "t=1700000000123, v1=0184b8d56bed767f290ff09013f4922eaa3fb835dbe9244ad4d29678651dc57d",
+    )]);
+    let verifier = verifier(Scheme::WorkOs, PLAIN_SECRET);
+    let verified = verifier.verify_at(&map, PLAIN_BODY, at(1_700_000_000)).unwrap();
+    assert_eq!(verified.timestamp(), Some(at(1_700_000_000)));
+    assert_eq!(verified.id(), Some("evt_1"));
+    assert_eq!(verifier.verify_at(&map, PLAIN_BODY, at(1_700_000_181)).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    // Microseconds (as an unmerged SDK change proposes) fail loudly as a timestamp far in the future.
+    let micros = headers(&[("workos-signature", "t=1700000000123000, v1=00")]);
+    assert_eq!(
+        verifier.verify_at(&micros, PLAIN_BODY, at(1_700_000_000)).unwrap_err().kind(),
+        ErrorKind::TimestampTooNew
+    );
+}

@@ -60,19 +60,32 @@ pub(crate) fn parse_timestamp(bytes: &[u8], header: &HeaderName) -> Result<i64, 
     value.ok_or_else(|| Error::invalid_timestamp(header.clone()))
 }
 
-/// The elements of a `key=value` list with one timestamp key and any number of signature keys (Stripe, Paddle):
-/// the timestamp's digits and value, and each signature value in order. Every element must have a non-empty key
-/// and an `=`; empty elements and a missing or repeated timestamp are malformed. `entry` is called with each
-/// signature value (`Some`) and once for each element with another key (`None`), so the caller can count them.
+/// How a `key=value` signature list is written (Stripe, Paddle, Calendly, WorkOS).
+pub(crate) struct ListFormat {
+    /// Between elements: `,` or `;`.
+    pub separator: u8,
+    /// Whether spaces around an element are allowed (WorkOS writes `t=…, v1=…`).
+    pub trim: bool,
+    pub timestamp_key: &'static [u8],
+    pub signature_key: &'static [u8],
+    /// Whether the timestamp counts milliseconds rather than seconds.
+    pub milliseconds: bool,
+}
+
+/// The elements of a `key=value` list with one timestamp key and any number of signature keys: the timestamp's
+/// digits as signed and its value in unix seconds, and each signature value in order. Every element must have a
+/// non-empty key and an `=`; empty elements and a missing or repeated timestamp are malformed. `entry` is called with
+/// each signature value (`Some`) and once for each element with another key (`None`), so the caller can count them.
 pub(crate) fn timestamped_list<'h>(
     value: &'h [u8],
     header: &HeaderName,
-    separator: u8,
-    (timestamp_key, signature_key): (&[u8], &[u8]),
+    format: &ListFormat,
     mut entry: impl FnMut(Option<&'h [u8]>) -> Result<(), Error>,
 ) -> Result<(&'h [u8], i64), Error> {
+    let (timestamp_key, signature_key) = (format.timestamp_key, format.signature_key);
     let mut timestamp = None;
-    for element in value.split(|&byte| byte == separator) {
+    for element in value.split(|&byte| byte == format.separator) {
+        let element = if format.trim { element.trim_ascii() } else { element };
         let Some(equals) = element.iter().position(|&byte| byte == b'=').filter(|&at| at > 0) else {
             return Err(Error::malformed(header.clone(), "has an element that is not `key=value`"));
         };
@@ -81,7 +94,8 @@ pub(crate) fn timestamped_list<'h>(
             if timestamp.is_some() {
                 return Err(Error::malformed(header.clone(), "carries more than one timestamp"));
             }
-            timestamp = Some((text, parse_timestamp(text, header)?));
+            let value = parse_timestamp(text, header)?;
+            timestamp = Some((text, if format.milliseconds { value.div_euclid(1000) } else { value }));
         } else {
             entry(Some(text).filter(|_| key == signature_key))?;
         }

@@ -5,19 +5,28 @@
 //! job: [`headers`] (strict header values), [`tag`] (signature entries and their decoding), [`signed`] (the bytes
 //! a signature covers).
 
+mod body_only;
+mod calendly;
+mod coinbase_commerce;
 mod custom;
 mod discord;
 mod github;
 pub(crate) mod headers;
+mod intercom;
+mod lemon_squeezy;
 mod paddle;
 mod sendgrid;
 mod shopify;
 mod signed;
+mod signed_list;
 mod slack;
 mod standard;
 mod stripe;
 pub(crate) mod tag;
 mod twilio;
+mod typeform;
+mod vercel;
+mod workos;
 
 use http::{HeaderMap, HeaderName};
 
@@ -81,11 +90,41 @@ pub enum Scheme {
     /// base64 DER verification key SendGrid shows. The body is a batch with no delivery id: deduplicate per
     /// `sg_event_id` in your handler.
     SendGrid,
+    /// Typeform: `Typeform-Signature: sha256=<base64>` (base64 despite the prefix), HMAC-SHA256 of the body. **No
+    /// timestamp**. The dedup id is the event's `event_id` field, read from the signed body.
+    Typeform,
+    /// Lemon Squeezy: `X-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp** and no delivery id
+    /// (deduplication on the body); `X-Event-Name` is not signed, so route on the body's `meta.event_name`.
+    LemonSqueezy,
+    /// Vercel: `x-vercel-signature: <hex>`, HMAC-**SHA1** of the body. **No timestamp**. The dedup id is the
+    /// event's `id` field.
+    Vercel,
+    /// Intercom: `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the body with the app's client secret. **No
+    /// timestamp**. The dedup id is the notification's `id` field.
+    Intercom,
+    /// Coinbase Commerce: `X-CC-Webhook-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**; the event id
+    /// is nested (`event.id`), so deduplication is on the body unless you key it yourself.
+    CoinbaseCommerce,
+    /// Calendly: `Calendly-Webhook-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`; 180 s window by
+    /// default. No delivery id (deduplication on the body).
+    Calendly,
+    /// WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}` with `t` in milliseconds as
+    /// sent; 180 s window by default. The dedup id is the event's `id` field.
+    WorkOs,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
 
 impl Scheme {
+    /// The replay tolerance a verifier for this scheme uses unless told otherwise, in each direction: 180 s for
+    /// Calendly and WorkOS (what they document), 300 s for every other scheme with a timestamp.
+    pub const fn default_tolerance(&self) -> std::time::Duration {
+        match self {
+            Self::Calendly | Self::WorkOs => std::time::Duration::from_secs(180),
+            _ => crate::verifier::DEFAULT_TOLERANCE,
+        }
+    }
+
     /// The largest body a verifier for this scheme accepts unless told otherwise: 25 MiB for GitHub (its documented
     /// payload cap), 5 MiB for every other scheme.
     pub const fn default_max_body_size(&self) -> usize {
@@ -99,8 +138,9 @@ impl Scheme {
     pub fn has_timestamp(&self) -> bool {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
-            Self::Discord | Self::SendGrid => true,
+            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
+            Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
@@ -120,6 +160,13 @@ impl Scheme {
             Self::Twilio => "twilio",
             Self::Discord => "discord",
             Self::SendGrid => "sendgrid",
+            Self::Typeform => "typeform",
+            Self::LemonSqueezy => "lemon-squeezy",
+            Self::Vercel => "vercel",
+            Self::Intercom => "intercom",
+            Self::CoinbaseCommerce => "coinbase-commerce",
+            Self::Calendly => "calendly",
+            Self::WorkOs => "workos",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -132,7 +179,12 @@ impl Scheme {
             Self::Stripe | Self::GitHub | Self::Slack | Self::Shopify | Self::Paddle => {
                 Some((Algorithm::HmacSha256, SecretEncoding::Utf8))
             }
-            Self::GitHubSha1 | Self::Twilio => Some((Algorithm::HmacSha1, SecretEncoding::Utf8)),
+            Self::Typeform | Self::LemonSqueezy | Self::CoinbaseCommerce | Self::Calendly | Self::WorkOs => {
+                Some((Algorithm::HmacSha256, SecretEncoding::Utf8))
+            }
+            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => {
+                Some((Algorithm::HmacSha1, SecretEncoding::Utf8))
+            }
             Self::Discord | Self::SendGrid => None,
             Self::Custom(custom) => Some((custom.algorithm_value(), custom.secret_encoding_value())),
         }
@@ -166,6 +218,13 @@ impl Scheme {
             Self::Twilio => twilio::parse(request, public_url),
             Self::Discord => discord::parse(request),
             Self::SendGrid => sendgrid::parse(request),
+            Self::Typeform => body_only::parse(request, &typeform::TAG, IdSource::BodyField("event_id")),
+            Self::LemonSqueezy => body_only::parse(request, &lemon_squeezy::TAG, IdSource::None),
+            Self::Vercel => body_only::parse(request, &vercel::TAG, IdSource::BodyField("id")),
+            Self::Intercom => body_only::parse(request, &intercom::TAG, IdSource::BodyField("id")),
+            Self::CoinbaseCommerce => body_only::parse(request, &coinbase_commerce::TAG, IdSource::None),
+            Self::Calendly => signed_list::parse(request, &calendly::SIGNATURE, &calendly::FORMAT, IdSource::None),
+            Self::WorkOs => signed_list::parse(request, &workos::SIGNATURE, &workos::FORMAT, IdSource::BodyField("id")),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -194,6 +253,15 @@ impl Scheme {
             Self::Twilio => twilio::render(headers, id, tag),
             Self::Discord => discord::render(headers, timestamp, tag),
             Self::SendGrid => sendgrid::render(headers, timestamp, tag),
+            Self::Typeform => body_only::render(&typeform::TAG, headers, tag),
+            Self::LemonSqueezy => body_only::render(&lemon_squeezy::TAG, headers, tag),
+            Self::Vercel => body_only::render(&vercel::TAG, headers, tag),
+            Self::Intercom => body_only::render(&intercom::TAG, headers, tag),
+            Self::CoinbaseCommerce => body_only::render(&coinbase_commerce::TAG, headers, tag),
+            Self::Calendly => {
+                signed_list::render((&calendly::SIGNATURE, &calendly::FORMAT, ","), headers, timestamp, tag)
+            }
+            Self::WorkOs => signed_list::render((&workos::SIGNATURE, &workos::FORMAT, ", "), headers, timestamp, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }
@@ -247,6 +315,13 @@ mod tests {
             Scheme::Paddle,
             Scheme::Discord,
             Scheme::SendGrid,
+            Scheme::Typeform,
+            Scheme::LemonSqueezy,
+            Scheme::Vercel,
+            Scheme::Intercom,
+            Scheme::CoinbaseCommerce,
+            Scheme::Calendly,
+            Scheme::WorkOs,
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]

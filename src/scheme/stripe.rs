@@ -10,19 +10,22 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
-use super::headers::{required_bytes, timestamped_list, value};
+use super::headers::{ListFormat, required_bytes, timestamped_list, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
 
+static FORMAT: ListFormat =
+    ListFormat { separator: b',', trim: false, timestamp_key: b"t", signature_key: b"v1", milliseconds: false };
+
 static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
 
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let list = required_bytes(request.headers, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    let (digits, seconds) = timestamped_list(list, &SIGNATURE, b',', (b"t", b"v1"), |entry| match entry {
+    let (digits, seconds) = timestamped_list(list, &SIGNATURE, &FORMAT, |entry| match entry {
         Some(text) => candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE),
         None => candidates.skip(&SIGNATURE),
     })?;

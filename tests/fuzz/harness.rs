@@ -12,8 +12,15 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 13] {
+fn schemes() -> [Scheme; 20] {
     [
+        Scheme::Typeform,
+        Scheme::LemonSqueezy,
+        Scheme::Vercel,
+        Scheme::Intercom,
+        Scheme::CoinbaseCommerce,
+        Scheme::Calendly,
+        Scheme::WorkOs,
         Scheme::StandardWebhooks,
         Scheme::Svix,
         Scheme::Stripe,
@@ -55,7 +62,13 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 21] = [
+const NAMES: [&str; 27] = [
+    "typeform-signature",
+    "x-signature",
+    "x-vercel-signature",
+    "x-cc-webhook-signature",
+    "calendly-webhook-signature",
+    "workos-signature",
     "webhook-id",
     "webhook-timestamp",
     "webhook-signature",

@@ -1,0 +1,14 @@
+//! Intercom.
+//!
+//! - Header: `X-Hub-Signature: sha1=<hex HMAC-SHA1(client secret, body)>` (GitHub's legacy format).
+//! - No timestamp. Id: the notification's `id`, from the signed body.
+//!
+//! Source: <https://developers.intercom.com/docs/references/webhooks/webhook-models>.
+
+use http::HeaderName;
+
+use super::body_only::BodyTag;
+use super::tag::Encoding;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-hub-signature"), prefix: "sha1=", encoding: Encoding::Hex };

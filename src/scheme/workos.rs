@@ -1,0 +1,17 @@
+//! WorkOS.
+//!
+//! - Header: `WorkOS-Signature: t=<unix milliseconds>, v1=<hex>` (note the space), split on `,`, each element
+//!   trimmed and split on its first `=`. A repeated `t` is malformed; any `v1` may match.
+//! - Signed: `{t}.{body}` with `t` as sent (milliseconds); HMAC-SHA256 with the webhook secret.
+//! - Window: 180 s each way by default (the SDKs check 180 s, past only). Id: the event's `id`, from the signed body.
+//!
+//! Sources: `workos/workos-node` `src/common/crypto/signature-provider.ts`, `workos/workos-ruby` `lib/workos/webhooks.rb`.
+
+use http::HeaderName;
+
+use super::headers::ListFormat;
+
+pub(super) static SIGNATURE: HeaderName = HeaderName::from_static("workos-signature");
+
+pub(super) static FORMAT: ListFormat =
+    ListFormat { separator: b',', trim: true, timestamp_key: b"t", signature_key: b"v1", milliseconds: true };
