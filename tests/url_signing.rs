@@ -1,4 +1,4 @@
-//! Schemes that sign the URL the provider called: Twilio, and custom schemes with `{method}` and `{url}`. Checked
+//! Schemes that sign the URL the provider called: Twilio, HubSpot v3, and custom schemes with `{method}` and `{url}`. Checked
 //! against Twilio's published example and against Twilio's own Python SDK (`pip install twilio`,
 //! `RequestValidator.compute_signature`), and `openssl dgst -hmac` for the custom scheme.
 
@@ -171,4 +171,56 @@ fn a_custom_scheme_signs_the_method_and_url_with_hmac_sha512() {
     assert_eq!(verifier.verify_request(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
     let error = verifier.verify(request.headers(), request.body()).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::RequestLineRequired);
+}
+
+// Source: HubSpot/hubspot-api-python, `tests/spec/utils/test_signature.py` (v3), checked with
+// `printf "POST<url><body>15000000" | openssl dgst -sha256 -hmac <secret> -binary | base64`.
+const HUBSPOT_SECRET: &str = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
+const HUBSPOT_BODY: &str = "{'example_field':'example_value'}";
+
+fn hubspot_request(method: Method, uri: &str, timestamp: &str) -> Request<Vec<u8>> {
+    let mut request = Request::new(HUBSPOT_BODY.as_bytes().to_vec());
+    *request.method_mut() = method;
+    *request.uri_mut() = uri.parse().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("x-hubspot-signature-v3", HeaderValue::from_static("HPW73RUtKmcYoEDADG0s6MmGFWUzWJKAW07r8RDgcQw="));
+    headers.insert("x-hubspot-request-timestamp", HeaderValue::from_str(timestamp).unwrap());
+    request
+}
+
+#[test]
+fn accepts_hubspots_published_v3_example_and_signs_method_url_body_and_milliseconds() {
+    let verifier = Verifier::builder(Scheme::HubSpot).secret(HUBSPOT_SECRET).build().unwrap();
+    // The example's timestamp is 15 000 000 ms: the clock is pinned to 15 000 s.
+    let at = |seconds| OffsetDateTime::from_unix_timestamp(seconds).unwrap();
+    let genuine = hubspot_request(Method::POST, "https://www.example.com/webhook_uri", "15000000");
+    let (parts, body) = genuine.into_parts();
+    let verified = verifier.verify_parts_at(&parts, &body, at(15_000)).unwrap();
+    assert_eq!(verified.timestamp(), Some(at(15_000)));
+    assert_eq!(verifier.verify_parts_at(&parts, &body, at(15_301)).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    for (method, uri, timestamp) in [
+        (Method::PUT, "https://www.example.com/webhook_uri", "15000000"),
+        (Method::POST, "https://www.example.com/webhook_uri?x=1", "15000000"),
+        (Method::POST, "https://www.example.com/webhook_uri", "15000001"),
+    ] {
+        let (parts, body) = hubspot_request(method, uri, timestamp).into_parts();
+        let error = verifier.verify_parts_at(&parts, &body, at(15_000)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSignature, "{uri} {timestamp}");
+    }
+    let error = verifier.verify_at(&parts.headers, &body, at(15_000)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::RequestLineRequired);
+}
+
+#[test]
+fn the_test_kit_signs_a_hubspot_request_behind_a_proxy() {
+    let signer = Signer::new(Scheme::HubSpot, HUBSPOT_SECRET).unwrap().public_url("https://hooks.example.com").unwrap();
+    let now = OffsetDateTime::now_utc();
+    let request =
+        signer.request("/hubspot?portal=1".parse().unwrap(), "", now, br#"[{"eventId":1}]"#.to_vec()).unwrap();
+    let verifier = Verifier::builder(Scheme::HubSpot)
+        .secret(HUBSPOT_SECRET)
+        .public_url("https://hooks.example.com")
+        .build()
+        .unwrap();
+    assert!(verifier.verify_request(&request).is_ok());
 }

@@ -12,6 +12,7 @@ mod custom;
 mod discord;
 mod github;
 pub(crate) mod headers;
+mod hubspot;
 mod intercom;
 mod lemon_squeezy;
 mod paddle;
@@ -111,6 +112,12 @@ pub enum Scheme {
     /// WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}` with `t` in milliseconds as
     /// sent; 180 s window by default. The dedup id is the event's `id` field.
     WorkOs,
+    /// HubSpot, signature version 3: `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 of the method, the URL
+    /// HubSpot called, the body and `X-HubSpot-Request-Timestamp` (milliseconds, as sent), with no separators.
+    /// Signs the URL: verify through [`verify_request`](crate::Verifier::verify_request) or
+    /// [`verify_parts`](crate::Verifier::verify_parts), with [`public_url`](crate::VerifierBuilder::public_url) behind
+    /// a proxy. The body is an array of events: deduplicate per `eventId` in your handler.
+    HubSpot,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -138,7 +145,7 @@ impl Scheme {
     pub fn has_timestamp(&self) -> bool {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
-            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs => true,
+            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Custom(custom) => custom.has_timestamp(),
@@ -167,6 +174,7 @@ impl Scheme {
             Self::CoinbaseCommerce => "coinbase-commerce",
             Self::Calendly => "calendly",
             Self::WorkOs => "workos",
+            Self::HubSpot => "hubspot",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -179,9 +187,12 @@ impl Scheme {
             Self::Stripe | Self::GitHub | Self::Slack | Self::Shopify | Self::Paddle => {
                 Some((Algorithm::HmacSha256, SecretEncoding::Utf8))
             }
-            Self::Typeform | Self::LemonSqueezy | Self::CoinbaseCommerce | Self::Calendly | Self::WorkOs => {
-                Some((Algorithm::HmacSha256, SecretEncoding::Utf8))
-            }
+            Self::Typeform
+            | Self::LemonSqueezy
+            | Self::CoinbaseCommerce
+            | Self::Calendly
+            | Self::WorkOs
+            | Self::HubSpot => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => {
                 Some((Algorithm::HmacSha1, SecretEncoding::Utf8))
             }
@@ -225,6 +236,7 @@ impl Scheme {
             Self::CoinbaseCommerce => body_only::parse(request, &coinbase_commerce::TAG, IdSource::None),
             Self::Calendly => signed_list::parse(request, &calendly::SIGNATURE, &calendly::FORMAT, IdSource::None),
             Self::WorkOs => signed_list::parse(request, &workos::SIGNATURE, &workos::FORMAT, IdSource::BodyField("id")),
+            Self::HubSpot => hubspot::parse(request, public_url),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -253,6 +265,7 @@ impl Scheme {
             Self::Twilio => twilio::render(headers, id, tag),
             Self::Discord => discord::render(headers, timestamp, tag),
             Self::SendGrid => sendgrid::render(headers, timestamp, tag),
+            Self::HubSpot => hubspot::render(headers, timestamp, tag),
             Self::Typeform => body_only::render(&typeform::TAG, headers, tag),
             Self::LemonSqueezy => body_only::render(&lemon_squeezy::TAG, headers, tag),
             Self::Vercel => body_only::render(&vercel::TAG, headers, tag),
