@@ -64,9 +64,7 @@ impl Signer {
     /// [`ConfigError::KeyKindNotAccepted`] for a scheme that signs with a private key (use
     /// [`with_private_key`](Self::with_private_key)).
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
-        if let Scheme::Custom(custom) = &scheme {
-            custom.validate()?;
-        }
+        scheme.validate()?;
         let Some((algorithm, encoding)) = scheme.hmac() else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
         };

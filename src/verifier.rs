@@ -454,9 +454,7 @@ impl VerifierBuilder {
     /// not decode to a valid key; two keys share an id; a tolerance is under one second; the body cap is zero; the
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
     pub fn build(self) -> Result<Verifier, ConfigError> {
-        if let Scheme::Custom(custom) = &self.scheme {
-            custom.validate()?;
-        }
+        self.scheme.validate()?;
         if self.keys.is_empty() {
             return Err(ConfigError::NoSecret);
         }

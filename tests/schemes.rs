@@ -518,3 +518,27 @@ fn workos_signs_milliseconds_as_sent_and_compares_them_as_seconds() {
         ErrorKind::TimestampTooNew
     );
 }
+
+// Source: the Square Python and Node SDK tests (webhooks helper), checked with
+// `printf '<url><body>' | openssl dgst -sha256 -hmac Ibxx_5AKakO-3qeNVR61Dw -binary | base64`.
+const SQUARE_KEY: &str = "Ibxx_5AKakO-3qeNVR61Dw";
+const SQUARE_URL: &str = "https://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9";
+const SQUARE_BODY: &[u8] = br#"{"merchant_id":"MLEFBHHSJGVHD","type":"webhooks.test_notification","event_id":"ac3ac95b-f97d-458c-a6e6-18981597e05f","created_at":"2022-07-13T20:30:59.037339943Z","data":{"type":"webhooks","id":"bc368e64-01aa-407e-b46e-3231809b1129"}}"#;
+const SQUARE_SIGNATURE: &str = "GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=";
+
+#[test]
+fn accepts_squares_published_example_with_the_configured_notification_url_only() {
+    let map = headers(&[("x-square-hmacsha256-signature", SQUARE_SIGNATURE)]);
+    let verified = verifier(Scheme::square(SQUARE_URL), SQUARE_KEY).verify(&map, SQUARE_BODY).unwrap();
+    assert_eq!(verified.id(), Some("ac3ac95b-f97d-458c-a6e6-18981597e05f"));
+    // A trailing slash is another URL, and so another signature.
+    let slashed = verifier(Scheme::square(format!("{SQUARE_URL}/")), SQUARE_KEY);
+    assert_eq!(slashed.verify(&map, SQUARE_BODY).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let square = verifier(Scheme::square(SQUARE_URL), SQUARE_KEY);
+    assert_eq!(square.verify(&map, b"").unwrap_err().kind(), ErrorKind::MalformedBody);
+    // The legacy SHA-1 header alone is no signature at all.
+    let legacy = headers(&[("x-square-signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=")]);
+    assert_eq!(square.verify(&legacy, SQUARE_BODY).unwrap_err().kind(), ErrorKind::MissingHeader);
+    let no_url = Verifier::builder(Scheme::square(" ")).secret(SQUARE_KEY).build();
+    assert!(matches!(no_url, Err(hooksafe::ConfigError::InvalidScheme(_))));
+}
