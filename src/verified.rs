@@ -52,7 +52,7 @@ impl<'a> Verified<'a> {
         let (id, id_is_signed) = match id {
             IdSource::SignedHeader(id) => (Some(id), true),
             IdSource::UnsignedHeader(id) => (Some(id), false),
-            IdSource::BodyField(field) => (string_field(body, field), true),
+            IdSource::BodyField(field) => (top_level_field::<&str>(body, field), true),
             IdSource::None => (None, false),
         };
         Self { body, id, id_is_signed, timestamp, key_id }
@@ -127,13 +127,14 @@ impl fmt::Debug for Verified<'_> {
     }
 }
 
-/// The top-level string field `field` of a JSON object, borrowed without allocating. `None` when the body is not
-/// an object, the field is absent, not a plain (unescaped) string, or present more than once.
-fn string_field<'a>(body: &'a [u8], field: &'static str) -> Option<&'a str> {
-    struct Find(&'static str);
+/// The top-level field `field` of a JSON object, as `T` (a borrowed `&str` is read without allocating). `None` when
+/// the body is not an object, the field is absent, not a `T` (for `&str`: not a plain, unescaped string), or present
+/// more than once.
+pub(crate) fn top_level_field<'a, T: serde::Deserialize<'a>>(body: &'a [u8], field: &'static str) -> Option<T> {
+    struct Find<T>(&'static str, std::marker::PhantomData<T>);
 
-    impl<'de> Visitor<'de> for Find {
-        type Value = Option<&'de str>;
+    impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for Find<T> {
+        type Value = Option<T>;
 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("a JSON object")
@@ -145,7 +146,7 @@ fn string_field<'a>(body: &'a [u8], field: &'static str) -> Option<&'a str> {
             while let Some(key) = map.next_key::<&'de str>()? {
                 if key == self.0 {
                     repeated |= found.is_some();
-                    found = Some(map.next_value::<&'de str>()?);
+                    found = Some(map.next_value::<T>()?);
                 } else {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -155,6 +156,6 @@ fn string_field<'a>(body: &'a [u8], field: &'static str) -> Option<&'a str> {
     }
 
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let found = deserializer.deserialize_map(Find(field)).ok().flatten()?;
+    let found = deserializer.deserialize_map(Find(field, std::marker::PhantomData)).ok().flatten()?;
     deserializer.end().ok().map(|()| found)
 }

@@ -208,7 +208,7 @@ impl Verifier {
     pub(crate) fn verify_with<'a>(
         &self,
         request: Incoming<'a>,
-        clock: impl FnOnce() -> i64,
+        clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
         if request.body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
@@ -217,7 +217,7 @@ impl Verifier {
         let timestamp = match parsed.timestamp {
             Some((seconds, header)) => {
                 if let Some(window) = self.window {
-                    window.check(seconds, clock(), header)?;
+                    window.check(seconds, clock(), Some(header))?;
                 }
                 if seconds > LATEST_TIMESTAMP {
                     return Err(Error::invalid_timestamp(header.clone()));
@@ -227,7 +227,25 @@ impl Verifier {
             None => None,
         };
         let key = self.matching_key(&parsed)?;
+        let timestamp = match self.scheme.body_timestamp_field() {
+            Some(field) => Some(self.check_body_timestamp(request.body, field, clock)?),
+            None => timestamp,
+        };
         Ok(Verified::new(request.body, parsed.id, timestamp, key.id.clone()))
+    }
+
+    /// The timestamp a scheme keeps in its (verified) body, in milliseconds, checked against the window as seconds.
+    fn check_body_timestamp(&self, body: &[u8], field: &'static str, clock: impl Fn() -> i64) -> Result<i64, Error> {
+        let millis = crate::verified::top_level_field::<i64>(body, field)
+            .ok_or_else(|| Error::malformed_body("has no single integer timestamp field where the scheme signs one"))?;
+        let seconds = millis.div_euclid(1000);
+        if let Some(window) = self.window {
+            window.check(seconds, clock(), None)?;
+        }
+        if seconds > LATEST_TIMESTAMP || seconds < 0 {
+            return Err(Error::malformed_body("carries a timestamp outside the representable dates"));
+        }
+        Ok(seconds)
     }
 
     /// The first key that one of the request's signatures matches, over every message the scheme may have signed.
@@ -330,7 +348,7 @@ fn unix_now() -> i64 {
 impl Window {
     /// Accepts `timestamp` when it is at most `past` seconds before `now` and at most `future` seconds after it.
     /// Computed in `i128`, so no input overflows.
-    fn check(self, timestamp: i64, now: i64, header: &http::HeaderName) -> Result<(), Error> {
+    fn check(self, timestamp: i64, now: i64, header: Option<&http::HeaderName>) -> Result<(), Error> {
         let age = i128::from(now) - i128::from(timestamp);
         let (kind, off_by, tolerance) = if age > i128::from(self.past) {
             (ErrorKind::TimestampTooOld, age, self.past)
@@ -341,7 +359,7 @@ impl Window {
         };
         let seconds = u64::try_from(off_by).unwrap_or(u64::MAX);
         let tolerance = u64::try_from(tolerance).unwrap_or(u64::MAX);
-        Err(Error::new(kind, Some(header.clone()), Detail::Skew { seconds, tolerance }))
+        Err(Error::new(kind, header.cloned(), Detail::Skew { seconds, tolerance }))
     }
 }
 
@@ -541,7 +559,7 @@ mod tests {
 
     fn decide(timestamp: i64, now: i64, past: i64, future: i64) -> Option<ErrorKind> {
         let header = http::HeaderName::from_static("webhook-timestamp");
-        Window { past, future }.check(timestamp, now, &header).err().map(|error| error.kind())
+        Window { past, future }.check(timestamp, now, Some(&header)).err().map(|error| error.kind())
     }
 
     proptest! {

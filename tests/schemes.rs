@@ -542,3 +542,25 @@ fn accepts_squares_published_example_with_the_configured_notification_url_only()
     let no_url = Verifier::builder(Scheme::square(" ")).secret(SQUARE_KEY).build();
     assert!(matches!(no_url, Err(hooksafe::ConfigError::InvalidScheme(_))));
 }
+
+// `printf '<body>' | openssl dgst -sha256 -hmac 'linear secret'`: Linear publishes no example.
+const LINEAR_BODY: &[u8] = br#"{"action":"create","type":"Issue","data":{"id":"i1"},"webhookTimestamp":1700000000123}"#;
+const LINEAR_SIGNATURE: &str = "ce352120aaa3812750cd44ad83fc682f28a6fcda13bea00a904ff1ffabd96343";
+
+#[test]
+fn linear_checks_the_signature_then_the_bodys_millisecond_timestamp_with_a_60_second_window() {
+    let verifier = verifier(Scheme::Linear, "linear secret");
+    let map = headers(&[("linear-signature", LINEAR_SIGNATURE)]);
+    let verified = verifier.verify_at(&map, LINEAR_BODY, at(1_700_000_000)).unwrap();
+    assert_eq!(verified.timestamp(), Some(at(1_700_000_000)));
+    assert!(verifier.verify_at(&map, LINEAR_BODY, at(1_700_000_060)).is_ok());
+    let stale = verifier.verify_at(&map, LINEAR_BODY, at(1_700_000_061)).unwrap_err();
+    assert_eq!(stale.kind(), ErrorKind::TimestampTooOld);
+    // The signature is checked first: a forged body is a bad signature, whatever timestamp it claims.
+    let forged = br#"{"action":"create","type":"Issue","webhookTimestamp":1700000000123}"#;
+    assert_eq!(verifier.verify_at(&map, forged, at(1_700_000_000)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // A genuine body without the timestamp is refused (Linear's SDK would skip the check).
+    let untimed = headers(&[("linear-signature", "2706306de1ad39a924d8612807bde5838a5a00395ca71b8718b0d4151cefec59")]);
+    let error = verifier.verify_at(&untimed, br#"{"action":"create","type":"Issue"}"#, at(1_700_000_000)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedBody, "{error}");
+}

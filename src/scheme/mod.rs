@@ -15,6 +15,7 @@ pub(crate) mod headers;
 mod hubspot;
 mod intercom;
 mod lemon_squeezy;
+mod linear;
 mod paddle;
 mod sendgrid;
 mod shopify;
@@ -127,6 +128,10 @@ pub enum Scheme {
         /// The notification URL exactly as entered in the Square subscription.
         notification_url: String,
     },
+    /// Linear: `linear-signature: <hex>`, HMAC-SHA256 of the body; the timestamp is the body's `webhookTimestamp`
+    /// (milliseconds), read from the verified body and checked against a 60 s window by default. No delivery id
+    /// (deduplication on the body).
+    Linear,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -142,6 +147,7 @@ impl Scheme {
     pub const fn default_tolerance(&self) -> std::time::Duration {
         match self {
             Self::Calendly | Self::WorkOs => std::time::Duration::from_secs(180),
+            Self::Linear => std::time::Duration::from_secs(60),
             _ => crate::verifier::DEFAULT_TOLERANCE,
         }
     }
@@ -159,7 +165,7 @@ impl Scheme {
     pub fn has_timestamp(&self) -> bool {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
-            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot => true,
+            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot | Self::Linear => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } => false,
@@ -191,6 +197,7 @@ impl Scheme {
             Self::WorkOs => "workos",
             Self::HubSpot => "hubspot",
             Self::Square { .. } => "square",
+            Self::Linear => "linear",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -207,6 +214,15 @@ impl Scheme {
         }
     }
 
+    /// The top-level body field that carries the timestamp in milliseconds, for schemes that put it there (Linear):
+    /// read only once the signature over the whole body has matched.
+    pub(crate) const fn body_timestamp_field(&self) -> Option<&'static str> {
+        match self {
+            Self::Linear => Some(linear::TIMESTAMP_FIELD),
+            _ => None,
+        }
+    }
+
     /// The MAC this scheme's secrets key and how their text becomes the key, if it takes secrets.
     pub(crate) fn hmac(&self) -> Option<(Algorithm, SecretEncoding)> {
         match self {
@@ -220,7 +236,8 @@ impl Scheme {
             | Self::Calendly
             | Self::WorkOs
             | Self::HubSpot
-            | Self::Square { .. } => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
+            | Self::Square { .. }
+            | Self::Linear => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => {
                 Some((Algorithm::HmacSha1, SecretEncoding::Utf8))
             }
@@ -266,6 +283,7 @@ impl Scheme {
             Self::WorkOs => signed_list::parse(request, &workos::SIGNATURE, &workos::FORMAT, IdSource::BodyField("id")),
             Self::HubSpot => hubspot::parse(request, public_url),
             Self::Square { notification_url } => square::parse(request, notification_url),
+            Self::Linear => body_only::parse(request, &linear::TAG, IdSource::None),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -296,6 +314,7 @@ impl Scheme {
             Self::SendGrid => sendgrid::render(headers, timestamp, tag),
             Self::HubSpot => hubspot::render(headers, timestamp, tag),
             Self::Square { .. } => square::render(headers, tag),
+            Self::Linear => body_only::render(&linear::TAG, headers, tag),
             Self::Typeform => body_only::render(&typeform::TAG, headers, tag),
             Self::LemonSqueezy => body_only::render(&lemon_squeezy::TAG, headers, tag),
             Self::Vercel => body_only::render(&vercel::TAG, headers, tag),

@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 22] {
+fn schemes() -> [Scheme; 23] {
     [
+        Scheme::Linear,
         Scheme::square("https://hooks.example.com/square"),
         Scheme::HubSpot,
         Scheme::Typeform,
@@ -64,13 +65,14 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 30] = [
+const NAMES: [&str; 31] = [
     "typeform-signature",
     "x-signature",
     "x-vercel-signature",
     "x-cc-webhook-signature",
     "calendly-webhook-signature",
     "workos-signature",
+    "linear-signature",
     "x-square-hmacsha256-signature",
     "x-hubspot-signature-v3",
     "x-hubspot-request-timestamp",
