@@ -242,7 +242,7 @@ impl Verifier {
         if let Some(window) = self.window {
             window.check(seconds, clock(), None)?;
         }
-        if seconds > LATEST_TIMESTAMP || seconds < 0 {
+        if !(0..=LATEST_TIMESTAMP).contains(&seconds) {
             return Err(Error::malformed_body("carries a timestamp outside the representable dates"));
         }
         Ok(seconds)
