@@ -1,5 +1,6 @@
 //! What a scheme may sign: the method, the URL the provider called, the headers, the form parameters, the body.
 
+use http::request::Parts;
 use http::{HeaderMap, Method, Uri};
 
 use crate::error::{ConfigError, Error};
@@ -15,6 +16,11 @@ pub(crate) struct Incoming<'a> {
 }
 
 impl<'a> Incoming<'a> {
+    /// A request head and its buffered body.
+    pub(crate) fn from_parts(parts: &'a Parts, body: &'a [u8]) -> Self {
+        Self { method: Some(&parts.method), uri: Some(&parts.uri), headers: &parts.headers, body }
+    }
+
     /// The method, for schemes that sign it.
     ///
     /// # Errors

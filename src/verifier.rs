@@ -334,12 +334,6 @@ impl Key {
     }
 }
 
-impl<'a> Incoming<'a> {
-    fn from_parts(parts: &'a Parts, body: &'a [u8]) -> Self {
-        Self { method: Some(&parts.method), uri: Some(&parts.uri), headers: &parts.headers, body }
-    }
-}
-
 /// The system clock in unix seconds.
 fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()

@@ -9,8 +9,11 @@
 use http::HeaderName;
 
 use super::headers::ListFormat;
+use super::signed_list::SignedList;
 
-pub(super) static SIGNATURE: HeaderName = HeaderName::from_static("calendly-webhook-signature");
-
-pub(super) static FORMAT: ListFormat =
-    ListFormat { separator: b',', trim: true, timestamp_key: b"t", signature_key: b"v1", milliseconds: false };
+pub(super) static LIST: SignedList = SignedList {
+    header: HeaderName::from_static("calendly-webhook-signature"),
+    format: ListFormat { separator: b',', trim: true, timestamp_key: "t", signature_key: "v1", milliseconds: false },
+    joiner: b".",
+    rendered_separator: ",",
+};

@@ -66,8 +66,8 @@ pub(crate) struct ListFormat {
     pub separator: u8,
     /// Whether spaces around an element are allowed (WorkOS writes `t=…, v1=…`).
     pub trim: bool,
-    pub timestamp_key: &'static [u8],
-    pub signature_key: &'static [u8],
+    pub timestamp_key: &'static str,
+    pub signature_key: &'static str,
     /// Whether the timestamp counts milliseconds rather than seconds.
     pub milliseconds: bool,
 }
@@ -82,7 +82,7 @@ pub(crate) fn timestamped_list<'h>(
     format: &ListFormat,
     mut entry: impl FnMut(Option<&'h [u8]>) -> Result<(), Error>,
 ) -> Result<(&'h [u8], i64), Error> {
-    let (timestamp_key, signature_key) = (format.timestamp_key, format.signature_key);
+    let (timestamp_key, signature_key) = (format.timestamp_key.as_bytes(), format.signature_key.as_bytes());
     let mut timestamp = None;
     for element in value.split(|&byte| byte == format.separator) {
         let element = if format.trim { element.trim_ascii() } else { element };

@@ -265,12 +265,12 @@ impl Scheme {
         match self {
             Self::StandardWebhooks => standard::parse(request, &standard::WEBHOOK),
             Self::Svix => standard::parse_svix(request),
-            Self::Stripe => stripe::parse(request),
+            Self::Stripe => signed_list::parse(request, &stripe::LIST, IdSource::BodyField("id")),
             Self::GitHub => github::parse(request, &github::SHA256),
             Self::GitHubSha1 => github::parse(request, &github::SHA1),
             Self::Slack => slack::parse(request),
             Self::Shopify => shopify::parse(request),
-            Self::Paddle => paddle::parse(request),
+            Self::Paddle => signed_list::parse(request, &paddle::LIST, IdSource::BodyField("event_id")),
             Self::Twilio => twilio::parse(request, public_url),
             Self::Discord => discord::parse(request),
             Self::SendGrid => sendgrid::parse(request),
@@ -279,8 +279,8 @@ impl Scheme {
             Self::Vercel => body_only::parse(request, &vercel::TAG, IdSource::BodyField("id")),
             Self::Intercom => body_only::parse(request, &intercom::TAG, IdSource::BodyField("id")),
             Self::CoinbaseCommerce => body_only::parse(request, &coinbase_commerce::TAG, IdSource::None),
-            Self::Calendly => signed_list::parse(request, &calendly::SIGNATURE, &calendly::FORMAT, IdSource::None),
-            Self::WorkOs => signed_list::parse(request, &workos::SIGNATURE, &workos::FORMAT, IdSource::BodyField("id")),
+            Self::Calendly => signed_list::parse(request, &calendly::LIST, IdSource::None),
+            Self::WorkOs => signed_list::parse(request, &workos::LIST, IdSource::BodyField("id")),
             Self::HubSpot => hubspot::parse(request, public_url),
             Self::Square { notification_url } => square::parse(request, notification_url),
             Self::Linear => body_only::parse(request, &linear::TAG, IdSource::None),
@@ -303,12 +303,12 @@ impl Scheme {
         match self {
             Self::StandardWebhooks => standard::render(&standard::WEBHOOK, headers, id, timestamp, tag, kind),
             Self::Svix => standard::render(&standard::SVIX, headers, id, timestamp, tag, kind),
-            Self::Stripe => stripe::render(headers, timestamp, tag),
+            Self::Stripe => signed_list::render(&stripe::LIST, headers, timestamp, tag),
             Self::GitHub => github::render(&github::SHA256, headers, id, tag),
             Self::GitHubSha1 => github::render(&github::SHA1, headers, id, tag),
             Self::Slack => slack::render(headers, timestamp, tag),
             Self::Shopify => shopify::render(headers, id, tag),
-            Self::Paddle => paddle::render(headers, timestamp, tag),
+            Self::Paddle => signed_list::render(&paddle::LIST, headers, timestamp, tag),
             Self::Twilio => twilio::render(headers, id, tag),
             Self::Discord => discord::render(headers, timestamp, tag),
             Self::SendGrid => sendgrid::render(headers, timestamp, tag),
@@ -320,10 +320,8 @@ impl Scheme {
             Self::Vercel => body_only::render(&vercel::TAG, headers, tag),
             Self::Intercom => body_only::render(&intercom::TAG, headers, tag),
             Self::CoinbaseCommerce => body_only::render(&coinbase_commerce::TAG, headers, tag),
-            Self::Calendly => {
-                signed_list::render((&calendly::SIGNATURE, &calendly::FORMAT, ","), headers, timestamp, tag)
-            }
-            Self::WorkOs => signed_list::render((&workos::SIGNATURE, &workos::FORMAT, ", "), headers, timestamp, tag),
+            Self::Calendly => signed_list::render(&calendly::LIST, headers, timestamp, tag),
+            Self::WorkOs => signed_list::render(&workos::LIST, headers, timestamp, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }

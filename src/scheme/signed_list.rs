@@ -1,5 +1,6 @@
-//! What the schemes with a `t=…,v1=…` signature list share (Calendly, WorkOS): the timestamp element and any number
-//! of `v1` entries in one header, HMAC-SHA256 over `{t}.{body}` with `t` exactly as sent.
+//! What the schemes with a `key=value` signature list share (Stripe, Paddle, Calendly, WorkOS): one header holding a
+//! timestamp element and any number of signature entries, HMAC-SHA256 in hex over `{timestamp}{joiner}{body}` with
+//! the timestamp exactly as sent. Each provider's file states its header, list format and joiner.
 
 use http::{HeaderMap, HeaderName};
 
@@ -11,15 +12,25 @@ use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
 
+/// One provider's signature list.
+pub(super) struct SignedList {
+    pub header: HeaderName,
+    pub format: ListFormat,
+    /// What is signed between the timestamp and the body: `.` or `:`.
+    pub joiner: &'static [u8],
+    /// What the provider writes between elements (WorkOS: `, `).
+    pub rendered_separator: &'static str,
+}
+
 pub(super) fn parse<'a>(
     request: &Incoming<'a>,
-    header: &'static HeaderName,
-    format: &ListFormat,
+    list: &'static SignedList,
     id: IdSource<'a>,
 ) -> Result<Parsed<'a, 'a>, Error> {
-    let list = required_bytes(request.headers, header)?;
+    let header = &list.header;
+    let value = required_bytes(request.headers, header)?;
     let mut candidates = Candidates::new();
-    let (digits, seconds) = timestamped_list(list, header, format, |entry| match entry {
+    let (digits, seconds) = timestamped_list(value, header, &list.format, |entry| match entry {
         Some(text) => candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header),
         None => candidates.skip(header),
     })?;
@@ -28,19 +39,17 @@ pub(super) fn parse<'a>(
         timestamp: Some((seconds, header)),
         signature_header: header,
         candidates,
-        signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(b"."), Piece::Bytes(request.body)]),
+        signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(list.joiner), Piece::Bytes(request.body)]),
     })
 }
 
-/// Renders `t=<timestamp>,v1=<hex>` for `timestamp` in unix seconds (as milliseconds where `format` says so), with
-/// `separator` between the two (WorkOS writes `, `).
-pub(super) fn render(
-    (header, format, separator): (&HeaderName, &ListFormat, &str),
-    headers: &mut HeaderMap,
-    timestamp: &str,
-    tag: &Tag,
-) -> Result<(), Error> {
+/// Renders the list for `timestamp` in unix seconds (as milliseconds where the format says so) and one signature.
+pub(super) fn render(list: &SignedList, headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    let format = &list.format;
+    let (timestamp_key, signature_key) = (format.timestamp_key, format.signature_key);
     let millis = if format.milliseconds { "000" } else { "" };
-    headers.insert(header.clone(), value(&format!("t={timestamp}{millis}{separator}v1={}", tag.to_hex()), header)?);
+    let text =
+        format!("{timestamp_key}={timestamp}{millis}{}{signature_key}={}", list.rendered_separator, tag.to_hex());
+    headers.insert(list.header.clone(), value(&text, &list.header)?);
     Ok(())
 }

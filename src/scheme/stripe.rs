@@ -7,38 +7,14 @@
 //!
 //! Source: <https://docs.stripe.com/webhooks#verify-manually>.
 
-use http::{HeaderMap, HeaderName};
+use http::HeaderName;
 
-use super::Parsed;
-use super::headers::{ListFormat, required_bytes, timestamped_list, value};
-use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
-use crate::error::Error;
-use crate::request::Incoming;
-use crate::verified::IdSource;
+use super::headers::ListFormat;
+use super::signed_list::SignedList;
 
-static FORMAT: ListFormat =
-    ListFormat { separator: b',', trim: false, timestamp_key: b"t", signature_key: b"v1", milliseconds: false };
-
-static SIGNATURE: HeaderName = HeaderName::from_static("stripe-signature");
-
-pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
-    let list = required_bytes(request.headers, &SIGNATURE)?;
-    let mut candidates = Candidates::new();
-    let (digits, seconds) = timestamped_list(list, &SIGNATURE, &FORMAT, |entry| match entry {
-        Some(text) => candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE),
-        None => candidates.skip(&SIGNATURE),
-    })?;
-    Ok(Parsed {
-        id: IdSource::BodyField("id"),
-        timestamp: Some((seconds, &SIGNATURE)),
-        signature_header: &SIGNATURE,
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(b"."), Piece::Bytes(request.body)]),
-    })
-}
-
-pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
-    headers.insert(SIGNATURE.clone(), value(&format!("t={timestamp},v1={}", tag.to_hex()), &SIGNATURE)?);
-    Ok(())
-}
+pub(super) static LIST: SignedList = SignedList {
+    header: HeaderName::from_static("stripe-signature"),
+    format: ListFormat { separator: b',', trim: false, timestamp_key: "t", signature_key: "v1", milliseconds: false },
+    joiner: b".",
+    rendered_separator: ",",
+};

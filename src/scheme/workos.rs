@@ -10,8 +10,11 @@
 use http::HeaderName;
 
 use super::headers::ListFormat;
+use super::signed_list::SignedList;
 
-pub(super) static SIGNATURE: HeaderName = HeaderName::from_static("workos-signature");
-
-pub(super) static FORMAT: ListFormat =
-    ListFormat { separator: b',', trim: true, timestamp_key: b"t", signature_key: b"v1", milliseconds: true };
+pub(super) static LIST: SignedList = SignedList {
+    header: HeaderName::from_static("workos-signature"),
+    format: ListFormat { separator: b',', trim: true, timestamp_key: "t", signature_key: "v1", milliseconds: true },
+    joiner: b".",
+    rendered_separator: ", ",
+};
