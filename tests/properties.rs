@@ -27,6 +27,11 @@ fn asymmetric(scheme: Scheme, private_key: &str) -> (Scheme, Signer, Verifier) {
     (scheme, signer, verifier)
 }
 
+/// Square refuses empty bodies (it always signs a notification); every other scheme signs any body.
+fn signable(scheme: &Scheme, body: &[u8]) -> bool {
+    !(matches!(scheme, Scheme::Square { .. }) && body.is_empty())
+}
+
 fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
     prop_oneof![
         Just(keyed(Scheme::StandardWebhooks, SW_SECRET)),
@@ -81,8 +86,7 @@ proptest! {
         timestamp in 1_000_000_000i64..4_000_000_000,
         skew in -300i64..=300,
     ) {
-        // Square refuses empty bodies (it always signs a notification).
-        prop_assume!(!(matches!(scheme, Scheme::Square { .. }) && body.is_empty()));
+        prop_assume!(signable(&scheme, &body));
         let headers = signer.headers(&id, at(timestamp), &body).unwrap();
         // Anywhere inside the scheme's own default window (180 s for Calendly and WorkOS, else 300 s).
         let tolerance = i64::try_from(scheme.default_tolerance().as_secs()).unwrap();
@@ -114,6 +118,7 @@ proptest! {
         bit in any::<usize>(),
         which in 0usize..3,
     ) {
+        prop_assume!(signable(&scheme, &body));
         let now = at(1_700_000_000);
         let headers = signer.headers("msg_1", now, &body).unwrap();
         let signed_headers: Vec<&str> = match &scheme {
