@@ -6,7 +6,9 @@
 //! settles the claim by the rule of [`Delivery::settle`](crate::Delivery::settle): a `2xx` completes it; any other
 //! status, an error, a panic (answered `500`), running past the receiver's
 //! [handler deadline](crate::ReceiverBuilder::handler_deadline) (answered `503`), or the request being dropped
-//! releases it, so the provider's retry is processed. Rejections are answered with [`Error::to_response`]'s status, headers and body.
+//! releases it, so the provider's retry is processed. Rejections are answered with [`Error::to_response`]'s status, headers and body,
+//! and the providers' endpoint checks with their [`Handshake`](crate::Handshake), without calling the handler or
+//! claiming anything.
 //!
 //! ```
 //! use actix_web::{App, HttpResponse, web};
@@ -145,6 +147,9 @@ where
         Ok(delivery) => delivery,
         Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
     };
+    if let Some(handshake) = delivery.handshake() {
+        return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
+    }
     let webhook = VerifiedWebhook::new(&delivery, body.clone());
     let id = webhook.shared_id();
     let claim = delivery.detach(receiver.clone());
@@ -196,7 +201,11 @@ fn reject(error: &Error) -> HttpResponse {
 
 /// [`Error::to_response`] as an actix response.
 fn respond(error: &Error) -> HttpResponse {
-    let response: http::Response<&'static str> = error.to_response();
+    to_actix(error.to_response::<&'static str>())
+}
+
+/// An `http` response as an actix one: status, headers, body.
+fn to_actix<B: actix_web::body::MessageBody + 'static>(response: http::Response<B>) -> HttpResponse {
     let status = actix_web::http::StatusCode::from_u16(response.status().as_u16())
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     let mut builder = HttpResponse::build(status);
@@ -205,7 +214,7 @@ fn respond(error: &Error) -> HttpResponse {
             builder.insert_header((name.as_str(), value));
         }
     }
-    builder.body(*response.body())
+    builder.body(response.into_body())
 }
 
 /// Extracts the verified delivery's JSON body as `T`. Needs a [`WebhookMiddleware`] around the route.

@@ -159,6 +159,9 @@ where
         let body =
             crate::adapter::read_body(&verifier, &parts.headers, chunks).await.map_err(WebhookRejection::Invalid)?;
         let verified = verifier.verify_parts(&parts, &body).map_err(WebhookRejection::Invalid)?;
+        if let Some(handshake) = verified.handshake() {
+            return Err(WebhookRejection::Handshake(handshake.clone()));
+        }
         verified.json().map(VerifiedJson).map_err(WebhookRejection::Invalid)
     }
 }
@@ -201,6 +204,9 @@ pub enum WebhookRejection {
     Invalid(Error),
     /// No [`WebhookLayer`] ran before the handler: a routing mistake, answered with `500` so it is noticed.
     MissingLayer,
+    /// [`VerifiedJson<T>`] met the provider's endpoint check: it is answered with the [`Handshake`](crate::Handshake)
+    /// instead of calling the handler.
+    Handshake(crate::Handshake),
 }
 
 impl std::fmt::Display for WebhookRejection {
@@ -208,6 +214,7 @@ impl std::fmt::Display for WebhookRejection {
         match self {
             Self::Invalid(error) => error.fmt(f),
             Self::MissingLayer => f.write_str("no hooksafe WebhookLayer on this route"),
+            Self::Handshake(_) => f.write_str("answered the provider's endpoint check"),
         }
     }
 }
@@ -216,7 +223,7 @@ impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Invalid(error) => Some(error),
-            Self::MissingLayer => None,
+            Self::MissingLayer | Self::Handshake(_) => None,
         }
     }
 }
@@ -233,6 +240,7 @@ impl IntoResponse for WebhookRejection {
                 crate::log::warning!("a Webhook extractor ran on a route without a WebhookLayer");
                 (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "webhook layer missing").into_response()
             }
+            Self::Handshake(handshake) => handshake.to_response::<axum::body::Body>().into_response(),
         }
     }
 }

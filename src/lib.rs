@@ -12,6 +12,7 @@
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 mod adapter;
 mod error;
+mod handshake;
 mod key;
 mod log;
 mod receiver;
@@ -33,6 +34,7 @@ pub mod axum;
 pub mod tower;
 
 pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
+pub use handshake::Handshake;
 pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
 pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme};

@@ -168,6 +168,10 @@ impl<S: Store> Receiver<S> {
     }
 
     async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
+        if verified.handshake().is_some() {
+            // An endpoint check is answered, never processed: nothing to claim.
+            return Ok(Delivery { receiver: self, verified, claim: None });
+        }
         let key = self.key(&verified);
         let token = Token::new();
         match self.store.claim(key, token, self.lease).await {
@@ -395,8 +399,14 @@ impl<'a, S: Store> Delivery<'a, S> {
         self.verified.body()
     }
 
-    /// Whether this worker holds a claim. Only false after the store failed and the receiver was configured to
-    /// fail open.
+    /// The answer to the provider's endpoint check, when this request is one: return it, and do not process the
+    /// request. Nothing was claimed for it. See [`Verified::handshake`].
+    pub const fn handshake(&self) -> Option<&crate::Handshake> {
+        self.verified.handshake()
+    }
+
+    /// Whether this worker holds a claim. False for a [handshake](Self::handshake), and after the store failed and
+    /// the receiver was configured to fail open.
     pub const fn is_claimed(&self) -> bool {
         self.claim.is_some()
     }

@@ -5,7 +5,9 @@
 //! service's answer decides the claim, by the rule of [`Delivery::settle`](crate::Delivery::settle): a `2xx` completes
 //! it; any other status, an error, a panic (answered `500`), running past the receiver's
 //! [handler deadline](crate::ReceiverBuilder::handler_deadline) (answered `503`), or the request being dropped
-//! releases it, so the provider's retry is processed. Rejections are answered here, with [`Error::to_response`].
+//! releases it, so the provider's retry is processed. Rejections are answered here, with [`Error::to_response`], and
+//! so are the providers' endpoint checks ([`Handshake`](crate::Handshake)): the inner service never sees them and
+//! nothing is claimed for them.
 //! The deadline needs a Tokio runtime, as hyper and axum provide.
 
 use std::future::Future;
@@ -86,7 +88,7 @@ where
     ReqBody: http_body::Body + From<Bytes> + Send + 'static,
     ReqBody::Data: Send,
     ReqBody::Error: Into<BoxError>,
-    ResBody: From<&'static str> + Send + 'static,
+    ResBody: From<&'static str> + From<Vec<u8>> + Send + 'static,
 {
     type Response = Response<ResBody>;
     type Error = I::Error;
@@ -121,7 +123,7 @@ where
     S: Store,
     ReqBody: http_body::Body + From<Bytes>,
     ReqBody::Error: Into<BoxError>,
-    ResBody: From<&'static str>,
+    ResBody: From<&'static str> + From<Vec<u8>>,
 {
     async move {
         // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
@@ -135,6 +137,9 @@ where
             // head on.
             let (claim, webhook) = match receiver.receive_parts(&parts, &body).await {
                 Ok(delivery) => {
+                    if let Some(handshake) = delivery.handshake() {
+                        return Ok(handshake.to_response());
+                    }
                     let webhook = VerifiedWebhook::new(&delivery, body.clone());
                     (delivery.detach(receiver.clone()), webhook)
                 }

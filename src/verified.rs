@@ -7,6 +7,7 @@ use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 use time::OffsetDateTime;
 
 use crate::error::Error;
+use crate::handshake::Handshake;
 
 /// A delivery that passed verification: the exact bytes that were signed, its id and its timestamp.
 ///
@@ -21,6 +22,7 @@ pub struct Verified<'a> {
     id_is_signed: bool,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
+    handshake: Option<Handshake>,
 }
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
@@ -55,10 +57,46 @@ impl<'a> Verified<'a> {
             IdSource::BodyField(field) => (top_level_field::<&str>(body, field), true),
             IdSource::None => (None, false),
         };
-        Self { body, id, id_is_signed, timestamp, key_id }
+        Self { body, id, id_is_signed, timestamp, key_id, handshake: None }
     }
 
-    /// The id of the key whose signature matched: the one given with
+    /// A verified delivery that is the provider's endpoint check, answered with `handshake`.
+    pub(crate) fn with_handshake(mut self, handshake: Option<Handshake>) -> Self {
+        self.handshake = handshake;
+        self
+    }
+
+    /// An endpoint check the provider sends unsigned (Dropbox's `GET ?challenge=`): no body, no id, no key.
+    pub(crate) fn unsigned_handshake(handshake: Handshake) -> Self {
+        Self::new(b"", IdSource::None, None, Arc::from("")).with_handshake(Some(handshake))
+    }
+
+    /// The answer to the provider's endpoint check, when this request is one (Slack `url_verification`, Discord
+    /// `PING`, Zoom `endpoint.url_validation`, Twitch `webhook_callback_verification`, Dropbox `GET ?challenge=`):
+    /// return [`Handshake::to_response`] as is, and do not process the request as an event. `None` for an ordinary
+    /// delivery. The framework adapters answer handshakes themselves; a serverless handler checks this first:
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, Verifier, sign::Signer};
+    ///
+    /// let verifier = Verifier::builder(Scheme::Slack).secret("8f742231b10e8888abcd99yyyzzz85a5").build()?;
+    /// let body = br#"{"token":"t","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    /// let signer = Signer::new(Scheme::Slack, "8f742231b10e8888abcd99yyyzzz85a5")?;
+    /// let request = signer.request(http::Uri::from_static("/slack/events"), "", time::OffsetDateTime::now_utc(), body.to_vec())?;
+    ///
+    /// let verified = verifier.verify_request(&request)?;
+    /// let response: http::Response<Vec<u8>> = match verified.handshake() {
+    ///     Some(handshake) => handshake.to_response(),
+    ///     None => unreachable!("process the event here"),
+    /// };
+    /// assert_eq!(response.body(), b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn handshake(&self) -> Option<&Handshake> {
+        self.handshake.as_ref()
+    }
+
+    /// The id of the key whose signature matched (empty for an unsigned [handshake](Self::handshake)): the one given with
     /// [`Secret::id`](crate::Secret::id) or [`PublicKey::id`](crate::PublicKey::id), else the key's position
     /// among the verifier's keys (`"1"`, `"2"`, …). Count these to see when a retired key stops being used.
     pub fn key_id(&self) -> &str {
@@ -123,6 +161,7 @@ impl fmt::Debug for Verified<'_> {
             .field("key_id", &self.key_id)
             .field("timestamp", &self.timestamp())
             .field("body_len", &self.body.len())
+            .field("handshake", &self.handshake.is_some())
             .finish()
     }
 }

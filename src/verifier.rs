@@ -213,6 +213,9 @@ impl Verifier {
         if request.body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
         }
+        if let Some(handshake) = self.scheme.unsigned_handshake(&request) {
+            return Ok(Verified::unsigned_handshake(handshake));
+        }
         let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
         let timestamp = match parsed.timestamp {
             Some((seconds, header)) => {
@@ -231,7 +234,8 @@ impl Verifier {
             Some(field) => Some(self.check_body_timestamp(request.body, field, clock)?),
             None => timestamp,
         };
-        Ok(Verified::new(request.body, parsed.id, timestamp, key.id.clone()))
+        let handshake = self.scheme.handshake(&request, key)?;
+        Ok(Verified::new(request.body, parsed.id, timestamp, key.id.clone()).with_handshake(handshake))
     }
 
     /// The timestamp a scheme keeps in its (verified) body, in milliseconds, checked against the window as seconds.
@@ -523,6 +527,10 @@ impl VerifierBuilder {
     fn check_secret(&self, text: &str, index: usize) -> Result<(), ConfigError> {
         if self.scheme == Scheme::Stripe && !text.starts_with("whsec_") {
             return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
+        }
+        // Twitch: "The secret must be an ASCII string that's a minimum of 10 characters long and a maximum of 100".
+        if self.scheme == Scheme::TwitchEventSub && !(text.is_ascii() && (10..=100).contains(&text.len())) {
+            return Err(ConfigError::SecretLength { index, len: text.len(), min: 10, max: 100 });
         }
         let plain = matches!(self.scheme.hmac(), Some((_, crate::key::SecretEncoding::Utf8)));
         if plain && !self.allow_short_secrets && text.len() < MIN_SECRET_LEN {

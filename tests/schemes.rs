@@ -564,3 +564,94 @@ fn linear_checks_the_signature_then_the_bodys_millisecond_timestamp_with_a_60_se
     let error = verifier.verify_at(&untimed, br#"{"action":"create","type":"Issue"}"#, at(1_700_000_000)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedBody, "{error}");
 }
+
+// Zoom, Twitch and Dropbox publish no worked example: each signature below is `openssl dgst -sha256 -hmac <secret>`
+// over exactly what the provider's documentation says it signs.
+const ZOOM_SECRET: &str = "zoom_secret_token_1234";
+const ZOOM_BODY: &[u8] = br#"{"event":"meeting.started","payload":{"account_id":"AAAAAABBBB","object":{"id":"1234567890","topic":"My Meeting"}},"event_ts":1700000000123}"#;
+
+#[test]
+fn zoom_signs_v0_the_timestamp_and_the_body() {
+    // `printf 'v0:1700000000:<body>' | openssl dgst -sha256 -hmac zoom_secret_token_1234`
+    let map = headers(&[
+        ("x-zm-request-timestamp", "1700000000"),
+        ("x-zm-signature", "v0=bca54e9dfb7d46b0e7bdd3d40bd6ed87d7174e904ac96cab365c1b633fdd247c"),
+    ]);
+    let verifier = verifier(Scheme::Zoom, ZOOM_SECRET);
+    let verified = verifier.verify_at(&map, ZOOM_BODY, at(1_700_000_000)).unwrap();
+    assert_eq!(verified.timestamp(), Some(at(1_700_000_000)));
+    assert!(verified.handshake().is_none(), "an ordinary event is no handshake");
+    assert_eq!(verifier.verify_at(&map, ZOOM_BODY, at(1_700_000_301)).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    let tampered = verifier.verify_at(&map, br#"{"event":"meeting.ended"}"#, at(1_700_000_000)).unwrap_err();
+    assert_eq!(tampered.kind(), ErrorKind::InvalidSignature);
+    let other = Verifier::builder(Scheme::Zoom).secret("another_secret_token").build().unwrap();
+    assert_eq!(other.verify_at(&map, ZOOM_BODY, at(1_700_000_000)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let bare = headers(&[
+        ("x-zm-request-timestamp", "1700000000"),
+        ("x-zm-signature", "bca54e9dfb7d46b0e7bdd3d40bd6ed87d7174e904ac96cab365c1b633fdd247c"),
+    ]);
+    let error = verifier.verify_at(&bare, ZOOM_BODY, at(1_700_000_000)).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.header_name().map(HeaderName::as_str)),
+        (ErrorKind::MalformedHeader, Some("x-zm-signature"))
+    );
+}
+
+const TWITCH_SECRET: &str = "s3cRe7-tw1tch";
+const TWITCH_ID: &str = "e76c6bd4-55c9-4987-8304-da1588d8988b";
+const TWITCH_TIMESTAMP: &str = "2019-11-16T10:11:12.634234626Z";
+const TWITCH_BODY: &[u8] = br#"{"subscription":{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","type":"channel.follow","version":"2","status":"enabled","cost":0,"condition":{"broadcaster_user_id":"1337","moderator_user_id":"1337"},"transport":{"method":"webhook","callback":"https://example.com/webhooks/callback"},"created_at":"2019-11-16T10:11:12.634234626Z"},"event":{"user_id":"1234","user_login":"cool_user","user_name":"Cool_User","broadcaster_user_id":"1337","broadcaster_user_login":"cooler_user","broadcaster_user_name":"Cooler_User","followed_at":"2020-07-15T18:16:11.17106713Z"}}"#;
+// `printf '<id><timestamp><body>' | openssl dgst -sha256 -hmac s3cRe7-tw1tch`
+const TWITCH_SIGNATURE: &str = "sha256=e2b902389d594b45ce87009f29898bb7b54056f9e76a365e12fed14494b03b99";
+
+fn twitch(timestamp: &str, kind: &str) -> HeaderMap {
+    headers(&[
+        ("twitch-eventsub-message-id", TWITCH_ID),
+        ("twitch-eventsub-message-timestamp", timestamp),
+        ("twitch-eventsub-message-signature", TWITCH_SIGNATURE),
+        ("twitch-eventsub-message-type", kind),
+    ])
+}
+
+#[test]
+fn twitch_signs_the_id_the_rfc_3339_timestamp_as_sent_and_the_body() {
+    let verifier = verifier(Scheme::TwitchEventSub, TWITCH_SECRET);
+    let sent = OffsetDateTime::parse(TWITCH_TIMESTAMP, &time::format_description::well_known::Rfc3339).unwrap();
+    let notification = twitch(TWITCH_TIMESTAMP, "notification");
+    let verified = verifier.verify_at(&notification, TWITCH_BODY, sent).unwrap();
+    assert_eq!((verified.id(), verified.id_is_signed()), (Some(TWITCH_ID), true));
+    assert_eq!(verified.timestamp(), Some(at(sent.unix_timestamp())));
+    // Ten minutes each way.
+    let late = verifier.verify_at(&notification, TWITCH_BODY, sent + time::Duration::seconds(601));
+    assert_eq!(late.unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    assert!(verifier.verify_at(&notification, TWITCH_BODY, sent + time::Duration::seconds(600)).is_ok());
+    // The same instant written another way is not what was signed.
+    let reformatted = twitch("2019-11-16T10:11:12.634234626+00:00", "notification");
+    assert_eq!(verifier.verify_at(&reformatted, TWITCH_BODY, sent).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let unix = twitch("1573899072", "notification");
+    let error = verifier.verify_at(&unix, TWITCH_BODY, sent).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.header_name().map(HeaderName::as_str)),
+        (ErrorKind::MalformedHeader, Some("twitch-eventsub-message-timestamp"))
+    );
+    // A revocation is an ordinary, signed event for the handler.
+    let revocation = twitch(TWITCH_TIMESTAMP, "revocation");
+    assert!(verifier.verify_at(&revocation, TWITCH_BODY, sent).unwrap().handshake().is_none());
+    let error = Verifier::builder(Scheme::TwitchEventSub).secret("short").build().unwrap_err();
+    assert!(matches!(error, hooksafe::ConfigError::SecretLength { min: 10, max: 100, .. }), "{error}");
+}
+
+const DROPBOX_SECRET: &str = "dropbox-app-secret-42";
+const DROPBOX_BODY: &[u8] =
+    br#"{"list_folder":{"accounts":["dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc"]},"delta":{"users":[12345678]}}"#;
+
+#[test]
+fn dropbox_signs_the_body_alone() {
+    // `printf '<body>' | openssl dgst -sha256 -hmac dropbox-app-secret-42`
+    let map = headers(&[("x-dropbox-signature", "4448312485de2051a050533bdfa29d30e3e3ab5981a4b918fa729bea7d8e8e08")]);
+    let verifier = verifier(Scheme::Dropbox, DROPBOX_SECRET);
+    let verified = verifier.verify(&map, DROPBOX_BODY).unwrap();
+    assert_eq!((verified.id(), verified.timestamp()), (None, None));
+    assert_eq!(verifier.verify(&map, b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify(&HeaderMap::new(), DROPBOX_BODY).unwrap_err().kind(), ErrorKind::MissingHeader);
+}

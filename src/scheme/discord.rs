@@ -5,6 +5,8 @@
 //!   public key (64 hex digits, either case).
 //! - The crate's replay window applies to the timestamp (Discord documents none; the SDKs check none).
 //! - Id: the interaction's `id` field, from the signed body.
+//! - Handshake: a verified `PING` (`"type": 1`, sent when the URL is saved) is answered with `{"type":1}` (`PONG`).
+//!   Discord also sends badly signed requests on purpose: they get `401`, or Discord drops the URL.
 //!
 //! Sources: <https://discord.com/developers/docs/interactions/receiving-and-responding#security-and-authorization>,
 //! `discord/discord-interactions-js` `verifyKey`.
@@ -16,8 +18,9 @@ use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
+use crate::handshake::Handshake;
 use crate::request::Incoming;
-use crate::verified::IdSource;
+use crate::verified::{IdSource, top_level_field};
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-signature-ed25519");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-signature-timestamp");
@@ -39,4 +42,9 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
     headers.insert(TIMESTAMP.clone(), value(timestamp, &TIMESTAMP)?);
     headers.insert(SIGNATURE.clone(), value(&tag.to_hex(), &SIGNATURE)?);
     Ok(())
+}
+
+/// The answer to a verified `PING`: a `PONG`.
+pub(super) fn handshake(body: &[u8]) -> Option<Handshake> {
+    (top_level_field::<u64>(body, "type") == Some(1)).then(|| Handshake::json(&serde_json::json!({ "type": 1 })))
 }

@@ -10,6 +10,7 @@ mod calendly;
 mod coinbase_commerce;
 mod custom;
 mod discord;
+mod dropbox;
 mod github;
 pub(crate) mod headers;
 mod hubspot;
@@ -27,9 +28,12 @@ mod standard;
 mod stripe;
 pub(crate) mod tag;
 mod twilio;
+mod twitch;
 mod typeform;
+mod v0;
 mod vercel;
 mod workos;
+mod zoom;
 
 use http::{HeaderMap, HeaderName};
 
@@ -39,7 +43,8 @@ pub(crate) use tag::{Candidates, KeyKind};
 pub use tag::{Encoding, MAX_SIGNATURES, Tag};
 
 use crate::error::Error;
-use crate::key::{Algorithm, PublicKeyFormat, SecretEncoding};
+use crate::handshake::Handshake;
+use crate::key::{Algorithm, Key, Material, PublicKeyFormat, SecretEncoding};
 use crate::request::{Incoming, PublicUrl};
 use crate::verified::IdSource;
 
@@ -70,7 +75,8 @@ pub enum Scheme {
     /// SHA-256 header. Opt-in by name; no timestamp; `X-GitHub-Delivery` is not signed.
     GitHubSha1,
     /// Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 of
-    /// `v0:{timestamp}:{body}`.
+    /// `v0:{timestamp}:{body}`. The Events API's `url_verification` is answered as a
+    /// [handshake](crate::Verified::handshake).
     Slack,
     /// Shopify: `X-Shopify-Hmac-Sha256: <base64>`, HMAC-SHA256 of the body. **No timestamp**, so no replay window.
     /// `X-Shopify-Webhook-Id` is reported as the id but is not signed.
@@ -86,7 +92,8 @@ pub enum Scheme {
     /// `I-Twilio-Idempotency-Token` is reported as the id but is not signed.
     Twilio,
     /// Discord interactions: `X-Signature-Ed25519: <hex>` over `X-Signature-Timestamp` followed by the body,
-    /// checked with the application's hex public key. The dedup id is the interaction's `id` field.
+    /// checked with the application's hex public key. The dedup id is the interaction's `id` field. A `PING` is
+    /// answered with a `PONG` as a [handshake](crate::Verified::handshake).
     Discord,
     /// SendGrid Event Webhook: `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, ECDSA P-256 / SHA-256 over
     /// `X-Twilio-Email-Event-Webhook-Timestamp` followed by the body (trailing `\r\n` included), checked with the
@@ -132,6 +139,20 @@ pub enum Scheme {
     /// (milliseconds), read from the verified body and checked against a 60 s window by default. No delivery id
     /// (deduplication on the body).
     Linear,
+    /// Zoom: `x-zm-request-timestamp` and `x-zm-signature: v0=<hex>`, HMAC-SHA256 of `v0:{timestamp}:{body}` with
+    /// the app's secret token. No delivery id (deduplication on the body). An `endpoint.url_validation` is answered
+    /// with its plain token and that token's HMAC as a [handshake](crate::Verified::handshake).
+    Zoom,
+    /// Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=<hex>`, HMAC-SHA256 of the message id, the
+    /// RFC 3339 `Twitch-Eventsub-Message-Timestamp` (as sent) and the body; 600 s window by default. The dedup id is
+    /// the signed message id. A `webhook_callback_verification` is answered with its challenge as a
+    /// [handshake](crate::Verified::handshake); a `revocation` reaches the handler as an ordinary event.
+    TwitchEventSub,
+    /// Dropbox: `X-Dropbox-Signature: <hex>`, HMAC-SHA256 of the body with the app secret. **No timestamp** and no
+    /// delivery id. Dropbox's unsigned `GET ?challenge=` is answered as a [handshake](crate::Verified::handshake)
+    /// when verifying through [`verify_request`](crate::Verifier::verify_request) or
+    /// [`verify_parts`](crate::Verifier::verify_parts).
+    Dropbox,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -143,10 +164,12 @@ impl Scheme {
     }
 
     /// The replay tolerance a verifier for this scheme uses unless told otherwise, in each direction: 180 s for
-    /// Calendly and WorkOS (what they document), 300 s for every other scheme with a timestamp.
+    /// Calendly and WorkOS, 60 s for Linear, 600 s for Twitch EventSub (what each documents), 300 s for every other
+    /// scheme with a timestamp.
     pub const fn default_tolerance(&self) -> std::time::Duration {
         match self {
             Self::Calendly | Self::WorkOs => std::time::Duration::from_secs(180),
+            Self::TwitchEventSub => std::time::Duration::from_secs(600),
             Self::Linear => std::time::Duration::from_secs(60),
             _ => crate::verifier::DEFAULT_TOLERANCE,
         }
@@ -166,9 +189,10 @@ impl Scheme {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot | Self::Linear => true,
+            Self::Zoom | Self::TwitchEventSub => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
-            Self::Square { .. } => false,
+            Self::Square { .. } | Self::Dropbox => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
@@ -198,6 +222,9 @@ impl Scheme {
             Self::HubSpot => "hubspot",
             Self::Square { .. } => "square",
             Self::Linear => "linear",
+            Self::Zoom => "zoom",
+            Self::TwitchEventSub => "twitch-eventsub",
+            Self::Dropbox => "dropbox",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -237,7 +264,10 @@ impl Scheme {
             | Self::WorkOs
             | Self::HubSpot
             | Self::Square { .. }
-            | Self::Linear => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
+            | Self::Linear
+            | Self::Zoom
+            | Self::TwitchEventSub
+            | Self::Dropbox => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => {
                 Some((Algorithm::HmacSha1, SecretEncoding::Utf8))
             }
@@ -268,7 +298,7 @@ impl Scheme {
             Self::Stripe => signed_list::parse(request, &stripe::LIST, IdSource::BodyField("id")),
             Self::GitHub => github::parse(request, &github::SHA256),
             Self::GitHubSha1 => github::parse(request, &github::SHA1),
-            Self::Slack => slack::parse(request),
+            Self::Slack => v0::parse(request, &slack::HEADERS),
             Self::Shopify => shopify::parse(request),
             Self::Paddle => signed_list::parse(request, &paddle::LIST, IdSource::BodyField("event_id")),
             Self::Twilio => twilio::parse(request, public_url),
@@ -284,6 +314,9 @@ impl Scheme {
             Self::HubSpot => hubspot::parse(request, public_url),
             Self::Square { notification_url } => square::parse(request, notification_url),
             Self::Linear => body_only::parse(request, &linear::TAG, IdSource::None),
+            Self::Zoom => v0::parse(request, &zoom::HEADERS),
+            Self::TwitchEventSub => twitch::parse(request),
+            Self::Dropbox => body_only::parse(request, &dropbox::TAG, IdSource::None),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -306,7 +339,7 @@ impl Scheme {
             Self::Stripe => signed_list::render(&stripe::LIST, headers, timestamp, tag),
             Self::GitHub => github::render(&github::SHA256, headers, id, tag),
             Self::GitHubSha1 => github::render(&github::SHA1, headers, id, tag),
-            Self::Slack => slack::render(headers, timestamp, tag),
+            Self::Slack => v0::render(&slack::HEADERS, headers, timestamp, tag),
             Self::Shopify => shopify::render(headers, id, tag),
             Self::Paddle => signed_list::render(&paddle::LIST, headers, timestamp, tag),
             Self::Twilio => twilio::render(headers, id, tag),
@@ -322,7 +355,35 @@ impl Scheme {
             Self::CoinbaseCommerce => body_only::render(&coinbase_commerce::TAG, headers, tag),
             Self::Calendly => signed_list::render(&calendly::LIST, headers, timestamp, tag),
             Self::WorkOs => signed_list::render(&workos::LIST, headers, timestamp, tag),
+            Self::Zoom => v0::render(&zoom::HEADERS, headers, timestamp, tag),
+            Self::TwitchEventSub => twitch::render(headers, id, timestamp, tag),
+            Self::Dropbox => body_only::render(&dropbox::TAG, headers, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
+        }
+    }
+
+    /// The endpoint check a provider sends unsigned (Dropbox's `GET ?challenge=`), answered before any signature is
+    /// looked for.
+    pub(crate) fn unsigned_handshake(&self, request: &Incoming<'_>) -> Option<Handshake> {
+        match self {
+            Self::Dropbox => dropbox::challenge(request),
+            _ => None,
+        }
+    }
+
+    /// The answer to a signed endpoint check (Slack, Discord, Zoom, Twitch), once `key` verified the request; `None`
+    /// for an ordinary event.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) or
+    /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) for a check without what it must carry.
+    pub(crate) fn handshake(&self, request: &Incoming<'_>, key: &Key) -> Result<Option<Handshake>, Error> {
+        match (self, &key.material) {
+            (Self::Slack, _) => slack::handshake(request.body),
+            (Self::Discord, _) => Ok(discord::handshake(request.body)),
+            (Self::Zoom, Material::Hmac(mac)) => zoom::handshake(request.body, mac),
+            (Self::TwitchEventSub, _) => twitch::handshake(request.headers, request.body),
+            _ => Ok(None),
         }
     }
 

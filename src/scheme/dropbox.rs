@@ -1,0 +1,34 @@
+//! Dropbox.
+//!
+//! - Header: `X-Dropbox-Signature: <hex HMAC-SHA256(app secret, body)>`, no prefix.
+//! - No timestamp and no delivery id: a notification only says that something changed, so handle it idempotently
+//!   (deduplication is on the signed body).
+//! - Handshake: the **unsigned** `GET ?challenge=<value>` Dropbox sends when the URL is saved is answered with the
+//!   value as plain text (`nosniff`: the text is the caller's). Only a `GET` whose query has exactly one `challenge`;
+//!   it never reaches a handler or the dedup store. It needs the request line: verify through
+//!   [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts).
+//!
+//! Source: <https://www.dropbox.com/developers/reference/webhooks>.
+
+use http::{HeaderName, Method};
+
+use super::body_only::BodyTag;
+use super::tag::Encoding;
+use crate::handshake::Handshake;
+use crate::request::Incoming;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-dropbox-signature"), prefix: "", encoding: Encoding::Hex };
+
+/// The answer to Dropbox's endpoint check: a `GET` with exactly one `challenge` in its query.
+pub(super) fn challenge(request: &Incoming<'_>) -> Option<Handshake> {
+    if request.method != Some(&Method::GET) {
+        return None;
+    }
+    let query = request.uri?.query()?;
+    let mut challenges = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name == "challenge");
+    match (challenges.next(), challenges.next()) {
+        (Some((_, value)), None) => Some(Handshake::text(value.into_owned())),
+        _ => None,
+    }
+}

@@ -1,0 +1,88 @@
+//! Twitch EventSub (webhook transport).
+//!
+//! - Headers: `Twitch-Eventsub-Message-Id`, `Twitch-Eventsub-Message-Timestamp` (RFC 3339, up to nanoseconds),
+//!   `Twitch-Eventsub-Message-Signature: sha256=<hex>` and `Twitch-Eventsub-Message-Type` (`notification`,
+//!   `webhook_callback_verification` or `revocation`; **not signed**).
+//! - Signed: `{id}{timestamp}{body}`, no separators, the timestamp verbatim; HMAC-SHA256 with the subscription's
+//!   secret (10 to 100 ASCII characters, checked at build).
+//! - Window: 600 s each way by default (Twitch: reject messages older than 10 minutes).
+//! - Id: the message id (signed; a resend reuses it).
+//! - Handshake: a verified `webhook_callback_verification` is answered with its `challenge`, as plain text. The type
+//!   header is not signed, so the signed body decides: a body with `challenge` must be typed as a verification, and
+//!   a verification must carry one. A `revocation` reaches the handler as an ordinary event.
+//!
+//! Sources: <https://dev.twitch.tv/docs/eventsub/handling-webhook-events>, `twitchdev/twitch-cli`
+//! `internal/events/verify/subscription_verify.go`.
+
+use http::{HeaderMap, HeaderName};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::Parsed;
+use super::headers::{optional_str, required_bytes, required_str, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use crate::error::Error;
+use crate::handshake::Handshake;
+use crate::request::Incoming;
+use crate::verified::{IdSource, top_level_field};
+
+static ID: HeaderName = HeaderName::from_static("twitch-eventsub-message-id");
+static TIMESTAMP: HeaderName = HeaderName::from_static("twitch-eventsub-message-timestamp");
+static SIGNATURE: HeaderName = HeaderName::from_static("twitch-eventsub-message-signature");
+static TYPE: HeaderName = HeaderName::from_static("twitch-eventsub-message-type");
+
+/// The message type of an endpoint check.
+const VERIFICATION: &str = "webhook_callback_verification";
+
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let id = required_str(request.headers, &ID)?;
+    let stamp = required_bytes(request.headers, &TIMESTAMP)?;
+    let seconds = std::str::from_utf8(stamp)
+        .ok()
+        .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).ok())
+        .map(OffsetDateTime::unix_timestamp)
+        .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
+    let Some(text) = required_bytes(request.headers, &SIGNATURE)?.strip_prefix(b"sha256=") else {
+        return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
+    };
+    let mut candidates = Candidates::new();
+    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
+    Ok(Parsed {
+        id: IdSource::SignedHeader(id),
+        timestamp: Some((seconds, &TIMESTAMP)),
+        signature_header: &SIGNATURE,
+        candidates,
+        signed: Signed::new(&[Piece::Bytes(id.as_bytes()), Piece::Bytes(stamp), Piece::Bytes(request.body)]),
+    })
+}
+
+/// The headers of a notification with `id`, sent at `timestamp` (unix seconds, written as RFC 3339).
+pub(super) fn render(headers: &mut HeaderMap, id: &str, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    let stamp = timestamp
+        .parse::<i64>()
+        .ok()
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
+        .and_then(|date| date.format(&Rfc3339).ok())
+        .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
+    headers.insert(ID.clone(), value(id, &ID)?);
+    headers.insert(TIMESTAMP.clone(), value(&stamp, &TIMESTAMP)?);
+    headers.insert(SIGNATURE.clone(), value(&format!("sha256={}", tag.to_hex()), &SIGNATURE)?);
+    if !headers.contains_key(&TYPE) {
+        headers.insert(TYPE.clone(), http::HeaderValue::from_static("notification"));
+    }
+    Ok(())
+}
+
+/// The answer to a verified `webhook_callback_verification`: its challenge, echoed as plain text.
+pub(super) fn handshake(headers: &HeaderMap, body: &[u8]) -> Result<Option<Handshake>, Error> {
+    let typed_verification = optional_str(headers, &TYPE)? == Some(VERIFICATION);
+    match (typed_verification, top_level_field::<String>(body, "challenge")) {
+        (true, Some(challenge)) => Ok(Some(Handshake::text(challenge))),
+        (true, None) => Err(Error::malformed_body("is a `webhook_callback_verification` without a string `challenge`")),
+        (false, Some(_)) => {
+            Err(Error::malformed(TYPE.clone(), "is not `webhook_callback_verification`, but the body is"))
+        }
+        (false, None) => Ok(None),
+    }
+}
