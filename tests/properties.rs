@@ -50,6 +50,9 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Calendly, "calendly")),
         Just(keyed(Scheme::WorkOs, "workos")),
         Just(keyed(Scheme::square("https://hooks.example.com/square"), "square key")),
+        Just(keyed(Scheme::Zoom, "zoom secret token")),
+        Just(keyed(Scheme::TwitchEventSub, "twitch subscription secret")),
+        Just(keyed(Scheme::Dropbox, "dropbox app secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -139,6 +142,13 @@ proptest! {
             Scheme::Slack => vec!["x-slack-request-timestamp", "x-slack-signature"],
             Scheme::Shopify => vec!["x-shopify-hmac-sha256"],
             Scheme::Paddle => vec!["paddle-signature"],
+            Scheme::Zoom => vec!["x-zm-request-timestamp", "x-zm-signature"],
+            Scheme::TwitchEventSub => vec![
+                "twitch-eventsub-message-id",
+                "twitch-eventsub-message-timestamp",
+                "twitch-eventsub-message-signature",
+            ],
+            Scheme::Dropbox => vec!["x-dropbox-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -443,6 +443,9 @@ mod tests {
             Scheme::CoinbaseCommerce,
             Scheme::Calendly,
             Scheme::WorkOs,
+            Scheme::Zoom,
+            Scheme::TwitchEventSub,
+            Scheme::Dropbox,
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]

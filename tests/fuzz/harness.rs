@@ -12,8 +12,11 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 23] {
+fn schemes() -> [Scheme; 26] {
     [
+        Scheme::Zoom,
+        Scheme::TwitchEventSub,
+        Scheme::Dropbox,
         Scheme::Linear,
         Scheme::square("https://hooks.example.com/square"),
         Scheme::HubSpot,
@@ -65,7 +68,14 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 31] = [
+const NAMES: [&str; 38] = [
+    "x-zm-signature",
+    "x-zm-request-timestamp",
+    "twitch-eventsub-message-id",
+    "twitch-eventsub-message-timestamp",
+    "twitch-eventsub-message-signature",
+    "twitch-eventsub-message-type",
+    "x-dropbox-signature",
     "typeform-signature",
     "x-signature",
     "x-vercel-signature",
@@ -108,7 +118,9 @@ pub fn verify(data: &[u8]) {
     let selector = parts.next().unwrap_or_default();
     let target = parts.next().unwrap_or_default();
     let mut request = Request::new(());
-    *request.method_mut() = Method::POST;
+    // The selector's first byte also picks the method: a `GET` reaches the unsigned handshake (Dropbox).
+    *request.method_mut() =
+        if selector.first().is_some_and(|byte| byte & 0x80 != 0) { Method::GET } else { Method::POST };
     if let Ok(uri) = http::Uri::try_from(target) {
         *request.uri_mut() = uri;
     }
@@ -128,6 +140,7 @@ pub fn verify(data: &[u8]) {
         match verifier.verify_parts_at(&head, &body, now) {
             Ok(verified) => {
                 let _ = (verified.id(), verified.timestamp(), verified.json::<serde_json::Value>());
+                let _ = verified.handshake().map(hooksafe::Handshake::to_response::<Vec<u8>>);
             }
             Err(error) => {
                 let _ = (error.to_string(), error.status(), error.to_response::<String>());

@@ -1,0 +1,342 @@
+//! Providers' endpoint checks: recognised once verified, answered by the core (the serverless path) and by the axum
+//! and actix-web adapters through real routers, never reaching a handler or the dedup store.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hooksafe::sign::Signer;
+use hooksafe::store::{Claim, DedupKey, Retention, Store, StoreError, Token};
+use hooksafe::{ErrorKind, MemoryStore, Receiver, Scheme, Verifier};
+use http::{HeaderValue, Method, Request, StatusCode};
+use time::OffsetDateTime;
+
+const SLACK_SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const SLACK_CHECK: &[u8] = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+const ZOOM_SECRET: &str = "zoom_secret_token_1234";
+const ZOOM_CHECK: &[u8] = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+// `printf qgg8vlvZRS6UYooatFL8Aw | openssl dgst -sha256 -hmac zoom_secret_token_1234`
+const ZOOM_ENCRYPTED: &str = "22ca80810c3b667903caaa0ce5999953aa378c74fce9d010109fad108201e5ee";
+const TWITCH_SECRET: &str = "s3cRe7-tw1tch";
+const TWITCH_CHECK: &[u8] = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387-161a-49f9-a165-0f21d7a4e1c4","status":"webhook_callback_verification_pending","type":"channel.follow","version":"2","cost":1,"condition":{"broadcaster_user_id":"12826"},"transport":{"method":"webhook","callback":"https://example.com/webhooks/callback"},"created_at":"2019-11-16T10:11:12.634234626Z"}}"#;
+const DROPBOX_SECRET: &str = "dropbox-app-secret-42";
+// RFC 8032 test 1's seed, as Discord's signer takes it.
+const DISCORD_SEED: &str = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+
+fn now() -> OffsetDateTime {
+    OffsetDateTime::now_utc()
+}
+
+fn signed(signer: &Signer, path: &'static str, id: &str, body: &[u8]) -> Request<Vec<u8>> {
+    signer.request(http::Uri::from_static(path), id, now(), body.to_vec()).unwrap()
+}
+
+fn slack_check() -> Request<Vec<u8>> {
+    signed(&Signer::new(Scheme::Slack, SLACK_SECRET).unwrap(), "/slack", "", SLACK_CHECK)
+}
+
+fn zoom_check() -> Request<Vec<u8>> {
+    signed(&Signer::new(Scheme::Zoom, ZOOM_SECRET).unwrap(), "/zoom", "", ZOOM_CHECK)
+}
+
+fn twitch_check() -> Request<Vec<u8>> {
+    let signer = Signer::new(Scheme::TwitchEventSub, TWITCH_SECRET).unwrap();
+    let mut request = signed(&signer, "/twitch", "f6e3c2a1-0000-4987-8304-da1588d8988b", TWITCH_CHECK);
+    let kind = HeaderValue::from_static("webhook_callback_verification");
+    request.headers_mut().insert("twitch-eventsub-message-type", kind);
+    request
+}
+
+fn discord_ping() -> (Request<Vec<u8>>, String) {
+    let signer = Signer::with_private_key(Scheme::Discord, DISCORD_SEED).unwrap();
+    let public_key = signer.public_key().unwrap();
+    (signed(&signer, "/discord", "", br#"{"id":"1","type":1,"application_id":"2"}"#), public_key)
+}
+
+fn dropbox_check(uri: &'static str) -> Request<Vec<u8>> {
+    let mut request = Request::new(Vec::new());
+    *request.method_mut() = Method::GET;
+    *request.uri_mut() = http::Uri::from_static(uri);
+    request
+}
+
+fn verifier(scheme: Scheme, secret: &str) -> Verifier {
+    Verifier::builder(scheme).secret(secret).build().unwrap()
+}
+
+#[test]
+fn the_serverless_path_answers_each_providers_check_once_verified() {
+    let cases = [
+        (verifier(Scheme::Slack, SLACK_SECRET), slack_check(), "text/plain; charset=utf-8"),
+        (verifier(Scheme::Zoom, ZOOM_SECRET), zoom_check(), "application/json"),
+        (verifier(Scheme::TwitchEventSub, TWITCH_SECRET), twitch_check(), "text/plain; charset=utf-8"),
+        (
+            verifier(Scheme::Dropbox, DROPBOX_SECRET),
+            dropbox_check("/dropbox?challenge=Zm9v%20YmFy"),
+            "text/plain; charset=utf-8",
+        ),
+    ];
+    let mut bodies = Vec::new();
+    for (verifier, request, content_type) in cases {
+        let verified =
+            verifier.verify_request(&request).unwrap_or_else(|error| panic!("{:?}: {error}", verifier.scheme()));
+        let response: http::Response<Vec<u8>> = verified.handshake().expect("a handshake").to_response();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], content_type);
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        bodies.push(String::from_utf8(response.into_body()).unwrap());
+    }
+    assert_eq!(bodies[0], "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+    let zoom: serde_json::Value = serde_json::from_str(&bodies[1]).unwrap();
+    assert_eq!(zoom, serde_json::json!({ "plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": ZOOM_ENCRYPTED }));
+    assert_eq!(bodies[2], "pogchamp-kappa-360noscope-vohiyo");
+    assert_eq!(bodies[3], "Zm9v YmFy", "the challenge is form-decoded from the query");
+
+    let (ping, public_key) = discord_ping();
+    let discord = Verifier::builder(Scheme::Discord).public_key(public_key).build().unwrap();
+    let verified = discord.verify_request(&ping).unwrap();
+    assert_eq!(verified.handshake().unwrap().body(), br#"{"type":1}"#);
+}
+
+#[test]
+fn a_check_that_fails_verification_is_rejected_like_any_request() {
+    let mut forged = zoom_check();
+    forged.headers_mut().insert("x-zm-signature", HeaderValue::from_static("v0=00"));
+    let error = verifier(Scheme::Zoom, ZOOM_SECRET).verify_request(&forged).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::InvalidSignature);
+    // Another app's secret token cannot answer for this one.
+    let other = verifier(Scheme::Zoom, "another_secret_token");
+    assert_eq!(other.verify_request(&zoom_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let slack = verifier(Scheme::Slack, "another slack secret");
+    assert_eq!(slack.verify_request(&slack_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // Discord sends badly signed PINGs on purpose and expects 401.
+    let (mut ping, public_key) = discord_ping();
+    ping.body_mut().push(b' ');
+    let discord = Verifier::builder(Scheme::Discord).public_key(public_key).build().unwrap();
+    assert_eq!(discord.verify_request(&ping).unwrap_err().status(), StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn twitch_decides_a_verification_by_its_signed_body_not_its_unsigned_type() {
+    let verifier = verifier(Scheme::TwitchEventSub, TWITCH_SECRET);
+    // A captured verification replayed as a notification does not reach the handler.
+    let mut retyped = twitch_check();
+    retyped.headers_mut().insert("twitch-eventsub-message-type", HeaderValue::from_static("notification"));
+    let error = verifier.verify_request(&retyped).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert_eq!(error.header_name().unwrap(), "twitch-eventsub-message-type");
+    // A notification typed as a verification carries no challenge to echo.
+    let signer = Signer::new(Scheme::TwitchEventSub, TWITCH_SECRET).unwrap();
+    let mut notification = signed(&signer, "/twitch", "msg-1", br#"{"subscription":{},"event":{}}"#);
+    let kind = HeaderValue::from_static("webhook_callback_verification");
+    notification.headers_mut().insert("twitch-eventsub-message-type", kind);
+    assert_eq!(verifier.verify_request(&notification).unwrap_err().kind(), ErrorKind::MalformedBody);
+}
+
+#[test]
+fn dropbox_answers_only_a_get_with_exactly_one_challenge() {
+    let verifier = verifier(Scheme::Dropbox, DROPBOX_SECRET);
+    for uri in ["/dropbox", "/dropbox?challenge=a&challenge=b", "/dropbox?other=1"] {
+        let error = verifier.verify_request(&dropbox_check(uri)).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::MissingHeader, "{uri}");
+    }
+    let mut post = dropbox_check("/dropbox?challenge=abc");
+    *post.method_mut() = Method::POST;
+    assert_eq!(verifier.verify_request(&post).unwrap_err().kind(), ErrorKind::MissingHeader);
+    let check = dropbox_check("/dropbox?challenge=abc");
+    let verified = verifier.verify_request(&check).unwrap();
+    assert_eq!((verified.body(), verified.id(), verified.key_id()), (&b""[..], None, ""));
+    // An ordinary signed notification is no handshake.
+    let signer = Signer::new(Scheme::Dropbox, DROPBOX_SECRET).unwrap();
+    let notification = signed(&signer, "/dropbox", "", br#"{"delta":{"users":[1]}}"#);
+    assert!(verifier.verify_request(&notification).unwrap().handshake().is_none());
+}
+
+/// A memory store that counts the claims it was asked for.
+#[derive(Debug, Default, Clone)]
+struct Counting {
+    inner: Arc<MemoryStore>,
+    claims: Arc<AtomicUsize>,
+}
+
+impl Store for Counting {
+    async fn claim(&self, key: DedupKey, token: Token, lease: std::time::Duration) -> Result<Claim, StoreError> {
+        self.claims.fetch_add(1, Ordering::SeqCst);
+        self.inner.claim(key, token, lease).await
+    }
+    async fn complete(&self, key: DedupKey, token: Token, retention: Retention) -> Result<bool, StoreError> {
+        self.inner.complete(key, token, retention).await
+    }
+    async fn release(&self, key: DedupKey, token: Token) -> Result<(), StoreError> {
+        self.inner.release(key, token).await
+    }
+}
+
+#[tokio::test]
+async fn the_receiver_claims_nothing_for_a_handshake() {
+    let store = Counting::default();
+    let receiver = Receiver::new(verifier(Scheme::Zoom, ZOOM_SECRET), store.clone());
+    let (parts, body) = zoom_check().into_parts();
+    for _ in 0..2 {
+        let delivery = receiver.receive_parts(&parts, &body).await.unwrap();
+        assert!(delivery.handshake().is_some() && !delivery.is_claimed());
+    }
+    assert_eq!(store.claims.load(Ordering::SeqCst), 0);
+}
+
+#[cfg(feature = "axum")]
+mod axum_router {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::FromRef;
+    use axum::routing::{get, post};
+    use hooksafe::axum::{VerifiedJson, Webhook, WebhookLayer};
+    use tower::ServiceExt as _;
+
+    use super::*;
+
+    async fn handler(
+        axum::extract::State(runs): axum::extract::State<Arc<AtomicUsize>>,
+        Webhook(_): Webhook<serde_json::Value>,
+    ) -> StatusCode {
+        runs.fetch_add(1, Ordering::SeqCst);
+        StatusCode::NO_CONTENT
+    }
+
+    async fn answer(app: &Router, request: Request<Vec<u8>>) -> (StatusCode, String, String) {
+        let response = app.clone().oneshot(request.map(Body::from)).await.unwrap();
+        let status = response.status();
+        let content_type =
+            response.headers().get("content-type").map_or("", |value| value.to_str().unwrap()).to_owned();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, content_type, String::from_utf8(body.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_layer_answers_checks_without_the_handler_or_a_claim() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let store = Counting::default();
+        let receiver = |scheme, secret| Arc::new(Receiver::new(verifier(scheme, secret), store.clone()));
+        let app = Router::new()
+            .route("/zoom", post(handler).route_layer(WebhookLayer::new(receiver(Scheme::Zoom, ZOOM_SECRET))))
+            .route("/slack", post(handler).route_layer(WebhookLayer::new(receiver(Scheme::Slack, SLACK_SECRET))))
+            .route(
+                "/twitch",
+                post(handler).route_layer(WebhookLayer::new(receiver(Scheme::TwitchEventSub, TWITCH_SECRET))),
+            )
+            .route(
+                "/dropbox",
+                get(handler).post(handler).route_layer(WebhookLayer::new(receiver(Scheme::Dropbox, DROPBOX_SECRET))),
+            )
+            .with_state(runs.clone());
+
+        let (status, content_type, body) = answer(&app, zoom_check()).await;
+        assert_eq!((status, content_type.as_str()), (StatusCode::OK, "application/json"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["encryptedToken"], ZOOM_ENCRYPTED);
+        assert_eq!(answer(&app, slack_check()).await.2, "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
+        assert_eq!(answer(&app, twitch_check()).await.2, "pogchamp-kappa-360noscope-vohiyo");
+        assert_eq!(answer(&app, dropbox_check("/dropbox?challenge=abc")).await.2, "abc");
+        // Zoom re-validates every 72 hours: the same check again is answered again, not a duplicate.
+        assert_eq!(answer(&app, zoom_check()).await.0, StatusCode::OK);
+        let mut forged = zoom_check();
+        forged.headers_mut().insert("x-zm-signature", HeaderValue::from_static("v0=00"));
+        assert_eq!(answer(&app, forged).await.0, StatusCode::UNAUTHORIZED);
+        assert_eq!((runs.load(Ordering::SeqCst), store.claims.load(Ordering::SeqCst)), (0, 0));
+
+        // An ordinary delivery still reaches the handler, claimed.
+        let signer = Signer::new(Scheme::Zoom, ZOOM_SECRET).unwrap();
+        let event = signed(&signer, "/zoom", "", br#"{"event":"meeting.started","payload":{}}"#);
+        assert_eq!(answer(&app, event).await.0, StatusCode::NO_CONTENT);
+        assert_eq!((runs.load(Ordering::SeqCst), store.claims.load(Ordering::SeqCst)), (1, 1));
+    }
+
+    #[derive(Clone)]
+    struct Verifiers(Arc<Verifier>);
+
+    impl FromRef<Verifiers> for Arc<Verifier> {
+        fn from_ref(state: &Verifiers) -> Self {
+            state.0.clone()
+        }
+    }
+
+    #[tokio::test]
+    async fn verified_json_answers_checks_without_the_handler() {
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let handler = move |VerifiedJson(_): VerifiedJson<serde_json::Value>| async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            StatusCode::NO_CONTENT
+        };
+        let app = Router::new()
+            .route("/zoom", post(handler))
+            .with_state(Verifiers(Arc::new(verifier(Scheme::Zoom, ZOOM_SECRET))));
+        let (status, _, body) = answer(&app, zoom_check()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
+        assert_eq!(runs.load(Ordering::SeqCst), 0);
+    }
+}
+
+#[cfg(feature = "actix-web")]
+mod actix_router {
+    use actix_web::{App, HttpResponse, test, web};
+    use hooksafe::actix::{Webhook, WebhookMiddleware};
+
+    use super::*;
+
+    async fn handler(runs: web::Data<AtomicUsize>, Webhook(_): Webhook<serde_json::Value>) -> HttpResponse {
+        runs.fetch_add(1, Ordering::SeqCst);
+        HttpResponse::NoContent().finish()
+    }
+
+    fn to_actix(request: Request<Vec<u8>>) -> test::TestRequest {
+        let (parts, body) = request.into_parts();
+        let mut test = test::TestRequest::default()
+            .method(actix_web::http::Method::from_bytes(parts.method.as_str().as_bytes()).unwrap())
+            .uri(&parts.uri.to_string());
+        for (name, value) in &parts.headers {
+            test = test.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        test.set_payload(body)
+    }
+
+    #[actix_web::test]
+    async fn the_middleware_answers_checks_without_the_handler_or_a_claim() {
+        let runs = web::Data::new(AtomicUsize::new(0));
+        let store = Counting::default();
+        let middleware =
+            |scheme, secret| WebhookMiddleware::new(Receiver::new(verifier(scheme, secret), store.clone()));
+        let app = test::init_service(
+            App::new()
+                .app_data(runs.clone())
+                .service(
+                    web::resource("/zoom").wrap(middleware(Scheme::Zoom, ZOOM_SECRET)).route(web::post().to(handler)),
+                )
+                .service(
+                    web::resource("/twitch")
+                        .wrap(middleware(Scheme::TwitchEventSub, TWITCH_SECRET))
+                        .route(web::post().to(handler)),
+                )
+                .service(
+                    web::resource("/dropbox")
+                        .wrap(middleware(Scheme::Dropbox, DROPBOX_SECRET))
+                        .route(web::get().to(handler))
+                        .route(web::post().to(handler)),
+                ),
+        )
+        .await;
+        let response = test::call_service(&app, to_actix(zoom_check()).to_request()).await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(response.headers().get("content-type").unwrap(), "application/json");
+        let body: serde_json::Value = serde_json::from_slice(&test::read_body(response).await).unwrap();
+        assert_eq!(body["encryptedToken"], ZOOM_ENCRYPTED);
+        let response = test::call_service(&app, to_actix(twitch_check()).to_request()).await;
+        assert_eq!(&test::read_body(response).await[..], b"pogchamp-kappa-360noscope-vohiyo");
+        let response = test::call_service(&app, to_actix(dropbox_check("/dropbox?challenge=xyz")).to_request()).await;
+        assert_eq!(response.headers().get("x-content-type-options").unwrap(), "nosniff");
+        assert_eq!(&test::read_body(response).await[..], b"xyz");
+        let mut forged = twitch_check();
+        forged.body_mut().push(b' ');
+        assert_eq!(test::call_service(&app, to_actix(forged).to_request()).await.status().as_u16(), 401);
+        assert_eq!((runs.load(Ordering::SeqCst), store.claims.load(Ordering::SeqCst)), (0, 0));
+    }
+}
