@@ -8,7 +8,7 @@ use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use p256::pkcs8::DecodePublicKey as _;
-use sha2::{Sha256, Sha512};
+use sha2::{Digest as _, Sha256, Sha512};
 use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
@@ -146,6 +146,24 @@ impl Algorithm {
     }
 }
 
+/// What a scheme's secrets compute: an HMAC, or, for HubSpot's legacy v1 and v2 signatures only, a bare SHA-256 of
+/// the secret followed by the message (not a MAC: it is open to length extension; never offered to custom schemes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mac {
+    Hmac(Algorithm),
+    SecretPrefixedSha256,
+}
+
+impl Mac {
+    /// The tag's length in bytes.
+    pub(crate) const fn tag_len(self) -> usize {
+        match self {
+            Self::Hmac(algorithm) => algorithm.tag_len(),
+            Self::SecretPrefixedSha256 => 32,
+        }
+    }
+}
+
 /// How a secret's text becomes the HMAC key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -181,6 +199,8 @@ pub(crate) enum HmacKey {
     Sha256(hmac::Hmac<Sha256>),
     Sha1(hmac::Hmac<sha1::Sha1>),
     Sha512(hmac::Hmac<Sha512>),
+    /// SHA-256 that has absorbed the secret ([`Mac::SecretPrefixedSha256`]).
+    SecretPrefixedSha256(Sha256),
 }
 
 /// A computed MAC, in a fixed buffer large enough for HMAC-SHA512.
@@ -209,9 +229,9 @@ impl HmacKey {
         }
     }
 
-    /// Decodes `secret` as `encoding`, then keys `algorithm` with it. `index` counts from 1, for messages.
+    /// Decodes `secret` as `encoding`, then keys `mac` with it. `index` counts from 1, for messages.
     pub(crate) fn from_secret(
-        algorithm: Algorithm,
+        mac: Mac,
         encoding: SecretEncoding,
         secret: &str,
         index: usize,
@@ -243,7 +263,10 @@ impl HmacKey {
         if bytes.is_empty() {
             return Err(ConfigError::EmptySecret { index });
         }
-        Ok(Self::new(algorithm, &bytes))
+        Ok(match mac {
+            Mac::Hmac(algorithm) => Self::new(algorithm, &bytes),
+            Mac::SecretPrefixedSha256 => Self::SecretPrefixedSha256(Sha256::new_with_prefix(&bytes)),
+        })
     }
 
     /// The MAC of `message`, its parts fed one after another.
@@ -269,6 +292,13 @@ impl HmacKey {
             Self::Sha256(mac) => run(mac, parts),
             Self::Sha1(mac) => run(mac, parts),
             Self::Sha512(mac) => run(mac, parts),
+            Self::SecretPrefixedSha256(hasher) => {
+                let mut hasher = hasher.clone();
+                parts.for_each(|part| hasher.update(part));
+                let mut computed = Computed { bytes: [0; 64], len: 32 };
+                computed.bytes[..32].copy_from_slice(&hasher.finalize());
+                computed
+            }
         }
     }
 }
@@ -344,7 +374,7 @@ fn ed25519(bytes: &[u8]) -> Result<Material, &'static str> {
 mod tests {
     use hmac::{KeyInit as _, Mac as _};
 
-    use super::{Algorithm, HmacKey, Key, Material, SecretEncoding};
+    use super::{Algorithm, HmacKey, Key, Mac, Material, SecretEncoding};
 
     #[test]
     fn rfc_4231_case_2_through_the_keyed_state() {
@@ -367,7 +397,8 @@ mod tests {
 
     #[test]
     fn a_key_debugs_without_its_material() {
-        let mac = HmacKey::from_secret(Algorithm::HmacSha256, SecretEncoding::Utf8, "very-secret-value", 1).unwrap();
+        let mac = HmacKey::from_secret(Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8, "very-secret-value", 1)
+            .unwrap();
         let key = Key { id: "1".into(), material: Material::Hmac(mac) };
         let debug = format!("{key:?}");
         assert!(!debug.contains("very-secret-value") && debug.contains("hmac"), "{debug}");

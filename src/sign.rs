@@ -65,10 +65,10 @@ impl Signer {
     /// [`with_private_key`](Self::with_private_key)).
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
         scheme.validate()?;
-        let Some((algorithm, encoding)) = scheme.hmac() else {
+        let Some((mac, encoding)) = scheme.hmac() else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
         };
-        let key = SigningKey::Hmac(HmacKey::from_secret(algorithm, encoding, secret, 1)?);
+        let key = SigningKey::Hmac(HmacKey::from_secret(mac, encoding, secret, 1)?);
         Ok(Self { scheme, key, public_url: None })
     }
 
@@ -211,7 +211,7 @@ impl Signer {
     ) -> Result<Tag, Error> {
         let seconds = timestamp.unix_timestamp().to_string();
         let (kind, placeholder_len) = match &self.key {
-            SigningKey::Hmac(_) => (KeyKind::Hmac, self.scheme.hmac().map_or(32, |(algorithm, _)| algorithm.tag_len())),
+            SigningKey::Hmac(_) => (KeyKind::Hmac, self.scheme.hmac().map_or(32, |(mac, _)| mac.tag_len())),
             SigningKey::Ed25519(_) => (KeyKind::Ed25519, ed25519_dalek::SIGNATURE_LENGTH),
             SigningKey::P256(_) => (KeyKind::P256, 70),
         };

@@ -254,7 +254,7 @@ impl Verifier {
 
     /// The first key that one of the request's signatures matches, over every message the scheme may have signed.
     fn matching_key(&self, parsed: &Parsed<'_, '_>) -> Result<&Key, Error> {
-        let tag_len = self.scheme.hmac().map(|(algorithm, _)| algorithm.tag_len());
+        let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
         let mut well_formed = false;
         for message in parsed.signed.messages() {
             for key in &self.keys {
@@ -483,10 +483,10 @@ impl VerifierBuilder {
             let index = position + 1;
             let (id, material) = match spec {
                 KeySpec::Secret(secret) => {
-                    let Some((algorithm, encoding)) = self.scheme.hmac() else {
+                    let Some((mac, encoding)) = self.scheme.hmac() else {
                         return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
                     };
-                    let mac = HmacKey::from_secret(algorithm, encoding, secret.text(), index)?;
+                    let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
                     self.check_secret(secret.text(), index)?;
                     (secret.id_value(), Material::Hmac(mac))
                 }

@@ -53,6 +53,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Zoom, "zoom secret token")),
         Just(keyed(Scheme::TwitchEventSub, "twitch subscription secret")),
         Just(keyed(Scheme::Dropbox, "dropbox app secret")),
+        Just(keyed(Scheme::HubSpotV1, "hubspot client secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -149,6 +150,7 @@ proptest! {
                 "twitch-eventsub-message-signature",
             ],
             Scheme::Dropbox => vec!["x-dropbox-signature"],
+            Scheme::HubSpotV1 => vec!["x-hubspot-signature", "x-hubspot-signature-version"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

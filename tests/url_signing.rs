@@ -224,3 +224,59 @@ fn the_test_kit_signs_a_hubspot_request_behind_a_proxy() {
         .unwrap();
     assert!(verifier.verify_request(&request).is_ok());
 }
+
+// Source: HubSpot's "Validating requests" docs (v1 and v2 examples; v2 also in the Node and PHP SDK tests), checked with
+// `printf '<secret><body>' | sha256sum` (v1) and `printf '<secret>POST<url><body>' | sha256sum` (v2).
+const HUBSPOT_V1_BODY: &str = r#"[{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,"subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM","changeFlag":"NEW","appId":54321}]"#;
+const HUBSPOT_V1_SIGNATURE: &str = "232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de";
+const HUBSPOT_V2_BODY: &str = r#"{"example_field":"example_value"}"#;
+const HUBSPOT_V2_SIGNATURE: &str = "9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900";
+
+fn hubspot_legacy(version: &str, signature: &str, uri: &str, body: &str) -> Request<Vec<u8>> {
+    let mut request = Request::new(body.as_bytes().to_vec());
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri.parse().unwrap();
+    let headers = request.headers_mut();
+    headers.insert("x-hubspot-signature", HeaderValue::from_str(signature).unwrap());
+    headers.insert("x-hubspot-signature-version", HeaderValue::from_str(version).unwrap());
+    request
+}
+
+#[test]
+fn accepts_hubspots_published_v1_and_v2_examples_as_bare_sha256_digests() {
+    let v1 = Verifier::builder(Scheme::HubSpotV1).secret(HUBSPOT_SECRET).build().unwrap();
+    let request = hubspot_legacy("v1", HUBSPOT_V1_SIGNATURE, "/hubspot", HUBSPOT_V1_BODY);
+    let verified = v1.verify(request.headers(), request.body()).unwrap();
+    assert_eq!((verified.id(), verified.timestamp()), (None, None));
+    assert_eq!(v1.verify(request.headers(), b"[]").unwrap_err().kind(), ErrorKind::InvalidSignature);
+
+    let v2 = Verifier::builder(Scheme::HubSpotV2).secret(HUBSPOT_SECRET).build().unwrap();
+    let url = "https://www.example.com/webhook_uri";
+    assert!(v2.verify_request(&hubspot_legacy("v2", HUBSPOT_V2_SIGNATURE, url, HUBSPOT_V2_BODY)).is_ok());
+    let mut put = hubspot_legacy("v2", HUBSPOT_V2_SIGNATURE, url, HUBSPOT_V2_BODY);
+    *put.method_mut() = Method::PUT;
+    assert_eq!(v2.verify_request(&put).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let elsewhere = hubspot_legacy("v2", HUBSPOT_V2_SIGNATURE, "https://www.example.com/other", HUBSPOT_V2_BODY);
+    assert_eq!(v2.verify_request(&elsewhere).unwrap_err().kind(), ErrorKind::InvalidSignature);
+
+    // The digest is not an HMAC: the same secret under HMAC-SHA256 (v3's MAC) gives another value.
+    let wrong = Verifier::builder(Scheme::HubSpotV1).secret("another-client-secret").build().unwrap();
+    assert_eq!(wrong.verify(request.headers(), request.body()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+}
+
+#[test]
+fn a_hubspot_legacy_verifier_refuses_a_request_that_names_another_version() {
+    let v1 = Verifier::builder(Scheme::HubSpotV1).secret(HUBSPOT_SECRET).build().unwrap();
+    let request = hubspot_legacy("v2", HUBSPOT_V1_SIGNATURE, "/hubspot", HUBSPOT_V1_BODY);
+    let error = v1.verify(request.headers(), request.body()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert_eq!(error.header_name().unwrap(), "x-hubspot-signature-version");
+    // The test kit signs both versions the same way.
+    for scheme in [Scheme::HubSpotV1, Scheme::HubSpotV2] {
+        let signer = Signer::new(scheme.clone(), HUBSPOT_SECRET).unwrap();
+        let uri = "https://hooks.example.com/hubspot".parse().unwrap();
+        let signed = signer.request(uri, "", OffsetDateTime::now_utc(), b"[]".to_vec()).unwrap();
+        let verifier = Verifier::builder(scheme.clone()).secret(HUBSPOT_SECRET).build().unwrap();
+        assert!(verifier.verify_request(&signed).is_ok(), "{scheme:?}");
+    }
+}

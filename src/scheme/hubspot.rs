@@ -1,4 +1,4 @@
-//! HubSpot, signature version 3.
+//! HubSpot: signature version 3, and the legacy versions 1 and 2.
 //!
 //! - Headers: `X-HubSpot-Signature-v3: <base64>` and `X-HubSpot-Request-Timestamp: <unix milliseconds>`.
 //! - Signed: `{method}{url}{body}{timestamp}`, no separators, the URL exactly as HubSpot called it (protocol, host,
@@ -9,13 +9,17 @@
 //! - The URL is signed byte for byte; HubSpot does not pin down how it escapes some characters, so prefer webhook URLs
 //!   without percent-escapes.
 //!
+//! - Legacy versions 1 and 2 (`Scheme::HubSpotV1`, `Scheme::HubSpotV2`): `X-HubSpot-Signature: <hex>`, a bare
+//!   SHA-256 (not an HMAC) of `{secret}{body}` (v1) or `{secret}{method}{url}{body}` (v2), named by
+//!   `X-HubSpot-Signature-Version`. No timestamp, and open to length extension.
+//!
 //! Sources: <https://developers.hubspot.com/docs/guides/apps/authentication/validating-requests>,
 //! `HubSpot/hubspot-api-python` `hubspot/utils/signature.py`.
 
 use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
-use super::headers::{timestamp_and_signature, value};
+use super::headers::{optional_str, required_bytes, timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
 use crate::error::Error;
@@ -45,5 +49,52 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
 pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
     headers.insert(TIMESTAMP.clone(), value(&format!("{timestamp}000"), &TIMESTAMP)?);
     headers.insert(SIGNATURE.clone(), value(&tag.to_base64(), &SIGNATURE)?);
+    Ok(())
+}
+
+/// HubSpot's legacy versions: the value `X-HubSpot-Signature-Version` must carry, and whether the method and URL
+/// are signed before the body.
+pub(super) struct Legacy {
+    version: &'static str,
+    signs_request_line: bool,
+}
+
+/// Version 1: SHA-256 of `{secret}{body}`.
+pub(super) static V1: Legacy = Legacy { version: "v1", signs_request_line: false };
+/// Version 2: SHA-256 of `{secret}{method}{url}{body}`.
+pub(super) static V2: Legacy = Legacy { version: "v2", signs_request_line: true };
+
+static LEGACY_SIGNATURE: HeaderName = HeaderName::from_static("x-hubspot-signature");
+static LEGACY_VERSION: HeaderName = HeaderName::from_static("x-hubspot-signature-version");
+
+/// Versions 1 and 2: `X-HubSpot-Signature: <hex>`, a bare SHA-256 whose first input is the client secret (the key
+/// supplies it). A version header naming another version is refused; an absent one is accepted.
+pub(super) fn parse_legacy<'a>(
+    request: &Incoming<'a>,
+    legacy: &'static Legacy,
+    public_url: Option<&PublicUrl>,
+) -> Result<Parsed<'a, 'a>, Error> {
+    if optional_str(request.headers, &LEGACY_VERSION)?.is_some_and(|version| version != legacy.version) {
+        return Err(Error::malformed(
+            LEGACY_VERSION.clone(),
+            "names another signature version than the configured one",
+        ));
+    }
+    let text = required_bytes(request.headers, &LEGACY_SIGNATURE)?;
+    let mut candidates = Candidates::new();
+    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &LEGACY_SIGNATURE)?;
+    let signed = if legacy.signs_request_line {
+        let method = request.method()?.as_str().as_bytes();
+        let url = request.url(public_url)?;
+        Signed::new(&[Piece::Bytes(method), Piece::Url, Piece::Bytes(request.body)]).with_urls(vec![url])
+    } else {
+        Signed::new(&[Piece::Bytes(request.body)])
+    };
+    Ok(Parsed { id: IdSource::None, timestamp: None, signature_header: &LEGACY_SIGNATURE, candidates, signed })
+}
+
+pub(super) fn render_legacy(legacy: &Legacy, headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
+    headers.insert(LEGACY_VERSION.clone(), http::HeaderValue::from_static(legacy.version));
+    headers.insert(LEGACY_SIGNATURE.clone(), value(&tag.to_hex(), &LEGACY_SIGNATURE)?);
     Ok(())
 }

@@ -44,7 +44,7 @@ pub use tag::{Encoding, MAX_SIGNATURES, Tag};
 
 use crate::error::Error;
 use crate::handshake::Handshake;
-use crate::key::{Algorithm, Key, Material, PublicKeyFormat, SecretEncoding};
+use crate::key::{Algorithm, Key, Mac, Material, PublicKeyFormat, SecretEncoding};
 use crate::request::{Incoming, PublicUrl};
 use crate::verified::IdSource;
 
@@ -127,6 +127,17 @@ pub enum Scheme {
     /// [`verify_parts`](crate::Verifier::verify_parts), with [`public_url`](crate::VerifierBuilder::public_url) behind
     /// a proxy. The body is an array of events: deduplicate per `eventId` in your handler.
     HubSpot,
+    /// HubSpot's legacy signature version 1: `X-HubSpot-Signature: <hex>`, a bare **SHA-256 (not an HMAC)** of the
+    /// client secret followed by the body, with `X-HubSpot-Signature-Version: v1`. **No timestamp**, and a bare hash
+    /// is open to length extension: whoever saw one signed request can sign that body with anything appended (only
+    /// strict JSON parsing stands in the way). Use [`Scheme::HubSpot`] (v3) wherever the app allows it.
+    HubSpotV1,
+    /// HubSpot's legacy signature version 2: `X-HubSpot-Signature: <hex>`, a bare **SHA-256 (not an HMAC)** of the
+    /// client secret, the method, the URL HubSpot called and the body, with `X-HubSpot-Signature-Version: v2`.
+    /// **No timestamp**, open to length extension like [`Scheme::HubSpotV1`]; prefer [`Scheme::HubSpot`] (v3).
+    /// Signs the URL: verify through [`verify_request`](crate::Verifier::verify_request) or
+    /// [`verify_parts`](crate::Verifier::verify_parts).
+    HubSpotV2,
     /// Square: `x-square-hmacsha256-signature: <base64>`, HMAC-SHA256 of the subscription's **configured**
     /// notification URL (byte for byte, a trailing slash included; never rebuilt from the request) followed by the
     /// body, keyed with the signature key as text. **No timestamp**. The dedup id is the event's `event_id` field.
@@ -192,7 +203,7 @@ impl Scheme {
             Self::Zoom | Self::TwitchEventSub => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
-            Self::Square { .. } | Self::Dropbox => false,
+            Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
@@ -220,6 +231,8 @@ impl Scheme {
             Self::Calendly => "calendly",
             Self::WorkOs => "workos",
             Self::HubSpot => "hubspot",
+            Self::HubSpotV1 => "hubspot-v1",
+            Self::HubSpotV2 => "hubspot-v2",
             Self::Square { .. } => "square",
             Self::Linear => "linear",
             Self::Zoom => "zoom",
@@ -250,14 +263,22 @@ impl Scheme {
         }
     }
 
-    /// The MAC this scheme's secrets key and how their text becomes the key, if it takes secrets.
-    pub(crate) fn hmac(&self) -> Option<(Algorithm, SecretEncoding)> {
-        match self {
-            Self::StandardWebhooks | Self::Svix => Some((Algorithm::HmacSha256, SecretEncoding::StandardWebhooks)),
-            Self::Stripe | Self::GitHub | Self::Slack | Self::Shopify | Self::Paddle => {
-                Some((Algorithm::HmacSha256, SecretEncoding::Utf8))
+    /// What this scheme's secrets compute and how their text becomes the key, if it takes secrets.
+    pub(crate) fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        let algorithm = match self {
+            Self::StandardWebhooks | Self::Svix => {
+                return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks));
             }
-            Self::Typeform
+            Self::HubSpotV1 | Self::HubSpotV2 => return Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8)),
+            Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
+            Self::Discord | Self::SendGrid => return None,
+            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => Algorithm::HmacSha1,
+            Self::Stripe
+            | Self::GitHub
+            | Self::Slack
+            | Self::Shopify
+            | Self::Paddle
+            | Self::Typeform
             | Self::LemonSqueezy
             | Self::CoinbaseCommerce
             | Self::Calendly
@@ -267,13 +288,9 @@ impl Scheme {
             | Self::Linear
             | Self::Zoom
             | Self::TwitchEventSub
-            | Self::Dropbox => Some((Algorithm::HmacSha256, SecretEncoding::Utf8)),
-            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => {
-                Some((Algorithm::HmacSha1, SecretEncoding::Utf8))
-            }
-            Self::Discord | Self::SendGrid => None,
-            Self::Custom(custom) => Some((custom.algorithm_value(), custom.secret_encoding_value())),
-        }
+            | Self::Dropbox => Algorithm::HmacSha256,
+        };
+        Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
 
     /// How this scheme's public keys are written, if it takes any.
@@ -312,6 +329,8 @@ impl Scheme {
             Self::Calendly => signed_list::parse(request, &calendly::LIST, IdSource::None),
             Self::WorkOs => signed_list::parse(request, &workos::LIST, IdSource::BodyField("id")),
             Self::HubSpot => hubspot::parse(request, public_url),
+            Self::HubSpotV1 => hubspot::parse_legacy(request, &hubspot::V1, None),
+            Self::HubSpotV2 => hubspot::parse_legacy(request, &hubspot::V2, public_url),
             Self::Square { notification_url } => square::parse(request, notification_url),
             Self::Linear => body_only::parse(request, &linear::TAG, IdSource::None),
             Self::Zoom => v0::parse(request, &zoom::HEADERS),
@@ -346,6 +365,8 @@ impl Scheme {
             Self::Discord => discord::render(headers, timestamp, tag),
             Self::SendGrid => sendgrid::render(headers, timestamp, tag),
             Self::HubSpot => hubspot::render(headers, timestamp, tag),
+            Self::HubSpotV1 => hubspot::render_legacy(&hubspot::V1, headers, tag),
+            Self::HubSpotV2 => hubspot::render_legacy(&hubspot::V2, headers, tag),
             Self::Square { .. } => square::render(headers, tag),
             Self::Linear => body_only::render(&linear::TAG, headers, tag),
             Self::Typeform => body_only::render(&typeform::TAG, headers, tag),
@@ -446,6 +467,7 @@ mod tests {
             Scheme::Zoom,
             Scheme::TwitchEventSub,
             Scheme::Dropbox,
+            Scheme::HubSpotV1,
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]

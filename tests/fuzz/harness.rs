@@ -12,8 +12,10 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 26] {
+fn schemes() -> [Scheme; 28] {
     [
+        Scheme::HubSpotV1,
+        Scheme::HubSpotV2,
         Scheme::Zoom,
         Scheme::TwitchEventSub,
         Scheme::Dropbox,
@@ -68,7 +70,9 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 38] = [
+const NAMES: [&str; 40] = [
+    "x-hubspot-signature",
+    "x-hubspot-signature-version",
     "x-zm-signature",
     "x-zm-request-timestamp",
     "twitch-eventsub-message-id",
