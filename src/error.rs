@@ -179,8 +179,8 @@ impl Error {
     }
 
     #[cold]
-    pub(crate) fn invalid_signature(header: HeaderName, why: &'static str) -> Self {
-        Self::header(ErrorKind::InvalidSignature, header, why)
+    pub(crate) fn invalid_signature(header: Option<HeaderName>, why: &'static str) -> Self {
+        Self::new(ErrorKind::InvalidSignature, header, Detail::Text(why))
     }
 
     #[cold]

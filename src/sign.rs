@@ -140,7 +140,8 @@ impl Signer {
     /// `id` and `timestamp` go where the scheme carries them: `webhook-id`, `X-GitHub-Delivery`,
     /// `X-Shopify-Webhook-Id`, a custom id header. Schemes without an id header (Stripe, Paddle and Discord keep the
     /// id in the body, Slack and SendGrid have none) ignore `id`; schemes without a timestamp ignore `timestamp`;
-    /// an empty `id` leaves an optional id header out. Schemes that sign the URL need [`request`](Self::request).
+    /// an empty `id` leaves an optional id header out. Schemes that sign the URL need [`request`](Self::request);
+    /// Mailgun, whose signature travels in the body, needs [`body`](Self::body) or [`request`](Self::request).
     ///
     /// # Errors
     /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) when `id` cannot be sent in its header (not
@@ -151,6 +152,30 @@ impl Signer {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
         self.sign(None, &mut headers, body, id, timestamp)?;
         Ok(headers)
+    }
+
+    /// The body the provider would send for `body`: the same bytes, except for Mailgun, whose signature travels in
+    /// the body: `{"signature":{"timestamp":…,"token":<id>,"signature":…},"event-data":<body>}`, `body` being the
+    /// event data (JSON). Send it with [`headers`](Self::headers) for the same `id`, `timestamp` and `body`.
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, Verifier, sign::Signer};
+    ///
+    /// let signer = Signer::new(Scheme::Mailgun, "key-mailgun-signing")?;
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let sent = signer.body("token-1", now, br#"{"event":"delivered"}"#)?;
+    /// let verifier = Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build()?;
+    /// assert_eq!(verifier.verify(&signer.headers("token-1", now, b"{}")?, &sent)?.id(), Some("token-1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`headers`](Self::headers); [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) when Mailgun's
+    /// event data is not JSON.
+    pub fn body(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let mut headers = HeaderMap::new();
+        let (_, wrapped) = self.sign_with_body(None, &mut headers, body, id, timestamp)?;
+        Ok(wrapped.unwrap_or_else(|| body.to_vec()))
     }
 
     /// The bare tag or signature of `body` signed at `timestamp`: the value inside the signature header of
@@ -195,12 +220,11 @@ impl Signer {
         let (mut parts, body) = request.into_parts();
         parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
         let line = (parts.method.clone(), parts.uri.clone());
-        self.sign(Some((&line.0, &line.1)), &mut parts.headers, &body, id, timestamp)?;
-        Ok(Request::from_parts(parts, body))
+        let (_, wrapped) = self.sign_with_body(Some((&line.0, &line.1)), &mut parts.headers, &body, id, timestamp)?;
+        Ok(Request::from_parts(parts, wrapped.unwrap_or(body)))
     }
 
-    /// Renders the scheme's headers with a placeholder signature, reads back what they make the scheme sign, signs
-    /// that, and renders the headers again with the signature.
+    /// Signs as [`sign_with_body`](Self::sign_with_body), keeping only the tag.
     fn sign(
         &self,
         line: Option<(&Method, &Uri)>,
@@ -209,14 +233,31 @@ impl Signer {
         id: &str,
         timestamp: OffsetDateTime,
     ) -> Result<Tag, Error> {
+        self.sign_with_body(line, headers, body, id, timestamp).map(|(tag, _)| tag)
+    }
+
+    /// Renders the scheme's headers (and, for a scheme that signs in the body, the body) with a placeholder
+    /// signature, reads back what they make the scheme sign, signs that, and renders them again with the signature.
+    /// Returns the tag, and the body to send when it is not `body` itself.
+    fn sign_with_body(
+        &self,
+        line: Option<(&Method, &Uri)>,
+        headers: &mut HeaderMap,
+        body: &[u8],
+        id: &str,
+        timestamp: OffsetDateTime,
+    ) -> Result<(Tag, Option<Vec<u8>>), Error> {
         let seconds = timestamp.unix_timestamp().to_string();
         let (kind, placeholder_len) = match &self.key {
             SigningKey::Hmac(_) => (KeyKind::Hmac, self.scheme.hmac().map_or(32, |(mac, _)| mac.tag_len())),
             SigningKey::Ed25519(_) => (KeyKind::Ed25519, ed25519_dalek::SIGNATURE_LENGTH),
             SigningKey::P256(_) => (KeyKind::P256, 70),
         };
-        self.scheme.render(headers, (id, &seconds), &Tag(vec![0; placeholder_len]), kind)?;
+        let placeholder = Tag(vec![0; placeholder_len]);
+        self.scheme.render(headers, (id, &seconds), &placeholder, kind)?;
+        let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder)?;
         let tag = {
+            let body = wrapped.as_deref().unwrap_or(body);
             let request =
                 Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
             let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
@@ -224,7 +265,8 @@ impl Signer {
             self.key.sign(&message)
         };
         self.scheme.render(headers, (id, &seconds), &tag, kind)?;
-        Ok(tag)
+        let wrapped = self.scheme.render_body((id, &seconds), body, &tag)?;
+        Ok((tag, wrapped))
     }
 }
 

@@ -41,8 +41,8 @@ pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
 pub(crate) enum IdSource<'a> {
     /// The scheme carries no id.
     None,
-    /// A header whose value is part of the signed content.
-    SignedHeader(&'a str),
+    /// A value that is part of the signed content (a signed header, Mailgun's token).
+    Signed(&'a str),
     /// A header the signature does not cover.
     UnsignedHeader(&'a str),
     /// A top-level string field of the signed JSON body.
@@ -52,7 +52,7 @@ pub(crate) enum IdSource<'a> {
 impl<'a> Verified<'a> {
     pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
         let (id, id_is_signed) = match id {
-            IdSource::SignedHeader(id) => (Some(id), true),
+            IdSource::Signed(id) => (Some(id), true),
             IdSource::UnsignedHeader(id) => (Some(id), false),
             IdSource::BodyField(field) => (top_level_field::<&str>(body, field), true),
             IdSource::None => (None, false),

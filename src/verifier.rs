@@ -220,10 +220,13 @@ impl Verifier {
         let timestamp = match parsed.timestamp {
             Some((seconds, header)) => {
                 if let Some(window) = self.window {
-                    window.check(seconds, clock(), Some(header))?;
+                    window.check(seconds, clock(), header)?;
                 }
                 if seconds > LATEST_TIMESTAMP {
-                    return Err(Error::invalid_timestamp(header.clone()));
+                    return Err(header.map_or_else(
+                        || Error::malformed_body("carries a timestamp outside the representable dates"),
+                        |header| Error::invalid_timestamp(header.clone()),
+                    ));
                 }
                 Some(seconds)
             }
@@ -275,7 +278,7 @@ impl Verifier {
             // Also when every entry is of a kind no configured key checks: which kind was tried is not revealed.
             "carries no well-formed signature that the configured keys can check"
         };
-        Err(Error::invalid_signature(parsed.signature_header.clone(), why))
+        Err(Error::invalid_signature(parsed.signature_header.cloned(), why))
     }
 }
 

@@ -32,7 +32,7 @@ pub(super) fn parse<'a>(
     Ok(Parsed {
         id,
         timestamp: None,
-        signature_header: &tag.header,
+        signature_header: Some(&tag.header),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

@@ -238,14 +238,14 @@ impl Custom {
             *slot = piece;
         }
         let id = match id {
-            Some(id) if self.signs_id() => IdSource::SignedHeader(id),
+            Some(id) if self.signs_id() => IdSource::Signed(id),
             Some(id) => IdSource::UnsignedHeader(id),
             None => IdSource::None,
         };
         Ok(Parsed {
             id,
-            timestamp: timestamp.map(|(_, seconds, name)| (seconds, name)),
-            signature_header: header,
+            timestamp: timestamp.map(|(_, seconds, name)| (seconds, Some(name))),
+            signature_header: Some(header),
             candidates,
             signed: Signed::new(&pieces[..self.parts.len()]).with_urls(urls),
         })

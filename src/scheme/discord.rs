@@ -31,8 +31,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     candidates.push(Candidate { kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::BodyField("id"),
-        timestamp: Some((seconds, &TIMESTAMP)),
-        signature_header: &SIGNATURE,
+        timestamp: Some((seconds, Some(&TIMESTAMP))),
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(request.body)]),
     })

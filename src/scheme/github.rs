@@ -49,7 +49,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Resu
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
-        signature_header: &header.name,
+        signature_header: Some(&header.name),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

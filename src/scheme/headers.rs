@@ -51,13 +51,17 @@ pub(crate) fn timestamp_and_signature<'h>(
 
 /// Unix seconds in canonical form: ASCII digits only, no sign, no leading zero, within `i64`.
 pub(crate) fn parse_timestamp(bytes: &[u8], header: &HeaderName) -> Result<i64, Error> {
+    canonical_seconds(bytes).ok_or_else(|| Error::invalid_timestamp(header.clone()))
+}
+
+/// Unix seconds in canonical form, wherever they are written (a header, a body field).
+pub(crate) fn canonical_seconds(bytes: &[u8]) -> Option<i64> {
     let canonical = match bytes {
         [b'0'] => true,
         [b'1'..=b'9', rest @ ..] => rest.iter().all(u8::is_ascii_digit),
         _ => false,
     };
-    let value = std::str::from_utf8(bytes).ok().filter(|_| canonical).and_then(|text| text.parse::<i64>().ok());
-    value.ok_or_else(|| Error::invalid_timestamp(header.clone()))
+    std::str::from_utf8(bytes).ok().filter(|_| canonical).and_then(|text| text.parse::<i64>().ok())
 }
 
 /// How a `key=value` signature list is written (Stripe, Paddle, Calendly, WorkOS).

@@ -38,8 +38,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
     let signed = Signed::new(&[Piece::Bytes(method), Piece::Url, Piece::Bytes(request.body), Piece::Bytes(digits)]);
     Ok(Parsed {
         id: IdSource::None,
-        timestamp: Some((millis.div_euclid(1000), &TIMESTAMP)),
-        signature_header: &SIGNATURE,
+        timestamp: Some((millis.div_euclid(1000), Some(&TIMESTAMP))),
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: signed.with_urls(vec![url]),
     })
@@ -90,7 +90,7 @@ pub(super) fn parse_legacy<'a>(
     } else {
         Signed::new(&[Piece::Bytes(request.body)])
     };
-    Ok(Parsed { id: IdSource::None, timestamp: None, signature_header: &LEGACY_SIGNATURE, candidates, signed })
+    Ok(Parsed { id: IdSource::None, timestamp: None, signature_header: Some(&LEGACY_SIGNATURE), candidates, signed })
 }
 
 pub(super) fn render_legacy(legacy: &Legacy, headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {

@@ -17,6 +17,7 @@ mod hubspot;
 mod intercom;
 mod lemon_squeezy;
 mod linear;
+mod mailgun;
 mod paddle;
 mod sendgrid;
 mod shopify;
@@ -164,6 +165,12 @@ pub enum Scheme {
     /// when verifying through [`verify_request`](crate::Verifier::verify_request) or
     /// [`verify_parts`](crate::Verifier::verify_parts).
     Dropbox,
+    /// Mailgun: the JSON body's `signature` block (`timestamp`, `token`, hex `signature`), HMAC-SHA256 of
+    /// `{timestamp}{token}` with the HTTP webhook signing key; the crate's 300 s window on that timestamp. **The
+    /// signature does not cover `event-data`**: anyone who saw one delivery can pair its block with other event data.
+    /// The signed token is the dedup id, so a block is accepted once whatever event data comes with it; confirm
+    /// events that matter through Mailgun's API.
+    Mailgun,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -200,7 +207,7 @@ impl Scheme {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot | Self::Linear => true,
-            Self::Zoom | Self::TwitchEventSub => true,
+            Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 => false,
@@ -238,6 +245,7 @@ impl Scheme {
             Self::Zoom => "zoom",
             Self::TwitchEventSub => "twitch-eventsub",
             Self::Dropbox => "dropbox",
+            Self::Mailgun => "mailgun",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -288,7 +296,8 @@ impl Scheme {
             | Self::Linear
             | Self::Zoom
             | Self::TwitchEventSub
-            | Self::Dropbox => Algorithm::HmacSha256,
+            | Self::Dropbox
+            | Self::Mailgun => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -336,6 +345,7 @@ impl Scheme {
             Self::Zoom => v0::parse(request, &zoom::HEADERS),
             Self::TwitchEventSub => twitch::parse(request),
             Self::Dropbox => body_only::parse(request, &dropbox::TAG, IdSource::None),
+            Self::Mailgun => mailgun::parse(request),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -379,7 +389,26 @@ impl Scheme {
             Self::Zoom => v0::render(&zoom::HEADERS, headers, timestamp, tag),
             Self::TwitchEventSub => twitch::render(headers, id, timestamp, tag),
             Self::Dropbox => body_only::render(&dropbox::TAG, headers, tag),
+            // Its signature travels in the body: see `render_body`.
+            Self::Mailgun => Ok(()),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
+        }
+    }
+
+    /// The body this provider sends for `body`, when its signature travels in the body (Mailgun: the signature block
+    /// around `body` as the event data); `None` when the body is sent as given.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) when `body` cannot be wrapped.
+    pub(crate) fn render_body(
+        &self,
+        (id, timestamp): (&str, &str),
+        body: &[u8],
+        tag: &Tag,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        match self {
+            Self::Mailgun => mailgun::render_body(id, timestamp, body, tag).map(Some),
+            _ => Ok(None),
         }
     }
 
@@ -422,10 +451,10 @@ impl Scheme {
 #[derive(Debug)]
 pub(crate) struct Parsed<'s, 'a> {
     pub id: IdSource<'a>,
-    /// The signed timestamp in unix seconds, and the header that carried it.
-    pub timestamp: Option<(i64, &'s HeaderName)>,
-    /// The header the signature entries came from, for error messages.
-    pub signature_header: &'s HeaderName,
+    /// The signed timestamp in unix seconds, and the header that carried it (`None`: the body did).
+    pub timestamp: Option<(i64, Option<&'s HeaderName>)>,
+    /// The header the signature entries came from, for error messages (`None`: the body).
+    pub signature_header: Option<&'s HeaderName>,
     pub candidates: Candidates<'s>,
     pub signed: Signed<'s>,
 }

@@ -30,8 +30,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     candidates.push(Candidate { kind: KeyKind::P256, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::None,
-        timestamp: Some((seconds, &TIMESTAMP)),
-        signature_header: &SIGNATURE,
+        timestamp: Some((seconds, Some(&TIMESTAMP))),
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(request.body)]),
     })

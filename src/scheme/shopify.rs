@@ -26,7 +26,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
-        signature_header: &SIGNATURE,
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

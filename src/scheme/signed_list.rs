@@ -36,8 +36,8 @@ pub(super) fn parse<'a>(
     })?;
     Ok(Parsed {
         id,
-        timestamp: Some((seconds, header)),
-        signature_header: header,
+        timestamp: Some((seconds, Some(header))),
+        signature_header: Some(header),
         candidates,
         signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(list.joiner), Piece::Bytes(request.body)]),
     })

@@ -31,7 +31,7 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
     Ok(Parsed {
         id: IdSource::BodyField("event_id"),
         timestamp: None,
-        signature_header: &SIGNATURE,
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: Signed::new(&[Piece::Bytes(notification_url.as_bytes()), Piece::Bytes(request.body)]),
     })

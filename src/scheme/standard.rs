@@ -99,9 +99,9 @@ fn assemble<'a>(
         Piece::Bytes(request.body),
     ]);
     Ok(Parsed {
-        id: IdSource::SignedHeader(id),
-        timestamp: Some((seconds, timestamp_name)),
-        signature_header: signature_name,
+        id: IdSource::Signed(id),
+        timestamp: Some((seconds, Some(timestamp_name))),
+        signature_header: Some(signature_name),
         candidates,
         signed,
     })

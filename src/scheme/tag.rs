@@ -101,6 +101,15 @@ impl<'a> Candidates<'a> {
         Self { entries: [None; MAX_SIGNATURES], len: 0, seen: 0 }
     }
 
+    /// The one entry of a scheme that carries exactly one signature (Mailgun's, in the body).
+    pub(crate) const fn single(candidate: Candidate<'a>) -> Self {
+        let mut candidates = Self::new();
+        candidates.entries[0] = Some(candidate);
+        candidates.len = 1;
+        candidates.seen = 1;
+        candidates
+    }
+
     /// Records one entry of a version the scheme checks.
     pub(crate) fn push(&mut self, candidate: Candidate<'a>, header: &HeaderName) -> Result<(), Error> {
         self.skip(header)?;

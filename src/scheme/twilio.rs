@@ -55,7 +55,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
-        signature_header: &SIGNATURE,
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: signed.with_urls(url_variants(&url)),
     })
@@ -78,7 +78,10 @@ fn check_body_hash(hash: &str, body: &[u8]) -> Result<(), Error> {
     hex::decode_to_slice(hash, &mut expected)
         .map_err(|_| Error::malformed_body("the URL's `bodySHA256` is not 64 hex digits"))?;
     if !bool::from(Sha256::digest(body).as_slice().ct_eq(&expected)) {
-        return Err(Error::invalid_signature(SIGNATURE.clone(), "covers a `bodySHA256` that is not this body's hash"));
+        return Err(Error::invalid_signature(
+            Some(SIGNATURE.clone()),
+            "covers a `bodySHA256` that is not this body's hash",
+        ));
     }
     Ok(())
 }

@@ -49,9 +49,9 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     let mut candidates = Candidates::new();
     candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
-        id: IdSource::SignedHeader(id),
-        timestamp: Some((seconds, &TIMESTAMP)),
-        signature_header: &SIGNATURE,
+        id: IdSource::Signed(id),
+        timestamp: Some((seconds, Some(&TIMESTAMP))),
+        signature_header: Some(&SIGNATURE),
         candidates,
         signed: Signed::new(&[Piece::Bytes(id.as_bytes()), Piece::Bytes(stamp), Piece::Bytes(request.body)]),
     })

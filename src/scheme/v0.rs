@@ -26,8 +26,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static V0Headers) -> Re
     candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &names.signature)?;
     Ok(Parsed {
         id: IdSource::None,
-        timestamp: Some((seconds, &names.timestamp)),
-        signature_header: &names.signature,
+        timestamp: Some((seconds, Some(&names.timestamp))),
+        signature_header: Some(&names.signature),
         candidates,
         signed: Signed::new(&[
             Piece::Bytes(b"v0:"),
