@@ -356,3 +356,22 @@ async fn a_full_shard_refuses_without_rescanning_yet_frees_room_as_soon_as_a_lea
         "the lapsed lease made room"
     );
 }
+
+#[tokio::test]
+async fn a_mailgun_signature_block_is_accepted_once_whatever_event_data_comes_with_it() {
+    let signer = Signer::new(Scheme::Mailgun, "key-mailgun-signing").unwrap();
+    let receiver = Receiver::new(
+        Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build().unwrap(),
+        MemoryStore::new(),
+    );
+    let now = OffsetDateTime::now_utc();
+    let genuine = signer.body("token-1", now, br#"{"event":"delivered"}"#).unwrap();
+    let headers = http::HeaderMap::new();
+    receiver.receive(&headers, &genuine).await.unwrap().complete().await.unwrap();
+    // The same block with other event data: the signature still matches, so the token decides.
+    let text = String::from_utf8(genuine).unwrap();
+    let swapped = text.replace(r#"{"event":"delivered"}"#, r#"{"event":"failed"}"#);
+    assert_ne!(text, swapped);
+    let error = receiver.receive(&headers, swapped.as_bytes()).await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Duplicate);
+}
