@@ -385,7 +385,7 @@ impl<'a, S: Store> Delivery<'a, S> {
     }
 
     /// The delivery's id, if the scheme carries one. See [`Verified::id`].
-    pub fn id(&self) -> Option<&'a str> {
+    pub fn id(&self) -> Option<&str> {
         self.verified.id()
     }
 

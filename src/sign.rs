@@ -255,7 +255,8 @@ impl Signer {
         };
         let placeholder = Tag(vec![0; placeholder_len]);
         self.scheme.render(headers, (id, &seconds), &placeholder, kind)?;
-        let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder)?;
+        let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
+        let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
         let tag = {
             let body = wrapped.as_deref().unwrap_or(body);
             let request =
@@ -265,19 +266,26 @@ impl Signer {
             self.key.sign(&message)
         };
         self.scheme.render(headers, (id, &seconds), &tag, kind)?;
-        let wrapped = self.scheme.render_body((id, &seconds), body, &tag)?;
+        let wrapped = self.scheme.render_body((id, &seconds), body, &tag, &sign_bytes)?;
         Ok((tag, wrapped))
     }
 }
 
 impl SigningKey {
     fn sign(&self, message: &Message<'_>) -> Tag {
-        use p256::ecdsa::signature::Signer as _;
         match self {
             Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
-            Self::Ed25519(key) => Tag(key.sign(&message.concatenated()).to_bytes().to_vec()),
+            Self::Ed25519(_) | Self::P256(_) => self.sign_bytes(&message.concatenated()),
+        }
+    }
+
+    fn sign_bytes(&self, bytes: &[u8]) -> Tag {
+        use p256::ecdsa::signature::Signer as _;
+        match self {
+            Self::Hmac(mac) => Tag(mac.tag_of(bytes).as_slice().to_vec()),
+            Self::Ed25519(key) => Tag(key.sign(bytes).to_bytes().to_vec()),
             Self::P256(key) => {
-                let signature: p256::ecdsa::Signature = key.sign(&message.concatenated());
+                let signature: p256::ecdsa::Signature = key.sign(bytes);
                 Tag(signature.to_der().as_bytes().to_vec())
             }
         }

@@ -1,5 +1,6 @@
 //! [`Verified`]: a delivery whose signature and timestamp passed, ready to deserialize.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ pub struct Verified<'a> {
     body: &'a [u8],
     key_id: Arc<str>,
     /// The id, read once at verification (from a header, or from the signed body), and whether it was signed.
-    id: Option<&'a str>,
+    id: Option<Cow<'a, str>>,
     id_is_signed: bool,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
@@ -37,12 +38,14 @@ pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
 }
 
 /// Where a delivery's id comes from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) enum IdSource<'a> {
     /// The scheme carries no id.
     None,
     /// A value that is part of the signed content (a signed header, Mailgun's token).
     Signed(&'a str),
+    /// An id made of several signed values (Adyen: `pspReference:eventCode`).
+    Built(String),
     /// A header the signature does not cover.
     UnsignedHeader(&'a str),
     /// A top-level string field of the signed JSON body.
@@ -52,9 +55,10 @@ pub(crate) enum IdSource<'a> {
 impl<'a> Verified<'a> {
     pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
         let (id, id_is_signed) = match id {
-            IdSource::Signed(id) => (Some(id), true),
-            IdSource::UnsignedHeader(id) => (Some(id), false),
-            IdSource::BodyField(field) => (top_level_field::<&str>(body, field), true),
+            IdSource::Signed(id) => (Some(Cow::Borrowed(id)), true),
+            IdSource::Built(id) => (Some(Cow::Owned(id)), true),
+            IdSource::UnsignedHeader(id) => (Some(Cow::Borrowed(id)), false),
+            IdSource::BodyField(field) => (top_level_field::<&str>(body, field).map(Cow::Borrowed), true),
             IdSource::None => (None, false),
         };
         Self { body, id, id_is_signed, timestamp, key_id, handshake: None }
@@ -119,8 +123,8 @@ impl<'a> Verified<'a> {
     /// - Discord: the interaction's `id`, read from the signed JSON body;
     /// - Twilio: `I-Twilio-Idempotency-Token`, **not signed**;
     /// - Slack and SendGrid: none; a custom scheme: its id header, if configured.
-    pub fn id(&self) -> Option<&'a str> {
-        self.id
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
     }
 
     /// Whether [`id`](Self::id) comes from signed material (a signed header or the signed body), so a replay

@@ -16,7 +16,7 @@ use crate::error::{ConfigError, Detail, Error, ErrorKind};
 use crate::key::{HmacKey, Key, Material, PublicKey, Secret, parse_public_key};
 use crate::request::{Incoming, PublicUrl};
 use crate::scheme::tag::{Decoded, decode};
-use crate::scheme::{KeyKind, Message, Parsed, Scheme};
+use crate::scheme::{Candidates, KeyKind, Message, Parsed, Scheme, Signed};
 use crate::verified::Verified;
 
 /// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
@@ -255,30 +255,58 @@ impl Verifier {
         Ok(seconds)
     }
 
-    /// The first key that one of the request's signatures matches, over every message the scheme may have signed.
+    /// The first key that one of the request's signatures matches, over every message the scheme may have signed;
+    /// that key must also have signed every further message of a batch.
     fn matching_key(&self, parsed: &Parsed<'_, '_>) -> Result<&Key, Error> {
-        let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
         let mut well_formed = false;
-        for message in parsed.signed.messages() {
-            for key in &self.keys {
-                let mine = parsed
-                    .candidates
+        let key = self.first_match(&parsed.signed, &parsed.candidates, &self.keys, &mut well_formed);
+        let Some(key) = key else { return Err(self.no_match(parsed, well_formed)) };
+        for (signed, candidates) in &parsed.batch {
+            if self.first_match(signed, candidates, std::slice::from_ref(key), &mut well_formed).is_none() {
+                return Err(Error::invalid_signature(
+                    parsed.signature_header.cloned(),
+                    "has an item that the key matching the first did not sign",
+                ));
+            }
+        }
+        Ok(key)
+    }
+
+    /// The first of `keys` that one of `candidates` matches, over every message `signed` may stand for. Records
+    /// whether any candidate of a configured kind decoded.
+    fn first_match<'k>(
+        &self,
+        signed: &Signed<'_>,
+        candidates: &Candidates<'_>,
+        keys: &'k [Key],
+        well_formed: &mut bool,
+    ) -> Option<&'k Key> {
+        let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
+        for message in signed.messages() {
+            for key in keys {
+                let mine = candidates
                     .iter()
                     .filter(|candidate| candidate.kind == key.kind())
                     .filter_map(|candidate| decode(candidate.text, candidate.encoding, candidate.kind.len(tag_len)))
-                    .inspect(|_| well_formed = true);
+                    .inspect(|_| *well_formed = true);
                 if key.matches(&message, mine) {
-                    return Ok(key);
+                    return Some(key);
                 }
             }
         }
+        None
+    }
+
+    /// Why no key matched.
+    #[cold]
+    fn no_match(&self, parsed: &Parsed<'_, '_>, well_formed: bool) -> Error {
         let why = if well_formed {
             "matches no configured key"
         } else {
             // Also when every entry is of a kind no configured key checks: which kind was tried is not revealed.
             "carries no well-formed signature that the configured keys can check"
         };
-        Err(Error::invalid_signature(parsed.signature_header.cloned(), why))
+        Error::invalid_signature(parsed.signature_header.cloned(), why)
     }
 }
 

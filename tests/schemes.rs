@@ -714,3 +714,67 @@ fn mailgun_bodies_are_parsed_strictly() {
     assert_eq!(verified.id(), Some("token-2"));
     assert!(signer.body("token-2", at(1_700_000_000), b"not json").is_err());
 }
+
+// Source: Adyen/adyen-node-api-library, `src/__tests__/hmacValidator.spec.ts` ("should have valid hmac"), checked with
+// `printf '<signed string>' | openssl dgst -sha256 -mac HMAC -macopt hexkey:<key> -binary | base64`.
+const ADYEN_KEY: &str = "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00";
+const ADYEN_SIGNATURE: &str = "xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0=";
+
+fn adyen_item(psp: &str, signature: &str, reason: &str) -> String {
+    format!(
+        r#"{{"NotificationRequestItem":{{"additionalData":{{"hmacSignature":"{signature}","authCode":"1234"}},"amount":{{"currency":"EUR","value":1000}},"eventCode":"CAPTURE","eventDate":"2024-01-01T00:00:00+01:00","merchantAccountCode":"merchantAccount","merchantReference":"reference","originalReference":"originalReference","pspReference":"{psp}","reason":"{reason}","success":"true"}}}}"#
+    )
+}
+
+fn adyen(items: &[String]) -> Vec<u8> {
+    format!(r#"{{"live":"false","notificationItems":[{}]}}"#, items.join(",")).into_bytes()
+}
+
+#[test]
+fn accepts_adyens_published_example_keyed_with_the_hex_decoded_key() {
+    let verifier = verifier(Scheme::Adyen, ADYEN_KEY);
+    let none = HeaderMap::new();
+    let body = adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, "")]);
+    let verified = verifier.verify(&none, &body).unwrap();
+    assert_eq!(
+        (verified.id(), verified.id_is_signed(), verified.timestamp()),
+        (Some("pspReference:CAPTURE"), true, None)
+    );
+    // `reason` (like `eventDate`) is not signed; a signed field is.
+    assert!(verifier.verify(&none, &adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, "changed")])).is_ok());
+    let moved = adyen(&[adyen_item("otherReference", ADYEN_SIGNATURE, "")]);
+    assert_eq!(verifier.verify(&none, &moved).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // The classic bug, keying with the ASCII of the hex key, makes another signature, which is refused.
+    let ascii_keyed = adyen(&[adyen_item("pspReference", "5eVueInPymecscWGFlP2TcIBcno+a40qjo0ItgTGX1o=", "")]);
+    assert_eq!(verifier.verify(&none, &ascii_keyed).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let wrong = Verifier::builder(Scheme::Adyen).secret("00".repeat(32)).build().unwrap();
+    assert_eq!(wrong.verify(&none, &body).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let error = Verifier::builder(Scheme::Adyen).secret("not hex").build().unwrap_err();
+    assert!(matches!(error, hooksafe::ConfigError::UndecodableSecret { .. }), "{error}");
+}
+
+#[test]
+fn every_item_of_an_adyen_batch_must_verify() {
+    let verifier = verifier(Scheme::Adyen, ADYEN_KEY);
+    let none = HeaderMap::new();
+    let signer = Signer::new(Scheme::Adyen, ADYEN_KEY).unwrap();
+    let unsigned = adyen(&[adyen_item("psp-1", "", ""), adyen_item("psp-2", "", "")]);
+    let batch = signer.body("", time::OffsetDateTime::UNIX_EPOCH, &unsigned).unwrap();
+    let verified = verifier.verify(&none, &batch).unwrap();
+    assert_eq!(verified.id(), Some("psp-1:CAPTURE psp-2:CAPTURE"));
+    // A genuine first item cannot carry a forged second one.
+    let forged = adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, ""), adyen_item("psp-2", ADYEN_SIGNATURE, "")]);
+    assert_eq!(verifier.verify(&none, &forged).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    for body in [
+        br#"{"notificationItems":[]}"#.to_vec(),
+        br#"{"live":"false"}"#.to_vec(),
+        adyen(&[adyen_item("pspReference", r"xhpHvYq2u2Np0rstbZ6QjLGu7JWhvf7Iwaa6EviJSX0\u003d", "")]),
+        String::from_utf8(adyen(&[adyen_item("p", ADYEN_SIGNATURE, "")]))
+            .unwrap()
+            .replace(r#""eventCode":"CAPTURE","#, r#""eventCode":"CAPTURE","eventCode":"REFUND","#)
+            .into_bytes(),
+    ] {
+        let error = verifier.verify(&none, &body).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::MalformedBody, "{}", String::from_utf8_lossy(&body));
+    }
+}

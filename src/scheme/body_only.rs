@@ -33,6 +33,7 @@ pub(super) fn parse<'a>(
         id,
         timestamp: None,
         signature_header: Some(&tag.header),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

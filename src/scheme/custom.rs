@@ -246,6 +246,7 @@ impl Custom {
             id,
             timestamp: timestamp.map(|(_, seconds, name)| (seconds, Some(name))),
             signature_header: Some(header),
+            batch: Vec::new(),
             candidates,
             signed: Signed::new(&pieces[..self.parts.len()]).with_urls(urls),
         })

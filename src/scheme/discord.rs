@@ -33,6 +33,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         id: IdSource::BodyField("id"),
         timestamp: Some((seconds, Some(&TIMESTAMP))),
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(request.body)]),
     })

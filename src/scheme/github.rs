@@ -50,6 +50,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Resu
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
         signature_header: Some(&header.name),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

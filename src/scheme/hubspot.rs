@@ -40,6 +40,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
         id: IdSource::None,
         timestamp: Some((millis.div_euclid(1000), Some(&TIMESTAMP))),
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: signed.with_urls(vec![url]),
     })
@@ -90,7 +91,14 @@ pub(super) fn parse_legacy<'a>(
     } else {
         Signed::new(&[Piece::Bytes(request.body)])
     };
-    Ok(Parsed { id: IdSource::None, timestamp: None, signature_header: Some(&LEGACY_SIGNATURE), candidates, signed })
+    Ok(Parsed {
+        id: IdSource::None,
+        timestamp: None,
+        signature_header: Some(&LEGACY_SIGNATURE),
+        batch: Vec::new(),
+        candidates,
+        signed,
+    })
 }
 
 pub(super) fn render_legacy(legacy: &Legacy, headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {

@@ -55,6 +55,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         id: IdSource::Signed(block.token),
         timestamp: Some((seconds, None)),
         signature_header: None,
+        batch: Vec::new(),
         candidates: Candidates::single(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }),
         signed: Signed::new(&[Piece::Bytes(block.timestamp.as_bytes()), Piece::Bytes(block.token.as_bytes())]),
     })

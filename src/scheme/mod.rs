@@ -5,6 +5,7 @@
 //! job: [`headers`] (strict header values), [`tag`] (signature entries and their decoding), [`signed`] (the bytes
 //! a signature covers).
 
+mod adyen;
 mod body_only;
 mod calendly;
 mod coinbase_commerce;
@@ -171,6 +172,12 @@ pub enum Scheme {
     /// The signed token is the dedup id, so a block is accepted once whatever event data comes with it; confirm
     /// events that matter through Mailgun's API.
     Mailgun,
+    /// Adyen: each notification item's `additionalData.hmacSignature`, base64 HMAC-SHA256 (keyed with the
+    /// **hex-decoded** HMAC key) of `pspReference:originalReference:merchantAccountCode:merchantReference:`
+    /// `amount.value:amount.currency:eventCode:success`. **Only those fields are signed** (not `eventDate`, `reason`,
+    /// `paymentMethod` or the rest of `additionalData`), and there is **no timestamp**. Every item must verify. The
+    /// dedup id is `pspReference:eventCode` (signed). Acknowledge with a 2xx (classically `[accepted]`).
+    Adyen,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -210,7 +217,7 @@ impl Scheme {
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
-            Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 => false,
+            Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
@@ -246,6 +253,7 @@ impl Scheme {
             Self::TwitchEventSub => "twitch-eventsub",
             Self::Dropbox => "dropbox",
             Self::Mailgun => "mailgun",
+            Self::Adyen => "adyen",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
         };
         name.to_owned()
@@ -278,6 +286,7 @@ impl Scheme {
                 return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks));
             }
             Self::HubSpotV1 | Self::HubSpotV2 => return Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8)),
+            Self::Adyen => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
             Self::Discord | Self::SendGrid => return None,
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => Algorithm::HmacSha1,
@@ -346,6 +355,7 @@ impl Scheme {
             Self::TwitchEventSub => twitch::parse(request),
             Self::Dropbox => body_only::parse(request, &dropbox::TAG, IdSource::None),
             Self::Mailgun => mailgun::parse(request),
+            Self::Adyen => adyen::parse(request),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -390,13 +400,14 @@ impl Scheme {
             Self::TwitchEventSub => twitch::render(headers, id, timestamp, tag),
             Self::Dropbox => body_only::render(&dropbox::TAG, headers, tag),
             // Its signature travels in the body: see `render_body`.
-            Self::Mailgun => Ok(()),
+            Self::Mailgun | Self::Adyen => Ok(()),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }
 
-    /// The body this provider sends for `body`, when its signature travels in the body (Mailgun: the signature block
-    /// around `body` as the event data); `None` when the body is sent as given.
+    /// The body this provider sends for `body`, when its signature travels in the body (Mailgun: the signature block,
+    /// signed by `tag`, around `body` as the event data; Adyen: each item's signature, made with `sign`); `None` when
+    /// the body is sent as given.
     ///
     /// # Errors
     /// [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) when `body` cannot be wrapped.
@@ -405,9 +416,11 @@ impl Scheme {
         (id, timestamp): (&str, &str),
         body: &[u8],
         tag: &Tag,
+        sign: &dyn Fn(&[u8]) -> Tag,
     ) -> Result<Option<Vec<u8>>, Error> {
         match self {
             Self::Mailgun => mailgun::render_body(id, timestamp, body, tag).map(Some),
+            Self::Adyen => adyen::render_body(body, sign).map(Some),
             _ => Ok(None),
         }
     }
@@ -457,6 +470,9 @@ pub(crate) struct Parsed<'s, 'a> {
     pub signature_header: Option<&'s HeaderName>,
     pub candidates: Candidates<'s>,
     pub signed: Signed<'s>,
+    /// Further messages, each with its own signature, that the key matching the first must also have signed (the
+    /// other items of an Adyen batch); empty for every other scheme.
+    pub batch: Vec<(Signed<'s>, Candidates<'s>)>,
 }
 
 #[cfg(test)]

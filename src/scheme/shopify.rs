@@ -27,6 +27,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(request.body)]),
     })

@@ -38,6 +38,7 @@ pub(super) fn parse<'a>(
         id,
         timestamp: Some((seconds, Some(header))),
         signature_header: Some(header),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(digits), Piece::Bytes(list.joiner), Piece::Bytes(request.body)]),
     })

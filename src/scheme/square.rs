@@ -32,6 +32,7 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
         id: IdSource::BodyField("event_id"),
         timestamp: None,
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(notification_url.as_bytes()), Piece::Bytes(request.body)]),
     })

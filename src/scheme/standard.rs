@@ -102,6 +102,7 @@ fn assemble<'a>(
         id: IdSource::Signed(id),
         timestamp: Some((seconds, Some(timestamp_name))),
         signature_header: Some(signature_name),
+        batch: Vec::new(),
         candidates,
         signed,
     })

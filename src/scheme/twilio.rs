@@ -56,6 +56,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),
         timestamp: None,
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: signed.with_urls(url_variants(&url)),
     })

@@ -52,6 +52,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         id: IdSource::Signed(id),
         timestamp: Some((seconds, Some(&TIMESTAMP))),
         signature_header: Some(&SIGNATURE),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[Piece::Bytes(id.as_bytes()), Piece::Bytes(stamp), Piece::Bytes(request.body)]),
     })

@@ -28,6 +28,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static V0Headers) -> Re
         id: IdSource::None,
         timestamp: Some((seconds, Some(&names.timestamp))),
         signature_header: Some(&names.signature),
+        batch: Vec::new(),
         candidates,
         signed: Signed::new(&[
             Piece::Bytes(b"v0:"),

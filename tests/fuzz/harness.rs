@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 29] {
+fn schemes() -> [Scheme; 30] {
     [
+        Scheme::Adyen,
         Scheme::Mailgun,
         Scheme::HubSpotV1,
         Scheme::HubSpotV2,
@@ -65,6 +66,9 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::Discord => Verifier::builder(scheme).public_key(DISCORD),
         Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
         Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
+        Scheme::Adyen => {
+            Verifier::builder(scheme).secret("DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00")
+        }
         _ => Verifier::builder(scheme).secret("whsec_secret"),
     };
     builder.build().expect("fixed configuration is valid")

@@ -1,0 +1,143 @@
+//! Adyen (standard notification webhooks, HMAC signatures).
+//!
+//! - No header and no signed timestamp. Each `notificationItems[].NotificationRequestItem` carries
+//!   `additionalData.hmacSignature`: base64 HMAC-SHA256, keyed with the **hex-decoded** HMAC key, of
+//!   `pspReference:originalReference:merchantAccountCode:merchantReference:amount.value:amount.currency:eventCode:success`,
+//!   joined by `:` without escaping, an absent field as the empty string, `amount.value` as its integer digits.
+//! - **Only those fields are covered**: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are
+//!   not signed. Every item of a batch must verify under the same key, or the request is refused.
+//! - Id: `pspReference:eventCode` of each item (signed), space-separated for a batch. No timestamp: rely on the
+//!   dedup record. Adyen expects a 2xx acknowledgement (classically the body `[accepted]`).
+//! - The body is parsed strictly: valid JSON throughout, no repeated field among those read; `hmacSignature` must
+//!   be a plain string (no escapes).
+//!
+//! Sources: `Adyen/adyen-node-api-library` `src/utils/hmacValidator.ts` and its test,
+//! <https://docs.adyen.com/development-resources/webhooks/verify-hmac-signatures>.
+
+use serde::Deserialize;
+
+use super::Parsed;
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
+
+#[derive(Deserialize)]
+struct Notification<'a> {
+    #[serde(rename = "notificationItems", borrow)]
+    items: Vec<Wrapper<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Wrapper<'a> {
+    #[serde(rename = "NotificationRequestItem", borrow)]
+    item: Item<'a>,
+}
+
+/// The fields of an item that are read: the signed ones, and the signature.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Item<'a> {
+    #[serde(borrow)]
+    additional_data: Additional<'a>,
+    psp_reference: Option<String>,
+    original_reference: Option<String>,
+    merchant_account_code: Option<String>,
+    merchant_reference: Option<String>,
+    amount: Option<Amount>,
+    event_code: Option<String>,
+    success: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Additional<'a> {
+    #[serde(rename = "hmacSignature")]
+    hmac_signature: &'a str,
+}
+
+#[derive(Deserialize)]
+struct Amount {
+    value: Option<i64>,
+    currency: Option<String>,
+}
+
+impl Item<'_> {
+    /// The signed string, and the item's part of the id.
+    fn signed(&self) -> Result<(Vec<u8>, String), Error> {
+        let (Some(psp_reference), Some(event_code)) = (&self.psp_reference, &self.event_code) else {
+            return Err(Error::malformed_body("has a notification item without `pspReference` or `eventCode`"));
+        };
+        let text = |field: &Option<String>| field.clone().unwrap_or_default();
+        let value = self.amount.as_ref().and_then(|amount| amount.value).map(|value| value.to_string());
+        let currency = self.amount.as_ref().and_then(|amount| amount.currency.clone());
+        let fields = [
+            psp_reference.clone(),
+            text(&self.original_reference),
+            text(&self.merchant_account_code),
+            text(&self.merchant_reference),
+            value.unwrap_or_default(),
+            currency.unwrap_or_default(),
+            event_code.clone(),
+            text(&self.success),
+        ];
+        Ok((fields.join(":").into_bytes(), format!("{psp_reference}:{event_code}")))
+    }
+}
+
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let notification: Notification<'a> = serde_json::from_slice(request.body).map_err(|_| {
+        Error::malformed_body(
+            "is not an Adyen notification: `notificationItems` of `NotificationRequestItem`s, each with a plain string \
+             `additionalData.hmacSignature`",
+        )
+    })?;
+    let mut items = notification.items.into_iter().map(|wrapper| wrapper.item);
+    let first = items.next().ok_or_else(|| Error::malformed_body("has no notification item"))?;
+    let (signed, mut id) = first.signed()?;
+    let mut batch = Vec::new();
+    for item in items {
+        let (bytes, item_id) = item.signed()?;
+        id.push(' ');
+        id.push_str(&item_id);
+        batch.push((Signed::new(&[Piece::Built]).with_built(bytes), signature(item)));
+    }
+    Ok(Parsed {
+        id: IdSource::Built(id),
+        timestamp: None,
+        signature_header: None,
+        candidates: signature(first),
+        signed: Signed::new(&[Piece::Built]).with_built(signed),
+        batch,
+    })
+}
+
+/// An item's signature, borrowed from the body rather than from the item.
+fn signature(item: Item<'_>) -> Candidates<'_> {
+    let text = item.additional_data.hmac_signature.as_bytes();
+    Candidates::single(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text })
+}
+
+/// The body Adyen sends for `body` (a notification whose items lack signatures, or carry placeholders), each item's
+/// `additionalData.hmacSignature` set to `sign` of its signed string.
+///
+/// # Errors
+/// [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) when `body` is not such a notification.
+pub(super) fn render_body(body: &[u8], sign: &dyn Fn(&[u8]) -> Tag) -> Result<Vec<u8>, Error> {
+    let not_a_notification = || Error::malformed_body("is not an Adyen notification with `notificationItems`");
+    let mut notification: serde_json::Value = serde_json::from_slice(body).map_err(|_| not_a_notification())?;
+    let items = notification.get_mut("notificationItems").and_then(serde_json::Value::as_array_mut);
+    for wrapper in items.ok_or_else(not_a_notification)? {
+        let item = wrapper.get_mut("NotificationRequestItem").ok_or_else(not_a_notification)?;
+        let object = item.as_object_mut().ok_or_else(not_a_notification)?;
+        let additional = object.entry("additionalData").or_insert_with(|| serde_json::json!({}));
+        additional
+            .as_object_mut()
+            .ok_or_else(not_a_notification)?
+            .insert("hmacSignature".into(), serde_json::Value::String(String::new()));
+        let text = item.to_string();
+        let (signed, _) = serde_json::from_str::<Item<'_>>(&text).map_err(|_| not_a_notification())?.signed()?;
+        item["additionalData"]["hmacSignature"] = serde_json::Value::String(sign(&signed).to_base64());
+    }
+    Ok(notification.to_string().into_bytes())
+}
