@@ -778,3 +778,19 @@ fn every_item_of_an_adyen_batch_must_verify() {
         assert_eq!(error.kind(), ErrorKind::MalformedBody, "{}", String::from_utf8_lossy(&body));
     }
 }
+
+// Source: coinbase/coinbase-commerce-node, `test/testWebhook.spec.js` (first test); the payload is 816 bytes, SHA-256
+// bf64d9bbd0d35ae0f4088512a46a8ceb1ea6dd81476ba53448e0dd7488979e6c.
+const COINBASE_SECRET: &str = "30291a20-0bd1-4267-9b0f-e6e7b123c0bf";
+const COINBASE_BODY: &[u8] = br#"{"id":1,"scheduled_for":"2017-01-31T20:50:02Z","attempt_number":1,"event":{"id":"24934862-d980-46cb-9402-43c81b0cdba6","type":"charge:created","api_version":"2018-03-22","created_at":"2017-01-31T20:49:02Z","data":{"code":"66BEOV2A","name":"The Sovereign Individual","description":"Mastering the Transition to the Information Age","hosted_url":"https://commerce.coinbase.com/charges/66BEOV2A","created_at":"2017-01-31T20:49:02Z","expires_at":"2017-01-31T21:04:02Z","timeline":[{"time":"2017-01-31T20:49:02Z","status":"NEW"}],"metadata":{},"pricing_type":"no_price","payments":[],"addresses":{"bitcoin":"0000000000000000000000000000000000","ethereum":"0x0000000000000000000000000000000000000000","litecoin":"3000000000000000000000000000000000","bitcoincash":"bitcoincash:000000000000000000000000000000000000000000"}}}}"#;
+
+#[test]
+fn accepts_coinbase_commerces_published_example_and_dedups_on_the_nested_event_id() {
+    let map =
+        headers(&[("x-cc-webhook-signature", "8be7742c7d372f08a6a3224edadf18a22b65fa9e28f3f2de97376cdaa092590d")]);
+    let verified = verifier(Scheme::CoinbaseCommerce, COINBASE_SECRET).verify(&map, COINBASE_BODY).unwrap();
+    assert_eq!((verified.id(), verified.id_is_signed()), (Some("24934862-d980-46cb-9402-43c81b0cdba6"), true));
+    // The SDK's second test: one character of the secret changed.
+    let other = verifier(Scheme::CoinbaseCommerce, "30291a20-0bd1-4267-9b0f-e6e7b123c0bg");
+    assert_eq!(other.verify(&map, COINBASE_BODY).unwrap_err().kind(), ErrorKind::InvalidSignature);
+}

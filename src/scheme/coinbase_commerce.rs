@@ -1,10 +1,11 @@
 //! Coinbase Commerce (not Coinbase CDP, whose `X-Hook0-Signature` is another scheme).
 //!
 //! - Header: `X-CC-Webhook-Signature: <hex HMAC-SHA256(shared secret, body)>`, no prefix.
-//! - No timestamp. The event id is nested (`event.id`), so deduplication falls back to the signed body; use
-//!   `ReceiverBuilder::key` to key on `event.id` yourself.
+//! - No timestamp. Id: the event's `event.id`, from the signed body (the top-level `id` counts delivery attempts
+//!   of the webhook, not events).
 //!
-//! Source: `coinbase/coinbase-commerce-node` `lib/resources/Webhook.js`.
+//! Sources: `coinbase/coinbase-commerce-node` `lib/resources/Webhook.js` and `test/testWebhook.spec.js` (the example
+//! in `tests/schemes.rs`).
 
 use http::HeaderName;
 

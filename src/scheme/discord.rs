@@ -30,7 +30,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     let mut candidates = Candidates::new();
     candidates.push(Candidate { kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
-        id: IdSource::BodyField("id"),
+        id: IdSource::BodyField(&["id"]),
         timestamp: Some((seconds, Some(&TIMESTAMP))),
         signature_header: Some(&SIGNATURE),
         batch: Vec::new(),

@@ -114,8 +114,8 @@ pub enum Scheme {
     /// Intercom: `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the body with the app's client secret. **No
     /// timestamp**. The dedup id is the notification's `id` field.
     Intercom,
-    /// Coinbase Commerce: `X-CC-Webhook-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**; the event id
-    /// is nested (`event.id`), so deduplication is on the body unless you key it yourself.
+    /// Coinbase Commerce: `X-CC-Webhook-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**. The dedup id
+    /// is the event's nested `event.id`, read from the signed body.
     CoinbaseCommerce,
     /// Calendly: `Calendly-Webhook-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`; 180 s window by
     /// default. No delivery id (deduplication on the body).
@@ -330,22 +330,24 @@ impl Scheme {
         match self {
             Self::StandardWebhooks => standard::parse(request, &standard::WEBHOOK),
             Self::Svix => standard::parse_svix(request),
-            Self::Stripe => signed_list::parse(request, &stripe::LIST, IdSource::BodyField("id")),
+            Self::Stripe => signed_list::parse(request, &stripe::LIST, IdSource::BodyField(&["id"])),
             Self::GitHub => github::parse(request, &github::SHA256),
             Self::GitHubSha1 => github::parse(request, &github::SHA1),
             Self::Slack => v0::parse(request, &slack::HEADERS),
             Self::Shopify => shopify::parse(request),
-            Self::Paddle => signed_list::parse(request, &paddle::LIST, IdSource::BodyField("event_id")),
+            Self::Paddle => signed_list::parse(request, &paddle::LIST, IdSource::BodyField(&["event_id"])),
             Self::Twilio => twilio::parse(request, public_url),
             Self::Discord => discord::parse(request),
             Self::SendGrid => sendgrid::parse(request),
-            Self::Typeform => body_only::parse(request, &typeform::TAG, IdSource::BodyField("event_id")),
+            Self::Typeform => body_only::parse(request, &typeform::TAG, IdSource::BodyField(&["event_id"])),
             Self::LemonSqueezy => body_only::parse(request, &lemon_squeezy::TAG, IdSource::None),
-            Self::Vercel => body_only::parse(request, &vercel::TAG, IdSource::BodyField("id")),
-            Self::Intercom => body_only::parse(request, &intercom::TAG, IdSource::BodyField("id")),
-            Self::CoinbaseCommerce => body_only::parse(request, &coinbase_commerce::TAG, IdSource::None),
+            Self::Vercel => body_only::parse(request, &vercel::TAG, IdSource::BodyField(&["id"])),
+            Self::Intercom => body_only::parse(request, &intercom::TAG, IdSource::BodyField(&["id"])),
+            Self::CoinbaseCommerce => {
+                body_only::parse(request, &coinbase_commerce::TAG, IdSource::BodyField(&["event", "id"]))
+            }
             Self::Calendly => signed_list::parse(request, &calendly::LIST, IdSource::None),
-            Self::WorkOs => signed_list::parse(request, &workos::LIST, IdSource::BodyField("id")),
+            Self::WorkOs => signed_list::parse(request, &workos::LIST, IdSource::BodyField(&["id"])),
             Self::HubSpot => hubspot::parse(request, public_url),
             Self::HubSpotV1 => hubspot::parse_legacy(request, &hubspot::V1, None),
             Self::HubSpotV2 => hubspot::parse_legacy(request, &hubspot::V2, public_url),

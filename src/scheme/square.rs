@@ -29,7 +29,7 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
     let mut candidates = Candidates::new();
     candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {
-        id: IdSource::BodyField("event_id"),
+        id: IdSource::BodyField(&["event_id"]),
         timestamp: None,
         signature_header: Some(&SIGNATURE),
         batch: Vec::new(),
