@@ -17,7 +17,7 @@ mod key;
 mod log;
 mod receiver;
 mod request;
-mod scheme;
+pub mod scheme;
 pub mod sign;
 pub mod store;
 mod verified;

@@ -24,7 +24,7 @@ fn a_successful_verify_makes_no_heap_allocation() {
         (Scheme::Intercom, "intercom"),
         (Scheme::CoinbaseCommerce, "coinbase"),
         (Scheme::Calendly, "calendly"),
-        (Scheme::WorkOs, "workos"),
+        (Scheme::WorkOS, "workos"),
     ];
     for (scheme, secret) in schemes {
         let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();

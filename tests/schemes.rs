@@ -506,7 +506,7 @@ fn workos_signs_milliseconds_as_sent_and_compares_them_as_seconds() {
         "workos-signature",
         "t=1700000000123, v1=0184b8d56bed767f290ff09013f4922eaa3fb835dbe9244ad4d29678651dc57d",
     )]);
-    let verifier = verifier(Scheme::WorkOs, PLAIN_SECRET);
+    let verifier = verifier(Scheme::WorkOS, PLAIN_SECRET);
     let verified = verifier.verify_at(&map, PLAIN_BODY, at(1_700_000_000)).unwrap();
     assert_eq!(verified.timestamp(), Some(at(1_700_000_000)));
     assert_eq!(verified.id(), Some("evt_1"));
@@ -793,4 +793,123 @@ fn accepts_coinbase_commerces_published_example_and_dedups_on_the_nested_event_i
     // The SDK's second test: one character of the secret changed.
     let other = verifier(Scheme::CoinbaseCommerce, "30291a20-0bd1-4267-9b0f-e6e7b123c0bg");
     assert_eq!(other.verify(&map, COINBASE_BODY).unwrap_err().kind(), ErrorKind::InvalidSignature);
+}
+
+/// A `POST` to `uri` with `pairs` as headers and `body`, as a serverless runtime hands it over.
+fn post(uri: &str, pairs: &[(&str, &str)], body: &[u8]) -> http::Request<Vec<u8>> {
+    let mut request = http::Request::new(body.to_vec());
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = uri.parse().unwrap();
+    *request.headers_mut() = headers(pairs);
+    request
+}
+
+#[test]
+fn the_catalogues_examples_verify_through_verify_request() {
+    // The examples' timestamps are years old: the window is what the other tests check, so it is off here.
+    let check = |scheme: Scheme, secret: &str, request: http::Request<Vec<u8>>, id: Option<&str>| {
+        let verifier =
+            Verifier::builder(scheme.clone()).secret(secret).dangerous_skip_timestamp_check().build().unwrap();
+        let verified = verifier.verify_request(&request).unwrap_or_else(|error| panic!("{scheme:?}: {error}"));
+        assert_eq!(verified.id(), id, "{scheme:?}");
+    };
+    check(
+        Scheme::square(SQUARE_URL),
+        SQUARE_KEY,
+        post("/square", &[("x-square-hmacsha256-signature", SQUARE_SIGNATURE)], SQUARE_BODY),
+        Some("ac3ac95b-f97d-458c-a6e6-18981597e05f"),
+    );
+    check(
+        Scheme::Linear,
+        "linear secret",
+        post("/linear", &[("linear-signature", LINEAR_SIGNATURE)], LINEAR_BODY),
+        None,
+    );
+    check(
+        Scheme::Zoom,
+        ZOOM_SECRET,
+        post(
+            "/zoom",
+            &[
+                ("x-zm-request-timestamp", "1700000000"),
+                ("x-zm-signature", "v0=bca54e9dfb7d46b0e7bdd3d40bd6ed87d7174e904ac96cab365c1b633fdd247c"),
+            ],
+            ZOOM_BODY,
+        ),
+        None,
+    );
+    check(
+        Scheme::TwitchEventSub,
+        TWITCH_SECRET,
+        post(
+            "/twitch",
+            &[
+                ("twitch-eventsub-message-id", TWITCH_ID),
+                ("twitch-eventsub-message-timestamp", TWITCH_TIMESTAMP),
+                ("twitch-eventsub-message-signature", TWITCH_SIGNATURE),
+                ("twitch-eventsub-message-type", "notification"),
+            ],
+            TWITCH_BODY,
+        ),
+        Some(TWITCH_ID),
+    );
+    let hubspot = "https://www.example.com/webhook_uri";
+    check(
+        Scheme::HubSpot,
+        "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy",
+        post(
+            hubspot,
+            &[
+                ("x-hubspot-signature-v3", "HPW73RUtKmcYoEDADG0s6MmGFWUzWJKAW07r8RDgcQw="),
+                ("x-hubspot-request-timestamp", "15000000"),
+            ],
+            b"{'example_field':'example_value'}",
+        ),
+        None,
+    );
+    check(
+        Scheme::HubSpotV2,
+        "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy",
+        post(
+            hubspot,
+            &[
+                ("x-hubspot-signature", "9569219f8ba981ffa6f6f16aa0f48637d35d728c7e4d93d0d52efaa512af7900"),
+                ("x-hubspot-signature-version", "v2"),
+            ],
+            br#"{"example_field":"example_value"}"#,
+        ),
+        None,
+    );
+    check(
+        Scheme::Mailgun,
+        MAILGUN_KEY,
+        post("/mailgun", &[], &mailgun(r#"{"event":"delivered"}"#)),
+        Some(MAILGUN_TOKEN),
+    );
+    check(
+        Scheme::Adyen,
+        ADYEN_KEY,
+        post("/adyen", &[], &adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, "")])),
+        Some("pspReference:CAPTURE"),
+    );
+    check(
+        Scheme::CoinbaseCommerce,
+        COINBASE_SECRET,
+        post(
+            "/coinbase",
+            &[("x-cc-webhook-signature", "8be7742c7d372f08a6a3224edadf18a22b65fa9e28f3f2de97376cdaa092590d")],
+            COINBASE_BODY,
+        ),
+        Some("24934862-d980-46cb-9402-43c81b0cdba6"),
+    );
+    check(
+        Scheme::Dropbox,
+        DROPBOX_SECRET,
+        post(
+            "/dropbox",
+            &[("x-dropbox-signature", "4448312485de2051a050533bdfa29d30e3e3ab5981a4b918fa729bea7d8e8e08")],
+            DROPBOX_BODY,
+        ),
+        None,
+    );
 }

@@ -1,9 +1,53 @@
-//! Provider signature schemes: the [`Scheme`] enum and its dispatch table.
+//! Provider signature schemes: which to choose, and what each one does not protect.
 //!
-//! Each provider lives in its own file, which states its whole scheme in one place: headers, signed parts,
-//! algorithm, tag encoding, key format, timestamp and id source. Shared helpers live in files named for their one
-//! job: [`headers`] (strict header values), [`tag`] (signature entries and their decoding), [`signed`] (the bytes
-//! a signature covers).
+//! # Choosing a scheme
+//!
+//! Pick the [`Scheme`] variant of the provider you receive from (the README's scheme table lists them side by side);
+//! [`Scheme::Custom`] describes any other HMAC scheme. How you verify depends on what the provider signs:
+//!
+//! - **Headers and body** (Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify, Paddle, Discord, SendGrid, Zoom,
+//!   Twitch EventSub, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce, Calendly, WorkOS, Linear,
+//!   Dropbox, HubSpot v1): [`Verifier::verify`](crate::Verifier::verify) with the headers and the raw body is enough.
+//! - **The URL it called** (Twilio, HubSpot v3 and v2, a custom `{url}`): verify the whole request with
+//!   [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), and set
+//!   [`public_url`](crate::VerifierBuilder::public_url) behind a proxy. Square signs the notification URL you give
+//!   [`Scheme::square`], never the request's.
+//! - **The provider's private key** (Standard Webhooks `v1a`, Discord, SendGrid): give the verifier the public key
+//!   with [`public_key`](crate::VerifierBuilder::public_key).
+//! - **Inside the body** (Mailgun's signature block, Adyen's per-item signatures, Linear's timestamp): the body is
+//!   parsed strictly (valid JSON, no repeated field among those read) and errors name no header.
+//! - **Endpoint checks** (Slack, Discord, Zoom, Twitch EventSub, Dropbox): answered through
+//!   [`Verified::handshake`](crate::Verified::handshake); the framework adapters answer them themselves. Dropbox's
+//!   check is an unsigned `GET`, recognised only through `verify_request` or `verify_parts`.
+//!
+//! # What each scheme does not protect
+//!
+//! - **No signed timestamp** (GitHub, Shopify, Twilio, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce,
+//!   Square, Dropbox, HubSpot v1 and v2, Adyen): a captured delivery verifies forever. Only the dedup record of a
+//!   [`Receiver`](crate::Receiver) stops a replay, and only while it is retained (7 days by default).
+//! - **Unsigned ids** (GitHub's `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's idempotency token):
+//!   whoever replays a delivery can change them, so the receiver deduplicates these schemes on the signed body.
+//!   [`Verified::id_is_signed`](crate::Verified::id_is_signed) tells them apart.
+//! - **Mailgun** signs only `timestamp` and `token`, **not the event data**: anyone who saw one delivery can pair its
+//!   signature block with other event data. The token is the dedup id, so a block is accepted once; confirm events
+//!   that matter through Mailgun's API.
+//! - **Adyen** signs only `pspReference`, `originalReference`, `merchantAccountCode`, `merchantReference`, the amount,
+//!   `eventCode` and `success`: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are unsigned.
+//! - **HubSpot v1 and v2** are bare SHA-256 hashes of the secret and the data, not MACs: length extension lets anyone
+//!   who saw one signed request sign that body with anything appended (strict JSON parsing is the last defence).
+//!   Use v3.
+//! - **Twitch EventSub's** `Twitch-Eventsub-Message-Type` is unsigned: the signed body decides what a message is, and
+//!   a body with a `challenge` under any other type is refused.
+//! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
+//! - **Windows the providers do not check**: Discord, SendGrid, Zoom and Mailgun sign a timestamp their own SDKs
+//!   ignore; hooksafe applies its ±300 s window to it anyway.
+//! - **Batches** (SendGrid, HubSpot, Adyen): one request carries several events; deduplicate each event in
+//!   your handler by its own id (`sg_event_id`, `eventId`, `pspReference`).
+
+// Each provider lives in its own file, which states its whole scheme in one place: headers, signed parts, algorithm,
+// tag encoding, key format, timestamp and id source. Shared helpers live in files named for their one job: `headers`
+// (strict header values), `tag` (signature entries and their decoding), `signed` (the bytes a signature covers),
+// `body_only`, `signed_list` and `v0` (the wire formats several providers share).
 
 mod adyen;
 mod body_only;
@@ -122,7 +166,7 @@ pub enum Scheme {
     Calendly,
     /// WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}` with `t` in milliseconds as
     /// sent; 180 s window by default. The dedup id is the event's `id` field.
-    WorkOs,
+    WorkOS,
     /// HubSpot, signature version 3: `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 of the method, the URL
     /// HubSpot called, the body and `X-HubSpot-Request-Timestamp` (milliseconds, as sent), with no separators.
     /// Signs the URL: verify through [`verify_request`](crate::Verifier::verify_request) or
@@ -193,7 +237,7 @@ impl Scheme {
     /// scheme with a timestamp.
     pub const fn default_tolerance(&self) -> std::time::Duration {
         match self {
-            Self::Calendly | Self::WorkOs => std::time::Duration::from_secs(180),
+            Self::Calendly | Self::WorkOS => std::time::Duration::from_secs(180),
             Self::TwitchEventSub => std::time::Duration::from_secs(600),
             Self::Linear => std::time::Duration::from_secs(60),
             _ => crate::verifier::DEFAULT_TOLERANCE,
@@ -213,7 +257,7 @@ impl Scheme {
     pub fn has_timestamp(&self) -> bool {
         match self {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
-            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOs | Self::HubSpot | Self::Linear => true,
+            Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOS | Self::HubSpot | Self::Linear => true,
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
@@ -243,7 +287,7 @@ impl Scheme {
             Self::Intercom => "intercom",
             Self::CoinbaseCommerce => "coinbase-commerce",
             Self::Calendly => "calendly",
-            Self::WorkOs => "workos",
+            Self::WorkOS => "workos",
             Self::HubSpot => "hubspot",
             Self::HubSpotV1 => "hubspot-v1",
             Self::HubSpotV2 => "hubspot-v2",
@@ -299,7 +343,7 @@ impl Scheme {
             | Self::LemonSqueezy
             | Self::CoinbaseCommerce
             | Self::Calendly
-            | Self::WorkOs
+            | Self::WorkOS
             | Self::HubSpot
             | Self::Square { .. }
             | Self::Linear
@@ -347,7 +391,7 @@ impl Scheme {
                 body_only::parse(request, &coinbase_commerce::TAG, IdSource::BodyField(&["event", "id"]))
             }
             Self::Calendly => signed_list::parse(request, &calendly::LIST, IdSource::None),
-            Self::WorkOs => signed_list::parse(request, &workos::LIST, IdSource::BodyField(&["id"])),
+            Self::WorkOS => signed_list::parse(request, &workos::LIST, IdSource::BodyField(&["id"])),
             Self::HubSpot => hubspot::parse(request, public_url),
             Self::HubSpotV1 => hubspot::parse_legacy(request, &hubspot::V1, None),
             Self::HubSpotV2 => hubspot::parse_legacy(request, &hubspot::V2, public_url),
@@ -397,7 +441,7 @@ impl Scheme {
             Self::Intercom => body_only::render(&intercom::TAG, headers, tag),
             Self::CoinbaseCommerce => body_only::render(&coinbase_commerce::TAG, headers, tag),
             Self::Calendly => signed_list::render(&calendly::LIST, headers, timestamp, tag),
-            Self::WorkOs => signed_list::render(&workos::LIST, headers, timestamp, tag),
+            Self::WorkOS => signed_list::render(&workos::LIST, headers, timestamp, tag),
             Self::Zoom => v0::render(&zoom::HEADERS, headers, timestamp, tag),
             Self::TwitchEventSub => twitch::render(headers, id, timestamp, tag),
             Self::Dropbox => body_only::render(&dropbox::TAG, headers, tag),
@@ -510,7 +554,7 @@ mod tests {
             Scheme::Intercom,
             Scheme::CoinbaseCommerce,
             Scheme::Calendly,
-            Scheme::WorkOs,
+            Scheme::WorkOS,
             Scheme::Zoom,
             Scheme::TwitchEventSub,
             Scheme::Dropbox,

@@ -30,7 +30,7 @@ fn schemes() -> [Scheme; 30] {
         Scheme::Intercom,
         Scheme::CoinbaseCommerce,
         Scheme::Calendly,
-        Scheme::WorkOs,
+        Scheme::WorkOS,
         Scheme::StandardWebhooks,
         Scheme::Svix,
         Scheme::Stripe,
