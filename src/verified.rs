@@ -122,7 +122,12 @@ impl<'a> Verified<'a> {
     ///   delivery can resend it under a fresh id;
     /// - Discord: the interaction's `id`, read from the signed JSON body;
     /// - Twilio: `I-Twilio-Idempotency-Token`, **not signed**;
-    /// - Slack and SendGrid: none; a custom scheme: its id header, if configured.
+    /// - Square, Typeform: `event_id`; Vercel, Intercom, WorkOS: `id`; Coinbase Commerce: the nested `event.id`; all
+    ///   read from the signed body;
+    /// - Twitch EventSub: `Twitch-Eventsub-Message-Id` (signed); Mailgun: the signed `signature.token`; Adyen:
+    ///   `pspReference:eventCode` of each item (signed), space-separated;
+    /// - Slack, SendGrid, Zoom, Dropbox, Lemon Squeezy, Calendly, Linear and HubSpot: none (the receiver deduplicates
+    ///   on the signed body); a custom scheme: its id header, if configured.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }

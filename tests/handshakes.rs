@@ -340,3 +340,23 @@ mod actix_router {
         assert_eq!((runs.load(Ordering::SeqCst), store.claims.load(Ordering::SeqCst)), (0, 0));
     }
 }
+
+#[cfg(feature = "tower")]
+#[tokio::test]
+async fn the_tower_layer_answers_checks_without_the_inner_service() {
+    use tower::{Layer as _, ServiceExt as _};
+
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    let inner = tower::service_fn(move |_: Request<axum::body::Body>| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        async { Ok::<_, std::convert::Infallible>(http::Response::new(axum::body::Body::from("handled"))) }
+    });
+    let receiver = Receiver::new(verifier(Scheme::TwitchEventSub, TWITCH_SECRET), MemoryStore::new());
+    let service = hooksafe::tower::WebhookLayer::new(receiver).layer(inner);
+    let response = service.clone().oneshot(twitch_check().map(axum::body::Body::from)).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+    assert_eq!(&body[..], b"pogchamp-kappa-360noscope-vohiyo");
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
+}
