@@ -176,6 +176,10 @@ where
 /// repeated).
 fn head(request: &ServiceRequest) -> http::request::Parts {
     let (mut parts, ()) = http::Request::new(()).into_parts();
+    // The route's match info, for a key resolver.
+    if request.match_info().iter().next().is_some() {
+        parts.extensions.insert(crate::PathParams::new(request.match_info().iter()));
+    }
     parts.method = http::Method::from_bytes(request.method().as_str().as_bytes()).unwrap_or_default();
     // actix parsed this URI already, so it parses again; a URL-signing scheme would reject a default one anyway.
     parts.uri = request.uri().to_string().parse().unwrap_or_default();

@@ -101,8 +101,25 @@ impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        self.0.call(request.with_limited_body())
+        let (mut parts, body) = request.with_limited_body().into_parts();
+        with_path_params(&mut parts);
+        self.0.call(Request::from_parts(parts, body))
     }
+}
+
+/// Puts the route's path parameters where a [`KeyResolver`](crate::KeyResolver) reads them, when it has any.
+fn with_path_params(parts: &mut Parts) {
+    use std::future::Future as _;
+    // axum's `RawPathParams` only reads what routing left in the extensions: its future is ready when first polled.
+    let mut context = Context::from_waker(std::task::Waker::noop());
+    let params = {
+        let extraction = std::pin::pin!(axum::extract::RawPathParams::from_request_parts(parts, &()));
+        match extraction.poll(&mut context) {
+            Poll::Ready(Ok(params)) if params.iter().next().is_some() => crate::PathParams::new(params.iter()),
+            _ => return,
+        }
+    };
+    parts.extensions.insert(params);
 }
 
 /// Verifies the request and extracts its JSON body as `T`, with a [`Verifier`] from the state (`Arc<Verifier>:
@@ -154,11 +171,12 @@ where
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<Verifier>::from_ref(state);
-        let (parts, body) = request.with_limited_body().into_parts();
+        let (mut parts, body) = request.with_limited_body().into_parts();
+        with_path_params(&mut parts);
         let chunks = http_body_util::BodyExt::into_data_stream(body);
         let body =
             crate::adapter::read_body(&verifier, &parts.headers, chunks).await.map_err(WebhookRejection::Invalid)?;
-        let verified = verifier.verify_parts(&parts, &body).map_err(WebhookRejection::Invalid)?;
+        let verified = verifier.verify_parts_async(&parts, &body).await.map_err(WebhookRejection::Invalid)?;
         if let Some(handshake) = verified.handshake() {
             return Err(WebhookRejection::Handshake(handshake.clone()));
         }

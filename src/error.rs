@@ -58,6 +58,18 @@ pub enum ErrorKind {
     /// The deduplication store could not be reached; the handler was not run. Answered with 503 and
     /// `Retry-After`.
     StoreUnavailable,
+    /// The verifier's [`KeyResolver`](crate::KeyResolver) failed, or returned keys prepared for another scheme;
+    /// the handler was not run. Answered with 503 and `Retry-After`.
+    KeysUnavailable,
+    /// The resolver knows no tenant for this request. Only reported by a verifier built with
+    /// [`reveal_unknown_tenant`](crate::VerifierBuilder::reveal_unknown_tenant) (otherwise it is an
+    /// [`InvalidSignature`](Self::InvalidSignature)). Answered with 404.
+    UnknownTenant,
+    /// The verifier resolves its keys per request, which takes an `async` call: use
+    /// [`Verifier::verify_request_async`](crate::Verifier::verify_request_async) or
+    /// [`Verifier::verify_parts_async`](crate::Verifier::verify_parts_async) (a `Receiver` and the adapters do).
+    /// A server mistake, answered with 500.
+    ResolverRequiresAsync,
 }
 
 impl ErrorKind {
@@ -67,7 +79,11 @@ impl ErrorKind {
             Self::MissingHeader | Self::MalformedHeader | Self::InvalidTimestamp => StatusCode::BAD_REQUEST,
             Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
             Self::MalformedBody => StatusCode::BAD_REQUEST,
-            Self::RequestLineRequired | Self::PublicUrlRequired => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::RequestLineRequired | Self::PublicUrlRequired | Self::ResolverRequiresAsync => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::UnknownTenant => StatusCode::NOT_FOUND,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UnreadableBody => StatusCode::BAD_REQUEST,
@@ -98,6 +114,9 @@ impl ErrorKind {
             Self::InProgress => "delivery in progress",
             Self::StoreUnavailable => "deduplication store unavailable",
             Self::HandlerTimeout => "handler timed out",
+            Self::KeysUnavailable => "keys unavailable",
+            Self::UnknownTenant => "unknown tenant",
+            Self::ResolverRequiresAsync => "verifier needs an async call to resolve its keys",
         }
     }
 }
@@ -134,6 +153,7 @@ struct Inner {
 enum Source {
     Json(serde_json::Error),
     Store(crate::store::StoreError),
+    Resolve(crate::resolver::ResolveError),
 }
 
 /// The developer-facing part of the message; kept allocation-free for the verification path.
@@ -261,6 +281,35 @@ impl Error {
         }))
     }
 
+    #[cold]
+    pub(crate) fn keys_unavailable(source: Option<crate::resolver::ResolveError>, why: &'static str) -> Self {
+        let after = std::time::Duration::from_secs(5);
+        Self(Box::new(Inner {
+            kind: ErrorKind::KeysUnavailable,
+            header: None,
+            detail: Detail::RetryAfter { why, after },
+            source: source.map(Source::Resolve),
+        }))
+    }
+
+    #[cold]
+    pub(crate) fn resolver_requires_async() -> Self {
+        Self::new(
+            ErrorKind::ResolverRequiresAsync,
+            None,
+            Detail::Text("this verifier resolves its keys: use `verify_request_async` or `verify_parts_async`"),
+        )
+    }
+
+    #[cold]
+    pub(crate) fn unknown_tenant(reveal: bool) -> Self {
+        if reveal {
+            Self::new(ErrorKind::UnknownTenant, None, Detail::Text("names no tenant the resolver knows"))
+        } else {
+            Self::new(ErrorKind::InvalidSignature, None, Detail::Text("matches no configured key"))
+        }
+    }
+
     /// The category of the failure.
     pub fn kind(&self) -> ErrorKind {
         self.0.kind
@@ -324,6 +373,7 @@ impl fmt::Display for Error {
         match &self.0.source {
             Some(Source::Json(source)) => write!(f, ": {source}")?,
             Some(Source::Store(source)) => write!(f, ": {source}")?,
+            Some(Source::Resolve(source)) => write!(f, ": {source}")?,
             None => {}
         }
         Ok(())
@@ -335,6 +385,7 @@ impl std::error::Error for Error {
         match &self.0.source {
             Some(Source::Json(source)) => Some(source),
             Some(Source::Store(source)) => Some(source),
+            Some(Source::Resolve(source)) => Some(source),
             None => None,
         }
     }
@@ -372,6 +423,18 @@ pub enum ConfigError {
         /// The repeated id.
         id: String,
     },
+    /// [`Verifier::replace_keys`](crate::Verifier::replace_keys) was given keys prepared for another scheme.
+    #[error("the keys were prepared for the scheme `{prepared_for}`, not this verifier's")]
+    KeysForAnotherScheme {
+        /// The scheme the keys were prepared for.
+        prepared_for: String,
+    },
+    /// [`Verifier::replace_keys`](crate::Verifier::replace_keys) on a verifier whose resolver supplies the keys.
+    #[error("this verifier resolves its keys per request; update what the resolver returns instead")]
+    KeysAreResolved,
+    /// A verifier was given both keys and a resolver: it takes one or the other.
+    #[error("a verifier takes fixed keys or a resolver, not both")]
+    KeysAndResolver,
     /// A public URL that is not an `http`/`https` origin with an optional path prefix.
     #[error("the public URL {0}")]
     InvalidPublicUrl(&'static str),

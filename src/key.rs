@@ -9,6 +9,7 @@ use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use p256::pkcs8::DecodePublicKey as _;
 use sha2::{Digest as _, Sha256, Sha512};
+use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
@@ -29,12 +30,32 @@ pub(crate) const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 pub struct Secret {
     text: Zeroizing<String>,
     id: Option<String>,
+    validity: Validity,
+}
+
+/// When a key may be used: never before `not_before`, never after `not_after` (unix seconds, both inclusive).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Validity {
+    pub(crate) not_before: Option<i64>,
+    pub(crate) not_after: Option<i64>,
+}
+
+impl Validity {
+    /// Whether the key may be tried at `now` (unix seconds).
+    pub(crate) fn contains(self, now: i64) -> bool {
+        self.not_before.is_none_or(|start| now >= start) && self.not_after.is_none_or(|end| now <= end)
+    }
+
+    /// Whether it has a bound at all, so the clock must be read.
+    pub(crate) const fn is_bounded(self) -> bool {
+        self.not_before.is_some() || self.not_after.is_some()
+    }
 }
 
 impl Secret {
     /// A secret from its text.
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: Zeroizing::new(text.into()), id: None }
+        Self { text: Zeroizing::new(text.into()), id: None, validity: Validity::default() }
     }
 
     /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this secret matches. Defaults to the
@@ -43,6 +64,25 @@ impl Secret {
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
+    }
+
+    /// The first moment this secret is tried: before it, a delivery it signed is refused. For a rotation, give the
+    /// new secret a start and the old one an end ([`not_after`](Self::not_after)); nothing else changes.
+    #[must_use]
+    pub const fn not_before(mut self, start: OffsetDateTime) -> Self {
+        self.validity.not_before = Some(start.unix_timestamp());
+        self
+    }
+
+    /// The last moment this secret is tried: after it, a delivery it signed is refused.
+    #[must_use]
+    pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
+        self.validity.not_after = Some(end.unix_timestamp());
+        self
+    }
+
+    pub(crate) const fn validity(&self) -> Validity {
+        self.validity
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -85,12 +125,13 @@ impl fmt::Debug for Secret {
 pub struct PublicKey {
     text: String,
     id: Option<String>,
+    validity: Validity,
 }
 
 impl PublicKey {
     /// A public key from its text.
     pub fn new(text: impl Into<String>) -> Self {
-        Self { text: text.into(), id: None }
+        Self { text: text.into(), id: None, validity: Validity::default() }
     }
 
     /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this key matches. Defaults to the key's
@@ -99,6 +140,24 @@ impl PublicKey {
     pub fn id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
+    }
+
+    /// The first moment this key is tried. See [`Secret::not_before`].
+    #[must_use]
+    pub const fn not_before(mut self, start: OffsetDateTime) -> Self {
+        self.validity.not_before = Some(start.unix_timestamp());
+        self
+    }
+
+    /// The last moment this key is tried. See [`Secret::not_after`].
+    #[must_use]
+    pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
+        self.validity.not_after = Some(end.unix_timestamp());
+        self
+    }
+
+    pub(crate) const fn validity(&self) -> Validity {
+        self.validity
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -311,11 +370,13 @@ pub(crate) enum Material {
     P256(p256::ecdsa::VerifyingKey),
 }
 
-/// A verifier's key: its material and the id reported when it matches.
-#[derive(Clone)]
+/// A verifier's key: its material, the id reported when it matches, when it may be tried, and how many deliveries
+/// it has verified.
 pub(crate) struct Key {
     pub(crate) id: Arc<str>,
     pub(crate) material: Material,
+    pub(crate) validity: Validity,
+    pub(crate) uses: std::sync::atomic::AtomicU64,
 }
 
 impl fmt::Debug for Key {
@@ -325,7 +386,11 @@ impl fmt::Debug for Key {
             Material::Ed25519(_) => "ed25519",
             Material::P256(_) => "p256",
         };
-        f.debug_struct("Key").field("id", &self.id).field("kind", &kind).finish_non_exhaustive()
+        f.debug_struct("Key")
+            .field("id", &self.id)
+            .field("kind", &kind)
+            .field("validity", &self.validity)
+            .finish_non_exhaustive()
     }
 }
 
@@ -399,7 +464,8 @@ mod tests {
     fn a_key_debugs_without_its_material() {
         let mac = HmacKey::from_secret(Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8, "very-secret-value", 1)
             .unwrap();
-        let key = Key { id: "1".into(), material: Material::Hmac(mac) };
+        let key =
+            Key { id: "1".into(), material: Material::Hmac(mac), validity: super::Validity::default(), uses: 0.into() };
         let debug = format!("{key:?}");
         assert!(!debug.contains("very-secret-value") && debug.contains("hmac"), "{debug}");
         assert!(!format!("{:?}", super::Secret::new("very-secret-value")).contains("very"));

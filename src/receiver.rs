@@ -11,9 +11,10 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Error};
+use crate::request::Incoming;
 use crate::store::{Claim, DedupKey, Retention, Store, Token};
 use crate::verified::Verified;
-use crate::verifier::Verifier;
+use crate::verifier::{Verifier, unix_now};
 
 /// How long a claim holds a delivery before another worker may take it over: 60 seconds.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
@@ -113,7 +114,8 @@ impl<S: Store> Receiver<S> {
     /// # Errors
     /// As [`receive_at`](Self::receive_at).
     pub async fn receive<'a>(&'a self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Delivery<'a, S>, Error> {
-        let verified = self.verifier.verify(headers, body)?;
+        let incoming = Incoming { method: None, uri: None, headers, body };
+        let verified = self.verifier.verify_resolving(incoming, None, unix_now).await?;
         self.claim(verified).await
     }
 
@@ -133,7 +135,8 @@ impl<S: Store> Receiver<S> {
         body: &'a [u8],
         now: OffsetDateTime,
     ) -> Result<Delivery<'a, S>, Error> {
-        let verified = self.verifier.verify_at(headers, body, now)?;
+        let incoming = Incoming { method: None, uri: None, headers, body };
+        let verified = self.verifier.verify_resolving(incoming, None, || now.unix_timestamp()).await?;
         self.claim(verified).await
     }
 
@@ -148,7 +151,7 @@ impl<S: Store> Receiver<S> {
         parts: &'a http::request::Parts,
         body: &'a [u8],
     ) -> Result<Delivery<'a, S>, Error> {
-        let verified = self.verifier.verify_parts(parts, body)?;
+        let verified = self.verifier.verify_parts_async(parts, body).await?;
         self.claim(verified).await
     }
 
@@ -190,6 +193,12 @@ impl<S: Store> Receiver<S> {
     /// alphabet are fixed whatever the sender put in the id.
     fn key(&self, verified: &Verified<'_>) -> DedupKey {
         let mut hasher = self.key_prefix.clone();
+        if let Some(tenant) = verified.tenant() {
+            // Length-prefixed, so no tenant name can run into the key material after it.
+            hasher.update(b"tenant:");
+            hasher.update((tenant.len() as u64).to_be_bytes());
+            hasher.update(tenant.as_bytes());
+        }
         match self.key_fn.as_ref().and_then(|key_fn| key_fn(verified)) {
             Some(custom) => {
                 hasher.update(b"custom:");

@@ -24,6 +24,7 @@ pub struct Verified<'a> {
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
     handshake: Option<Handshake>,
+    tenant: Option<Arc<str>>,
 }
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
@@ -61,7 +62,19 @@ impl<'a> Verified<'a> {
             IdSource::BodyField(path) => (field_at::<&str>(body, path).map(Cow::Borrowed), true),
             IdSource::None => (None, false),
         };
-        Self { body, id, id_is_signed, timestamp, key_id, handshake: None }
+        Self { body, id, id_is_signed, timestamp, key_id, handshake: None, tenant: None }
+    }
+
+    /// The delivery of `tenant`, whose keys verified it.
+    pub(crate) fn with_tenant(mut self, tenant: Option<Arc<str>>) -> Self {
+        self.tenant = tenant;
+        self
+    }
+
+    /// The tenant whose keys verified this delivery, when a [`KeyResolver`](crate::KeyResolver) named one
+    /// ([`KeysBuilder::tenant`](crate::KeysBuilder::tenant)). Deliveries are deduplicated per tenant.
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
     }
 
     /// A verified delivery that is the provider's endpoint check, answered with `handshake`.

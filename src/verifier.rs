@@ -2,6 +2,9 @@
 //! request.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use arc_swap::ArcSwap;
 
 use http::request::Parts;
 use http::{HeaderMap, Request};
@@ -13,8 +16,10 @@ use subtle::ConstantTimeEq as _;
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
-use crate::key::{HmacKey, Key, Material, PublicKey, Secret, parse_public_key};
+use crate::key::{Key, Material, PublicKey, Secret};
+use crate::keys::{KeySet, KeySpec, Keys, prepare};
 use crate::request::{Incoming, PublicUrl};
+use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
 use crate::scheme::tag::{Decoded, decode};
 use crate::scheme::{Candidates, KeyKind, Message, Parsed, Scheme, Signed};
 use crate::verified::Verified;
@@ -27,9 +32,6 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(300);
 
 /// The longest tolerance a verifier accepts in either direction: one hour.
 pub const MAX_TOLERANCE: Duration = Duration::from_secs(3600);
-
-/// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
-const MIN_SECRET_LEN: usize = 6;
 
 /// The last second `time` represents (9999-12-31 23:59:59 UTC); later timestamps are invalid, not merely stale,
 /// since [`Verified::timestamp`] could not express them.
@@ -56,13 +58,42 @@ const LATEST_TIMESTAMP: i64 = time::PrimitiveDateTime::MAX.assume_utc().unix_tim
 /// assert_eq!(verified.key_id(), "1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// Clones share their keys: [`replace_keys`](Self::replace_keys) on one is seen by all.
 #[derive(Debug, Clone)]
 pub struct Verifier {
     scheme: Scheme,
-    keys: Box<[Key]>,
+    keys: KeySource,
     window: Option<Window>,
     max_body_size: usize,
     public_url: Option<PublicUrl>,
+    reveal_unknown_tenant: bool,
+}
+
+/// Where a verifier's keys come from.
+#[derive(Clone)]
+enum KeySource {
+    /// Its own, swapped atomically by [`Verifier::replace_keys`]: readers never block or see a half-updated set.
+    Fixed(Arc<ArcSwap<KeySet>>),
+    /// Looked up for each request.
+    Resolver(Arc<dyn DynResolver>),
+}
+
+impl std::fmt::Debug for KeySource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Fixed(keys) => f.debug_tuple("Fixed").field(&keys.load().keys).finish(),
+            Self::Resolver(_) => f.write_str("Resolver"),
+        }
+    }
+}
+
+/// What the checks before the keys left: a handshake answered without a signature, or what the request carries.
+/// Lives on the stack of one call, so the size difference between the two costs nothing.
+#[allow(clippy::large_enum_variant, reason = "a short-lived local; boxing would allocate on every request")]
+enum Checked<'s, 'a> {
+    Handshake(Verified<'a>),
+    Parsed(Parsed<'s, 'a>, Option<i64>),
 }
 
 /// How far a timestamp may be from now, in whole seconds, each bound inclusive.
@@ -85,6 +116,33 @@ impl Verifier {
             check_timestamp: true,
             allow_short_secrets: false,
             public_url: None,
+            resolver: None,
+            reveal_unknown_tenant: false,
+        }
+    }
+
+    /// Replaces the keys of a running verifier (and of its clones) at once: requests already verifying finish with
+    /// the old keys, the next ones use the new, and none ever blocks or sees a mix. For reloading from a secrets
+    /// manager without a restart.
+    ///
+    /// # Errors
+    /// [`ConfigError::KeysForAnotherScheme`] when `keys` were prepared for another scheme;
+    /// [`ConfigError::KeysAreResolved`] for a verifier built with a [`resolver`](VerifierBuilder::resolver).
+    pub fn replace_keys(&self, keys: Keys) -> Result<(), ConfigError> {
+        let KeySource::Fixed(current) = &self.keys else { return Err(ConfigError::KeysAreResolved) };
+        if keys.0.scheme != self.scheme.name() {
+            return Err(ConfigError::KeysForAnotherScheme { prepared_for: keys.0.scheme.clone() });
+        }
+        current.store(keys.0);
+        Ok(())
+    }
+
+    /// The verifier's own keys, with their usage counts (see [`Keys::usage`]); `None` when it resolves keys per
+    /// request (read the counts from the [`Keys`] your resolver returns).
+    pub fn keys(&self) -> Option<Keys> {
+        match &self.keys {
+            KeySource::Fixed(keys) => Some(Keys(keys.load_full())),
+            KeySource::Resolver(_) => None,
         }
     }
 
@@ -204,19 +262,112 @@ impl Verifier {
         self.verify_with(Incoming::from_parts(parts, body), || now.unix_timestamp())
     }
 
-    /// The one verification path; `clock` (unix seconds) is read only for schemes with a timestamp.
+    /// Verifies an `http::Request` whose body is already buffered against the system clock, resolving its keys
+    /// first if the verifier has a [`resolver`](VerifierBuilder::resolver) (the route's [`PathParams`] are read from
+    /// the request's extensions). With fixed keys it is [`verify_request`](Self::verify_request).
+    ///
+    /// # Errors
+    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
+    pub async fn verify_request_async<'a, B: AsRef<[u8]>>(
+        &self,
+        request: &'a Request<B>,
+    ) -> Result<Verified<'a>, Error> {
+        let incoming = Incoming {
+            method: Some(request.method()),
+            uri: Some(request.uri()),
+            headers: request.headers(),
+            body: request.body().as_ref(),
+        };
+        self.verify_resolving(incoming, request.extensions().get(), unix_now).await
+    }
+
+    /// Verifies a request head and its buffered body against the system clock, resolving the keys first if the
+    /// verifier has a resolver. See [`verify_parts_async_at`](Self::verify_parts_async_at).
+    ///
+    /// # Errors
+    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
+    pub async fn verify_parts_async<'a>(&self, parts: &'a Parts, body: &'a [u8]) -> Result<Verified<'a>, Error> {
+        self.verify_resolving(Incoming::from_parts(parts, body), parts.extensions.get(), unix_now).await
+    }
+
+    /// Verifies a request head and its buffered body as of `now`, like [`verify_parts_at`](Self::verify_parts_at),
+    /// with the keys a [`resolver`](VerifierBuilder::resolver) returns for it. The resolver is asked only once the
+    /// size, the headers and the timestamp passed, so a malformed or stale request never reaches your database.
+    ///
+    /// # Errors
+    /// As [`verify_at`](Self::verify_at), and [`ErrorKind::KeysUnavailable`] when the resolver fails,
+    /// [`ErrorKind::UnknownTenant`] (if revealed; else [`ErrorKind::InvalidSignature`]) when it knows no keys for
+    /// the request.
+    pub async fn verify_parts_async_at<'a>(
+        &self,
+        parts: &'a Parts,
+        body: &'a [u8],
+        now: OffsetDateTime,
+    ) -> Result<Verified<'a>, Error> {
+        let clock = move || now.unix_timestamp();
+        self.verify_resolving(Incoming::from_parts(parts, body), parts.extensions.get(), clock).await
+    }
+
+    /// The synchronous path, for fixed keys; `clock` (unix seconds) is read only when the scheme has a timestamp or
+    /// a key has a validity bound.
     pub(crate) fn verify_with<'a>(
         &self,
         request: Incoming<'a>,
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
+        let (parsed, timestamp) = match self.check(&request, &clock)? {
+            Checked::Handshake(verified) => return Ok(verified),
+            Checked::Parsed(parsed, timestamp) => (parsed, timestamp),
+        };
+        let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
+        self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
+    }
+
+    /// The asynchronous path: as [`verify_with`](Self::verify_with), with the keys resolved for the request.
+    pub(crate) async fn verify_resolving<'a>(
+        &self,
+        request: Incoming<'a>,
+        params: Option<&PathParams>,
+        clock: impl Fn() -> i64,
+    ) -> Result<Verified<'a>, Error> {
+        let (parsed, timestamp) = match self.check(&request, &clock)? {
+            Checked::Handshake(verified) => return Ok(verified),
+            Checked::Parsed(parsed, timestamp) => (parsed, timestamp),
+        };
+        let keys = match &self.keys {
+            KeySource::Fixed(keys) => keys.load_full(),
+            KeySource::Resolver(resolver) => {
+                let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
+                match resolver.resolve_boxed(&head).await {
+                    Ok(Some(keys)) if keys.0.scheme == self.scheme.name() => keys.0,
+                    Ok(Some(_)) => {
+                        return Err(Error::keys_unavailable(
+                            None,
+                            "could not be verified: the resolver returned keys for another scheme",
+                        ));
+                    }
+                    Ok(None) => return Err(Error::unknown_tenant(self.reveal_unknown_tenant)),
+                    Err(error) => {
+                        return Err(Error::keys_unavailable(
+                            Some(error),
+                            "could not be verified: its keys could not be looked up",
+                        ));
+                    }
+                }
+            }
+        };
+        self.finish(&request, &parsed, timestamp, &keys, &clock)
+    }
+
+    /// The checks that need no key: size, the unsigned handshake, the headers, the timestamp window.
+    fn check<'s, 'a: 's>(&'s self, request: &Incoming<'a>, clock: &impl Fn() -> i64) -> Result<Checked<'s, 'a>, Error> {
         if request.body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
         }
-        if let Some(handshake) = self.scheme.unsigned_handshake(&request) {
-            return Ok(Verified::unsigned_handshake(handshake));
+        if let Some(handshake) = self.scheme.unsigned_handshake(request) {
+            return Ok(Checked::Handshake(Verified::unsigned_handshake(handshake)));
         }
-        let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+        let parsed = self.scheme.parse(request, self.public_url.as_ref())?;
         let timestamp = match parsed.timestamp {
             Some((seconds, header)) => {
                 if let Some(window) = self.window {
@@ -232,17 +383,32 @@ impl Verifier {
             }
             None => None,
         };
-        let key = self.matching_key(&parsed)?;
+        Ok(Checked::Parsed(parsed, timestamp))
+    }
+
+    /// The checks with the keys: the signature, then what the verified body says (Linear's timestamp, a handshake).
+    fn finish<'a>(
+        &self,
+        request: &Incoming<'a>,
+        parsed: &Parsed<'_, 'a>,
+        timestamp: Option<i64>,
+        keys: &KeySet,
+        clock: &impl Fn() -> i64,
+    ) -> Result<Verified<'a>, Error> {
+        let now = keys.bounded.then(clock);
+        let key = self.matching_key(parsed, &keys.keys, now)?;
         let timestamp = match self.scheme.body_timestamp_field() {
             Some(field) => Some(self.check_body_timestamp(request.body, field, clock)?),
             None => timestamp,
         };
-        let handshake = self.scheme.handshake(&request, key)?;
-        Ok(Verified::new(request.body, parsed.id, timestamp, key.id.clone()).with_handshake(handshake))
+        let handshake = self.scheme.handshake(request, key)?;
+        key.uses.fetch_add(1, Ordering::Relaxed);
+        let verified = Verified::new(request.body, parsed.id.clone(), timestamp, key.id.clone());
+        Ok(verified.with_tenant(keys.tenant.clone()).with_handshake(handshake))
     }
 
     /// The timestamp a scheme keeps in its (verified) body, in milliseconds, checked against the window as seconds.
-    fn check_body_timestamp(&self, body: &[u8], field: &'static str, clock: impl Fn() -> i64) -> Result<i64, Error> {
+    fn check_body_timestamp(&self, body: &[u8], field: &'static str, clock: &impl Fn() -> i64) -> Result<i64, Error> {
         let millis = crate::verified::top_level_field::<i64>(body, field)
             .ok_or_else(|| Error::malformed_body("has no single integer timestamp field where the scheme signs one"))?;
         let seconds = millis.div_euclid(1000);
@@ -257,12 +423,13 @@ impl Verifier {
 
     /// The first key that one of the request's signatures matches, over every message the scheme may have signed;
     /// that key must also have signed every further message of a batch.
-    fn matching_key(&self, parsed: &Parsed<'_, '_>) -> Result<&Key, Error> {
+    /// Keys outside their validity at `now` are not tried.
+    fn matching_key<'k>(&self, parsed: &Parsed<'_, '_>, keys: &'k [Key], now: Option<i64>) -> Result<&'k Key, Error> {
         let mut well_formed = false;
-        let key = self.first_match(&parsed.signed, &parsed.candidates, &self.keys, &mut well_formed);
+        let key = self.first_match(&parsed.signed, &parsed.candidates, keys, now, &mut well_formed);
         let Some(key) = key else { return Err(self.no_match(parsed, well_formed)) };
         for (signed, candidates) in &parsed.batch {
-            if self.first_match(signed, candidates, std::slice::from_ref(key), &mut well_formed).is_none() {
+            if self.first_match(signed, candidates, std::slice::from_ref(key), now, &mut well_formed).is_none() {
                 return Err(Error::invalid_signature(
                     parsed.signature_header.cloned(),
                     "has an item that the key matching the first did not sign",
@@ -279,11 +446,12 @@ impl Verifier {
         signed: &Signed<'_>,
         candidates: &Candidates<'_>,
         keys: &'k [Key],
+        now: Option<i64>,
         well_formed: &mut bool,
     ) -> Option<&'k Key> {
         let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
         for message in signed.messages() {
-            for key in keys {
+            for key in keys.iter().filter(|key| now.is_none_or(|now| key.validity.contains(now))) {
                 let mine = candidates
                     .iter()
                     .filter(|candidate| candidate.kind == key.kind())
@@ -370,7 +538,7 @@ impl Key {
 }
 
 /// The system clock in unix seconds.
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -392,18 +560,10 @@ impl Window {
     }
 }
 
-/// A key as given to the builder, before it is checked.
-#[derive(Debug)]
-enum KeySpec {
-    Secret(Secret),
-    Public(PublicKey),
-}
-
 /// Configures a [`Verifier`]. Every mistake is reported by [`build`](Self::build), never at request time.
 ///
 /// Defaults: a tolerance of 300 s in both directions ([`DEFAULT_TOLERANCE`]), the scheme's
 /// [`default_max_body_size`](Scheme::default_max_body_size) (25 MiB for GitHub, 5 MiB otherwise), no public URL.
-#[derive(Debug)]
 pub struct VerifierBuilder {
     scheme: Scheme,
     keys: Vec<KeySpec>,
@@ -413,6 +573,23 @@ pub struct VerifierBuilder {
     check_timestamp: bool,
     allow_short_secrets: bool,
     public_url: Option<String>,
+    resolver: Option<Arc<dyn DynResolver>>,
+    reveal_unknown_tenant: bool,
+}
+
+impl std::fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("scheme", &self.scheme)
+            .field("keys", &self.keys)
+            .field("past", &self.past)
+            .field("future", &self.future)
+            .field("max_body_size", &self.max_body_size)
+            .field("check_timestamp", &self.check_timestamp)
+            .field("public_url", &self.public_url)
+            .field("resolver", &self.resolver.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl VerifierBuilder {
@@ -477,6 +654,25 @@ impl VerifierBuilder {
         self
     }
 
+    /// Looks the keys up for each request instead of holding them: a tenant's, from your database (see
+    /// [`KeyResolver`]). Give no [`secret`](Self::secret) or [`public_key`](Self::public_key) then. Everything else
+    /// (window, cap, adapters, deduplication, which now happens per tenant) works the same; verify with the `async`
+    /// methods ([`verify_request_async`](Verifier::verify_request_async), [`verify_parts_async`](Verifier::verify_parts_async)),
+    /// as a [`Receiver`](crate::Receiver) and the adapters do.
+    #[must_use]
+    pub fn resolver(mut self, resolver: impl KeyResolver) -> Self {
+        self.resolver = Some(Arc::new(resolver));
+        self
+    }
+
+    /// Answers a request whose tenant the resolver does not know with [`ErrorKind::UnknownTenant`] (`404`) instead
+    /// of the `401` of a bad signature, which tells any sender which tenants exist. Off by default.
+    #[must_use]
+    pub const fn reveal_unknown_tenant(mut self) -> Self {
+        self.reveal_unknown_tenant = true;
+        self
+    }
+
     /// **Dangerous:** accepts any timestamp, however old, so a captured delivery can be replayed forever. Only for
     /// re-verifying stored deliveries, never for a live endpoint.
     #[must_use]
@@ -501,39 +697,18 @@ impl VerifierBuilder {
     /// not decode to a valid key; two keys share an id; a tolerance is under one second; the body cap is zero; the
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
     pub fn build(self) -> Result<Verifier, ConfigError> {
-        self.scheme.validate()?;
-        if self.keys.is_empty() {
-            return Err(ConfigError::NoSecret);
-        }
-        if self.keys.len() > MAX_SECRETS {
-            return Err(ConfigError::TooManySecrets { count: self.keys.len(), max: MAX_SECRETS });
-        }
-        // Built at its final capacity, so no key material is left behind in a reallocated block.
-        let mut keys = Vec::with_capacity(self.keys.len());
-        for (position, spec) in self.keys.iter().enumerate() {
-            let index = position + 1;
-            let (id, material) = match spec {
-                KeySpec::Secret(secret) => {
-                    let Some((mac, encoding)) = self.scheme.hmac() else {
-                        return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
-                    };
-                    let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
-                    self.check_secret(secret.text(), index)?;
-                    (secret.id_value(), Material::Hmac(mac))
-                }
-                KeySpec::Public(key) => {
-                    let Some(format) = self.scheme.public_key_format() else {
-                        return Err(ConfigError::KeyKindNotAccepted { index, given: "public key" });
-                    };
-                    (key.id_value(), parse_public_key(format, key.text(), index)?)
-                }
-            };
-            let id: Arc<str> = id.map_or_else(|| index.to_string().into(), Into::into);
-            if keys.iter().any(|key: &Key| key.id == id) {
-                return Err(ConfigError::DuplicateKeyId { id: id.to_string() });
+        let keys = match (&self.resolver, self.keys.is_empty()) {
+            (Some(resolver), true) => {
+                self.scheme.validate()?;
+                KeySource::Resolver(resolver.clone())
             }
-            keys.push(Key { id, material });
-        }
+            (Some(_), false) => return Err(ConfigError::KeysAndResolver),
+            (None, _) => {
+                let keys = prepare(&self.scheme, &self.keys, self.allow_short_secrets)?;
+                let set = KeySet::new(self.scheme.name(), keys, None);
+                KeySource::Fixed(Arc::new(ArcSwap::from_pointee(set)))
+            }
+        };
         let whole_seconds = |duration: Duration, which| match duration.as_secs() {
             seconds if (1..=MAX_TOLERANCE.as_secs()).contains(&seconds) => Ok(seconds.cast_signed()),
             _ => Err(ConfigError::InvalidTolerance { which }),
@@ -545,29 +720,12 @@ impl VerifierBuilder {
         let public_url = self.public_url.as_deref().map(PublicUrl::parse).transpose()?;
         Ok(Verifier {
             scheme: self.scheme,
-            keys: keys.into_boxed_slice(),
+            keys,
             window: self.check_timestamp.then_some(window),
             max_body_size: self.max_body_size,
             public_url,
+            reveal_unknown_tenant: self.reveal_unknown_tenant,
         })
-    }
-}
-
-impl VerifierBuilder {
-    /// The checks a secret's text gets before it is keyed: the provider's format, and a length no provider goes under.
-    fn check_secret(&self, text: &str, index: usize) -> Result<(), ConfigError> {
-        if self.scheme == Scheme::Stripe && !text.starts_with("whsec_") {
-            return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
-        }
-        // Twitch: "The secret must be an ASCII string that's a minimum of 10 characters long and a maximum of 100".
-        if self.scheme == Scheme::TwitchEventSub && !(text.is_ascii() && (10..=100).contains(&text.len())) {
-            return Err(ConfigError::SecretLength { index, len: text.len(), min: 10, max: 100 });
-        }
-        let plain = matches!(self.scheme.hmac(), Some((_, crate::key::SecretEncoding::Utf8)));
-        if plain && !self.allow_short_secrets && text.len() < MIN_SECRET_LEN {
-            return Err(ConfigError::WeakSecret { index, len: text.len(), min: MIN_SECRET_LEN });
-        }
-        Ok(())
     }
 }
 

@@ -5,6 +5,12 @@ use hooksafe::sign::Signer;
 use hooksafe::{Scheme, Verifier};
 use time::OffsetDateTime;
 
+/// The first verification on a thread registers it with the lock-free cell that holds the keys (`arc-swap`), once;
+/// every later one allocates nothing.
+fn warm_up(verifier: &Verifier, headers: &http::HeaderMap, body: &[u8], now: OffsetDateTime) {
+    verifier.verify_at(headers, body, now).unwrap();
+}
+
 #[test]
 fn a_successful_verify_makes_no_heap_allocation() {
     let body = format!(r#"{{"id":"evt_1","event_id":"evt_1","data":{{"pad":"{}"}}}}"#, "x".repeat(4096)).into_bytes();
@@ -29,6 +35,7 @@ fn a_successful_verify_makes_no_heap_allocation() {
     for (scheme, secret) in schemes {
         let headers = Signer::new(scheme.clone(), secret).unwrap().headers("msg_1", now, &body).unwrap();
         let verifier = Verifier::builder(scheme.clone()).secret(secret).build().unwrap();
+        warm_up(&verifier, &headers, &body, now);
         let info = allocation_counter::measure(|| {
             let verified = verifier.verify_at(&headers, &body, now).unwrap();
             std::hint::black_box((verified.timestamp(), verified.body()));
@@ -48,6 +55,7 @@ fn reading_a_stripe_event_id_from_a_flat_prefix_allocates_nothing() {
     let now = OffsetDateTime::now_utc();
     let headers = Signer::new(Scheme::Stripe, "whsec_s").unwrap().headers("", now, body).unwrap();
     let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_s").build().unwrap();
+    warm_up(&verifier, &headers, body, now);
     let info = allocation_counter::measure(|| {
         assert_eq!(verifier.verify_at(&headers, body, now).unwrap().id(), Some("evt_1"));
     });

@@ -1,0 +1,186 @@
+//! [`Keys`]: a prepared set of keys for one scheme (a verifier's own, or one tenant's from a
+//! [`KeyResolver`](crate::KeyResolver)), with the usage count of each key.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::error::ConfigError;
+use crate::key::{HmacKey, Key, Material, PublicKey, Secret, SecretEncoding, parse_public_key};
+use crate::scheme::Scheme;
+use crate::verifier::MAX_SECRETS;
+
+/// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
+const MIN_SECRET_LEN: usize = 6;
+
+/// Keys prepared for one scheme: each secret keyed, each public key parsed, every mistake reported at
+/// [`build`](KeysBuilder::build). Cheap to clone (one `Arc`); a resolver builds a tenant's `Keys` once and caches
+/// them, and [`Verifier::replace_keys`](crate::Verifier::replace_keys) swaps a running verifier's keys for new ones.
+///
+/// ```
+/// use hooksafe::{Keys, Scheme, Secret};
+///
+/// let keys = Keys::builder(&Scheme::GitHub)
+///     .secret(Secret::new("acme's webhook secret").id("acme-2026"))
+///     .tenant("acme")
+///     .build()?;
+/// assert_eq!(keys.tenant(), Some("acme"));
+/// assert_eq!(keys.usage(), vec![("acme-2026".to_owned(), 0)]);
+/// # Ok::<(), hooksafe::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Keys(pub(crate) Arc<KeySet>);
+
+/// What [`Keys`] holds.
+#[derive(Debug)]
+pub(crate) struct KeySet {
+    /// The scheme the keys were prepared for, by name.
+    pub(crate) scheme: String,
+    pub(crate) keys: Box<[Key]>,
+    pub(crate) tenant: Option<Arc<str>>,
+    /// Whether any key has a validity bound, so verification must read the clock.
+    pub(crate) bounded: bool,
+}
+
+impl KeySet {
+    pub(crate) fn new(scheme: String, keys: Box<[Key]>, tenant: Option<Arc<str>>) -> Self {
+        let bounded = keys.iter().any(|key| key.validity.is_bounded());
+        Self { scheme, keys, tenant, bounded }
+    }
+}
+
+impl Keys {
+    /// Starts preparing keys for `scheme`.
+    pub fn builder(scheme: &Scheme) -> KeysBuilder {
+        KeysBuilder { scheme: scheme.clone(), specs: Vec::new(), tenant: None, allow_short_secrets: false }
+    }
+
+    /// The tenant these keys belong to, if named: part of the dedup namespace of the deliveries they verify.
+    pub fn tenant(&self) -> Option<&str> {
+        self.0.tenant.as_deref()
+    }
+
+    /// Each key's id and how many deliveries it has verified, in the order the keys were given. A retired key whose
+    /// count stopped growing can be deleted.
+    pub fn usage(&self) -> Vec<(String, u64)> {
+        self.0.keys.iter().map(|key| (key.id.to_string(), key.uses.load(Ordering::Relaxed))).collect()
+    }
+}
+
+impl std::fmt::Debug for Keys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keys").field("tenant", &self.0.tenant).field("keys", &self.0.keys).finish()
+    }
+}
+
+/// A key as given, before it is checked.
+#[derive(Debug, Clone)]
+pub(crate) enum KeySpec {
+    Secret(Secret),
+    Public(PublicKey),
+}
+
+/// Configures [`Keys`]; mistakes are reported by [`build`](Self::build).
+#[derive(Debug, Clone)]
+pub struct KeysBuilder {
+    scheme: Scheme,
+    specs: Vec<KeySpec>,
+    tenant: Option<String>,
+    allow_short_secrets: bool,
+}
+
+impl KeysBuilder {
+    /// Adds a shared secret, as [`VerifierBuilder::secret`](crate::VerifierBuilder::secret) takes it.
+    #[must_use]
+    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.specs.push(KeySpec::Secret(secret.into()));
+        self
+    }
+
+    /// Adds a provider's public key, as [`VerifierBuilder::public_key`](crate::VerifierBuilder::public_key) takes it.
+    #[must_use]
+    pub fn public_key(mut self, key: impl Into<PublicKey>) -> Self {
+        self.specs.push(KeySpec::Public(key.into()));
+        self
+    }
+
+    /// Names the tenant these keys belong to: its deliveries are deduplicated in a namespace of their own, so two
+    /// tenants' events with the same id are both processed.
+    #[must_use]
+    pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
+        self.tenant = Some(tenant.into());
+        self
+    }
+
+    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes. See
+    /// [`VerifierBuilder::dangerous_allow_short_secrets`](crate::VerifierBuilder::dangerous_allow_short_secrets).
+    #[must_use]
+    pub const fn dangerous_allow_short_secrets(mut self) -> Self {
+        self.allow_short_secrets = true;
+        self
+    }
+
+    /// Checks and prepares every key.
+    ///
+    /// # Errors
+    /// [`ConfigError`] when there is no key or too many, a key is of a kind the scheme does not take, a secret is
+    /// empty, has surrounding white space, does not decode or has a length the scheme refuses, a public key does not
+    /// decode to a valid key, or two keys share an id.
+    pub fn build(self) -> Result<Keys, ConfigError> {
+        let keys = prepare(&self.scheme, &self.specs, self.allow_short_secrets)?;
+        Ok(Keys(Arc::new(KeySet::new(self.scheme.name(), keys, self.tenant.map(Arc::from)))))
+    }
+}
+
+/// Checks and prepares `specs` for `scheme`: the one place keys are made.
+pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> Result<Box<[Key]>, ConfigError> {
+    scheme.validate()?;
+    if specs.is_empty() {
+        return Err(ConfigError::NoSecret);
+    }
+    if specs.len() > MAX_SECRETS {
+        return Err(ConfigError::TooManySecrets { count: specs.len(), max: MAX_SECRETS });
+    }
+    // Built at its final capacity, so no key material is left behind in a reallocated block.
+    let mut keys = Vec::with_capacity(specs.len());
+    for (position, spec) in specs.iter().enumerate() {
+        let index = position + 1;
+        let (id, material, validity) = match spec {
+            KeySpec::Secret(secret) => {
+                let Some((mac, encoding)) = scheme.hmac() else {
+                    return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
+                };
+                let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
+                check_secret(scheme, secret.text(), index, allow_short)?;
+                (secret.id_value(), Material::Hmac(mac), secret.validity())
+            }
+            KeySpec::Public(key) => {
+                let Some(format) = scheme.public_key_format() else {
+                    return Err(ConfigError::KeyKindNotAccepted { index, given: "public key" });
+                };
+                (key.id_value(), parse_public_key(format, key.text(), index)?, key.validity())
+            }
+        };
+        let id: Arc<str> = id.map_or_else(|| index.to_string().into(), Into::into);
+        if keys.iter().any(|key: &Key| key.id == id) {
+            return Err(ConfigError::DuplicateKeyId { id: id.to_string() });
+        }
+        keys.push(Key { id, material, validity, uses: AtomicU64::new(0) });
+    }
+    Ok(keys.into_boxed_slice())
+}
+
+/// The checks a secret's text gets before it is keyed: the provider's format, and a length no provider goes under.
+fn check_secret(scheme: &Scheme, text: &str, index: usize, allow_short: bool) -> Result<(), ConfigError> {
+    if *scheme == Scheme::Stripe && !text.starts_with("whsec_") {
+        return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
+    }
+    // Twitch: "The secret must be an ASCII string that's a minimum of 10 characters long and a maximum of 100".
+    if *scheme == Scheme::TwitchEventSub && !(text.is_ascii() && (10..=100).contains(&text.len())) {
+        return Err(ConfigError::SecretLength { index, len: text.len(), min: 10, max: 100 });
+    }
+    let plain = matches!(scheme.hmac(), Some((_, SecretEncoding::Utf8)));
+    if plain && !allow_short && text.len() < MIN_SECRET_LEN {
+        return Err(ConfigError::WeakSecret { index, len: text.len(), min: MIN_SECRET_LEN });
+    }
+    Ok(())
+}
