@@ -151,7 +151,7 @@ where
         return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
     }
     let webhook = VerifiedWebhook::new(&delivery, body.clone());
-    let id = webhook.shared_id();
+    let delivery_fields = (webhook.shared_id(), webhook.span());
     let claim = delivery.detach(receiver.clone());
     request.extensions_mut().insert(webhook);
     request.set_payload(Payload::from(body.clone()));
@@ -160,7 +160,7 @@ where
     let status_of = |result: &Result<ServiceResponse<B>, actix_web::Error>| {
         result.as_ref().ok().and_then(|response| http::StatusCode::from_u16(response.status().as_u16()).ok())
     };
-    match run_claimed(claim, receiver.handler_deadline(), id, || inner.call(request), status_of).await {
+    match run_claimed(claim, receiver.handler_deadline(), delivery_fields, || inner.call(request), status_of).await {
         Ran::Answered(result) => result.map(ServiceResponse::map_into_left_body),
         Ran::Panicked => {
             let response = HttpResponse::InternalServerError().body("handler panicked");

@@ -53,6 +53,13 @@ where
     Ok(body.freeze())
 }
 
+/// The span a handler runs in: the delivery's id, key id and tenant, with the `tracing` feature; nothing without.
+#[cfg(feature = "tracing")]
+pub(crate) type Span = tracing::Span;
+/// The span a handler runs in: nothing without the `tracing` feature.
+#[cfg(not(feature = "tracing"))]
+pub(crate) type Span = ();
+
 /// How a handler run ended, for the adapter to answer.
 pub(crate) enum Ran<R> {
     /// The handler answered (its result may still be an error).
@@ -69,7 +76,7 @@ pub(crate) enum Ran<R> {
 pub(crate) async fn run_claimed<S, F, R>(
     claim: OwnedClaim<S>,
     deadline: std::time::Duration,
-    id: Option<Arc<str>>,
+    (id, span): (Option<Arc<str>>, Span),
     call: impl FnOnce() -> F,
     status_of: impl FnOnce(&R) -> Option<http::StatusCode>,
 ) -> Ran<R>
@@ -77,7 +84,13 @@ where
     S: Store,
     F: Future<Output = R>,
 {
-    let outcome = tokio::time::timeout(deadline, CatchUnwind::call(std::pin::pin!(None), call)).await;
+    let slot = std::pin::pin!(None);
+    let run = tokio::time::timeout(deadline, CatchUnwind::call(slot, call));
+    #[cfg(feature = "tracing")]
+    let run = tracing::Instrument::instrument(run, span);
+    #[cfg(not(feature = "tracing"))]
+    let () = span;
+    let outcome = run.await;
     let (ran, status) = match outcome {
         Ok(Ok(result)) => {
             let status = status_of(&result);
@@ -106,6 +119,7 @@ pub struct VerifiedWebhook {
     id: Option<Arc<str>>,
     id_is_signed: bool,
     key_id: Arc<str>,
+    tenant: Option<Arc<str>>,
     /// Unix seconds, converted when asked for.
     timestamp: Option<i64>,
 }
@@ -118,8 +132,20 @@ impl VerifiedWebhook {
             id: verified.id().map(Arc::from),
             id_is_signed: verified.id_is_signed(),
             key_id: verified.shared_key_id(),
+            tenant: verified.tenant().map(Arc::from),
             timestamp: verified.unix_timestamp(),
         }
+    }
+
+    /// The span the handler runs in, so its own events carry the delivery's id, key id and tenant.
+    pub(crate) fn span(&self) -> Span {
+        #[cfg(feature = "tracing")]
+        return tracing::info_span!(
+            "hooksafe_delivery",
+            id = self.id(),
+            key_id = self.key_id(),
+            tenant = self.tenant()
+        );
     }
 
     /// The id, shared, for logging after the webhook was handed to the inner service.
@@ -146,6 +172,11 @@ impl VerifiedWebhook {
     /// The id of the key whose signature matched. See [`Verified::key_id`](crate::Verified::key_id).
     pub fn key_id(&self) -> &str {
         &self.key_id
+    }
+
+    /// The tenant whose keys verified it, when a resolver named one. See [`Verified::tenant`](crate::Verified::tenant).
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
     }
 
     /// The signed timestamp, for schemes that carry one.

@@ -128,7 +128,7 @@ where
     async move {
         // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
         // every value it ever held: it stays under the allocator's per-thread cache size.
-        let (request, claim, id) = {
+        let (request, claim, delivery) = {
             let body = match read_body(receiver.verifier(), &parts.headers, body.into_data_stream()).await {
                 Ok(body) => body,
                 Err(error) => return Ok(reject(&error, None)),
@@ -145,14 +145,14 @@ where
                 }
                 Err(error) => return Ok(reject(&error, None)),
             };
-            let id = webhook.shared_id();
+            let delivery = (webhook.shared_id(), webhook.span());
             parts.extensions.insert(webhook);
-            (Request::from_parts(parts, ReqBody::from(body)), claim, id)
+            (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.
         let deadline = receiver.handler_deadline();
         let status_of = |result: &Result<Response<ResBody>, I::Error>| result.as_ref().ok().map(Response::status);
-        match run_claimed(claim, deadline, id, || inner.call(request), status_of).await {
+        match run_claimed(claim, deadline, delivery, || inner.call(request), status_of).await {
             Ran::Answered(result) => result,
             Ran::Panicked => {
                 let mut response = Response::new(ResBody::from("handler panicked"));
