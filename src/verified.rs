@@ -23,7 +23,8 @@ pub struct Verified<'a> {
     id_is_signed: bool,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
-    handshake: Option<Handshake>,
+    /// Boxed: rare, and a `Verified` is moved on every request, so it stays small.
+    handshake: Option<Box<Handshake>>,
     tenant: Option<Arc<str>>,
 }
 
@@ -79,7 +80,7 @@ impl<'a> Verified<'a> {
 
     /// A verified delivery that is the provider's endpoint check, answered with `handshake`.
     pub(crate) fn with_handshake(mut self, handshake: Option<Handshake>) -> Self {
-        self.handshake = handshake;
+        self.handshake = handshake.map(Box::new);
         self
     }
 
@@ -109,8 +110,8 @@ impl<'a> Verified<'a> {
     /// assert_eq!(response.body(), b"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub const fn handshake(&self) -> Option<&Handshake> {
-        self.handshake.as_ref()
+    pub fn handshake(&self) -> Option<&Handshake> {
+        self.handshake.as_deref()
     }
 
     /// The id of the key whose signature matched (empty for an unsigned [handshake](Self::handshake)): the one given with

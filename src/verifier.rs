@@ -88,14 +88,6 @@ impl std::fmt::Debug for KeySource {
     }
 }
 
-/// What the checks before the keys left: a handshake answered without a signature, or what the request carries.
-/// Lives on the stack of one call, so the size difference between the two costs nothing.
-#[allow(clippy::large_enum_variant, reason = "a short-lived local; boxing would allocate on every request")]
-enum Checked<'s, 'a> {
-    Handshake(Verified<'a>),
-    Parsed(Parsed<'s, 'a>, Option<i64>),
-}
-
 /// How far a timestamp may be from now, in whole seconds, each bound inclusive.
 #[derive(Debug, Clone, Copy)]
 struct Window {
@@ -315,10 +307,11 @@ impl Verifier {
         request: Incoming<'a>,
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
-        let (parsed, timestamp) = match self.check(&request, &clock)? {
-            Checked::Handshake(verified) => return Ok(verified),
-            Checked::Parsed(parsed, timestamp) => (parsed, timestamp),
-        };
+        if let Some(handshake) = self.check_request(&request)? {
+            return Ok(handshake);
+        }
+        let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+        let timestamp = self.check_timestamp(&parsed, &clock)?;
         let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
         self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
     }
@@ -330,10 +323,11 @@ impl Verifier {
         params: Option<&PathParams>,
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
-        let (parsed, timestamp) = match self.check(&request, &clock)? {
-            Checked::Handshake(verified) => return Ok(verified),
-            Checked::Parsed(parsed, timestamp) => (parsed, timestamp),
-        };
+        if let Some(handshake) = self.check_request(&request)? {
+            return Ok(handshake);
+        }
+        let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+        let timestamp = self.check_timestamp(&parsed, &clock)?;
         let keys = match &self.keys {
             KeySource::Fixed(keys) => keys.load_full(),
             KeySource::Resolver(resolver) => {
@@ -359,15 +353,17 @@ impl Verifier {
         self.finish(&request, &parsed, timestamp, &keys, &clock)
     }
 
-    /// The checks that need no key: size, the unsigned handshake, the headers, the timestamp window.
-    fn check<'s, 'a: 's>(&'s self, request: &Incoming<'a>, clock: &impl Fn() -> i64) -> Result<Checked<'s, 'a>, Error> {
+    /// The checks before the headers: the size, then the unsigned handshake, answered at once.
+    fn check_request<'a>(&self, request: &Incoming<'a>) -> Result<Option<Verified<'a>>, Error> {
         if request.body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
         }
-        if let Some(handshake) = self.scheme.unsigned_handshake(request) {
-            return Ok(Checked::Handshake(Verified::unsigned_handshake(handshake)));
-        }
-        let parsed = self.scheme.parse(request, self.public_url.as_ref())?;
+        Ok(self.scheme.unsigned_handshake(request).map(Verified::unsigned_handshake))
+    }
+
+    /// The signed timestamp against the window. `parsed` stays where the caller made it: it is large, and moving it
+    /// on every request would cost more than the check.
+    fn check_timestamp(&self, parsed: &Parsed<'_, '_>, clock: &impl Fn() -> i64) -> Result<Option<i64>, Error> {
         let timestamp = match parsed.timestamp {
             Some((seconds, header)) => {
                 if let Some(window) = self.window {
@@ -383,7 +379,7 @@ impl Verifier {
             }
             None => None,
         };
-        Ok(Checked::Parsed(parsed, timestamp))
+        Ok(timestamp)
     }
 
     /// The checks with the keys: the signature, then what the verified body says (Linear's timestamp, a handshake).
