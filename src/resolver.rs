@@ -65,7 +65,9 @@ impl PathParams {
 /// unknown tenant is answered like a bad signature (`401`), so a sender cannot probe which tenants exist, unless the
 /// verifier was built with [`reveal_unknown_tenant`](crate::VerifierBuilder::reveal_unknown_tenant); a lookup
 /// failure is [`ErrorKind::KeysUnavailable`](crate::ErrorKind::KeysUnavailable) (`503` with `Retry-After`), and no
-/// handler runs. The future must not borrow the head: copy out what it needs first.
+/// handler runs. The future must not borrow the head: copy out what it needs first. The answer to an unknown tenant
+/// is the same as to a bad signature; keeping your lookup's own timing alike for known and unknown tenants (a cache
+/// that remembers misses too) is yours.
 ///
 /// Any `Fn(&RequestHead) -> impl Future<Output = Result<Option<Keys>, ResolveError>>` is a resolver:
 ///
