@@ -33,8 +33,8 @@ pub struct Keys(pub(crate) Arc<KeySet>);
 /// What [`Keys`] holds.
 #[derive(Debug)]
 pub(crate) struct KeySet {
-    /// The scheme the keys were prepared for, by name.
-    pub(crate) scheme: String,
+    /// The scheme the keys were prepared for.
+    pub(crate) scheme: Scheme,
     pub(crate) keys: Box<[Key]>,
     pub(crate) tenant: Option<Arc<str>>,
     /// Whether any key has a validity bound, so verification must read the clock.
@@ -42,7 +42,7 @@ pub(crate) struct KeySet {
 }
 
 impl KeySet {
-    pub(crate) fn new(scheme: String, keys: Box<[Key]>, tenant: Option<Arc<str>>) -> Self {
+    pub(crate) fn new(scheme: Scheme, keys: Box<[Key]>, tenant: Option<Arc<str>>) -> Self {
         let bounded = keys.iter().any(|key| key.validity.is_bounded());
         Self { scheme, keys, tenant, bounded }
     }
@@ -127,7 +127,7 @@ impl KeysBuilder {
     /// decode to a valid key, or two keys share an id.
     pub fn build(self) -> Result<Keys, ConfigError> {
         let keys = prepare(&self.scheme, &self.specs, self.allow_short_secrets)?;
-        Ok(Keys(Arc::new(KeySet::new(self.scheme.name(), keys, self.tenant.map(Arc::from)))))
+        Ok(Keys(Arc::new(KeySet::new(self.scheme, keys, self.tenant.map(Arc::from)))))
     }
 }
 

@@ -122,8 +122,8 @@ impl Verifier {
     /// [`ConfigError::KeysAreResolved`] for a verifier built with a [`resolver`](VerifierBuilder::resolver).
     pub fn replace_keys(&self, keys: Keys) -> Result<(), ConfigError> {
         let KeySource::Fixed(current) = &self.keys else { return Err(ConfigError::KeysAreResolved) };
-        if keys.0.scheme != self.scheme.name() {
-            return Err(ConfigError::KeysForAnotherScheme { prepared_for: keys.0.scheme.clone() });
+        if keys.0.scheme != self.scheme {
+            return Err(ConfigError::KeysForAnotherScheme { prepared_for: keys.0.scheme.to_string() });
         }
         current.store(keys.0);
         Ok(())
@@ -333,7 +333,7 @@ impl Verifier {
             KeySource::Resolver(resolver) => {
                 let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
                 match resolver.resolve_boxed(&head).await {
-                    Ok(Some(keys)) if keys.0.scheme == self.scheme.name() => keys.0,
+                    Ok(Some(keys)) if keys.0.scheme == self.scheme => keys.0,
                     Ok(Some(_)) => {
                         return Err(Error::keys_unavailable(
                             None,
@@ -701,7 +701,7 @@ impl VerifierBuilder {
             (Some(_), false) => return Err(ConfigError::KeysAndResolver),
             (None, _) => {
                 let keys = prepare(&self.scheme, &self.keys, self.allow_short_secrets)?;
-                let set = KeySet::new(self.scheme.name(), keys, None);
+                let set = KeySet::new(self.scheme.clone(), keys, None);
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(set)))
             }
         };

@@ -266,9 +266,47 @@ impl Scheme {
         }
     }
 
-    /// A stable name for the scheme, independent of any key: part of the default dedup namespace, so that
-    /// receivers of different schemes sharing a store never share records, and a key rotation forgets nothing.
-    pub(crate) fn name(&self) -> String {
+    /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
+    /// [`Scheme::square`].
+    fn built_in() -> [Self; 29] {
+        [
+            Self::StandardWebhooks,
+            Self::Svix,
+            Self::Stripe,
+            Self::GitHub,
+            Self::GitHubSha1,
+            Self::Slack,
+            Self::Shopify,
+            Self::Paddle,
+            Self::Twilio,
+            Self::Discord,
+            Self::SendGrid,
+            Self::square(""),
+            Self::Linear,
+            Self::Zoom,
+            Self::TwitchEventSub,
+            Self::HubSpot,
+            Self::HubSpotV1,
+            Self::HubSpotV2,
+            Self::Mailgun,
+            Self::Intercom,
+            Self::Typeform,
+            Self::LemonSqueezy,
+            Self::WorkOS,
+            Self::Calendly,
+            Self::Dropbox,
+            Self::Vercel,
+            Self::CoinbaseCommerce,
+            Self::Adyen,
+            Self::Custom(Custom::new("x-signature")),
+        ]
+    }
+
+    /// A stable name for the scheme, independent of any key: what [`FromStr`](std::str::FromStr) parses and
+    /// [`Display`](std::fmt::Display) writes, and part of the default dedup namespace, so that receivers of different
+    /// schemes sharing a store never share records, and a key rotation forgets nothing. A custom scheme is
+    /// `custom:<signature header>`, which does not parse.
+    pub(crate) fn name(&self) -> std::borrow::Cow<'static, str> {
         let name = match self {
             Self::StandardWebhooks => "standard-webhooks",
             Self::Svix => "svix",
@@ -298,9 +336,9 @@ impl Scheme {
             Self::Dropbox => "dropbox",
             Self::Mailgun => "mailgun",
             Self::Adyen => "adyen",
-            Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()),
+            Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
-        name.to_owned()
+        name.into()
     }
 
     /// The mistakes in a scheme's own description: a custom scheme's, or Square without a notification URL.
@@ -505,6 +543,54 @@ impl Scheme {
     }
 }
 
+impl std::fmt::Display for Scheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+impl std::str::FromStr for Scheme {
+    type Err = UnknownScheme;
+
+    /// A built-in scheme by its name (`"stripe"`, `"twitch-eventsub"`, …), as [`Display`](std::fmt::Display) writes
+    /// it, for configuration files. `"square"` parses with an empty notification URL: give it with
+    /// [`Scheme::square`] instead, or the verifier will not build.
+    ///
+    /// ```
+    /// use hooksafe::Scheme;
+    ///
+    /// let scheme: Scheme = "stripe".parse()?;
+    /// assert_eq!(scheme, Scheme::Stripe);
+    /// assert_eq!(scheme.to_string(), "stripe");
+    /// assert!("strype".parse::<Scheme>().unwrap_err().to_string().contains("stripe"));
+    /// # Ok::<(), hooksafe::scheme::UnknownScheme>(())
+    /// ```
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::built_in()
+            .into_iter()
+            .filter(|scheme| !matches!(scheme, Self::Custom(_)))
+            .find(|scheme| scheme.name() == name)
+            .ok_or_else(|| UnknownScheme(name.to_owned()))
+    }
+}
+
+/// A name that is no built-in scheme; its message lists the names there are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownScheme(String);
+
+impl std::fmt::Display for UnknownScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` is not a scheme hooksafe knows; the names are:", self.0)?;
+        let names = Scheme::built_in().into_iter().filter(|scheme| !matches!(scheme, Scheme::Custom(_)));
+        for (index, scheme) in names.enumerate() {
+            write!(f, "{} {}", if index == 0 { "" } else { "," }, scheme.name())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownScheme {}
+
 /// What a scheme read off one request: the id borrows the request (`'a`); the rest may also borrow the scheme
 /// (`'s`: a custom scheme's header names and literals).
 #[derive(Debug)]
@@ -562,6 +648,22 @@ mod tests {
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]
+    }
+
+    #[test]
+    fn every_built_in_scheme_parses_from_the_name_it_displays() {
+        for scheme in Scheme::built_in() {
+            let name = scheme.to_string();
+            match scheme {
+                Scheme::Custom(_) => assert!(name.parse::<Scheme>().is_err(), "{name}"),
+                _ => assert_eq!(name.parse::<Scheme>().as_ref(), Ok(&scheme), "{name}"),
+            }
+        }
+        // One name per scheme, even if a variant is added to the enum and not to the list: the names are distinct.
+        let mut names: Vec<_> = Scheme::built_in().iter().map(Scheme::name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Scheme::built_in().len());
     }
 
     #[test]
