@@ -178,6 +178,10 @@ fn check_secret(scheme: &Scheme, text: &str, index: usize, allow_short: bool) ->
     if *scheme == Scheme::TwitchEventSub && !(text.is_ascii() && (10..=100).contains(&text.len())) {
         return Err(ConfigError::SecretLength { index, len: text.len(), min: 10, max: 100 });
     }
+    // Expo: "the secret must be at least 16 characters long".
+    if *scheme == Scheme::Expo && text.len() < 16 {
+        return Err(ConfigError::WeakSecret { index, len: text.len(), min: 16 });
+    }
     let plain = matches!(scheme.hmac(), Some((_, SecretEncoding::Utf8)));
     if plain && !allow_short && text.len() < MIN_SECRET_LEN {
         return Err(ConfigError::WeakSecret { index, len: text.len(), min: MIN_SECRET_LEN });

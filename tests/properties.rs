@@ -54,6 +54,10 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::TwitchEventSub, "twitch subscription secret")),
         Just(keyed(Scheme::Dropbox, "dropbox app secret")),
         Just(keyed(Scheme::HubSpotV1, "hubspot client secret")),
+        Just(keyed(Scheme::CircleCI, "circleci secret")),
+        Just(keyed(Scheme::Line, "line channel secret")),
+        Just(keyed(Scheme::Paystack, "sk_test_paystack")),
+        Just(keyed(Scheme::Recharge, "recharge client secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -151,6 +155,10 @@ proptest! {
             ],
             Scheme::Dropbox => vec!["x-dropbox-signature"],
             Scheme::HubSpotV1 => vec!["x-hubspot-signature", "x-hubspot-signature-version"],
+            Scheme::CircleCI => vec!["circleci-signature"],
+            Scheme::Line => vec!["x-line-signature"],
+            Scheme::Paystack => vec!["x-paystack-signature"],
+            Scheme::Recharge => vec!["x-recharge-hmac-sha256"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

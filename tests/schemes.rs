@@ -913,3 +913,92 @@ fn the_catalogues_examples_verify_through_verify_request() {
         None,
     );
 }
+
+// The long tail of body HMACs. Published examples where the provider has one (cited); otherwise each signature is
+// `printf '<body>' | openssl dgst -<hash> -hmac provider-secret-0123456789` (Recharge: `sha256sum` of secret ‖ body).
+const TAIL_SECRET: &str = "provider-secret-0123456789";
+const TAIL_BODY: &[u8] = br#"{"event":"test","id":"evt_42","eventId":"evt_42"}"#;
+
+#[test]
+fn the_body_hmac_catalogue_accepts_independently_made_signatures_and_nothing_else() {
+    let hex256 = "d4e9dd5dc9569fa36d15e0ac12d493f954ae7108a0796e29d80192459d2c1023";
+    let b64 = "1OndXclWn6NtFeCsEtST+VSucQigeW4p2AGSRZ0sECM=";
+    let sha512 = "178d1dffabc4e6e5e444136dfc51846bb05fe85bd7b278f6b860af24d06bc8a8dc1164eb290c6e5a412354909bf528877ead7271fbe0d595593cc3de112c1c45";
+    let cases = [
+        (Scheme::BitbucketServer, "x-hub-signature", format!("sha256={hex256}"), None),
+        (Scheme::Expo, "expo-signature", String::from("sha1=440a695c1d8cb46cd7835ffc08d19ebd4e9c9bde"), None),
+        (Scheme::FastSpring, "x-fs-signature", b64.to_owned(), None),
+        (Scheme::LaunchDarkly, "x-ld-signature", hex256.to_owned(), None),
+        (Scheme::Paystack, "x-paystack-signature", sha512.to_owned(), None),
+        (
+            Scheme::Recharge,
+            "x-recharge-hmac-sha256",
+            String::from("950d0e2fcd073ef8a4c47ff347d5015e113c296a96555834b55e3b25520452a2"),
+            None,
+        ),
+        (Scheme::Sentry, "sentry-hook-signature", hex256.to_owned(), None),
+        (Scheme::Tally, "tally-signature", b64.to_owned(), Some("evt_42")),
+        (Scheme::WooCommerce, "x-wc-webhook-signature", b64.to_owned(), None),
+    ];
+    for (scheme, header, signature, id) in cases {
+        let checker = verifier(scheme.clone(), TAIL_SECRET);
+        let map = headers(&[(header, &signature)]);
+        let verified = checker.verify(&map, TAIL_BODY).unwrap_or_else(|error| panic!("{scheme:?}: {error}"));
+        assert_eq!((verified.id(), verified.timestamp()), (id, None), "{scheme:?}");
+        assert_eq!(checker.verify(&map, b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature, "{scheme:?}");
+        let other = verifier(scheme.clone(), "another-secret-0123456789");
+        assert_eq!(other.verify(&map, TAIL_BODY).unwrap_err().kind(), ErrorKind::InvalidSignature, "{scheme:?}");
+        assert_eq!(checker.verify(&HeaderMap::new(), TAIL_BODY).unwrap_err().kind(), ErrorKind::MissingHeader);
+        // The test kit signs the same way.
+        let signed = Signer::new(scheme.clone(), TAIL_SECRET).unwrap().headers("", at(0), TAIL_BODY).unwrap();
+        assert_eq!(signed[header], signature.as_str(), "{scheme:?}");
+    }
+    // Paystack's tag is SHA-512: a SHA-256-sized tag is no match.
+    let short = headers(&[("x-paystack-signature", hex256)]);
+    assert_eq!(
+        verifier(Scheme::Paystack, TAIL_SECRET).verify(&short, TAIL_BODY).unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
+    let error = Verifier::builder(Scheme::Expo).secret("fifteen-chars!!").build().unwrap_err();
+    assert!(matches!(error, hooksafe::ConfigError::WeakSecret { min: 16, .. }), "{error}");
+}
+
+#[test]
+fn the_body_hmac_catalogue_verifies_the_providers_published_examples() {
+    // Atlassian's "Manage webhooks" example.
+    let bitbucket =
+        headers(&[("x-hub-signature", "sha256=a4771c39fbe90f317c7824e83ddef3caae9cb3d976c214ace1f2937e133263c9")]);
+    assert!(verifier(Scheme::BitbucketCloud, "It's a Secret to Everybody").verify(&bitbucket, b"Hello World!").is_ok());
+    let sha1 = headers(&[("x-hub-signature", "sha1=0000000000000000000000000000000000000000")]);
+    let error =
+        verifier(Scheme::BitbucketCloud, "It's a Secret to Everybody").verify(&sha1, b"Hello World!").unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    // CircleCI's outbound-webhooks guide; only `v1` entries count.
+    let circleci = verifier(Scheme::CircleCI, "secret-for-circleci");
+    let guide = Verifier::builder(Scheme::CircleCI).secret("secret").dangerous_allow_short_secrets().build().unwrap();
+    let signed = "v1=734cc62f32841568f45715aeb9f4d7891324e6d948e4c6c60c0621cdac48623a";
+    assert!(guide.verify(&headers(&[("circleci-signature", signed)]), b"hello world").is_ok());
+    let with_v2 = format!("v2=00,{signed}");
+    assert!(guide.verify(&headers(&[("circleci-signature", &with_v2)]), b"hello world").is_ok());
+    let only_v2 =
+        headers(&[("circleci-signature", "v2=734cc62f32841568f45715aeb9f4d7891324e6d948e4c6c60c0621cdac48623a")]);
+    assert_eq!(circleci.verify(&only_v2, b"hello world").unwrap_err().kind(), ErrorKind::MissingHeader);
+    // LINE's Python SDK test.
+    let line = headers(&[("x-line-signature", "/gg9a+LvFevTH1sd7XCQycD7tsWclCsInj7MhBHxN7k=")]);
+    assert!(verifier(Scheme::Line, "channel_secret").verify(&line, b"bodybodybodybody").is_ok());
+    // GoCardless's Ruby SDK spec: a batch of two events.
+    let gocardless_body = br#"{"events":[{"id":"EV00BD05S5VM2T","created_at":"2018-07-05T09:13:51.404Z","resource_type":"subscriptions","action":"created","links":{"subscription":"SB0003JJQ2MR06"},"details":{"origin":"api","cause":"subscription_created","description":"Subscription created via the API."},"metadata":{}},{"id":"EV00BD05TB8K63","created_at":"2018-07-05T09:13:56.893Z","resource_type":"mandates","action":"created","links":{"mandate":"MD000AMA19XGEC"},"details":{"origin":"api","cause":"mandate_created","description":"Mandate created via the API."},"metadata":{}}]}"#;
+    let gocardless =
+        headers(&[("webhook-signature", "2693754819d3e32d7e8fcb13c729631f316c6de8dc1cf634d6527f1c07276e7e")]);
+    let secret = "ED7D658C-D8EB-4941-948B-3973214F2D49";
+    assert!(verifier(Scheme::GoCardless, secret).verify(&gocardless, gocardless_body).is_ok());
+    assert!(verifier(Scheme::GoCardless, "foo-bar-baz").verify(&gocardless, gocardless_body).is_err());
+    // Razorpay's Python SDK test: the mock file byte for byte, final newline included.
+    let razorpay_body = include_bytes!("fixtures/razorpay_payment_authorized.json");
+    let razorpay =
+        headers(&[("x-razorpay-signature", "d60e67fd884556c045e9be7dad57903e33efc7172c17c6e3ef77db42d2b366e9")]);
+    assert!(verifier(Scheme::Razorpay, "key_secret").verify(&razorpay, razorpay_body).is_ok());
+    assert!(
+        verifier(Scheme::Razorpay, "key_secret").verify(&razorpay, &razorpay_body[..razorpay_body.len() - 1]).is_err()
+    );
+}

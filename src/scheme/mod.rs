@@ -7,7 +7,8 @@
 //!
 //! - **Headers and body** (Standard Webhooks, Svix, Stripe, GitHub, Slack, Shopify, Paddle, Discord, SendGrid, Zoom,
 //!   Twitch EventSub, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce, Calendly, WorkOS, Linear,
-//!   Dropbox, HubSpot v1): [`Verifier::verify`](crate::Verifier::verify) with the headers and the raw body is enough.
+//!   Dropbox, HubSpot v1, and the body HMACs from Bitbucket to WooCommerce): [`Verifier::verify`](crate::Verifier::verify)
+//!   with the headers and the raw body is enough.
 //! - **The URL it called** (Twilio, HubSpot v3 and v2, a custom `{url}`): verify the whole request with
 //!   [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), and set
 //!   [`public_url`](crate::VerifierBuilder::public_url) behind a proxy. Square signs the notification URL you give
@@ -23,7 +24,8 @@
 //! # What each scheme does not protect
 //!
 //! - **No signed timestamp** (GitHub, Shopify, Twilio, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce,
-//!   Square, Dropbox, HubSpot v1 and v2, Adyen): a captured delivery verifies forever. Only the dedup record of a
+//!   Square, Dropbox, HubSpot v1 and v2, Adyen, and the body HMACs from Bitbucket to WooCommerce): a captured
+//!   delivery verifies forever. Only the dedup record of a
 //!   [`Receiver`](crate::Receiver) stops a replay, and only while it is retained (7 days by default).
 //! - **Unsigned ids** (GitHub's `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's idempotency token):
 //!   whoever replays a delivery can change them, so the receiver deduplicates these schemes on the signed body.
@@ -33,15 +35,15 @@
 //!   that matter through Mailgun's API.
 //! - **Adyen** signs only `pspReference`, `originalReference`, `merchantAccountCode`, `merchantReference`, the amount,
 //!   `eventCode` and `success`: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are unsigned.
-//! - **HubSpot v1 and v2** are bare SHA-256 hashes of the secret and the data, not MACs: length extension lets anyone
+//! - **HubSpot v1 and v2** and **Recharge** are bare SHA-256 hashes of the secret and the data, not MACs: length extension lets anyone
 //!   who saw one signed request sign that body with anything appended (strict JSON parsing is the last defence).
-//!   Use v3.
+//!   Use HubSpot v3.
 //! - **Twitch EventSub's** `Twitch-Eventsub-Message-Type` is unsigned: the signed body decides what a message is, and
 //!   a body with a `challenge` under any other type is refused.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
 //! - **Windows the providers do not check**: Discord, SendGrid, Zoom and Mailgun sign a timestamp their own SDKs
 //!   ignore; hooksafe applies its ±300 s window to it anyway.
-//! - **Batches** (SendGrid, HubSpot, Adyen): one request carries several events; deduplicate each event in
+//! - **Batches** (SendGrid, HubSpot, Adyen, GoCardless, FastSpring, LINE): one request carries several events; deduplicate each event in
 //!   your handler by its own id (`sg_event_id`, `eventId`, `pspReference`).
 
 // Each provider lives in its own file, which states its whole scheme in one place: headers, signed parts, algorithm,
@@ -50,21 +52,32 @@
 // `body_only`, `signed_list` and `v0` (the wire formats several providers share).
 
 mod adyen;
+mod bitbucket;
 mod body_only;
 mod calendly;
+mod circleci;
 mod coinbase_commerce;
 mod custom;
 mod discord;
 mod dropbox;
+mod expo;
+mod fastspring;
 mod github;
+mod gocardless;
 pub(crate) mod headers;
 mod hubspot;
 mod intercom;
+mod launchdarkly;
 mod lemon_squeezy;
+mod line;
 mod linear;
 mod mailgun;
 mod paddle;
+mod paystack;
+mod razorpay;
+mod recharge;
 mod sendgrid;
+mod sentry;
 mod shopify;
 mod signed;
 mod signed_list;
@@ -73,11 +86,13 @@ mod square;
 mod standard;
 mod stripe;
 pub(crate) mod tag;
+mod tally;
 mod twilio;
 mod twitch;
 mod typeform;
 mod v0;
 mod vercel;
+mod woocommerce;
 mod workos;
 mod zoom;
 
@@ -222,6 +237,41 @@ pub enum Scheme {
     /// `paymentMethod` or the rest of `additionalData`), and there is **no timestamp**. Every item must verify. The
     /// dedup id is `pspReference:eventCode` (signed). Acknowledge with a 2xx (classically `[accepted]`).
     Adyen,
+    /// Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>`, HMAC-SHA256 of the body. **No timestamp**; no signed id.
+    BitbucketCloud,
+    /// Bitbucket Server / Data Center: the same header and format as Bitbucket Cloud. **No timestamp**.
+    BitbucketServer,
+    /// CircleCI: `circleci-signature: v1=<hex>[,v2=…]`, HMAC-SHA256 of the body; only `v1` entries count. **No
+    /// timestamp**. The dedup id is the event's `id`, from the signed body.
+    CircleCI,
+    /// Expo EAS: `expo-signature: sha1=<hex>`, HMAC-**SHA1** of the body, with a secret of at least 16 characters.
+    /// **No timestamp**.
+    Expo,
+    /// FastSpring: `X-FS-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**; a batch of events.
+    FastSpring,
+    /// GoCardless: `Webhook-Signature: <hex>`, HMAC-SHA256 of the body with the endpoint secret. **No timestamp**; a
+    /// batch of `events`.
+    GoCardless,
+    /// LaunchDarkly: `X-LD-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**.
+    LaunchDarkly,
+    /// LINE Messaging API: `x-line-signature: <base64>`, HMAC-SHA256 of the body with the channel secret. **No
+    /// timestamp**; a batch of `events`.
+    Line,
+    /// Paystack: `x-paystack-signature: <hex>`, HMAC-**SHA512** of the body with the secret API key. **No timestamp**.
+    Paystack,
+    /// Razorpay: `X-Razorpay-Signature: <hex>`, HMAC-SHA256 of the body with the webhook secret. **No timestamp**.
+    Razorpay,
+    /// Recharge: `X-Recharge-Hmac-Sha256: <hex>`, a bare **SHA-256 (not an HMAC)** of the client secret followed by
+    /// the body, open to length extension. **No timestamp**.
+    Recharge,
+    /// Sentry: `Sentry-Hook-Signature: <hex>`, HMAC-SHA256 of the body with the integration's client secret. **No
+    /// timestamp**.
+    Sentry,
+    /// Tally: `Tally-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**. The dedup id is the event's
+    /// `eventId`, from the signed body.
+    Tally,
+    /// WooCommerce: `X-WC-Webhook-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**.
+    WooCommerce,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -262,13 +312,16 @@ impl Scheme {
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
+            Self::BitbucketCloud | Self::BitbucketServer | Self::CircleCI | Self::Expo | Self::FastSpring => false,
+            Self::GoCardless | Self::LaunchDarkly | Self::Line | Self::Paystack | Self::Razorpay => false,
+            Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 29] {
+    fn built_in() -> [Self; 43] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -298,6 +351,20 @@ impl Scheme {
             Self::Vercel,
             Self::CoinbaseCommerce,
             Self::Adyen,
+            Self::BitbucketCloud,
+            Self::BitbucketServer,
+            Self::CircleCI,
+            Self::Expo,
+            Self::FastSpring,
+            Self::GoCardless,
+            Self::LaunchDarkly,
+            Self::Line,
+            Self::Paystack,
+            Self::Razorpay,
+            Self::Recharge,
+            Self::Sentry,
+            Self::Tally,
+            Self::WooCommerce,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -336,6 +403,20 @@ impl Scheme {
             Self::Dropbox => "dropbox",
             Self::Mailgun => "mailgun",
             Self::Adyen => "adyen",
+            Self::BitbucketCloud => "bitbucket-cloud",
+            Self::BitbucketServer => "bitbucket-server",
+            Self::CircleCI => "circleci",
+            Self::Expo => "expo",
+            Self::FastSpring => "fastspring",
+            Self::GoCardless => "gocardless",
+            Self::LaunchDarkly => "launchdarkly",
+            Self::Line => "line",
+            Self::Paystack => "paystack",
+            Self::Razorpay => "razorpay",
+            Self::Recharge => "recharge",
+            Self::Sentry => "sentry",
+            Self::Tally => "tally",
+            Self::WooCommerce => "woocommerce",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -367,11 +448,14 @@ impl Scheme {
             Self::StandardWebhooks | Self::Svix => {
                 return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks));
             }
-            Self::HubSpotV1 | Self::HubSpotV2 => return Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8)),
+            Self::HubSpotV1 | Self::HubSpotV2 | Self::Recharge => {
+                return Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8));
+            }
+            Self::Paystack => Algorithm::HmacSha512,
             Self::Adyen => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
             Self::Discord | Self::SendGrid => return None,
-            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom => Algorithm::HmacSha1,
+            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo => Algorithm::HmacSha1,
             Self::Stripe
             | Self::GitHub
             | Self::Slack
@@ -388,7 +472,18 @@ impl Scheme {
             | Self::Zoom
             | Self::TwitchEventSub
             | Self::Dropbox
-            | Self::Mailgun => Algorithm::HmacSha256,
+            | Self::Mailgun
+            | Self::BitbucketCloud
+            | Self::BitbucketServer
+            | Self::CircleCI
+            | Self::FastSpring
+            | Self::GoCardless
+            | Self::LaunchDarkly
+            | Self::Line
+            | Self::Razorpay
+            | Self::Sentry
+            | Self::Tally
+            | Self::WooCommerce => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -440,6 +535,20 @@ impl Scheme {
             Self::Dropbox => body_only::parse(request, &dropbox::TAG, IdSource::None),
             Self::Mailgun => mailgun::parse(request),
             Self::Adyen => adyen::parse(request),
+            Self::BitbucketCloud => body_only::parse(request, &bitbucket::TAG, IdSource::None),
+            Self::BitbucketServer => body_only::parse(request, &bitbucket::TAG, IdSource::None),
+            Self::Expo => body_only::parse(request, &expo::TAG, IdSource::None),
+            Self::FastSpring => body_only::parse(request, &fastspring::TAG, IdSource::None),
+            Self::GoCardless => body_only::parse(request, &gocardless::TAG, IdSource::None),
+            Self::LaunchDarkly => body_only::parse(request, &launchdarkly::TAG, IdSource::None),
+            Self::Line => body_only::parse(request, &line::TAG, IdSource::None),
+            Self::Paystack => body_only::parse(request, &paystack::TAG, IdSource::None),
+            Self::Razorpay => body_only::parse(request, &razorpay::TAG, IdSource::None),
+            Self::Recharge => body_only::parse(request, &recharge::TAG, IdSource::None),
+            Self::Sentry => body_only::parse(request, &sentry::TAG, IdSource::None),
+            Self::Tally => body_only::parse(request, &tally::TAG, IdSource::BodyField(&["eventId"])),
+            Self::WooCommerce => body_only::parse(request, &woocommerce::TAG, IdSource::None),
+            Self::CircleCI => circleci::parse(request),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -485,6 +594,20 @@ impl Scheme {
             Self::Dropbox => body_only::render(&dropbox::TAG, headers, tag),
             // Its signature travels in the body: see `render_body`.
             Self::Mailgun | Self::Adyen => Ok(()),
+            Self::BitbucketCloud => body_only::render(&bitbucket::TAG, headers, tag),
+            Self::BitbucketServer => body_only::render(&bitbucket::TAG, headers, tag),
+            Self::Expo => body_only::render(&expo::TAG, headers, tag),
+            Self::FastSpring => body_only::render(&fastspring::TAG, headers, tag),
+            Self::GoCardless => body_only::render(&gocardless::TAG, headers, tag),
+            Self::LaunchDarkly => body_only::render(&launchdarkly::TAG, headers, tag),
+            Self::Line => body_only::render(&line::TAG, headers, tag),
+            Self::Paystack => body_only::render(&paystack::TAG, headers, tag),
+            Self::Razorpay => body_only::render(&razorpay::TAG, headers, tag),
+            Self::Recharge => body_only::render(&recharge::TAG, headers, tag),
+            Self::Sentry => body_only::render(&sentry::TAG, headers, tag),
+            Self::Tally => body_only::render(&tally::TAG, headers, tag),
+            Self::WooCommerce => body_only::render(&woocommerce::TAG, headers, tag),
+            Self::CircleCI => circleci::render(headers, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }

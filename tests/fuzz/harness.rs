@@ -12,8 +12,22 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 30] {
+fn schemes() -> [Scheme; 44] {
     [
+        Scheme::BitbucketCloud,
+        Scheme::BitbucketServer,
+        Scheme::CircleCI,
+        Scheme::Expo,
+        Scheme::FastSpring,
+        Scheme::GoCardless,
+        Scheme::LaunchDarkly,
+        Scheme::Line,
+        Scheme::Paystack,
+        Scheme::Razorpay,
+        Scheme::Recharge,
+        Scheme::Sentry,
+        Scheme::Tally,
+        Scheme::WooCommerce,
         Scheme::Adyen,
         Scheme::Mailgun,
         Scheme::HubSpotV1,
@@ -66,6 +80,7 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::Discord => Verifier::builder(scheme).public_key(DISCORD),
         Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
         Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
+        Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
         Scheme::Adyen => {
             Verifier::builder(scheme).secret("DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00")
         }
@@ -75,7 +90,18 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 40] = [
+const NAMES: [&str; 51] = [
+    "circleci-signature",
+    "expo-signature",
+    "x-fs-signature",
+    "x-ld-signature",
+    "x-line-signature",
+    "x-paystack-signature",
+    "x-razorpay-signature",
+    "x-recharge-hmac-sha256",
+    "sentry-hook-signature",
+    "tally-signature",
+    "x-wc-webhook-signature",
     "x-hubspot-signature",
     "x-hubspot-signature-version",
     "x-zm-signature",

@@ -1,0 +1,14 @@
+//! FastSpring.
+//!
+//! - Header: `X-FS-Signature: <base64 HMAC-SHA256(secret, body)>`, no prefix.
+//! - No timestamp; the body is a batch of events, each with its own `id`: deduplicate per event in the handler.
+//!
+//! Source: <https://developer.fastspring.com/docs/message-security>.
+
+use http::HeaderName;
+
+use super::body_only::BodyTag;
+use super::tag::Encoding;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-fs-signature"), prefix: "", encoding: Encoding::Base64 };

@@ -1,0 +1,15 @@
+//! LINE Messaging API.
+//!
+//! - Header: `x-line-signature: <base64 HMAC-SHA256(channel secret, body)>`, no prefix.
+//! - No timestamp; the body is a batch of `events`, each with its `webhookEventId`: deduplicate per event in the
+//!   handler. The console's "Verify" button sends a signed body with `"events":[]`: answer it `200`.
+//!
+//! Source: `line/line-bot-sdk-python` `tests/test_signature.py` (the example in `tests/schemes.rs`).
+
+use http::HeaderName;
+
+use super::body_only::BodyTag;
+use super::tag::Encoding;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-line-signature"), prefix: "", encoding: Encoding::Base64 };
