@@ -35,9 +35,9 @@
 //!   that matter through Mailgun's API.
 //! - **Adyen** signs only `pspReference`, `originalReference`, `merchantAccountCode`, `merchantReference`, the amount,
 //!   `eventCode` and `success`: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are unsigned.
-//! - **HubSpot v1 and v2** and **Recharge** are bare SHA-256 hashes of the secret and the data, not MACs: length extension lets anyone
-//!   who saw one signed request sign that body with anything appended (strict JSON parsing is the last defence).
-//!   Use HubSpot v3.
+//! - **HubSpot v1 and v2** and **Recharge** are bare SHA-256 hashes of the secret and the data, not MACs: length
+//!   extension lets anyone who saw one signed request sign that body with anything appended (strict JSON parsing is
+//!   the last defence). Use HubSpot v3 where you can.
 //! - **Twitch EventSub's** `Twitch-Eventsub-Message-Type` is unsigned: the signed body decides what a message is, and
 //!   a body with a `challenge` under any other type is refused.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
