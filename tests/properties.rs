@@ -58,6 +58,8 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Line, "line channel secret")),
         Just(keyed(Scheme::Paystack, "sk_test_paystack")),
         Just(keyed(Scheme::Recharge, "recharge client secret")),
+        Just(keyed(Scheme::Fintoc, "whsec_fintoc_secret")),
+        Just(keyed(Scheme::CloudflareStream, "cloudflare stream secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -159,6 +161,8 @@ proptest! {
             Scheme::Line => vec!["x-line-signature"],
             Scheme::Paystack => vec!["x-paystack-signature"],
             Scheme::Recharge => vec!["x-recharge-hmac-sha256"],
+            Scheme::Fintoc => vec!["fintoc-signature"],
+            Scheme::CloudflareStream => vec!["webhook-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -1002,3 +1002,45 @@ fn the_body_hmac_catalogue_verifies_the_providers_published_examples() {
         verifier(Scheme::Razorpay, "key_secret").verify(&razorpay, &razorpay_body[..razorpay_body.len() - 1]).is_err()
     );
 }
+
+#[test]
+fn timestamped_signature_lists_verify_published_and_openssl_made_examples() {
+    // Fintoc's Python SDK test: its compact `payment_intent.succeeded` body.
+    let fintoc_body = br#"{"id":"evt_2AaZeLCz0GjOW5zj","type":"payment_intent.succeeded","mode":"test","created_at":"2025-04-05T21:57:31.834Z","data":{"id":"pi_2vKOKniSGXRhXTKrJ67VXZxGCVt","mode":"test","amount":1,"object":"payment_intent","status":"succeeded","currency":"MXN","metadata":{},"created_at":"2025-04-05T21:57:17Z","expires_at":null,"error_reason":null,"payment_type":"bank_transfer","reference_id":null,"widget_token":null,"customer_email":null,"sender_account":{"type":"checking_account","number":"501514890244223279","holder_id":"mfiu593501oe4","institution_id":"mx_stp"},"business_profile":null,"transaction_date":null,"recipient_account":{"type":"checking_account","number":"646180357600000000","holder_id":"fsm211008hz9","institution_id":"mx_stp"},"payment_type_options":{}},"object":"event"}"#;
+    let fintoc = verifier(Scheme::Fintoc, "whsec_test_secret");
+    let header = "t=1743890251,v1=11b98dd8f5500109246aa4d9875fad2e97d462560b012a5f50ff924411de0b0f";
+    let map = headers(&[("fintoc-signature", header)]);
+    let verified = fintoc.verify_at(&map, fintoc_body, at(1_743_890_251)).unwrap();
+    assert_eq!((verified.id(), verified.timestamp()), (Some("evt_2AaZeLCz0GjOW5zj"), Some(at(1_743_890_251))));
+    let with_v2 = headers(&[("fintoc-signature", &format!("{header},v2=bad_signature") as &str)]);
+    assert!(fintoc.verify_at(&with_v2, fintoc_body, at(1_743_890_251)).is_ok());
+    assert_eq!(fintoc.verify_at(&map, fintoc_body, at(1_743_890_552)).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    let wrong = verifier(Scheme::Fintoc, "whsec_wrong_secret");
+    assert_eq!(wrong.verify_at(&map, fintoc_body, at(1_743_890_251)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // Mux's Elixir SDK test utilities.
+    let mux = headers(&[(
+        "mux-signature",
+        "t=1591664030,v1=e43496b6aae982c4c2fd6f8e92935f1d90216f1f64d56024e72390acfb988272",
+    )]);
+    assert!(verifier(Scheme::Mux, "SuperSecret123").verify_at(&mux, b"payload", at(1_591_664_030)).is_ok());
+    // `printf '1700000000.{"event":"test"}' | openssl dgst -sha256 -hmac provider-secret-0123456789`
+    let tag = "099262912fb65fbdea3b02d56e445488006b5f641328c1f7b4554aa13609cc11";
+    let cases = [
+        (Scheme::Tailscale, "tailscale-webhook-signature", format!("t=1700000000,v1={tag}")),
+        (Scheme::CloudflareStream, "webhook-signature", format!("time=1700000000,sig1={tag}")),
+    ];
+    for (scheme, name, value) in cases {
+        let checker = verifier(scheme.clone(), TAIL_SECRET);
+        let map = headers(&[(name, &value)]);
+        assert!(checker.verify_at(&map, br#"{"event":"test"}"#, at(1_700_000_000)).is_ok(), "{scheme:?}");
+        let stale = checker.verify_at(&map, br#"{"event":"test"}"#, at(1_700_000_301)).unwrap_err();
+        assert_eq!(stale.kind(), ErrorKind::TimestampTooOld, "{scheme:?}");
+        assert_eq!(checker.verify_at(&map, b"{}", at(1_700_000_000)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    }
+    // A repeated timestamp element is malformed.
+    let doubled = headers(&[("mux-signature", "t=1,t=2,v1=00")]);
+    assert_eq!(
+        verifier(Scheme::Mux, "SuperSecret123").verify_at(&doubled, b"", at(1)).unwrap_err().kind(),
+        ErrorKind::MalformedHeader
+    );
+}

@@ -56,12 +56,14 @@ mod bitbucket;
 mod body_only;
 mod calendly;
 mod circleci;
+mod cloudflare_stream;
 mod coinbase_commerce;
 mod custom;
 mod discord;
 mod dropbox;
 mod expo;
 mod fastspring;
+mod fintoc;
 mod github;
 mod gocardless;
 pub(crate) mod headers;
@@ -72,6 +74,7 @@ mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod mux;
 mod paddle;
 mod paystack;
 mod razorpay;
@@ -86,6 +89,7 @@ mod square;
 mod standard;
 mod stripe;
 pub(crate) mod tag;
+mod tailscale;
 mod tally;
 mod twilio;
 mod twitch;
@@ -272,6 +276,16 @@ pub enum Scheme {
     Tally,
     /// WooCommerce: `X-WC-Webhook-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**.
     WooCommerce,
+    /// Fintoc: `Fintoc-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}` (the `whsec_` secret used as text).
+    /// The dedup id is the event's `id`.
+    Fintoc,
+    /// Mux: `Mux-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`. The dedup id is the event's `id`.
+    Mux,
+    /// Tailscale: `Tailscale-Webhook-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`. A batch of events.
+    Tailscale,
+    /// Cloudflare Stream: `Webhook-Signature: time=<unix>,sig1=<hex>`, HMAC-SHA256 of `{time}.{body}` (the secret used
+    /// as text).
+    CloudflareStream,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -309,6 +323,7 @@ impl Scheme {
             Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Slack | Self::Paddle => true,
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOS | Self::HubSpot | Self::Linear => true,
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
+            Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -321,7 +336,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 43] {
+    fn built_in() -> [Self; 47] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -365,6 +380,10 @@ impl Scheme {
             Self::Sentry,
             Self::Tally,
             Self::WooCommerce,
+            Self::Fintoc,
+            Self::Mux,
+            Self::Tailscale,
+            Self::CloudflareStream,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -417,6 +436,10 @@ impl Scheme {
             Self::Sentry => "sentry",
             Self::Tally => "tally",
             Self::WooCommerce => "woocommerce",
+            Self::Fintoc => "fintoc",
+            Self::Mux => "mux",
+            Self::Tailscale => "tailscale",
+            Self::CloudflareStream => "cloudflare-stream",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -483,7 +506,11 @@ impl Scheme {
             | Self::Razorpay
             | Self::Sentry
             | Self::Tally
-            | Self::WooCommerce => Algorithm::HmacSha256,
+            | Self::WooCommerce
+            | Self::Fintoc
+            | Self::Mux
+            | Self::Tailscale
+            | Self::CloudflareStream => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -549,6 +576,10 @@ impl Scheme {
             Self::Tally => body_only::parse(request, &tally::TAG, IdSource::BodyField(&["eventId"])),
             Self::WooCommerce => body_only::parse(request, &woocommerce::TAG, IdSource::None),
             Self::CircleCI => circleci::parse(request),
+            Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
+            Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
+            Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
+            Self::CloudflareStream => signed_list::parse(request, &cloudflare_stream::LIST, IdSource::None),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -608,6 +639,10 @@ impl Scheme {
             Self::Tally => body_only::render(&tally::TAG, headers, tag),
             Self::WooCommerce => body_only::render(&woocommerce::TAG, headers, tag),
             Self::CircleCI => circleci::render(headers, tag),
+            Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
+            Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
+            Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
+            Self::CloudflareStream => signed_list::render(&cloudflare_stream::LIST, headers, timestamp, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }
@@ -768,6 +803,13 @@ mod tests {
             Scheme::TwitchEventSub,
             Scheme::Dropbox,
             Scheme::HubSpotV1,
+            Scheme::CircleCI,
+            Scheme::Line,
+            Scheme::Paystack,
+            Scheme::Fintoc,
+            Scheme::Mux,
+            Scheme::Tailscale,
+            Scheme::CloudflareStream,
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]

@@ -12,8 +12,12 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 44] {
+fn schemes() -> [Scheme; 48] {
     [
+        Scheme::Fintoc,
+        Scheme::Mux,
+        Scheme::Tailscale,
+        Scheme::CloudflareStream,
         Scheme::BitbucketCloud,
         Scheme::BitbucketServer,
         Scheme::CircleCI,
@@ -90,7 +94,10 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 51] = [
+const NAMES: [&str; 54] = [
+    "fintoc-signature",
+    "mux-signature",
+    "tailscale-webhook-signature",
     "circleci-signature",
     "expo-signature",
     "x-fs-signature",
