@@ -60,6 +60,8 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Recharge, "recharge client secret")),
         Just(keyed(Scheme::Fintoc, "whsec_fintoc_secret")),
         Just(keyed(Scheme::CloudflareStream, "cloudflare stream secret")),
+        Just(keyed(Scheme::Zendesk, "zendesk signing secret")),
+        Just(keyed(Scheme::Klaviyo, "klaviyo webhook secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -163,6 +165,8 @@ proptest! {
             Scheme::Recharge => vec!["x-recharge-hmac-sha256"],
             Scheme::Fintoc => vec!["fintoc-signature"],
             Scheme::CloudflareStream => vec!["webhook-signature"],
+            Scheme::Zendesk => vec!["x-zendesk-webhook-signature-timestamp", "x-zendesk-webhook-signature"],
+            Scheme::Klaviyo => vec!["klaviyo-timestamp", "klaviyo-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -1044,3 +1044,72 @@ fn timestamped_signature_lists_verify_published_and_openssl_made_examples() {
         ErrorKind::MalformedHeader
     );
 }
+
+#[test]
+fn separate_timestamp_headers_are_read_in_each_providers_notation_and_signed_as_sent() {
+    // `printf '<signed>' | openssl dgst -sha256 -hmac provider-secret-0123456789` (Zendesk: `-binary | base64`).
+    let body = br#"{"id":"evt_7","name":"test"}"#;
+    let cases = [
+        (
+            Scheme::Airwallex,
+            [
+                ("x-timestamp", "1700000000123"),
+                ("x-signature", "f262259c91ff83afc6bd569cd5746cd4da5f352ff77cdd9aa52d76232102c237"),
+            ],
+            Some("evt_7"),
+        ),
+        (
+            Scheme::Webflow,
+            [
+                ("x-webflow-timestamp", "1700000000123"),
+                ("x-webflow-signature", "547a6e4b28bee96ddf2ee5520dc66b028f88281243499f771987d2c725368a35"),
+            ],
+            None,
+        ),
+        (
+            Scheme::Zendesk,
+            [
+                ("x-zendesk-webhook-signature-timestamp", "2023-11-14T22:13:20Z"),
+                ("x-zendesk-webhook-signature", "vvFORmCxZhBxOltq78ccoY7ljM7hD7eIno0W147hiEw="),
+            ],
+            None,
+        ),
+        (
+            Scheme::Klaviyo,
+            [
+                ("klaviyo-timestamp", "Tue, 14 Nov 2023 22:13:20 GMT"),
+                ("klaviyo-signature", "ee91979f92906d339eb74456a05a3a724e460bc48a171667f5d858245bbb9c94"),
+            ],
+            None,
+        ),
+    ];
+    for (scheme, pairs, id) in cases {
+        let checker = verifier(scheme.clone(), TAIL_SECRET);
+        let map = headers(&pairs);
+        let verified =
+            checker.verify_at(&map, body, at(1_700_000_000)).unwrap_or_else(|error| panic!("{scheme:?}: {error}"));
+        assert_eq!((verified.id(), verified.timestamp()), (id, Some(at(1_700_000_000))), "{scheme:?}");
+        let stale = checker.verify_at(&map, body, at(1_700_000_301)).unwrap_err();
+        assert_eq!(
+            (stale.kind(), stale.header_name()),
+            (ErrorKind::TimestampTooOld, Some(&HeaderName::from_static(pairs[0].0)))
+        );
+        assert_eq!(checker.verify_at(&map, b"{}", at(1_700_000_000)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+        // The test kit writes the same headers for the same instant.
+        let signed = Signer::new(scheme.clone(), TAIL_SECRET).unwrap().headers("", at(1_700_000_000), body).unwrap();
+        assert!(checker.verify_at(&signed, body, at(1_700_000_000)).is_ok(), "{scheme:?}");
+    }
+    // Each notation is strict: seconds where milliseconds are due sign another string, a unix time is no RFC 3339
+    // date, and an HTTP date must be GMT.
+    let zendesk =
+        headers(&[("x-zendesk-webhook-signature-timestamp", "1700000000"), ("x-zendesk-webhook-signature", "AA==")]);
+    assert_eq!(
+        verifier(Scheme::Zendesk, TAIL_SECRET).verify_at(&zendesk, body, at(1_700_000_000)).unwrap_err().kind(),
+        ErrorKind::MalformedHeader
+    );
+    let klaviyo = headers(&[("klaviyo-timestamp", "Tue, 14 Nov 2023 22:13:20 +0000"), ("klaviyo-signature", "00")]);
+    assert_eq!(
+        verifier(Scheme::Klaviyo, TAIL_SECRET).verify_at(&klaviyo, body, at(1_700_000_000)).unwrap_err().kind(),
+        ErrorKind::MalformedHeader
+    );
+}

@@ -52,6 +52,7 @@
 // `body_only`, `signed_list` and `v0` (the wire formats several providers share).
 
 mod adyen;
+mod airwallex;
 mod bitbucket;
 mod body_only;
 mod calendly;
@@ -69,6 +70,7 @@ mod gocardless;
 pub(crate) mod headers;
 mod hubspot;
 mod intercom;
+mod klaviyo;
 mod launchdarkly;
 mod lemon_squeezy;
 mod line;
@@ -86,6 +88,7 @@ mod signed;
 mod signed_list;
 mod slack;
 mod square;
+mod stamped;
 mod standard;
 mod stripe;
 pub(crate) mod tag;
@@ -96,8 +99,10 @@ mod twitch;
 mod typeform;
 mod v0;
 mod vercel;
+mod webflow;
 mod woocommerce;
 mod workos;
+mod zendesk;
 mod zoom;
 
 use http::{HeaderMap, HeaderName};
@@ -286,6 +291,18 @@ pub enum Scheme {
     /// Cloudflare Stream: `Webhook-Signature: time=<unix>,sig1=<hex>`, HMAC-SHA256 of `{time}.{body}` (the secret used
     /// as text).
     CloudflareStream,
+    /// Airwallex: `x-timestamp` (milliseconds) and `x-signature: <hex>`, HMAC-SHA256 of the timestamp followed by the
+    /// body. The dedup id is the event's `id`.
+    Airwallex,
+    /// Webflow: `x-webflow-timestamp` (milliseconds) and `x-webflow-signature: <hex>`, HMAC-SHA256 of
+    /// `{timestamp}:{body}`.
+    Webflow,
+    /// Zendesk: `X-Zendesk-Webhook-Signature-Timestamp` (RFC 3339) and `X-Zendesk-Webhook-Signature: <base64>`,
+    /// HMAC-SHA256 of the timestamp followed by the body.
+    Zendesk,
+    /// Klaviyo: `Klaviyo-Timestamp` (HTTP date) and `Klaviyo-Signature: <hex>`, HMAC-SHA256 of the body **followed
+    /// by** the timestamp.
+    Klaviyo,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -324,6 +341,7 @@ impl Scheme {
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOS | Self::HubSpot | Self::Linear => true,
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
+            Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -336,7 +354,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 47] {
+    fn built_in() -> [Self; 51] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -384,6 +402,10 @@ impl Scheme {
             Self::Mux,
             Self::Tailscale,
             Self::CloudflareStream,
+            Self::Airwallex,
+            Self::Webflow,
+            Self::Zendesk,
+            Self::Klaviyo,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -440,6 +462,10 @@ impl Scheme {
             Self::Mux => "mux",
             Self::Tailscale => "tailscale",
             Self::CloudflareStream => "cloudflare-stream",
+            Self::Airwallex => "airwallex",
+            Self::Webflow => "webflow",
+            Self::Zendesk => "zendesk",
+            Self::Klaviyo => "klaviyo",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -510,7 +536,11 @@ impl Scheme {
             | Self::Fintoc
             | Self::Mux
             | Self::Tailscale
-            | Self::CloudflareStream => Algorithm::HmacSha256,
+            | Self::CloudflareStream
+            | Self::Airwallex
+            | Self::Webflow
+            | Self::Zendesk
+            | Self::Klaviyo => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -580,6 +610,10 @@ impl Scheme {
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
             Self::CloudflareStream => signed_list::parse(request, &cloudflare_stream::LIST, IdSource::None),
+            Self::Airwallex => stamped::parse(request, &airwallex::HEADERS, IdSource::BodyField(&["id"])),
+            Self::Webflow => stamped::parse(request, &webflow::HEADERS, IdSource::None),
+            Self::Zendesk => stamped::parse(request, &zendesk::HEADERS, IdSource::None),
+            Self::Klaviyo => stamped::parse(request, &klaviyo::HEADERS, IdSource::None),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -643,6 +677,10 @@ impl Scheme {
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
             Self::CloudflareStream => signed_list::render(&cloudflare_stream::LIST, headers, timestamp, tag),
+            Self::Airwallex => stamped::render(&airwallex::HEADERS, headers, timestamp, tag),
+            Self::Webflow => stamped::render(&webflow::HEADERS, headers, timestamp, tag),
+            Self::Zendesk => stamped::render(&zendesk::HEADERS, headers, timestamp, tag),
+            Self::Klaviyo => stamped::render(&klaviyo::HEADERS, headers, timestamp, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }
@@ -810,6 +848,10 @@ mod tests {
             Scheme::Mux,
             Scheme::Tailscale,
             Scheme::CloudflareStream,
+            Scheme::Airwallex,
+            Scheme::Webflow,
+            Scheme::Zendesk,
+            Scheme::Klaviyo,
             Scheme::Custom(custom(Encoding::Hex)),
             Scheme::Custom(custom(Encoding::Base64)),
         ]

@@ -12,8 +12,12 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 48] {
+fn schemes() -> [Scheme; 52] {
     [
+        Scheme::Airwallex,
+        Scheme::Webflow,
+        Scheme::Zendesk,
+        Scheme::Klaviyo,
         Scheme::Fintoc,
         Scheme::Mux,
         Scheme::Tailscale,
@@ -94,7 +98,14 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 54] = [
+const NAMES: [&str; 61] = [
+    "x-timestamp",
+    "x-webflow-timestamp",
+    "x-webflow-signature",
+    "x-zendesk-webhook-signature",
+    "x-zendesk-webhook-signature-timestamp",
+    "klaviyo-timestamp",
+    "klaviyo-signature",
     "fintoc-signature",
     "mux-signature",
     "tailscale-webhook-signature",
