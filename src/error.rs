@@ -65,6 +65,9 @@ pub enum ErrorKind {
     /// [`reveal_unknown_tenant`](crate::VerifierBuilder::reveal_unknown_tenant) (otherwise it is an
     /// [`InvalidSignature`](Self::InvalidSignature)). Answered with 404.
     UnknownTenant,
+    /// A provider's endpoint check that must be refused: Meta's subscription check with a Verify Token that is not the
+    /// configured one, or without one configured. Answered with 403.
+    HandshakeRefused,
     /// The verifier resolves its keys per request, which takes an `async` call: use
     /// [`Verifier::verify_request_async`](crate::Verifier::verify_request_async) or
     /// [`Verifier::verify_parts_async`](crate::Verifier::verify_parts_async) (a `Receiver` and the adapters do).
@@ -84,6 +87,7 @@ impl ErrorKind {
             }
             Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownTenant => StatusCode::NOT_FOUND,
+            Self::HandshakeRefused => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UnreadableBody => StatusCode::BAD_REQUEST,
@@ -116,6 +120,7 @@ impl ErrorKind {
             Self::HandlerTimeout => "handler timed out",
             Self::KeysUnavailable => "keys unavailable",
             Self::UnknownTenant => "unknown tenant",
+            Self::HandshakeRefused => "endpoint check refused",
             Self::ResolverRequiresAsync => "verifier needs an async call to resolve its keys",
         }
     }

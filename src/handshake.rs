@@ -23,7 +23,12 @@ impl Handshake {
         Self { content_type: "text/plain; charset=utf-8", body: text.into() }
     }
 
-    /// A JSON document (Discord, Zoom).
+    /// An empty acknowledgement (Xero's Intent to Receive, LINE's console check).
+    pub(crate) fn empty() -> Self {
+        Self::text(Vec::new())
+    }
+
+    /// A JSON document (Discord, Zoom, X).
     pub(crate) fn json(value: &serde_json::Value) -> Self {
         Self { content_type: "application/json", body: value.to_string().into_bytes() }
     }

@@ -118,6 +118,26 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// A shared string that is not a key (Meta's Verify Token): zeroized when dropped, never shown by `Debug`.
+#[derive(Clone)]
+pub(crate) struct SharedToken(Zeroizing<String>);
+
+impl SharedToken {
+    pub(crate) fn new(text: String) -> Self {
+        Self(Zeroizing::new(text))
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for SharedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedToken(..)")
+    }
+}
+
 /// A provider's public key, exactly as the provider shows it, with an optional id reported when it matches:
 /// Standard Webhooks / Svix `whpk_` + base64 (Ed25519), Discord's hex application key (Ed25519), SendGrid's
 /// base64 DER key (ECDSA P-256).

@@ -16,7 +16,7 @@ use subtle::ConstantTimeEq as _;
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
-use crate::key::{Key, Material, PublicKey, Secret};
+use crate::key::{Key, Material, PublicKey, Secret, SharedToken};
 use crate::keys::{KeySet, KeySpec, Keys, prepare};
 use crate::request::{Incoming, PublicUrl};
 use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
@@ -68,6 +68,8 @@ pub struct Verifier {
     max_body_size: usize,
     public_url: Option<PublicUrl>,
     reveal_unknown_tenant: bool,
+    /// Meta's Verify Token, for its subscription check.
+    verify_token: Option<SharedToken>,
 }
 
 /// Where a verifier's keys come from.
@@ -110,6 +112,7 @@ impl Verifier {
             public_url: None,
             resolver: None,
             reveal_unknown_tenant: false,
+            verify_token: None,
         }
     }
 
@@ -307,12 +310,13 @@ impl Verifier {
         request: Incoming<'a>,
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
-        if let Some(handshake) = self.check_request(&request)? {
-            return Ok(handshake);
+        self.check_size(&request)?;
+        let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
+        if self.scheme.is_unsigned_check(&request) {
+            return self.answer_unsigned(&request, &keys.load(), &clock);
         }
         let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
-        let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
         self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
     }
 
@@ -323,12 +327,20 @@ impl Verifier {
         params: Option<&PathParams>,
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
-        if let Some(handshake) = self.check_request(&request)? {
-            return Ok(handshake);
+        self.check_size(&request)?;
+        if self.scheme.is_unsigned_check(&request) {
+            let keys = self.keys_for(&request, params).await?;
+            return self.answer_unsigned(&request, &keys, &clock);
         }
         let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
-        let keys = match &self.keys {
+        let keys = self.keys_for(&request, params).await?;
+        self.finish(&request, &parsed, timestamp, &keys, &clock)
+    }
+
+    /// The keys for `request`: the verifier's own, or the resolver's answer.
+    async fn keys_for(&self, request: &Incoming<'_>, params: Option<&PathParams>) -> Result<Arc<KeySet>, Error> {
+        Ok(match &self.keys {
             KeySource::Fixed(keys) => keys.load_full(),
             KeySource::Resolver(resolver) => {
                 let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
@@ -349,16 +361,30 @@ impl Verifier {
                     }
                 }
             }
-        };
-        self.finish(&request, &parsed, timestamp, &keys, &clock)
+        })
     }
 
-    /// The checks before the headers: the size, then the unsigned handshake, answered at once.
-    fn check_request<'a>(&self, request: &Incoming<'a>) -> Result<Option<Verified<'a>>, Error> {
+    /// The first check: the size.
+    fn check_size(&self, request: &Incoming<'_>) -> Result<(), Error> {
         if request.body.len() > self.max_body_size {
             return Err(Error::too_large(self.max_body_size));
         }
-        Ok(self.scheme.unsigned_handshake(request).map(Verified::unsigned_handshake))
+        Ok(())
+    }
+
+    /// Answers an endpoint check the provider sends unsigned (Dropbox, Nylas, X, Meta), with the first key valid now
+    /// where the answer needs one (X's CRC).
+    fn answer_unsigned<'a>(
+        &self,
+        request: &Incoming<'a>,
+        keys: &KeySet,
+        clock: &impl Fn() -> i64,
+    ) -> Result<Verified<'a>, Error> {
+        let now = keys.bounded.then(clock);
+        let key = keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now)));
+        let token = self.verify_token.as_ref().map(SharedToken::as_bytes);
+        let handshake = self.scheme.unsigned_handshake(request, key, token)?;
+        Ok(Verified::unsigned_handshake(handshake))
     }
 
     /// The signed timestamp against the window. `parsed` stays where the caller made it: it is large, and moving it
@@ -571,6 +597,7 @@ pub struct VerifierBuilder {
     public_url: Option<String>,
     resolver: Option<Arc<dyn DynResolver>>,
     reveal_unknown_tenant: bool,
+    verify_token: Option<SharedToken>,
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -661,6 +688,15 @@ impl VerifierBuilder {
         self
     }
 
+    /// Meta's Verify Token: the string you entered beside the callback URL. Meta's subscription check (`GET
+    /// ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`) is answered with the challenge only when the token
+    /// matches (compared in constant time); otherwise, or without this setting, it is refused with `403`.
+    #[must_use]
+    pub fn verify_token(mut self, token: impl Into<String>) -> Self {
+        self.verify_token = Some(SharedToken::new(token.into()));
+        self
+    }
+
     /// Answers a request whose tenant the resolver does not know with [`ErrorKind::UnknownTenant`] (`404`) instead
     /// of the `401` of a bad signature, which tells any sender which tenants exist. Off by default.
     #[must_use]
@@ -721,6 +757,7 @@ impl VerifierBuilder {
             max_body_size: self.max_body_size,
             public_url,
             reveal_unknown_tenant: self.reveal_unknown_tenant,
+            verify_token: self.verify_token,
         })
     }
 }

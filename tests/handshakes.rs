@@ -360,3 +360,96 @@ async fn the_tower_layer_answers_checks_without_the_inner_service() {
     assert_eq!(&body[..], b"pogchamp-kappa-360noscope-vohiyo");
     assert_eq!(runs.load(Ordering::SeqCst), 0);
 }
+
+mod catalogue_part_two {
+    //! Meta's, X's, Nylas's, Xero's and LINE's checks; each expected value made with `openssl dgst -sha256 -hmac`.
+    use super::*;
+
+    fn get(uri: &'static str) -> Request<Vec<u8>> {
+        dropbox_check(uri)
+    }
+
+    fn signed_with(name: &'static str, value: &str, body: &[u8]) -> Request<Vec<u8>> {
+        let mut request = Request::new(body.to_vec());
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = http::Uri::from_static("/hook");
+        request.headers_mut().insert(name, HeaderValue::from_str(value).unwrap());
+        request
+    }
+
+    #[test]
+    fn x_answers_its_crc_check_with_the_tokens_mac_and_verifies_deliveries() {
+        let verifier = verifier(Scheme::X, "x-consumer-secret-0123");
+        let crc = get("/x?crc_token=challenge-token-42");
+        let verified = verifier.verify_request(&crc).unwrap();
+        let answer: serde_json::Value = serde_json::from_slice(verified.handshake().unwrap().body()).unwrap();
+        assert_eq!(
+            answer,
+            serde_json::json!({ "response_token": "sha256=UKWPYF8oi5iQkG5SfPJ7vJiGRNLZ9EE4oJ4jf/2l3bc=" })
+        );
+        // Without a token, a GET is a request without a signature.
+        assert_eq!(verifier.verify_request(&get("/x")).unwrap_err().status(), StatusCode::BAD_REQUEST);
+        let body = br#"{"for_user_id":"1","tweet_create_events":[]}"#;
+        let delivery =
+            signed_with("x-twitter-webhooks-signature", "sha256=Q5pfEHTFmHCPRWWEW0EyWVzwFgq8Ol1e27PQQLoU6gM=", body);
+        assert!(verifier.verify_request(&delivery).unwrap().handshake().is_none());
+        let tampered =
+            signed_with("x-twitter-webhooks-signature", "sha256=Q5pfEHTFmHCPRWWEW0EyWVzwFgq8Ol1e27PQQLoU6gM=", b"{}");
+        assert_eq!(verifier.verify_request(&tampered).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    }
+
+    #[test]
+    fn meta_answers_its_subscription_check_only_with_the_configured_verify_token() {
+        // Meta's "Sample Verification Request".
+        let check = "/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock";
+        let verifier =
+            Verifier::builder(Scheme::Meta).secret("meta-app-secret-01").verify_token("meatyhamhock").build().unwrap();
+        let subscription = get(check);
+        let verified = verifier.verify_request(&subscription).unwrap();
+        assert_eq!(verified.handshake().unwrap().body(), b"1158201444");
+        for refused in [
+            "/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhocks",
+            "/meta?hub.mode=unsubscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock",
+        ] {
+            let error = verifier.verify_request(&get(refused)).unwrap_err();
+            assert_eq!(
+                (error.kind(), error.status()),
+                (ErrorKind::HandshakeRefused, StatusCode::FORBIDDEN),
+                "{refused}"
+            );
+        }
+        let unconfigured = self::verifier(Scheme::Meta, "meta-app-secret-01");
+        assert_eq!(unconfigured.verify_request(&get(check)).unwrap_err().kind(), ErrorKind::HandshakeRefused);
+        // Deliveries: the SHA-256 header only.
+        let body = br#"{"object":"page","entry":[{"id":"1"}]}"#;
+        let tag = "sha256=c1481724149a8929588ce833aecc1d7fc3c252cc4d66fa824ff86b9f8836f448";
+        assert!(verifier.verify_request(&signed_with("x-hub-signature-256", tag, body)).is_ok());
+        let legacy = signed_with("x-hub-signature", "sha1=0000000000000000000000000000000000000000", body);
+        assert_eq!(verifier.verify_request(&legacy).unwrap_err().kind(), ErrorKind::MissingHeader);
+        // The Verify Token never shows in the verifier's `Debug`.
+        assert!(!format!("{verifier:?}").contains("meatyhamhock"));
+    }
+
+    #[test]
+    fn nylas_echoes_its_challenge_and_xero_and_line_acknowledge_their_empty_checks() {
+        let nylas = verifier(Scheme::Nylas, "nylas-webhook-secret");
+        assert_eq!(
+            nylas.verify_request(&get("/nylas?challenge=bc609e9d")).unwrap().handshake().unwrap().body(),
+            b"bc609e9d"
+        );
+        let itr = br#"{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"S0m3r4Nd0mt3xt"}"#;
+        let xero = verifier(Scheme::Xero, "xero-webhook-key-01");
+        let genuine = signed_with("x-xero-signature", "fgmc+A14wUhDdxPwhkaEZuCM6Nr3V3GHrZmHWiBrUTM=", itr);
+        let verified = xero.verify_request(&genuine).unwrap();
+        let response: http::Response<Vec<u8>> = verified.handshake().unwrap().to_response();
+        assert_eq!((response.status(), response.body().len()), (StatusCode::OK, 0));
+        let forged = signed_with("x-xero-signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", itr);
+        assert_eq!(xero.verify_request(&forged).unwrap_err().status(), StatusCode::UNAUTHORIZED);
+        let signer = Signer::new(Scheme::Line, "line-channel-secret").unwrap();
+        let line = verifier(Scheme::Line, "line-channel-secret");
+        let check = signed(&signer, "/line", "", br#"{"destination":"U1","events":[]}"#);
+        assert!(line.verify_request(&check).unwrap().handshake().is_some());
+        let event = signed(&signer, "/line", "", br#"{"destination":"U1","events":[{"type":"message"}]}"#);
+        assert!(line.verify_request(&event).unwrap().handshake().is_none());
+    }
+}

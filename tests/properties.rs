@@ -62,6 +62,8 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::CloudflareStream, "cloudflare stream secret")),
         Just(keyed(Scheme::Zendesk, "zendesk signing secret")),
         Just(keyed(Scheme::Klaviyo, "klaviyo webhook secret")),
+        Just(keyed(Scheme::X, "x consumer secret")),
+        Just(keyed(Scheme::Xero, "xero webhook key")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -167,6 +169,8 @@ proptest! {
             Scheme::CloudflareStream => vec!["webhook-signature"],
             Scheme::Zendesk => vec!["x-zendesk-webhook-signature-timestamp", "x-zendesk-webhook-signature"],
             Scheme::Klaviyo => vec!["klaviyo-timestamp", "klaviyo-signature"],
+            Scheme::X => vec!["x-twitter-webhooks-signature"],
+            Scheme::Xero => vec!["x-xero-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -10,9 +10,10 @@
 //!
 //! Source: <https://www.dropbox.com/developers/reference/webhooks>.
 
-use http::{HeaderName, Method};
+use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::query::get_param;
 use super::tag::Encoding;
 use crate::handshake::Handshake;
 use crate::request::Incoming;
@@ -20,15 +21,12 @@ use crate::request::Incoming;
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-dropbox-signature"), prefix: "", encoding: Encoding::Hex };
 
-/// The answer to Dropbox's endpoint check: a `GET` with exactly one `challenge` in its query.
-pub(super) fn challenge(request: &Incoming<'_>) -> Option<Handshake> {
-    if request.method != Some(&Method::GET) {
-        return None;
-    }
-    let query = request.uri?.query()?;
-    let mut challenges = form_urlencoded::parse(query.as_bytes()).filter(|(name, _)| name == "challenge");
-    match (challenges.next(), challenges.next()) {
-        (Some((_, value)), None) => Some(Handshake::text(value.into_owned())),
-        _ => None,
-    }
+/// Dropbox's endpoint check: a `GET` with exactly one `challenge` in its query.
+pub(super) fn is_check(request: &Incoming<'_>) -> bool {
+    get_param(request, "challenge").is_some()
+}
+
+/// The answer to it: the challenge, echoed.
+pub(super) fn answer(request: &Incoming<'_>) -> Handshake {
+    Handshake::text(get_param(request, "challenge").unwrap_or_default().into_owned())
 }

@@ -2,7 +2,9 @@
 //!
 //! - Header: `x-line-signature: <base64 HMAC-SHA256(channel secret, body)>`, no prefix.
 //! - No timestamp; the body is a batch of `events`, each with its `webhookEventId`: deduplicate per event in the
-//!   handler. The console's "Verify" button sends a signed body with `"events":[]`: answer it `200`.
+//!   handler.
+//! - Handshake: the console's "Verify" button sends a signed body with `"events":[]`; once verified it is answered
+//!   `200` with an empty body, without reaching the handler.
 //!
 //! Source: `line/line-bot-sdk-python` `tests/test_signature.py` (the example in `tests/schemes.rs`).
 

@@ -76,9 +76,12 @@ mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod meta;
 mod mux;
+mod nylas;
 mod paddle;
 mod paystack;
+mod query;
 mod razorpay;
 mod recharge;
 mod sendgrid;
@@ -102,6 +105,8 @@ mod vercel;
 mod webflow;
 mod woocommerce;
 mod workos;
+mod x;
+mod xero;
 mod zendesk;
 mod zoom;
 
@@ -264,7 +269,8 @@ pub enum Scheme {
     /// LaunchDarkly: `X-LD-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**.
     LaunchDarkly,
     /// LINE Messaging API: `x-line-signature: <base64>`, HMAC-SHA256 of the body with the channel secret. **No
-    /// timestamp**; a batch of `events`.
+    /// timestamp**; a batch of `events`. The console's check (a verified body with no `events`) is answered `200` as a
+    /// [handshake](crate::Verified::handshake).
     Line,
     /// Paystack: `x-paystack-signature: <hex>`, HMAC-**SHA512** of the body with the secret API key. **No timestamp**.
     Paystack,
@@ -303,6 +309,21 @@ pub enum Scheme {
     /// Klaviyo: `Klaviyo-Timestamp` (HTTP date) and `Klaviyo-Signature: <hex>`, HMAC-SHA256 of the body **followed
     /// by** the timestamp.
     Klaviyo,
+    /// Meta (Facebook, Instagram, WhatsApp): `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body with the
+    /// App Secret. **No timestamp**. The unsigned subscription check (`GET ?hub.mode=subscribe&hub.verify_token=…`) is
+    /// answered as a [handshake](crate::Verified::handshake) when the token is the configured
+    /// [`verify_token`](crate::VerifierBuilder::verify_token), and refused with `403` otherwise.
+    Meta,
+    /// X (Twitter) Account Activity: `x-twitter-webhooks-signature: sha256=<base64>`, HMAC-SHA256 of the body with
+    /// the consumer secret. **No timestamp**. The unsigned CRC check (`GET ?crc_token=…`) is answered with its
+    /// `response_token` as a [handshake](crate::Verified::handshake).
+    X,
+    /// Nylas v3: `x-nylas-signature: <hex>`, HMAC-SHA256 of the body with the webhook secret. **No timestamp**. The
+    /// unsigned `GET ?challenge=` is answered as a [handshake](crate::Verified::handshake).
+    Nylas,
+    /// Xero: `x-xero-signature: <base64>`, HMAC-SHA256 of the body with the webhook key. **No timestamp**. A verified
+    /// "Intent to Receive" (no `events`) is answered `200` as a [handshake](crate::Verified::handshake).
+    Xero,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -348,13 +369,14 @@ impl Scheme {
             Self::BitbucketCloud | Self::BitbucketServer | Self::CircleCI | Self::Expo | Self::FastSpring => false,
             Self::GoCardless | Self::LaunchDarkly | Self::Line | Self::Paystack | Self::Razorpay => false,
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
+            Self::Meta | Self::X | Self::Nylas | Self::Xero => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 51] {
+    fn built_in() -> [Self; 55] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -406,6 +428,10 @@ impl Scheme {
             Self::Webflow,
             Self::Zendesk,
             Self::Klaviyo,
+            Self::Meta,
+            Self::X,
+            Self::Nylas,
+            Self::Xero,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -466,6 +492,10 @@ impl Scheme {
             Self::Webflow => "webflow",
             Self::Zendesk => "zendesk",
             Self::Klaviyo => "klaviyo",
+            Self::Meta => "meta",
+            Self::X => "x",
+            Self::Nylas => "nylas",
+            Self::Xero => "xero",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -540,7 +570,11 @@ impl Scheme {
             | Self::Airwallex
             | Self::Webflow
             | Self::Zendesk
-            | Self::Klaviyo => Algorithm::HmacSha256,
+            | Self::Klaviyo
+            | Self::Meta
+            | Self::X
+            | Self::Nylas
+            | Self::Xero => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -614,6 +648,10 @@ impl Scheme {
             Self::Webflow => stamped::parse(request, &webflow::HEADERS, IdSource::None),
             Self::Zendesk => stamped::parse(request, &zendesk::HEADERS, IdSource::None),
             Self::Klaviyo => stamped::parse(request, &klaviyo::HEADERS, IdSource::None),
+            Self::Meta => body_only::parse(request, &meta::TAG, IdSource::None),
+            Self::X => body_only::parse(request, &x::TAG, IdSource::None),
+            Self::Nylas => body_only::parse(request, &nylas::TAG, IdSource::None),
+            Self::Xero => body_only::parse(request, &xero::TAG, IdSource::None),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -681,6 +719,10 @@ impl Scheme {
             Self::Webflow => stamped::render(&webflow::HEADERS, headers, timestamp, tag),
             Self::Zendesk => stamped::render(&zendesk::HEADERS, headers, timestamp, tag),
             Self::Klaviyo => stamped::render(&klaviyo::HEADERS, headers, timestamp, tag),
+            Self::Meta => body_only::render(&meta::TAG, headers, tag),
+            Self::X => body_only::render(&x::TAG, headers, tag),
+            Self::Nylas => body_only::render(&nylas::TAG, headers, tag),
+            Self::Xero => body_only::render(&xero::TAG, headers, tag),
             Self::Custom(custom) => custom.render(headers, id, timestamp, tag),
         }
     }
@@ -705,12 +747,36 @@ impl Scheme {
         }
     }
 
-    /// The endpoint check a provider sends unsigned (Dropbox's `GET ?challenge=`), answered before any signature is
-    /// looked for.
-    pub(crate) fn unsigned_handshake(&self, request: &Incoming<'_>) -> Option<Handshake> {
+    /// Whether `request` is an endpoint check the provider sends unsigned (Dropbox's and Nylas's `GET ?challenge=`,
+    /// X's `GET ?crc_token=`, Meta's `GET ?hub.mode=`), answered before any signature is looked for.
+    pub(crate) fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
         match self {
-            Self::Dropbox => dropbox::challenge(request),
-            _ => None,
+            Self::Dropbox => dropbox::is_check(request),
+            Self::Nylas => nylas::is_check(request),
+            Self::X => x::is_check(request),
+            Self::Meta => meta::is_check(request),
+            _ => false,
+        }
+    }
+
+    /// The answer to an unsigned endpoint check, with `key` (the first valid now) where it needs one and Meta's
+    /// Verify Token.
+    ///
+    /// # Errors
+    /// [`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused) for a Meta check with another token;
+    /// [`ErrorKind::InvalidSignature`](crate::ErrorKind::InvalidSignature) when X's check finds no key valid now.
+    pub(crate) fn unsigned_handshake(
+        &self,
+        request: &Incoming<'_>,
+        key: Option<&Key>,
+        verify_token: Option<&[u8]>,
+    ) -> Result<Handshake, Error> {
+        match self {
+            Self::X => x::answer(request, key),
+            Self::Meta => meta::answer(request, verify_token),
+            Self::Nylas => Ok(nylas::answer(request)),
+            Self::Dropbox => Ok(dropbox::answer(request)),
+            _ => Err(Error::malformed_body("is no endpoint check of this scheme")),
         }
     }
 
@@ -726,6 +792,7 @@ impl Scheme {
             (Self::Discord, _) => Ok(discord::handshake(request.body)),
             (Self::Zoom, Material::Hmac(mac)) => zoom::handshake(request.body, mac),
             (Self::TwitchEventSub, _) => twitch::handshake(request.headers, request.body),
+            (Self::Xero | Self::Line, _) => Ok(no_events(request.body).then(Handshake::empty)),
             _ => Ok(None),
         }
     }
@@ -737,6 +804,12 @@ impl Scheme {
             _ => "application/json",
         }
     }
+}
+
+/// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console
+/// check.
+fn no_events(body: &[u8]) -> bool {
+    crate::verified::field_at::<Vec<serde::de::IgnoredAny>>(body, &["events"]).is_some_and(|events| events.is_empty())
 }
 
 impl std::fmt::Display for Scheme {

@@ -1,0 +1,47 @@
+//! Meta: Facebook, Instagram and WhatsApp webhooks.
+//!
+//! - Header: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(App Secret, body)>`. Meta signs the escaped form it sends
+//!   (`äöå` as `\u00e4\u00f6\u00e5`): re-serialised JSON never verifies. The legacy `X-Hub-Signature: sha1=` is not
+//!   accepted, and a `sha1=` value in the SHA-256 header is malformed.
+//! - No timestamp; deduplicate on the entry or message ids in your handler (the body is a batch of `entry`).
+//! - Handshake: the **unsigned** subscription check `GET ?hub.mode=subscribe&hub.verify_token=<t>&hub.challenge=<n>`
+//!   is answered with the challenge as plain text when the mode is `subscribe` and the token equals the configured
+//!   [Verify Token](crate::VerifierBuilder::verify_token) (constant time); otherwise it is refused with `403`
+//!   ([`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused)). The dotted names are read as sent.
+//!
+//! Source: <https://developers.facebook.com/docs/graph-api/webhooks/getting-started/>.
+
+use http::HeaderName;
+use subtle::ConstantTimeEq as _;
+
+use super::body_only::BodyTag;
+use super::query::get_param;
+use super::tag::Encoding;
+use crate::error::{Detail, Error, ErrorKind};
+use crate::handshake::Handshake;
+use crate::request::Incoming;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-hub-signature-256"), prefix: "sha256=", encoding: Encoding::Hex };
+
+/// Meta's subscription check: a `GET` with a `hub.mode`.
+pub(super) fn is_check(request: &Incoming<'_>) -> bool {
+    get_param(request, "hub.mode").is_some()
+}
+
+/// The answer to it: the challenge, when the mode is `subscribe` and the Verify Token is the configured one.
+pub(super) fn answer(request: &Incoming<'_>, verify_token: Option<&[u8]>) -> Result<Handshake, Error> {
+    let refused = |why| Error::new(ErrorKind::HandshakeRefused, None, Detail::Text(why));
+    let Some(expected) = verify_token else {
+        return Err(refused("is Meta's subscription check, and no Verify Token is configured (`verify_token`)"));
+    };
+    if get_param(request, "hub.mode").as_deref() != Some("subscribe") {
+        return Err(refused("is a subscription check whose `hub.mode` is not `subscribe`"));
+    }
+    let token = get_param(request, "hub.verify_token").unwrap_or_default();
+    if !bool::from(token.as_bytes().ct_eq(expected)) {
+        return Err(refused("carries a `hub.verify_token` that is not the configured Verify Token"));
+    }
+    let challenge = get_param(request, "hub.challenge").ok_or_else(|| refused("carries no single `hub.challenge`"))?;
+    Ok(Handshake::text(challenge.into_owned()))
+}

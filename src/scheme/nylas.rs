@@ -1,0 +1,31 @@
+//! Nylas (API v3).
+//!
+//! - Header: `x-nylas-signature: <hex HMAC-SHA256(webhook secret, body)>`, keyed with the endpoint's `webhook_secret`
+//!   (v2's client-secret signatures are not supported). Compressed deliveries are signed compressed: verify before
+//!   inflating (the crate refuses a `Content-Encoding` anyway).
+//! - No timestamp; deduplication is on the signed body.
+//! - Handshake: the **unsigned** `GET ?challenge=<value>` is answered with exactly the value, as plain text. It needs
+//!   the request line: verify through `verify_request` or `verify_parts`.
+//!
+//! Source: <https://developer.nylas.com/docs/v3/notifications/webhooks/>.
+
+use http::HeaderName;
+
+use super::body_only::BodyTag;
+use super::query::get_param;
+use super::tag::Encoding;
+use crate::handshake::Handshake;
+use crate::request::Incoming;
+
+pub(super) static TAG: BodyTag =
+    BodyTag { header: HeaderName::from_static("x-nylas-signature"), prefix: "", encoding: Encoding::Hex };
+
+/// Nylas's endpoint check: a `GET` with exactly one `challenge`.
+pub(super) fn is_check(request: &Incoming<'_>) -> bool {
+    get_param(request, "challenge").is_some()
+}
+
+/// The answer to it: the challenge, echoed.
+pub(super) fn answer(request: &Incoming<'_>) -> Handshake {
+    Handshake::text(get_param(request, "challenge").unwrap_or_default().into_owned())
+}
