@@ -64,6 +64,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Klaviyo, "klaviyo webhook secret")),
         Just(keyed(Scheme::X, "x consumer secret")),
         Just(keyed(Scheme::Xero, "xero webhook key")),
+        Just(keyed(Scheme::PagerDuty, "pagerduty secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -171,6 +172,7 @@ proptest! {
             Scheme::Klaviyo => vec!["klaviyo-timestamp", "klaviyo-signature"],
             Scheme::X => vec!["x-twitter-webhooks-signature"],
             Scheme::Xero => vec!["x-xero-signature"],
+            Scheme::PagerDuty => vec!["x-pagerduty-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

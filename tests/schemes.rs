@@ -1113,3 +1113,23 @@ fn separate_timestamp_headers_are_read_in_each_providers_notation_and_signed_as_
         ErrorKind::MalformedHeader
     );
 }
+
+#[test]
+fn pagerduty_accepts_any_v1_entry_and_refuses_a_header_without_one() {
+    // PagerDuty's go-pagerduty `webhookv3` test: its `incident.priority_updated` body, without a final newline.
+    let body = include_bytes!("fixtures/pagerduty_incident_priority_updated.json");
+    let secret = "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8lJqRnkKl2iB1anSb0Z+IK";
+    let checker = verifier(Scheme::PagerDuty, secret);
+    let genuine = "v1=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd";
+    let map = headers(&[("x-pagerduty-signature", genuine)]);
+    let verified = checker.verify(&map, body).unwrap();
+    assert_eq!((verified.id(), verified.id_is_signed()), (Some("01BWDWL3NYY7LUFPZCC28QUCMK"), true));
+    let rolled = format!("v1=7020c8a7ec668a9b7012bc3dd82e483394b038f4230acc6785efbf2a7d8bcaf5,{genuine}");
+    assert!(checker.verify(&headers(&[("x-pagerduty-signature", &rolled)]), body).is_ok());
+    let mismatch =
+        headers(&[("x-pagerduty-signature", "v1=7020c8a7ec668a9b7012bc3dd82e483394b038f4230acc6785efbf2a7d8bcaf5")]);
+    assert_eq!(checker.verify(&mismatch, body).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let unversioned =
+        headers(&[("x-pagerduty-signature", "v2=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd")]);
+    assert_eq!(checker.verify(&unversioned, body).unwrap_err().kind(), ErrorKind::MalformedHeader);
+}

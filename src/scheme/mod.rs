@@ -80,6 +80,7 @@ mod meta;
 mod mux;
 mod nylas;
 mod paddle;
+mod pagerduty;
 mod paystack;
 mod query;
 mod razorpay;
@@ -102,6 +103,7 @@ mod twitch;
 mod typeform;
 mod v0;
 mod vercel;
+mod versioned;
 mod webflow;
 mod woocommerce;
 mod workos;
@@ -324,6 +326,9 @@ pub enum Scheme {
     /// Xero: `x-xero-signature: <base64>`, HMAC-SHA256 of the body with the webhook key. **No timestamp**. A verified
     /// "Intent to Receive" (no `events`) is answered `200` as a [handshake](crate::Verified::handshake).
     Xero,
+    /// PagerDuty v3: `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>]`, HMAC-SHA256 of the body; any `v1` may match.
+    /// **No timestamp**. The dedup id is the nested `event.id`.
+    PagerDuty,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -369,14 +374,14 @@ impl Scheme {
             Self::BitbucketCloud | Self::BitbucketServer | Self::CircleCI | Self::Expo | Self::FastSpring => false,
             Self::GoCardless | Self::LaunchDarkly | Self::Line | Self::Paystack | Self::Razorpay => false,
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
-            Self::Meta | Self::X | Self::Nylas | Self::Xero => false,
+            Self::Meta | Self::X | Self::Nylas | Self::Xero | Self::PagerDuty => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 55] {
+    fn built_in() -> [Self; 56] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -432,6 +437,7 @@ impl Scheme {
             Self::X,
             Self::Nylas,
             Self::Xero,
+            Self::PagerDuty,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -496,6 +502,7 @@ impl Scheme {
             Self::X => "x",
             Self::Nylas => "nylas",
             Self::Xero => "xero",
+            Self::PagerDuty => "pagerduty",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -574,7 +581,8 @@ impl Scheme {
             | Self::Meta
             | Self::X
             | Self::Nylas
-            | Self::Xero => Algorithm::HmacSha256,
+            | Self::Xero
+            | Self::PagerDuty => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -639,7 +647,8 @@ impl Scheme {
             Self::Sentry => body_only::parse(request, &sentry::TAG, IdSource::None),
             Self::Tally => body_only::parse(request, &tally::TAG, IdSource::BodyField(&["eventId"])),
             Self::WooCommerce => body_only::parse(request, &woocommerce::TAG, IdSource::None),
-            Self::CircleCI => circleci::parse(request),
+            Self::CircleCI => versioned::parse(request, &circleci::HEADER, IdSource::BodyField(&["id"])),
+            Self::PagerDuty => versioned::parse(request, &pagerduty::HEADER, IdSource::BodyField(&["event", "id"])),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -710,7 +719,8 @@ impl Scheme {
             Self::Sentry => body_only::render(&sentry::TAG, headers, tag),
             Self::Tally => body_only::render(&tally::TAG, headers, tag),
             Self::WooCommerce => body_only::render(&woocommerce::TAG, headers, tag),
-            Self::CircleCI => circleci::render(headers, tag),
+            Self::CircleCI => versioned::render(&circleci::HEADER, headers, tag),
+            Self::PagerDuty => versioned::render(&pagerduty::HEADER, headers, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -915,6 +925,7 @@ mod tests {
             Scheme::Dropbox,
             Scheme::HubSpotV1,
             Scheme::CircleCI,
+            Scheme::PagerDuty,
             Scheme::Line,
             Scheme::Paystack,
             Scheme::Fintoc,

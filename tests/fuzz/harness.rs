@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 56] {
+fn schemes() -> [Scheme; 57] {
     [
+        Scheme::PagerDuty,
         Scheme::Meta,
         Scheme::X,
         Scheme::Nylas,
@@ -103,7 +104,8 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 64] = [
+const NAMES: [&str; 65] = [
+    "x-pagerduty-signature",
     "x-twitter-webhooks-signature",
     "x-nylas-signature",
     "x-xero-signature",
