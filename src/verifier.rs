@@ -473,10 +473,15 @@ impl Verifier {
     ) -> Option<&'k Key> {
         let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
         for message in signed.messages() {
-            for key in keys.iter().filter(|key| now.is_none_or(|now| key.validity.contains(now))) {
+            for (position, key) in keys.iter().enumerate() {
+                if now.is_some_and(|now| !key.validity.contains(now)) {
+                    continue;
+                }
                 let mine = candidates
                     .iter()
-                    .filter(|candidate| candidate.kind == key.kind())
+                    .filter(|candidate| {
+                        candidate.kind == key.kind() && candidate.slot.is_none_or(|slot| slot == position)
+                    })
                     .filter_map(|candidate| decode(candidate.text, candidate.encoding, candidate.kind.len(tag_len)))
                     .inspect(|_| *well_formed = true);
                 if key.matches(&message, mine) {

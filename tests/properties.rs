@@ -65,6 +65,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::X, "x consumer secret")),
         Just(keyed(Scheme::Xero, "xero webhook key")),
         Just(keyed(Scheme::PagerDuty, "pagerduty secret")),
+        Just(keyed(Scheme::Box, "box primary key")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -173,6 +174,7 @@ proptest! {
             Scheme::X => vec!["x-twitter-webhooks-signature"],
             Scheme::Xero => vec!["x-xero-signature"],
             Scheme::PagerDuty => vec!["x-pagerduty-signature"],
+            Scheme::Box => vec!["box-delivery-timestamp", "box-signature-primary", "box-signature-version"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

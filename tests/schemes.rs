@@ -1133,3 +1133,40 @@ fn pagerduty_accepts_any_v1_entry_and_refuses_a_header_without_one() {
         headers(&[("x-pagerduty-signature", "v2=0c0b9495b893a39e70d1fea2fe11fbe0a825f88b9f67846f6cc07dd2bc5476cd")]);
     assert_eq!(checker.verify(&unversioned, body).unwrap_err().kind(), ErrorKind::MalformedHeader);
 }
+
+#[test]
+fn box_pairs_each_key_with_its_own_header_over_the_body_then_the_timestamp() {
+    // Box's Java SDK test (`BoxWebHookSignatureVerifierTest`).
+    let (primary, secondary) = ("faqZQdZ2dbNVaFdPWRsVMjZOC4nVwgp0", "4SidLLVJLIx3L3RAvMhybvvpmJHUd4iD");
+    let body = br#"{ "payload" : "test" }"#;
+    let stamp = "2016-07-08T01:20:32-07:00";
+    let sent = OffsetDateTime::parse(stamp, &time::format_description::well_known::Rfc3339).unwrap();
+    let (primary_tag, secondary_tag) =
+        ("R54s9jpedqP/Og92+77Ip8hVtfWjR4pnaJXcvRGafCQ=", "V4b6jfPoCaTpcPvUDaaYLfVC4+DUZ3/B6F0pz44shEE=");
+    let both = Verifier::builder(Scheme::Box).secret(primary).secret(secondary).build().unwrap();
+    let map = headers(&[
+        ("box-delivery-timestamp", stamp),
+        ("box-signature-primary", primary_tag),
+        ("box-signature-secondary", secondary_tag),
+        ("box-signature-version", "1"),
+        ("box-signature-algorithm", "HmacSHA256"),
+    ]);
+    assert_eq!(both.verify_at(&map, body, sent).unwrap().key_id(), "1");
+    // The secondary header alone matches the secondary key; crosswise (the docs' sample) it matches nothing.
+    let secondary_only = headers(&[("box-delivery-timestamp", stamp), ("box-signature-secondary", secondary_tag)]);
+    assert_eq!(both.verify_at(&secondary_only, body, sent).unwrap().key_id(), "2");
+    let crossed = headers(&[("box-delivery-timestamp", stamp), ("box-signature-primary", secondary_tag)]);
+    assert_eq!(both.verify_at(&crossed, body, sent).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(
+        both.verify_at(&map, body, sent + time::Duration::seconds(601)).unwrap_err().kind(),
+        ErrorKind::TimestampTooOld
+    );
+    let versioned = headers(&[
+        ("box-delivery-timestamp", stamp),
+        ("box-signature-primary", primary_tag),
+        ("box-signature-version", "2"),
+    ]);
+    assert_eq!(both.verify_at(&versioned, body, sent).unwrap_err().kind(), ErrorKind::MalformedHeader);
+    let unsigned = headers(&[("box-delivery-timestamp", stamp)]);
+    assert_eq!(both.verify_at(&unsigned, body, sent).unwrap_err().kind(), ErrorKind::MissingHeader);
+}

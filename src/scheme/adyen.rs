@@ -115,7 +115,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 /// An item's signature, borrowed from the body rather than from the item.
 fn signature(item: Item<'_>) -> Candidates<'_> {
     let text = item.additional_data.hmac_signature.as_bytes();
-    Candidates::single(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text })
+    Candidates::single(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text })
 }
 
 /// The body Adyen sends for `body` (a notification whose items lack signatures, or carry placeholders), each item's

@@ -28,7 +28,7 @@ pub(super) fn parse<'a>(
         return Err(Error::malformed(tag.header.clone(), "does not start with the scheme's prefix"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: tag.encoding, text }, &tag.header)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: tag.encoding, text }, &tag.header)?;
     Ok(Parsed {
         id,
         timestamp: None,

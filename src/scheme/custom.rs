@@ -197,7 +197,7 @@ impl Custom {
             return Err(Error::malformed(header.clone(), "does not start with the scheme's prefix"));
         };
         let mut candidates = Candidates::new();
-        candidates.push(Candidate { kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
+        candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
         let mut pieces = [Piece::Bytes(b""); MAX_PIECES];
         let mut urls = Vec::new();
         for (index, (slot, part)) in pieces.iter_mut().zip(&self.parts).enumerate() {

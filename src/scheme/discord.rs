@@ -28,7 +28,7 @@ static TIMESTAMP: HeaderName = HeaderName::from_static("x-signature-timestamp");
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let (digits, seconds, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::BodyField(&["id"]),
         timestamp: Some((seconds, Some(&TIMESTAMP))),

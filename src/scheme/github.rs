@@ -44,7 +44,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Resu
         return Err(Error::malformed(header.name.clone(), header.malformed));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &header.name)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &header.name)?;
     let id = optional_str(request.headers, &DELIVERY)?;
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),

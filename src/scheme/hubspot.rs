@@ -32,7 +32,7 @@ static TIMESTAMP: HeaderName = HeaderName::from_static("x-hubspot-request-timest
 pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) -> Result<Parsed<'a, 'a>, Error> {
     let (digits, millis, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let method = request.method()?.as_str().as_bytes();
     let url = request.url(public_url)?;
     let signed = Signed::new(&[Piece::Bytes(method), Piece::Url, Piece::Bytes(request.body), Piece::Bytes(digits)]);
@@ -83,7 +83,7 @@ pub(super) fn parse_legacy<'a>(
     }
     let text = required_bytes(request.headers, &LEGACY_SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &LEGACY_SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &LEGACY_SIGNATURE)?;
     let signed = if legacy.signs_request_line {
         let method = request.method()?.as_str().as_bytes();
         let url = request.url(public_url)?;

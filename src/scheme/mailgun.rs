@@ -56,7 +56,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         timestamp: Some((seconds, None)),
         signature_header: None,
         batch: Vec::new(),
-        candidates: Candidates::single(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }),
+        candidates: Candidates::single(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }),
         signed: Signed::new(&[Piece::Bytes(block.timestamp.as_bytes()), Piece::Bytes(block.token.as_bytes())]),
     })
 }

@@ -55,6 +55,7 @@ mod adyen;
 mod airwallex;
 mod bitbucket;
 mod body_only;
+mod box_com;
 mod calendly;
 mod circleci;
 mod cloudflare_stream;
@@ -329,6 +330,10 @@ pub enum Scheme {
     /// PagerDuty v3: `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>]`, HMAC-SHA256 of the body; any `v1` may match.
     /// **No timestamp**. The dedup id is the nested `event.id`.
     PagerDuty,
+    /// Box: `BOX-SIGNATURE-PRIMARY` and `BOX-SIGNATURE-SECONDARY: <base64>`, HMAC-SHA256 of the body followed by the
+    /// RFC 3339 `BOX-DELIVERY-TIMESTAMP`; the first key is checked against the primary header only, the second against
+    /// the secondary only. 600 s window by default. The dedup id is the body's `id`.
+    Box,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -345,7 +350,7 @@ impl Scheme {
     pub const fn default_tolerance(&self) -> std::time::Duration {
         match self {
             Self::Calendly | Self::WorkOS => std::time::Duration::from_secs(180),
-            Self::TwitchEventSub => std::time::Duration::from_secs(600),
+            Self::TwitchEventSub | Self::Box => std::time::Duration::from_secs(600),
             Self::Linear => std::time::Duration::from_secs(60),
             _ => crate::verifier::DEFAULT_TOLERANCE,
         }
@@ -367,7 +372,7 @@ impl Scheme {
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOS | Self::HubSpot | Self::Linear => true,
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
-            Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo => true,
+            Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo | Self::Box => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -381,7 +386,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 56] {
+    fn built_in() -> [Self; 57] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -438,6 +443,7 @@ impl Scheme {
             Self::Nylas,
             Self::Xero,
             Self::PagerDuty,
+            Self::Box,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -503,6 +509,7 @@ impl Scheme {
             Self::Nylas => "nylas",
             Self::Xero => "xero",
             Self::PagerDuty => "pagerduty",
+            Self::Box => "box",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -582,7 +589,8 @@ impl Scheme {
             | Self::X
             | Self::Nylas
             | Self::Xero
-            | Self::PagerDuty => Algorithm::HmacSha256,
+            | Self::PagerDuty
+            | Self::Box => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -649,6 +657,7 @@ impl Scheme {
             Self::WooCommerce => body_only::parse(request, &woocommerce::TAG, IdSource::None),
             Self::CircleCI => versioned::parse(request, &circleci::HEADER, IdSource::BodyField(&["id"])),
             Self::PagerDuty => versioned::parse(request, &pagerduty::HEADER, IdSource::BodyField(&["event", "id"])),
+            Self::Box => box_com::parse(request),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -721,6 +730,7 @@ impl Scheme {
             Self::WooCommerce => body_only::render(&woocommerce::TAG, headers, tag),
             Self::CircleCI => versioned::render(&circleci::HEADER, headers, tag),
             Self::PagerDuty => versioned::render(&pagerduty::HEADER, headers, tag),
+            Self::Box => box_com::render(headers, timestamp, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -926,6 +936,7 @@ mod tests {
             Scheme::HubSpotV1,
             Scheme::CircleCI,
             Scheme::PagerDuty,
+            Scheme::Box,
             Scheme::Line,
             Scheme::Paystack,
             Scheme::Fintoc,

@@ -27,7 +27,7 @@ static TIMESTAMP: HeaderName = HeaderName::from_static("x-twilio-email-event-web
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let (digits, seconds, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::P256, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::P256, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::None,
         timestamp: Some((seconds, Some(&TIMESTAMP))),

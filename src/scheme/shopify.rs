@@ -21,7 +21,7 @@ static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let text = required_bytes(request.headers, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let id = optional_str(request.headers, &WEBHOOK_ID)?;
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),

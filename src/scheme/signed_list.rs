@@ -31,7 +31,9 @@ pub(super) fn parse<'a>(
     let value = required_bytes(request.headers, header)?;
     let mut candidates = Candidates::new();
     let (digits, seconds) = timestamped_list(value, header, &list.format, |entry| match entry {
-        Some(text) => candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header),
+        Some(text) => {
+            candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)
+        }
         None => candidates.skip(header),
     })?;
     Ok(Parsed {

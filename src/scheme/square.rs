@@ -27,7 +27,7 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
         return Err(Error::malformed_body("is empty, and Square signs a notification body"));
     }
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::BodyField(&["event_id"]),
         timestamp: None,

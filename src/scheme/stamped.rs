@@ -66,7 +66,8 @@ pub(super) fn parse<'a>(
     })?;
     let text = required_bytes(request.headers, &stamped.signature)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: stamped.encoding, text }, &stamped.signature)?;
+    candidates
+        .push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: stamped.encoding, text }, &stamped.signature)?;
     let signed = match stamped.order {
         Order::TimestampFirst(joiner) => {
             Signed::new(&[Piece::Bytes(stamp), Piece::Bytes(joiner), Piece::Bytes(request.body)])

@@ -86,7 +86,7 @@ fn assemble<'a>(
         };
         match kind {
             Some((kind, text)) => {
-                candidates.push(Candidate { kind, encoding: Encoding::Base64, text }, signature_name)?;
+                candidates.push(Candidate { slot: None, kind, encoding: Encoding::Base64, text }, signature_name)?;
             }
             None => candidates.skip(signature_name)?,
         }

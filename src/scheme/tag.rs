@@ -82,6 +82,9 @@ pub(crate) fn decode(text: &[u8], encoding: Encoding, len: Option<usize>) -> Opt
 /// One signature entry of a request: its text, how it is spelled and which kind of key checks it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate<'a> {
+    /// The position of the one key that may check it, for schemes that pair each key with its own header (Box's
+    /// primary and secondary keys); `None`: any key of its kind.
+    pub slot: Option<usize>,
     pub kind: KeyKind,
     pub encoding: Encoding,
     pub text: &'a [u8],

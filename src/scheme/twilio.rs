@@ -35,7 +35,7 @@ pub(crate) const MAX_FORM_PARAMETERS: usize = 512;
 pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) -> Result<Parsed<'a, 'a>, Error> {
     let text = required_bytes(request.headers, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let id = optional_str(request.headers, &IDEMPOTENCY)?;
     let url = request.url(public_url)?;
     let query = url.split_once('?').map_or("", |(_, query)| query);

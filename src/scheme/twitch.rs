@@ -47,7 +47,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::Signed(id),
         timestamp: Some((seconds, Some(&TIMESTAMP))),

@@ -23,7 +23,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static V0Headers) -> Re
         return Err(Error::malformed(names.signature.clone(), "does not start with `v0=`"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &names.signature)?;
+    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &names.signature)?;
     Ok(Parsed {
         id: IdSource::None,
         timestamp: Some((seconds, Some(&names.timestamp))),

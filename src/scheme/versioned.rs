@@ -34,7 +34,7 @@ pub(super) fn parse<'a>(
         };
         let (version, text) = (&entry[..equals], &entry[equals + 1..]);
         if version == versioned.version.as_bytes() {
-            candidates.push(Candidate { kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)?;
+            candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)?;
         } else {
             candidates.skip(header)?;
         }

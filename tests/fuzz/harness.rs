@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 57] {
+fn schemes() -> [Scheme; 58] {
     [
+        Scheme::Box,
         Scheme::PagerDuty,
         Scheme::Meta,
         Scheme::X,
@@ -104,7 +105,11 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 65] = [
+const NAMES: [&str; 69] = [
+    "box-delivery-timestamp",
+    "box-signature-primary",
+    "box-signature-secondary",
+    "box-signature-version",
     "x-pagerduty-signature",
     "x-twitter-webhooks-signature",
     "x-nylas-signature",

@@ -1,0 +1,78 @@
+//! Box.
+//!
+//! - Headers: `BOX-DELIVERY-TIMESTAMP: <RFC 3339>`, `BOX-SIGNATURE-PRIMARY: <base64>` and
+//!   `BOX-SIGNATURE-SECONDARY: <base64>`, each an HMAC-SHA256 of the body **followed by** the timestamp as sent.
+//! - Keys: the first configured key is the primary key and is compared only with the primary header, the second only
+//!   with the secondary one (as Box's Java SDK does); either match is enough, and at least one header must be there.
+//!   `BOX-SIGNATURE-VERSION` other than `1` or `BOX-SIGNATURE-ALGORITHM` other than `HmacSHA256` is malformed.
+//! - Window: 600 s each way by default (Box: not older than ten minutes). Id: the body's `id` (signed);
+//!   `BOX-DELIVERY-ID` changes with every retry.
+//!
+//! Sources: `box/box-java-sdk` `BoxWebHookSignatureVerifierTest.java` (the example in `tests/schemes.rs`),
+//! <https://developer.box.com/guides/webhooks/v2/signatures-v2/>.
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::Parsed;
+use super::headers::{one, optional_str, required_bytes, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
+
+static TIMESTAMP: HeaderName = HeaderName::from_static("box-delivery-timestamp");
+static PRIMARY: HeaderName = HeaderName::from_static("box-signature-primary");
+static SECONDARY: HeaderName = HeaderName::from_static("box-signature-secondary");
+static VERSION: HeaderName = HeaderName::from_static("box-signature-version");
+static ALGORITHM: HeaderName = HeaderName::from_static("box-signature-algorithm");
+
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    if optional_str(request.headers, &VERSION)?.is_some_and(|version| version != "1") {
+        return Err(Error::malformed(VERSION.clone(), "is not `1`"));
+    }
+    if optional_str(request.headers, &ALGORITHM)?.is_some_and(|algorithm| algorithm != "HmacSHA256") {
+        return Err(Error::malformed(ALGORITHM.clone(), "is not `HmacSHA256`"));
+    }
+    let stamp = required_bytes(request.headers, &TIMESTAMP)?;
+    let seconds = std::str::from_utf8(stamp)
+        .ok()
+        .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).ok())
+        .map(OffsetDateTime::unix_timestamp)
+        .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
+    let mut candidates = Candidates::new();
+    for (slot, header) in [&PRIMARY, &SECONDARY].into_iter().enumerate() {
+        if let Some(text) = one(request.headers, header)?.map(HeaderValue::as_bytes) {
+            let candidate = Candidate { slot: Some(slot), kind: KeyKind::Hmac, encoding: Encoding::Base64, text };
+            candidates.push(candidate, header)?;
+        }
+    }
+    if candidates.iter().next().is_none() {
+        return Err(Error::missing(PRIMARY.clone()));
+    }
+    Ok(Parsed {
+        id: IdSource::BodyField(&["id"]),
+        timestamp: Some((seconds, Some(&TIMESTAMP))),
+        signature_header: Some(&PRIMARY),
+        batch: Vec::new(),
+        candidates,
+        signed: Signed::new(&[Piece::Bytes(request.body), Piece::Bytes(stamp)]),
+    })
+}
+
+/// The headers Box sends at `timestamp` (unix seconds, written as RFC 3339), signed with the primary key.
+pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    let stamp = timestamp
+        .parse::<i64>()
+        .ok()
+        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
+        .and_then(|date| date.format(&Rfc3339).ok())
+        .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
+    headers.insert(TIMESTAMP.clone(), value(&stamp, &TIMESTAMP)?);
+    headers.insert(VERSION.clone(), HeaderValue::from_static("1"));
+    headers.insert(ALGORITHM.clone(), HeaderValue::from_static("HmacSHA256"));
+    headers.insert(PRIMARY.clone(), value(&tag.to_base64(), &PRIMARY)?);
+    Ok(())
+}
