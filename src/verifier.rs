@@ -479,9 +479,7 @@ impl Verifier {
                 }
                 let mine = candidates
                     .iter()
-                    .filter(|candidate| {
-                        candidate.kind == key.kind() && candidate.slot.is_none_or(|slot| slot == position)
-                    })
+                    .filter(|candidate| candidate.kind == key.kind() && candidate.for_key.admits(position, &key.id))
                     .filter_map(|candidate| decode(candidate.text, candidate.encoding, candidate.kind.len(tag_len)))
                     .inspect(|_| *well_formed = true);
                 if key.matches(&message, mine) {

@@ -66,6 +66,9 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Xero, "xero webhook key")),
         Just(keyed(Scheme::PagerDuty, "pagerduty secret")),
         Just(keyed(Scheme::Box, "box primary key")),
+        Just(keyed(Scheme::Mollie, "mollie signing secret")),
+        Just(keyed(Scheme::DocuSign, "docusign hmac key")),
+        Just(keyed(Scheme::Gitea, "gitea secret")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -175,6 +178,9 @@ proptest! {
             Scheme::Xero => vec!["x-xero-signature"],
             Scheme::PagerDuty => vec!["x-pagerduty-signature"],
             Scheme::Box => vec!["box-delivery-timestamp", "box-signature-primary", "box-signature-version"],
+            Scheme::Mollie => vec!["x-mollie-signature"],
+            Scheme::DocuSign => vec!["x-docusign-signature-1"],
+            Scheme::Gitea => vec!["x-gitea-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -1,7 +1,7 @@
 //! Each scheme against the provider's own published examples, and the format rules each provider documents.
 
 use hooksafe::sign::Signer;
-use hooksafe::{Custom, Encoding, ErrorKind, Scheme, Verifier};
+use hooksafe::{Custom, Encoding, ErrorKind, Scheme, Secret, Verifier};
 use http::{HeaderMap, HeaderName, HeaderValue};
 use time::OffsetDateTime;
 
@@ -1169,4 +1169,54 @@ fn box_pairs_each_key_with_its_own_header_over_the_body_then_the_timestamp() {
     assert_eq!(both.verify_at(&versioned, body, sent).unwrap_err().kind(), ErrorKind::MalformedHeader);
     let unsigned = headers(&[("box-delivery-timestamp", stamp)]);
     assert_eq!(both.verify_at(&unsigned, body, sent).unwrap_err().kind(), ErrorKind::MissingHeader);
+}
+
+#[test]
+fn pusher_checks_only_the_secret_its_key_header_names() {
+    // Pusher's Node SDK webhook test: app key `123456789`, secret `beef`.
+    let body = br#"{"time_ms":1403175510755,"events":[{"channel":"test_channel","name":"channel_vacated"}]}"#;
+    let signature = "df1465f5ff93f83238152fd002cb904f9562d39569e68f00a6bfa0d8ccf88334";
+    let verifier = Verifier::builder(Scheme::Pusher)
+        .secret(Secret::new("another app's secret").id("987654321"))
+        .secret(Secret::new("beef").id("123456789"))
+        .dangerous_allow_short_secrets()
+        .build()
+        .unwrap();
+    let map = headers(&[("x-pusher-key", "123456789"), ("x-pusher-signature", signature)]);
+    assert_eq!(verifier.verify(&map, body).unwrap().key_id(), "123456789");
+    // The same signature under another app's key is refused, and so is a key with no secret configured.
+    for key in ["987654321", "555"] {
+        let other = headers(&[("x-pusher-key", key), ("x-pusher-signature", signature)]);
+        assert_eq!(verifier.verify(&other, body).unwrap_err().kind(), ErrorKind::InvalidSignature, "{key}");
+    }
+    let keyless = headers(&[("x-pusher-signature", signature)]);
+    assert_eq!(verifier.verify(&keyless, body).unwrap_err().kind(), ErrorKind::MissingHeader);
+    // The test kit names the app by the delivery id.
+    let signer = Signer::new(Scheme::Pusher, "another app's secret").unwrap();
+    let signed = signer.headers("987654321", at(0), body).unwrap();
+    assert_eq!(verifier.verify(&signed, body).unwrap().key_id(), "987654321");
+}
+
+#[test]
+fn mollie_docusign_and_gitea_read_every_line_or_header_they_define() {
+    // `printf '{"resource":"payment","id":"tr_1"}' | openssl dgst -sha256 -hmac provider-secret-0123456789`
+    let body = br#"{"resource":"payment","id":"tr_1"}"#;
+    let hex = "c57275e66562b769d93fb34088aaebe4f7eb30876f8d7b10644645cb9d610f8c";
+    let b64 = "xXJ15mVit2nZP7NAiKrr5PfrMIdvjXsQZEZFy51hD4w=";
+    let mollie = verifier(Scheme::Mollie, TAIL_SECRET);
+    let rolled =
+        headers(&[("x-mollie-signature", "sha256=00"), ("x-mollie-signature", &format!("sha256={hex}") as &str)]);
+    assert!(mollie.verify(&rolled, body).is_ok());
+    let bare = headers(&[("x-mollie-signature", hex)]);
+    assert_eq!(mollie.verify(&bare, body).unwrap_err().kind(), ErrorKind::MalformedHeader);
+    let docusign = verifier(Scheme::DocuSign, TAIL_SECRET);
+    let numbered = headers(&[("x-docusign-signature-1", "not base64!"), ("x-docusign-signature-2", b64)]);
+    assert!(docusign.verify(&numbered, body).is_ok());
+    let unnumbered = headers(&[("x-docusign-signature-0", b64), ("x-docusign-signature-01", b64)]);
+    assert_eq!(docusign.verify(&unnumbered, body).unwrap_err().kind(), ErrorKind::MissingHeader);
+    let gitea = verifier(Scheme::Gitea, TAIL_SECRET);
+    assert!(gitea.verify(&headers(&[("x-gitea-signature", hex)]), body).is_ok());
+    assert!(gitea.verify(&headers(&[("x-forgejo-signature", hex)]), body).is_ok());
+    let form = headers(&[("x-gitea-signature", hex), ("content-type", "application/x-www-form-urlencoded")]);
+    assert_eq!(gitea.verify(&form, b"payload=%7B%7D").unwrap_err().kind(), ErrorKind::MalformedBody);
 }

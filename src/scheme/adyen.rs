@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use super::Parsed;
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -115,7 +115,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 /// An item's signature, borrowed from the body rather than from the item.
 fn signature(item: Item<'_>) -> Candidates<'_> {
     let text = item.additional_data.hmac_signature.as_bytes();
-    Candidates::single(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text })
+    Candidates::single(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Base64, text })
 }
 
 /// The body Adyen sends for `body` (a notification whose items lack signatures, or carry placeholders), each item's

@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -28,7 +28,8 @@ pub(super) fn parse<'a>(
         return Err(Error::malformed(tag.header.clone(), "does not start with the scheme's prefix"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: tag.encoding, text }, &tag.header)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: tag.encoding, text }, &tag.header)?;
     Ok(Parsed {
         id,
         timestamp: None,

@@ -18,7 +18,7 @@ use time::format_description::well_known::Rfc3339;
 use super::Parsed;
 use super::headers::{one, optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -45,7 +45,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     let mut candidates = Candidates::new();
     for (slot, header) in [&PRIMARY, &SECONDARY].into_iter().enumerate() {
         if let Some(text) = one(request.headers, header)?.map(HeaderValue::as_bytes) {
-            let candidate = Candidate { slot: Some(slot), kind: KeyKind::Hmac, encoding: Encoding::Base64, text };
+            let candidate =
+                Candidate { for_key: ForKey::Position(slot), kind: KeyKind::Hmac, encoding: Encoding::Base64, text };
             candidates.push(candidate, header)?;
         }
     }

@@ -5,7 +5,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{optional_str, parse_timestamp, required_bytes, required_str, value};
 use super::signed::{MAX_PIECES, Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
 use crate::key::{Algorithm, SecretEncoding};
 use crate::request::{Incoming, PublicUrl};
@@ -197,7 +197,8 @@ impl Custom {
             return Err(Error::malformed(header.clone(), "does not start with the scheme's prefix"));
         };
         let mut candidates = Candidates::new();
-        candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
+        candidates
+            .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: self.encoding, text }, header)?;
         let mut pieces = [Piece::Bytes(b""); MAX_PIECES];
         let mut urls = Vec::new();
         for (index, (slot, part)) in pieces.iter_mut().zip(&self.parts).enumerate() {

@@ -16,7 +16,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::handshake::Handshake;
 use crate::request::Incoming;
@@ -28,7 +28,8 @@ static TIMESTAMP: HeaderName = HeaderName::from_static("x-signature-timestamp");
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let (digits, seconds, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Ed25519, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::BodyField(&["id"]),
         timestamp: Some((seconds, Some(&TIMESTAMP))),

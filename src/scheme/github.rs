@@ -12,7 +12,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -44,7 +44,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Resu
         return Err(Error::malformed(header.name.clone(), header.malformed));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &header.name)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &header.name)?;
     let id = optional_str(request.headers, &DELIVERY)?;
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),

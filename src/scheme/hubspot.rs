@@ -21,7 +21,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::{Incoming, PublicUrl};
 use crate::verified::IdSource;
@@ -32,7 +32,8 @@ static TIMESTAMP: HeaderName = HeaderName::from_static("x-hubspot-request-timest
 pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) -> Result<Parsed<'a, 'a>, Error> {
     let (digits, millis, text) = timestamp_and_signature(request.headers, &TIMESTAMP, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let method = request.method()?.as_str().as_bytes();
     let url = request.url(public_url)?;
     let signed = Signed::new(&[Piece::Bytes(method), Piece::Url, Piece::Bytes(request.body), Piece::Bytes(digits)]);
@@ -83,7 +84,10 @@ pub(super) fn parse_legacy<'a>(
     }
     let text = required_bytes(request.headers, &LEGACY_SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &LEGACY_SIGNATURE)?;
+    candidates.push(
+        Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text },
+        &LEGACY_SIGNATURE,
+    )?;
     let signed = if legacy.signs_request_line {
         let method = request.method()?.as_str().as_bytes();
         let url = request.url(public_url)?;

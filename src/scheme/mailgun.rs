@@ -17,7 +17,7 @@ use serde::de::IgnoredAny;
 use super::Parsed;
 use super::headers::canonical_seconds;
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -56,7 +56,12 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         timestamp: Some((seconds, None)),
         signature_header: None,
         batch: Vec::new(),
-        candidates: Candidates::single(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }),
+        candidates: Candidates::single(Candidate {
+            for_key: ForKey::Any,
+            kind: KeyKind::Hmac,
+            encoding: Encoding::Hex,
+            text,
+        }),
         signed: Signed::new(&[Piece::Bytes(block.timestamp.as_bytes()), Piece::Bytes(block.token.as_bytes())]),
     })
 }

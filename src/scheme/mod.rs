@@ -62,10 +62,12 @@ mod cloudflare_stream;
 mod coinbase_commerce;
 mod custom;
 mod discord;
+mod docusign;
 mod dropbox;
 mod expo;
 mod fastspring;
 mod fintoc;
+mod gitea;
 mod github;
 mod gocardless;
 pub(crate) mod headers;
@@ -78,11 +80,13 @@ mod line;
 mod linear;
 mod mailgun;
 mod meta;
+mod mollie;
 mod mux;
 mod nylas;
 mod paddle;
 mod pagerduty;
 mod paystack;
+mod pusher;
 mod query;
 mod razorpay;
 mod recharge;
@@ -334,6 +338,18 @@ pub enum Scheme {
     /// RFC 3339 `BOX-DELIVERY-TIMESTAMP`; the first key is checked against the primary header only, the second against
     /// the secondary only. 600 s window by default. The dedup id is the body's `id`.
     Box,
+    /// Pusher Channels: `X-Pusher-Signature: <hex>`, HMAC-SHA256 of the body with the secret whose id is the request's
+    /// `X-Pusher-Key` (give each app's secret with `Secret::new(secret).id(app_key)`). **No timestamp**.
+    Pusher,
+    /// Mollie: `X-Mollie-Signature: sha256=<hex>`, HMAC-SHA256 of the body; during a secret roll two header lines,
+    /// each checked. **No timestamp**.
+    Mollie,
+    /// DocuSign Connect: `X-DocuSign-Signature-1`, `-2`, … `: <base64>`, HMAC-SHA256 of the body; any header may match
+    /// any key. **No timestamp**.
+    DocuSign,
+    /// Gitea (and Forgejo, Gogs): `X-Gitea-Signature: <hex>`, HMAC-SHA256 of the JSON body; a form-encoded body is a
+    /// configuration mistake. **No timestamp**.
+    Gitea,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -380,13 +396,14 @@ impl Scheme {
             Self::GoCardless | Self::LaunchDarkly | Self::Line | Self::Paystack | Self::Razorpay => false,
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
             Self::Meta | Self::X | Self::Nylas | Self::Xero | Self::PagerDuty => false,
+            Self::Pusher | Self::Mollie | Self::DocuSign | Self::Gitea => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 57] {
+    fn built_in() -> [Self; 61] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -444,6 +461,10 @@ impl Scheme {
             Self::Xero,
             Self::PagerDuty,
             Self::Box,
+            Self::Pusher,
+            Self::Mollie,
+            Self::DocuSign,
+            Self::Gitea,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -510,6 +531,10 @@ impl Scheme {
             Self::Xero => "xero",
             Self::PagerDuty => "pagerduty",
             Self::Box => "box",
+            Self::Pusher => "pusher",
+            Self::Mollie => "mollie",
+            Self::DocuSign => "docusign",
+            Self::Gitea => "gitea",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -590,7 +615,11 @@ impl Scheme {
             | Self::Nylas
             | Self::Xero
             | Self::PagerDuty
-            | Self::Box => Algorithm::HmacSha256,
+            | Self::Box
+            | Self::Pusher
+            | Self::Mollie
+            | Self::DocuSign
+            | Self::Gitea => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -658,6 +687,10 @@ impl Scheme {
             Self::CircleCI => versioned::parse(request, &circleci::HEADER, IdSource::BodyField(&["id"])),
             Self::PagerDuty => versioned::parse(request, &pagerduty::HEADER, IdSource::BodyField(&["event", "id"])),
             Self::Box => box_com::parse(request),
+            Self::Pusher => pusher::parse(request),
+            Self::Mollie => mollie::parse(request),
+            Self::DocuSign => docusign::parse(request),
+            Self::Gitea => gitea::parse(request),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -731,6 +764,10 @@ impl Scheme {
             Self::CircleCI => versioned::render(&circleci::HEADER, headers, tag),
             Self::PagerDuty => versioned::render(&pagerduty::HEADER, headers, tag),
             Self::Box => box_com::render(headers, timestamp, tag),
+            Self::Pusher => pusher::render(headers, id, tag),
+            Self::Mollie => mollie::render(headers, tag),
+            Self::DocuSign => docusign::render(headers, tag),
+            Self::Gitea => gitea::render(headers, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -937,6 +974,9 @@ mod tests {
             Scheme::CircleCI,
             Scheme::PagerDuty,
             Scheme::Box,
+            Scheme::Mollie,
+            Scheme::DocuSign,
+            Scheme::Gitea,
             Scheme::Line,
             Scheme::Paystack,
             Scheme::Fintoc,

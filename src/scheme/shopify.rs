@@ -10,7 +10,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -21,7 +21,8 @@ static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let text = required_bytes(request.headers, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let id = optional_str(request.headers, &WEBHOOK_ID)?;
     Ok(Parsed {
         id: id.map_or(IdSource::None, IdSource::UnsignedHeader),

@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{ListFormat, required_bytes, timestamped_list, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -31,9 +31,8 @@ pub(super) fn parse<'a>(
     let value = required_bytes(request.headers, header)?;
     let mut candidates = Candidates::new();
     let (digits, seconds) = timestamped_list(value, header, &list.format, |entry| match entry {
-        Some(text) => {
-            candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)
-        }
+        Some(text) => candidates
+            .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header),
         None => candidates.skip(header),
     })?;
     Ok(Parsed {

@@ -14,7 +14,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -27,7 +27,8 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
         return Err(Error::malformed_body("is empty, and Square signs a notification body"));
     }
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::BodyField(&["event_id"]),
         timestamp: None,

@@ -13,7 +13,7 @@ use time::{OffsetDateTime, PrimitiveDateTime};
 use super::Parsed;
 use super::headers::{canonical_seconds, required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -66,8 +66,10 @@ pub(super) fn parse<'a>(
     })?;
     let text = required_bytes(request.headers, &stamped.signature)?;
     let mut candidates = Candidates::new();
-    candidates
-        .push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: stamped.encoding, text }, &stamped.signature)?;
+    candidates.push(
+        Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: stamped.encoding, text },
+        &stamped.signature,
+    )?;
     let signed = match stamped.order {
         Order::TimestampFirst(joiner) => {
             Signed::new(&[Piece::Bytes(stamp), Piece::Bytes(joiner), Piece::Bytes(request.body)])

@@ -15,7 +15,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{one, parse_timestamp, required_bytes, required_str, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -86,7 +86,8 @@ fn assemble<'a>(
         };
         match kind {
             Some((kind, text)) => {
-                candidates.push(Candidate { slot: None, kind, encoding: Encoding::Base64, text }, signature_name)?;
+                candidates
+                    .push(Candidate { for_key: ForKey::Any, kind, encoding: Encoding::Base64, text }, signature_name)?;
             }
             None => candidates.skip(signature_name)?,
         }

@@ -79,12 +79,34 @@ pub(crate) fn decode(text: &[u8], encoding: Encoding, len: Option<usize>) -> Opt
     }
 }
 
+/// Which of the configured keys of its kind may check a signature entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ForKey<'a> {
+    /// Any.
+    Any,
+    /// Only the key at this position, for schemes that pair each key with its own header (Box's primary and secondary
+    /// keys).
+    Position(usize),
+    /// Only the key with this id, for schemes whose request names its key (Pusher's `X-Pusher-Key`).
+    Id(&'a [u8]),
+}
+
+impl ForKey<'_> {
+    /// Whether the key at `position`, with `id`, may check the entry.
+    pub(crate) fn admits(self, position: usize, id: &str) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Position(only) => only == position,
+            Self::Id(only) => only == id.as_bytes(),
+        }
+    }
+}
+
 /// One signature entry of a request: its text, how it is spelled and which kind of key checks it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Candidate<'a> {
-    /// The position of the one key that may check it, for schemes that pair each key with its own header (Box's
-    /// primary and secondary keys); `None`: any key of its kind.
-    pub slot: Option<usize>,
+    /// Which keys of its kind may check it.
+    pub for_key: ForKey<'a>,
     pub kind: KeyKind,
     pub encoding: Encoding,
     pub text: &'a [u8],

@@ -21,7 +21,7 @@ use subtle::ConstantTimeEq as _;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::{Incoming, PublicUrl};
 use crate::verified::IdSource;
@@ -35,7 +35,8 @@ pub(crate) const MAX_FORM_PARAMETERS: usize = 512;
 pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) -> Result<Parsed<'a, 'a>, Error> {
     let text = required_bytes(request.headers, &SIGNATURE)?;
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Base64, text }, &SIGNATURE)?;
     let id = optional_str(request.headers, &IDEMPOTENCY)?;
     let url = request.url(public_url)?;
     let query = url.split_once('?').map_or("", |(_, query)| query);

@@ -21,7 +21,7 @@ use time::format_description::well_known::Rfc3339;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, required_str, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::handshake::Handshake;
 use crate::request::Incoming;
@@ -47,7 +47,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
+    candidates
+        .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &SIGNATURE)?;
     Ok(Parsed {
         id: IdSource::Signed(id),
         timestamp: Some((seconds, Some(&TIMESTAMP))),

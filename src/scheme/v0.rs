@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -23,7 +23,10 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static V0Headers) -> Re
         return Err(Error::malformed(names.signature.clone(), "does not start with `v0=`"));
     };
     let mut candidates = Candidates::new();
-    candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, &names.signature)?;
+    candidates.push(
+        Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text },
+        &names.signature,
+    )?;
     Ok(Parsed {
         id: IdSource::None,
         timestamp: Some((seconds, Some(&names.timestamp))),

@@ -7,7 +7,7 @@ use http::{HeaderMap, HeaderName};
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::signed::{Piece, Signed};
-use super::tag::{Candidate, Candidates, Encoding, KeyKind, Tag};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::request::Incoming;
 use crate::verified::IdSource;
@@ -34,7 +34,8 @@ pub(super) fn parse<'a>(
         };
         let (version, text) = (&entry[..equals], &entry[equals + 1..]);
         if version == versioned.version.as_bytes() {
-            candidates.push(Candidate { slot: None, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)?;
+            candidates
+                .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)?;
         } else {
             candidates.skip(header)?;
         }

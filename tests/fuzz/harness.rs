@@ -12,8 +12,12 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 58] {
+fn schemes() -> [Scheme; 62] {
     [
+        Scheme::Pusher,
+        Scheme::Mollie,
+        Scheme::DocuSign,
+        Scheme::Gitea,
         Scheme::Box,
         Scheme::PagerDuty,
         Scheme::Meta,
@@ -105,7 +109,14 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 69] = [
+const NAMES: [&str; 76] = [
+    "x-pusher-key",
+    "x-pusher-signature",
+    "x-mollie-signature",
+    "x-docusign-signature-1",
+    "x-docusign-signature-2",
+    "x-gitea-signature",
+    "x-forgejo-signature",
     "box-delivery-timestamp",
     "box-signature-primary",
     "box-signature-secondary",
