@@ -428,6 +428,12 @@ pub enum ConfigError {
         /// The repeated id.
         id: String,
     },
+    /// HTTP Basic credentials (Azure DevOps) that are not `user:password` with exactly one `:`.
+    #[error("secret #{index} is not `user:password` with exactly one `:`")]
+    BasicCredentials {
+        /// Position of the secret in the order it was added, from 1.
+        index: usize,
+    },
     /// [`Verifier::replace_keys`](crate::Verifier::replace_keys) was given keys prepared for another scheme.
     #[error("the keys were prepared for the scheme `{prepared_for}`, not this verifier's")]
     KeysForAnotherScheme {

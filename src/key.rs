@@ -388,6 +388,8 @@ pub(crate) enum Material {
     Hmac(HmacKey),
     Ed25519(ed25519_dalek::VerifyingKey),
     P256(p256::ecdsa::VerifyingKey),
+    /// The SHA-256 of a shared token in its wire form, for the schemes that send a token instead of a signature.
+    Token(Zeroizing<[u8; 32]>),
 }
 
 /// A verifier's key: its material, the id reported when it matches, when it may be tried, and how many deliveries
@@ -405,6 +407,7 @@ impl fmt::Debug for Key {
             Material::Hmac(_) => "hmac",
             Material::Ed25519(_) => "ed25519",
             Material::P256(_) => "p256",
+            Material::Token(_) => "token",
         };
         f.debug_struct("Key")
             .field("id", &self.id)

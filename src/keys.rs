@@ -8,6 +8,8 @@ use crate::error::ConfigError;
 use crate::key::{HmacKey, Key, Material, PublicKey, Secret, SecretEncoding, parse_public_key};
 use crate::scheme::Scheme;
 use crate::verifier::MAX_SECRETS;
+use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
 
 /// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
 const MIN_SECRET_LEN: usize = 6;
@@ -145,14 +147,21 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
     for (position, spec) in specs.iter().enumerate() {
         let index = position + 1;
         let (id, material, validity) = match spec {
-            KeySpec::Secret(secret) => {
-                let Some((mac, encoding)) = scheme.hmac() else {
-                    return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
-                };
-                let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
-                check_secret(scheme, secret.text(), index, allow_short)?;
-                (secret.id_value(), Material::Hmac(mac), secret.validity())
-            }
+            KeySpec::Secret(secret) => match scheme.token_wire_form(secret.text(), index)? {
+                Some(wire) => {
+                    token_checks(secret.text(), index, allow_short)?;
+                    let digest: [u8; 32] = Sha256::digest(&*wire).into();
+                    (secret.id_value(), Material::Token(Zeroizing::new(digest)), secret.validity())
+                }
+                None => {
+                    let Some((mac, encoding)) = scheme.hmac() else {
+                        return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
+                    };
+                    let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
+                    check_secret(scheme, secret.text(), index, allow_short)?;
+                    (secret.id_value(), Material::Hmac(mac), secret.validity())
+                }
+            },
             KeySpec::Public(key) => {
                 let Some(format) = scheme.public_key_format() else {
                     return Err(ConfigError::KeyKindNotAccepted { index, given: "public key" });
@@ -167,6 +176,20 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
         keys.push(Key { id, material, validity, uses: AtomicU64::new(0) });
     }
     Ok(keys.into_boxed_slice())
+}
+
+/// The checks a shared token gets: not empty, no surrounding white space, not guessably short.
+fn token_checks(text: &str, index: usize, allow_short: bool) -> Result<(), ConfigError> {
+    if text.is_empty() {
+        return Err(ConfigError::EmptySecret { index });
+    }
+    if text.trim() != text {
+        return Err(ConfigError::SecretWhitespace { index });
+    }
+    if !allow_short && text.len() < MIN_SECRET_LEN {
+        return Err(ConfigError::WeakSecret { index, len: text.len(), min: MIN_SECRET_LEN });
+    }
+    Ok(())
 }
 
 /// The checks a secret's text gets before it is keyed: the provider's format, and a length no provider goes under.

@@ -45,6 +45,8 @@ enum SigningKey {
     Hmac(HmacKey),
     Ed25519(ed25519_dalek::SigningKey),
     P256(p256::ecdsa::SigningKey),
+    /// A shared token's wire form (GitLab, Azure DevOps), sent as is.
+    Token(zeroize::Zeroizing<Vec<u8>>),
 }
 
 impl std::fmt::Debug for Signer {
@@ -65,6 +67,9 @@ impl Signer {
     /// [`with_private_key`](Self::with_private_key)).
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
         scheme.validate()?;
+        if let Some(wire) = scheme.token_wire_form(secret, 1)? {
+            return Ok(Self { scheme, key: SigningKey::Token(wire), public_url: None });
+        }
         let Some((mac, encoding)) = scheme.hmac() else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
         };
@@ -121,7 +126,7 @@ impl Signer {
     pub fn public_key(&self) -> Option<String> {
         use p256::pkcs8::EncodePublicKey as _;
         match (&self.key, &self.scheme) {
-            (SigningKey::Hmac(_), _) => None,
+            (SigningKey::Hmac(_) | SigningKey::Token(_), _) => None,
             (SigningKey::Ed25519(key), Scheme::Discord) => Some(hex::encode(key.verifying_key().as_bytes())),
             (SigningKey::Ed25519(key), _) => Some(format!(
                 "whpk_{}",
@@ -248,12 +253,15 @@ impl Signer {
         timestamp: OffsetDateTime,
     ) -> Result<(Tag, Option<Vec<u8>>), Error> {
         let seconds = timestamp.unix_timestamp().to_string();
-        let (kind, placeholder_len) = match &self.key {
-            SigningKey::Hmac(_) => (KeyKind::Hmac, self.scheme.hmac().map_or(32, |(mac, _)| mac.tag_len())),
-            SigningKey::Ed25519(_) => (KeyKind::Ed25519, ed25519_dalek::SIGNATURE_LENGTH),
-            SigningKey::P256(_) => (KeyKind::P256, 70),
+        let (kind, placeholder) = match &self.key {
+            SigningKey::Hmac(_) => {
+                (KeyKind::Hmac, Tag(vec![0; self.scheme.hmac().map_or(32, |(mac, _)| mac.tag_len())]))
+            }
+            SigningKey::Ed25519(_) => (KeyKind::Ed25519, Tag(vec![0; ed25519_dalek::SIGNATURE_LENGTH])),
+            SigningKey::P256(_) => (KeyKind::P256, Tag(vec![0; 70])),
+            // A token is its own "signature": sent as it is, whatever the message.
+            SigningKey::Token(wire) => (KeyKind::Token, Tag(wire.to_vec())),
         };
-        let placeholder = Tag(vec![0; placeholder_len]);
         self.scheme.render(headers, (id, &seconds), &placeholder, kind)?;
         let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
         let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
@@ -275,7 +283,7 @@ impl SigningKey {
     fn sign(&self, message: &Message<'_>) -> Tag {
         match self {
             Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
-            Self::Ed25519(_) | Self::P256(_) => self.sign_bytes(&message.concatenated()),
+            Self::Ed25519(_) | Self::P256(_) | Self::Token(_) => self.sign_bytes(&message.concatenated()),
         }
     }
 
@@ -288,6 +296,7 @@ impl SigningKey {
                 let signature: p256::ecdsa::Signature = key.sign(bytes);
                 Tag(signature.to_der().as_bytes().to_vec())
             }
+            Self::Token(wire) => Tag(wire.to_vec()),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::key::{Key, Material, PublicKey, Secret, SharedToken};
 use crate::keys::{KeySet, KeySpec, Keys, prepare};
 use crate::request::{Incoming, PublicUrl};
 use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
-use crate::scheme::tag::{Decoded, decode};
+use crate::scheme::tag::{Decoded, decode, digest};
 use crate::scheme::{Candidates, KeyKind, Message, Parsed, Scheme, Signed};
 use crate::verified::Verified;
 
@@ -480,7 +480,10 @@ impl Verifier {
                 let mine = candidates
                     .iter()
                     .filter(|candidate| candidate.kind == key.kind() && candidate.for_key.admits(position, &key.id))
-                    .filter_map(|candidate| decode(candidate.text, candidate.encoding, candidate.kind.len(tag_len)))
+                    .filter_map(|candidate| match candidate.kind {
+                        KeyKind::Token => Some(digest(candidate.text)),
+                        kind => decode(candidate.text, candidate.encoding, kind.len(tag_len)),
+                    })
                     .inspect(|_| *well_formed = true);
                 if key.matches(&message, mine) {
                     return Some(key);
@@ -511,6 +514,7 @@ impl KeyKind {
             Self::Hmac => tag_len,
             Self::Ed25519 => Some(ed25519_dalek::SIGNATURE_LENGTH),
             Self::P256 => None,
+            Self::Token => Some(32),
         }
     }
 }
@@ -522,6 +526,7 @@ impl Key {
             Material::Hmac(_) => KeyKind::Hmac,
             Material::Ed25519(_) => KeyKind::Ed25519,
             Material::P256(_) => KeyKind::P256,
+            Material::Token(_) => KeyKind::Token,
         }
     }
 
@@ -530,6 +535,7 @@ impl Key {
     /// strictly (no small-order points, canonical encodings).
     fn matches(&self, message: &Message<'_>, mut candidates: impl Iterator<Item = Decoded>) -> bool {
         match &self.material {
+            Material::Token(digest) => candidates.any(|candidate| bool::from(digest.ct_eq(candidate.as_slice()))),
             Material::Hmac(mac) => {
                 let mut expected = None;
                 candidates.any(|candidate| {

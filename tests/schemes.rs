@@ -1220,3 +1220,38 @@ fn mollie_docusign_and_gitea_read_every_line_or_header_they_define() {
     let form = headers(&[("x-gitea-signature", hex), ("content-type", "application/x-www-form-urlencoded")]);
     assert_eq!(gitea.verify(&form, b"payload=%7B%7D").unwrap_err().kind(), ErrorKind::MalformedBody);
 }
+
+#[test]
+fn token_senders_are_compared_in_constant_time_and_refused_strictly() {
+    let gitlab = verifier(Scheme::GitLab, "gitlab-secret-token");
+    let genuine = headers(&[("x-gitlab-token", "gitlab-secret-token")]);
+    let verified = gitlab.verify(&genuine, b"{}").unwrap();
+    assert_eq!((verified.key_id(), verified.timestamp()), ("1", None));
+    for wrong in ["gitlab-secret-tokeN", "gitlab-secret-token ", "gitlab-secret-toke", "gitlab-secret-token-and-more"] {
+        let error = gitlab.verify(&headers(&[("x-gitlab-token", wrong)]), b"{}").unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSignature, "{wrong:?}");
+    }
+    assert_eq!(gitlab.verify(&HeaderMap::new(), b"{}").unwrap_err().kind(), ErrorKind::MissingHeader);
+
+    // `printf 'hooks:p4ssw0rd' | base64` is aG9va3M6cDRzc3cwcmQ=
+    let azure = verifier(Scheme::AzureDevOps, "hooks:p4ssw0rd");
+    assert!(azure.verify(&headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]), b"{}").is_ok());
+    for (value, kind) in [
+        ("Basic aG9va3M6cDRzc3cwcmU=", ErrorKind::InvalidSignature),
+        ("basic aG9va3M6cDRzc3cwcmQ=", ErrorKind::MalformedHeader),
+        ("Basic  aG9va3M6cDRzc3cwcmQ=", ErrorKind::MalformedHeader),
+        ("Basic aG9va3M6cDRzc3cwcmQ", ErrorKind::MalformedHeader),
+        ("Basic aG9va3NwNHNzdzByZA==", ErrorKind::MalformedHeader),
+        ("Bearer aG9va3M6cDRzc3cwcmQ=", ErrorKind::MalformedHeader),
+    ] {
+        let error = azure.verify(&headers(&[("authorization", value)]), b"{}").unwrap_err();
+        assert_eq!(error.kind(), kind, "{value}");
+        assert!(!error.to_string().contains("p4ssw0rd"), "{error}");
+    }
+    let one_colon = Verifier::builder(Scheme::AzureDevOps).secret("no-colon-here").build().unwrap_err();
+    assert!(matches!(one_colon, hooksafe::ConfigError::BasicCredentials { index: 1 }), "{one_colon}");
+    // The test kit sends the token as the provider does; a verifier's `Debug` never shows it.
+    let signed = Signer::new(Scheme::AzureDevOps, "hooks:p4ssw0rd").unwrap().headers("", at(0), b"{}").unwrap();
+    assert_eq!(signed["authorization"], "Basic aG9va3M6cDRzc3cwcmQ=");
+    assert!(!format!("{azure:?}{gitlab:?}").contains("p4ssw0rd") && !format!("{gitlab:?}").contains("gitlab-secret"));
+}

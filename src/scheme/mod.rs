@@ -40,6 +40,8 @@
 //!   the last defence). Use HubSpot v3 where you can.
 //! - **Twitch EventSub's** `Twitch-Eventsub-Message-Type` is unsigned: the signed body decides what a message is, and
 //!   a body with a `challenge` under any other type is refused.
+//! - **Tokens** (GitLab's `X-Gitlab-Token`, Azure DevOps's Basic credentials) are not signatures: whoever has the token,
+//!   from a log or a proxy, can send any body at any time. Only the dedup record stops a replay.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
 //! - **Windows the providers do not check**: Discord, SendGrid, Zoom and Mailgun sign a timestamp their own SDKs
 //!   ignore; hooksafe applies its ±300 s window to it anyway.
@@ -103,6 +105,7 @@ mod stripe;
 pub(crate) mod tag;
 mod tailscale;
 mod tally;
+mod token;
 mod twilio;
 mod twitch;
 mod typeform;
@@ -350,6 +353,14 @@ pub enum Scheme {
     /// Gitea (and Forgejo, Gogs): `X-Gitea-Signature: <hex>`, HMAC-SHA256 of the JSON body; a form-encoded body is a
     /// configuration mistake. **No timestamp**.
     Gitea,
+    /// GitLab's secret token: `X-Gitlab-Token` must equal the configured token. **Not a signature**: it protects
+    /// neither the body nor against replays (for GitLab's signing token, use [`Scheme::StandardWebhooks`]). Compared
+    /// in constant time.
+    GitLab,
+    /// Azure DevOps service hooks: `Authorization: Basic <base64(user:password)>`, equal to the configured
+    /// `user:password`. **Not a signature**: it protects neither the body nor against replays. Compared in constant
+    /// time.
+    AzureDevOps,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -396,14 +407,14 @@ impl Scheme {
             Self::GoCardless | Self::LaunchDarkly | Self::Line | Self::Paystack | Self::Razorpay => false,
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
             Self::Meta | Self::X | Self::Nylas | Self::Xero | Self::PagerDuty => false,
-            Self::Pusher | Self::Mollie | Self::DocuSign | Self::Gitea => false,
+            Self::Pusher | Self::Mollie | Self::DocuSign | Self::Gitea | Self::GitLab | Self::AzureDevOps => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 61] {
+    fn built_in() -> [Self; 63] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -465,6 +476,8 @@ impl Scheme {
             Self::Mollie,
             Self::DocuSign,
             Self::Gitea,
+            Self::GitLab,
+            Self::AzureDevOps,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -535,6 +548,8 @@ impl Scheme {
             Self::Mollie => "mollie",
             Self::DocuSign => "docusign",
             Self::Gitea => "gitea",
+            Self::GitLab => "gitlab",
+            Self::AzureDevOps => "azure-devops",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -572,7 +587,7 @@ impl Scheme {
             Self::Paystack => Algorithm::HmacSha512,
             Self::Adyen => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
-            Self::Discord | Self::SendGrid => return None,
+            Self::Discord | Self::SendGrid | Self::GitLab | Self::AzureDevOps => return None,
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo => Algorithm::HmacSha1,
             Self::Stripe
             | Self::GitHub
@@ -622,6 +637,24 @@ impl Scheme {
             | Self::Gitea => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
+    }
+
+    /// For the schemes that send a shared token instead of a signature (GitLab, Azure DevOps), the token's wire form
+    /// from the configured secret; `None` for every other scheme.
+    ///
+    /// # Errors
+    /// [`ConfigError::BasicCredentials`](crate::ConfigError::BasicCredentials) for Basic credentials without exactly
+    /// one `:`.
+    pub(crate) fn token_wire_form(
+        &self,
+        secret: &str,
+        index: usize,
+    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, crate::error::ConfigError> {
+        match self {
+            Self::GitLab => token::wire_form(token::Token::GitLab, secret, index).map(Some),
+            Self::AzureDevOps => token::wire_form(token::Token::Basic, secret, index).map(Some),
+            _ => Ok(None),
+        }
     }
 
     /// How this scheme's public keys are written, if it takes any.
@@ -691,6 +724,8 @@ impl Scheme {
             Self::Mollie => mollie::parse(request),
             Self::DocuSign => docusign::parse(request),
             Self::Gitea => gitea::parse(request),
+            Self::GitLab => token::parse(request, token::Token::GitLab),
+            Self::AzureDevOps => token::parse(request, token::Token::Basic),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -768,6 +803,8 @@ impl Scheme {
             Self::Mollie => mollie::render(headers, tag),
             Self::DocuSign => docusign::render(headers, tag),
             Self::Gitea => gitea::render(headers, tag),
+            Self::GitLab => token::render(token::Token::GitLab, headers, tag),
+            Self::AzureDevOps => token::render(token::Token::Basic, headers, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),

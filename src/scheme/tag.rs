@@ -27,6 +27,9 @@ pub(crate) enum KeyKind {
     Ed25519,
     /// A DER-encoded ECDSA P-256 signature, checked with a public key.
     P256,
+    /// A shared token sent as is (GitLab's `X-Gitlab-Token`, HTTP Basic credentials): no signature at all. It is
+    /// compared by its SHA-256, so neither its content nor its length shows in the time the comparison takes.
+    Token,
 }
 
 /// The most signatures one header may carry. Rotation needs two or three; Svix may add one `v1a` per key.
@@ -46,6 +49,14 @@ impl Decoded {
     pub(crate) fn as_slice(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
+}
+
+/// The SHA-256 of a token as received, the form tokens are compared in.
+pub(crate) fn digest(text: &[u8]) -> Decoded {
+    use sha2::Digest as _;
+    let mut decoded = Decoded { bytes: [0; MAX_DECODED], len: 32 };
+    decoded.bytes[..32].copy_from_slice(&sha2::Sha256::digest(text));
+    decoded
 }
 
 /// Decodes `text` strictly. `None` unless it is exactly one value in `encoding` of `len` bytes (or, when `len` is

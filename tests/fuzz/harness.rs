@@ -12,8 +12,10 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 62] {
+fn schemes() -> [Scheme; 64] {
     [
+        Scheme::GitLab,
+        Scheme::AzureDevOps,
         Scheme::Pusher,
         Scheme::Mollie,
         Scheme::DocuSign,
@@ -99,6 +101,7 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
         Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
         Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
+        Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
         Scheme::Meta => Verifier::builder(scheme).secret("whsec_secret").verify_token("meatyhamhock"),
         Scheme::Adyen => {
             Verifier::builder(scheme).secret("DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00")
@@ -109,7 +112,9 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 76] = [
+const NAMES: [&str; 78] = [
+    "x-gitlab-token",
+    "authorization",
     "x-pusher-key",
     "x-pusher-signature",
     "x-mollie-signature",
