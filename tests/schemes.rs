@@ -1255,3 +1255,49 @@ fn token_senders_are_compared_in_constant_time_and_refused_strictly() {
     assert_eq!(signed["authorization"], "Basic aG9va3M6cDRzc3cwcmQ=");
     assert!(!format!("{azure:?}{gitlab:?}").contains("p4ssw0rd") && !format!("{gitlab:?}").contains("gitlab-secret"));
 }
+
+#[test]
+fn hook0_checks_v1_over_the_named_headers_when_sent_and_v0_otherwise() {
+    // Hook0's `output-worker/src/work.rs` example: secret `secret`, body `hello !`.
+    let checker =
+        Verifier::builder(Scheme::CoinbaseCdp).secret("secret").dangerous_allow_short_secrets().build().unwrap();
+    let body = b"hello !";
+    let v1 = "bc521546ba5de381b12f135782d2008b028c3065c191760b12b76850a8fc8f51";
+    let v0 = "1b3d69df55f1e52f05224ba94a5162abeb17ef52cd7f4948c390f810d6a87e98";
+    let event = [("x-event-id", "1a01cb48-5142-4d9b-8f90-d20cca61f0ee"), ("x-event-type", "service.resource.verb")];
+    let with = |signature: &str| {
+        let mut map = headers(&event);
+        map.insert("x-hook0-signature", HeaderValue::from_str(signature).unwrap());
+        map
+    };
+    let now = at(1_636_936_200);
+    assert!(checker.verify_at(&with(&format!("t=1636936200,h=x-event-id x-event-type,v1={v1}")), body, now).is_ok());
+    assert!(checker.verify_at(&with(&format!("t=1636936200,v0={v0}")), body, now).is_ok());
+    // A good v0 beside a bad v1 is a mismatch: v1 alone counts when sent.
+    let downgrade = with(&format!("t=1636936200,v0={v0},h=x-event-id x-event-type,v1={}", "00".repeat(32)));
+    assert_eq!(checker.verify_at(&downgrade, body, now).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // A covered header that did not arrive is refused before any MAC; a covered value that changed is a mismatch.
+    let mut missing = with(&format!("t=1636936200,h=x-event-id x-event-type,v1={v1}"));
+    missing.remove("x-event-type");
+    let error = checker.verify_at(&missing, body, now).unwrap_err();
+    assert_eq!(
+        (error.kind(), error.header_name().map(HeaderName::as_str)),
+        (ErrorKind::MissingHeader, Some("x-event-type"))
+    );
+    let mut changed = with(&format!("t=1636936200,h=x-event-id x-event-type,v1={v1}"));
+    changed.insert("x-event-type", HeaderValue::from_static("service.resource.deleted"));
+    assert_eq!(checker.verify_at(&changed, body, now).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    for malformed in ["t=1636936200,v0=abc", "t=1,t=2,v0=00", "t=1636936200,h=x-event-id", "v0=00"] {
+        assert_eq!(
+            checker.verify_at(&with(malformed), body, now).unwrap_err().kind(),
+            ErrorKind::MalformedHeader,
+            "{malformed}"
+        );
+    }
+    assert_eq!(
+        checker.verify_at(&with(&format!("t=1636936200,v0={v0}")), body, at(1_636_936_501)).unwrap_err().kind(),
+        ErrorKind::TimestampTooOld
+    );
+    assert_eq!("hook0".parse::<Scheme>(), Ok(Scheme::Hook0));
+    assert_eq!(Scheme::Hook0.to_string(), "coinbase-cdp");
+}

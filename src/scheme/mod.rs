@@ -73,6 +73,7 @@ mod gitea;
 mod github;
 mod gocardless;
 pub(crate) mod headers;
+mod hook0;
 mod hubspot;
 mod intercom;
 mod klaviyo;
@@ -361,11 +362,19 @@ pub enum Scheme {
     /// `user:password`. **Not a signature**: it protects neither the body nor against replays. Compared in constant
     /// time.
     AzureDevOps,
+    /// Hook0, as Coinbase CDP sends it ([`Scheme::CoinbaseCdp`]): `X-Hook0-Signature: t=<unix>[,v0=<hex>][,h=<names>,
+    /// v1=<hex>]`, HMAC-SHA256 of `{t}.{body}` (`v0`) or of `{t}.{h}.{the named headers' values}.{body}` (`v1`, which
+    /// alone counts when sent). Named by `coinbase-cdp` (and `hook0`).
+    Hook0,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
 
 impl Scheme {
+    /// Coinbase CDP's webhooks: [`Scheme::Hook0`], the scheme they are signed with.
+    #[allow(non_upper_case_globals, reason = "it reads as the variant it stands for")]
+    pub const CoinbaseCdp: Self = Self::Hook0;
+
     /// [`Scheme::Square`] for the subscription whose notification URL is `notification_url`, exactly as entered.
     pub fn square(notification_url: impl Into<String>) -> Self {
         Self::Square { notification_url: notification_url.into() }
@@ -399,7 +408,7 @@ impl Scheme {
             Self::Discord | Self::SendGrid | Self::Calendly | Self::WorkOS | Self::HubSpot | Self::Linear => true,
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
-            Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo | Self::Box => true,
+            Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo | Self::Box | Self::Hook0 => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -414,7 +423,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 63] {
+    fn built_in() -> [Self; 64] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -478,6 +487,7 @@ impl Scheme {
             Self::Gitea,
             Self::GitLab,
             Self::AzureDevOps,
+            Self::Hook0,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -550,6 +560,7 @@ impl Scheme {
             Self::Gitea => "gitea",
             Self::GitLab => "gitlab",
             Self::AzureDevOps => "azure-devops",
+            Self::Hook0 => "coinbase-cdp",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -634,7 +645,8 @@ impl Scheme {
             | Self::Pusher
             | Self::Mollie
             | Self::DocuSign
-            | Self::Gitea => Algorithm::HmacSha256,
+            | Self::Gitea
+            | Self::Hook0 => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -726,6 +738,7 @@ impl Scheme {
             Self::Gitea => gitea::parse(request),
             Self::GitLab => token::parse(request, token::Token::GitLab),
             Self::AzureDevOps => token::parse(request, token::Token::Basic),
+            Self::Hook0 => hook0::parse(request),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -805,6 +818,7 @@ impl Scheme {
             Self::Gitea => gitea::render(headers, tag),
             Self::GitLab => token::render(token::Token::GitLab, headers, tag),
             Self::AzureDevOps => token::render(token::Token::Basic, headers, tag),
+            Self::Hook0 => hook0::render(headers, timestamp, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -929,6 +943,9 @@ impl std::str::FromStr for Scheme {
     /// # Ok::<(), hooksafe::scheme::UnknownScheme>(())
     /// ```
     fn from_str(name: &str) -> Result<Self, Self::Err> {
+        if name == "hook0" {
+            return Ok(Self::Hook0);
+        }
         Self::built_in()
             .into_iter()
             .filter(|scheme| !matches!(scheme, Self::Custom(_)))
@@ -1014,6 +1031,7 @@ mod tests {
             Scheme::Mollie,
             Scheme::DocuSign,
             Scheme::Gitea,
+            Scheme::Hook0,
             Scheme::Line,
             Scheme::Paystack,
             Scheme::Fintoc,

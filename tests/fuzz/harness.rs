@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 64] {
+fn schemes() -> [Scheme; 65] {
     [
+        Scheme::Hook0,
         Scheme::GitLab,
         Scheme::AzureDevOps,
         Scheme::Pusher,
@@ -112,7 +113,10 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 78] = [
+const NAMES: [&str; 81] = [
+    "x-hook0-signature",
+    "x-event-id",
+    "x-event-type",
     "x-gitlab-token",
     "authorization",
     "x-pusher-key",
