@@ -70,6 +70,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::DocuSign, "docusign hmac key")),
         Just(keyed(Scheme::Gitea, "gitea secret")),
         Just(keyed(Scheme::Hook0, "hook0 subscription secret")),
+        Just(keyed(Scheme::Ripple, "cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk=")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -183,6 +184,7 @@ proptest! {
             Scheme::DocuSign => vec!["x-docusign-signature-1"],
             Scheme::Gitea => vec!["x-gitea-signature"],
             Scheme::Hook0 => vec!["x-hook0-signature"],
+            Scheme::Ripple => vec!["x-webhook-timestamp", "x-webhook-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -1301,3 +1301,25 @@ fn hook0_checks_v1_over_the_named_headers_when_sent_and_v0_otherwise() {
     assert_eq!("hook0".parse::<Scheme>(), Ok(Scheme::Hook0));
     assert_eq!(Scheme::Hook0.to_string(), "coinbase-cdp");
 }
+
+#[test]
+fn ripple_signs_the_timestamp_and_the_bodys_digest_with_the_decoded_key() {
+    // Python's `hmac` over `1700000000123.` + hex SHA-256 of the body, keyed with base64-decoded
+    // `cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk=` ("ripple-verification-key").
+    let checker = verifier(Scheme::Ripple, "cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk=");
+    let body = br#"{"event":"payment.completed"}"#;
+    let tag = "fff22bcfef70006f50d86783efab392769c721e728639daf3201688cc32470e6";
+    let map = headers(&[
+        ("x-webhook-timestamp", "1700000000123"),
+        ("x-webhook-signature", &format!("t=1700000000123,v1={tag}") as &str),
+    ]);
+    assert_eq!(checker.verify_at(&map, body, at(1_700_000_000)).unwrap().timestamp(), Some(at(1_700_000_000)));
+    assert_eq!(checker.verify_at(&map, b"{}", at(1_700_000_000)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let other_t = headers(&[
+        ("x-webhook-timestamp", "1700000000124"),
+        ("x-webhook-signature", &format!("t=1700000000123,v1={tag}") as &str),
+    ]);
+    assert_eq!(checker.verify_at(&other_t, body, at(1_700_000_000)).unwrap_err().kind(), ErrorKind::MalformedHeader);
+    let error = Verifier::builder(Scheme::Ripple).secret("not base64!").build().unwrap_err();
+    assert!(matches!(error, hooksafe::ConfigError::UndecodableSecret { .. }), "{error}");
+}

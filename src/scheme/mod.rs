@@ -93,6 +93,7 @@ mod pusher;
 mod query;
 mod razorpay;
 mod recharge;
+mod ripple;
 mod sendgrid;
 mod sentry;
 mod shopify;
@@ -366,6 +367,9 @@ pub enum Scheme {
     /// v1=<hex>]`, HMAC-SHA256 of `{t}.{body}` (`v0`) or of `{t}.{h}.{the named headers' values}.{body}` (`v1`, which
     /// alone counts when sent). Named by `coinbase-cdp` (and `hook0`).
     Hook0,
+    /// Ripple: `X-Webhook-Timestamp` (milliseconds) and `X-Webhook-Signature: t=<same>,v1=<hex>`, HMAC-SHA256 of
+    /// `{timestamp}.{hex SHA-256 of the body}` keyed with the base64-decoded verification key.
+    Ripple,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -409,6 +413,7 @@ impl Scheme {
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
             Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo | Self::Box | Self::Hook0 => true,
+            Self::Ripple => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -423,7 +428,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 64] {
+    fn built_in() -> [Self; 65] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -488,6 +493,7 @@ impl Scheme {
             Self::GitLab,
             Self::AzureDevOps,
             Self::Hook0,
+            Self::Ripple,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -561,6 +567,7 @@ impl Scheme {
             Self::GitLab => "gitlab",
             Self::AzureDevOps => "azure-devops",
             Self::Hook0 => "coinbase-cdp",
+            Self::Ripple => "ripple",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -597,6 +604,7 @@ impl Scheme {
             }
             Self::Paystack => Algorithm::HmacSha512,
             Self::Adyen => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex)),
+            Self::Ripple => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Base64)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
             Self::Discord | Self::SendGrid | Self::GitLab | Self::AzureDevOps => return None,
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo => Algorithm::HmacSha1,
@@ -739,6 +747,7 @@ impl Scheme {
             Self::GitLab => token::parse(request, token::Token::GitLab),
             Self::AzureDevOps => token::parse(request, token::Token::Basic),
             Self::Hook0 => hook0::parse(request),
+            Self::Ripple => ripple::parse(request),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -819,6 +828,7 @@ impl Scheme {
             Self::GitLab => token::render(token::Token::GitLab, headers, tag),
             Self::AzureDevOps => token::render(token::Token::Basic, headers, tag),
             Self::Hook0 => hook0::render(headers, timestamp, tag),
+            Self::Ripple => ripple::render(headers, timestamp, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -1032,6 +1042,7 @@ mod tests {
             Scheme::DocuSign,
             Scheme::Gitea,
             Scheme::Hook0,
+            Scheme::Ripple,
             Scheme::Line,
             Scheme::Paystack,
             Scheme::Fintoc,
