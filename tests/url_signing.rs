@@ -280,3 +280,26 @@ fn a_hubspot_legacy_verifier_refuses_a_request_that_names_another_version() {
         assert!(verifier.verify_request(&signed).is_ok(), "{scheme:?}");
     }
 }
+
+#[test]
+fn mandrill_signs_the_configured_url_and_the_sorted_form_fields_with_sha1() {
+    // `printf 'https://hooks.example.com/mandrillmandrill_events<json>' | openssl dgst -sha1 -hmac mandrill-webhook-key
+    // -binary | base64`
+    let body = "mandrill_events=%5B%7B%22event%22%3A%22send%22%2C%22_id%22%3A%22abc%22%7D%5D";
+    let verifier = Verifier::builder(Scheme::Mandrill)
+        .secret("mandrill-webhook-key")
+        .public_url("https://hooks.example.com")
+        .build()
+        .unwrap();
+    let mut request = Request::new(body.as_bytes().to_vec());
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = "/mandrill".parse().unwrap();
+    request.headers_mut().insert("content-type", HeaderValue::from_static("application/x-www-form-urlencoded"));
+    request.headers_mut().insert("x-mandrill-signature", HeaderValue::from_static("/WNM1YZ8j5N3mTnnOk9JFoSkEnM="));
+    assert!(verifier.verify_request(&request).is_ok());
+    *request.uri_mut() = "/mandrill-other".parse().unwrap();
+    assert_eq!(verifier.verify_request(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify(request.headers(), request.body()).unwrap_err().kind(), ErrorKind::RequestLineRequired);
+    request.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
+    assert_eq!(verifier.verify_request(&request).unwrap_err().kind(), ErrorKind::MalformedBody);
+}

@@ -82,6 +82,7 @@ mod lemon_squeezy;
 mod line;
 mod linear;
 mod mailgun;
+mod mandrill;
 mod meta;
 mod mollie;
 mod mux;
@@ -370,6 +371,11 @@ pub enum Scheme {
     /// Ripple: `X-Webhook-Timestamp` (milliseconds) and `X-Webhook-Signature: t=<same>,v1=<hex>`, HMAC-SHA256 of
     /// `{timestamp}.{hex SHA-256 of the body}` keyed with the base64-decoded verification key.
     Ripple,
+    /// Mailchimp Transactional (Mandrill): `X-Mandrill-Signature: <base64>`, HMAC-**SHA1** of the webhook URL followed
+    /// by the sorted form fields, as Twilio signs. Signs the URL: verify through
+    /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), with
+    /// [`public_url`](crate::VerifierBuilder::public_url) as entered in Mailchimp. **No timestamp**.
+    Mandrill,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -422,13 +428,14 @@ impl Scheme {
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
             Self::Meta | Self::X | Self::Nylas | Self::Xero | Self::PagerDuty => false,
             Self::Pusher | Self::Mollie | Self::DocuSign | Self::Gitea | Self::GitLab | Self::AzureDevOps => false,
+            Self::Mandrill => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 65] {
+    fn built_in() -> [Self; 66] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -494,6 +501,7 @@ impl Scheme {
             Self::AzureDevOps,
             Self::Hook0,
             Self::Ripple,
+            Self::Mandrill,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -568,6 +576,7 @@ impl Scheme {
             Self::AzureDevOps => "azure-devops",
             Self::Hook0 => "coinbase-cdp",
             Self::Ripple => "ripple",
+            Self::Mandrill => "mailchimp-transactional",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -607,7 +616,9 @@ impl Scheme {
             Self::Ripple => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Base64)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
             Self::Discord | Self::SendGrid | Self::GitLab | Self::AzureDevOps => return None,
-            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo => Algorithm::HmacSha1,
+            Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo | Self::Mandrill => {
+                Algorithm::HmacSha1
+            }
             Self::Stripe
             | Self::GitHub
             | Self::Slack
@@ -748,6 +759,7 @@ impl Scheme {
             Self::AzureDevOps => token::parse(request, token::Token::Basic),
             Self::Hook0 => hook0::parse(request),
             Self::Ripple => ripple::parse(request),
+            Self::Mandrill => mandrill::parse(request, public_url),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -829,6 +841,7 @@ impl Scheme {
             Self::AzureDevOps => token::render(token::Token::Basic, headers, tag),
             Self::Hook0 => hook0::render(headers, timestamp, tag),
             Self::Ripple => ripple::render(headers, timestamp, tag),
+            Self::Mandrill => mandrill::render(headers, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -918,7 +931,7 @@ impl Scheme {
     /// The content type this provider sends its body with.
     pub(crate) const fn content_type(&self) -> &'static str {
         match self {
-            Self::Slack | Self::Twilio => "application/x-www-form-urlencoded",
+            Self::Slack | Self::Twilio | Self::Mandrill => "application/x-www-form-urlencoded",
             _ => "application/json",
         }
     }

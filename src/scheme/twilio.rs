@@ -89,7 +89,7 @@ fn check_body_hash(hash: &str, body: &[u8]) -> Result<(), Error> {
 }
 
 /// Each parameter's name followed by its value, sorted by name, a repeated name's values sorted and de-duplicated.
-fn sorted_parameters(body: &[u8]) -> Result<Vec<u8>, Error> {
+pub(super) fn sorted_parameters(body: &[u8]) -> Result<Vec<u8>, Error> {
     let mut parameters: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
     for parameter in form_urlencoded::parse(body) {
         if parameters.len() == MAX_FORM_PARAMETERS {

@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 66] {
+fn schemes() -> [Scheme; 67] {
     [
+        Scheme::Mandrill,
         Scheme::Ripple,
         Scheme::Hook0,
         Scheme::GitLab,
@@ -101,7 +102,9 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::StandardWebhooks | Scheme::Svix => Verifier::builder(scheme).secret(SECRET).public_key(WHPK),
         Scheme::Discord => Verifier::builder(scheme).public_key(DISCORD),
         Scheme::SendGrid => Verifier::builder(scheme).public_key(SENDGRID),
-        Scheme::Twilio => Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com"),
+        Scheme::Twilio | Scheme::Mandrill => {
+            Verifier::builder(scheme).secret("secret").public_url("https://hooks.example.com")
+        }
         Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
         Scheme::Ripple => Verifier::builder(scheme).secret("cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk="),
         Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
@@ -115,7 +118,8 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 83] = [
+const NAMES: [&str; 84] = [
+    "x-mandrill-signature",
     "x-webhook-timestamp",
     "x-webhook-signature",
     "x-hook0-signature",
