@@ -70,6 +70,18 @@ pub struct Verifier {
     reveal_unknown_tenant: bool,
     /// Meta's Verify Token, for its subscription check.
     verify_token: Option<SharedToken>,
+    /// What receives Notion's verification token.
+    on_verification_token: Option<TokenCallback>,
+}
+
+/// The application's callback for Notion's verification token.
+#[derive(Clone)]
+struct TokenCallback(Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for TokenCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TokenCallback")
+    }
 }
 
 /// Where a verifier's keys come from.
@@ -113,6 +125,7 @@ impl Verifier {
             resolver: None,
             reveal_unknown_tenant: false,
             verify_token: None,
+            on_verification_token: None,
         }
     }
 
@@ -383,7 +396,11 @@ impl Verifier {
         let now = keys.bounded.then(clock);
         let key = keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now)));
         let token = self.verify_token.as_ref().map(SharedToken::as_bytes);
-        let handshake = self.scheme.unsigned_handshake(request, key, token)?;
+        let handshake = self.scheme.unsigned_handshake(
+            request,
+            key,
+            (token, self.on_verification_token.as_ref().map(|callback| &*callback.0)),
+        )?;
         Ok(Verified::unsigned_handshake(handshake))
     }
 
@@ -607,6 +624,7 @@ pub struct VerifierBuilder {
     resolver: Option<Arc<dyn DynResolver>>,
     reveal_unknown_tenant: bool,
     verify_token: Option<SharedToken>,
+    on_verification_token: Option<TokenCallback>,
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -706,6 +724,15 @@ impl VerifierBuilder {
         self
     }
 
+    /// Receives Notion's verification token: Notion's unsigned `POST {"verification_token":"…"}` is handed to
+    /// `callback` (never to an event handler) and answered `200`. Without it, that request is refused (`403`). Anyone
+    /// can send one: only a token you then confirm in Notion's settings is genuine; configure that one as the secret.
+    #[must_use]
+    pub fn on_verification_token(mut self, callback: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        self.on_verification_token = Some(TokenCallback(Arc::new(callback)));
+        self
+    }
+
     /// Answers a request whose tenant the resolver does not know with [`ErrorKind::UnknownTenant`] (`404`) instead
     /// of the `401` of a bad signature, which tells any sender which tenants exist. Off by default.
     #[must_use]
@@ -767,6 +794,7 @@ impl VerifierBuilder {
             public_url,
             reveal_unknown_tenant: self.reveal_unknown_tenant,
             verify_token: self.verify_token,
+            on_verification_token: self.on_verification_token,
         })
     }
 }

@@ -453,3 +453,32 @@ mod catalogue_part_two {
         assert!(line.verify_request(&event).unwrap().handshake().is_none());
     }
 }
+
+#[test]
+fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it() {
+    // Notion's webhooks reference: the token, and a delivery signed with it.
+    let token = "secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl";
+    let body = format!(r#"{{"verification_token":"{token}"}}"#);
+    let received = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = received.clone();
+    let first = Verifier::builder(Scheme::Notion)
+        .secret("placeholder-until-verified")
+        .on_verification_token(move |token| sink.lock().unwrap().push(token.to_owned()))
+        .build()
+        .unwrap();
+    let mut request = Request::new(body.clone().into_bytes());
+    *request.method_mut() = Method::POST;
+    let verified = first.verify_request(&request).unwrap();
+    assert_eq!(verified.handshake().unwrap().to_response::<Vec<u8>>().status(), StatusCode::OK);
+    assert_eq!(*received.lock().unwrap(), vec![token.to_owned()]);
+    // Without a callback, the request is refused rather than lost.
+    let silent = verifier(Scheme::Notion, "placeholder-until-verified");
+    assert_eq!(silent.verify_request(&request).unwrap_err().kind(), ErrorKind::HandshakeRefused);
+    // With the token as the key, Notion's signed deliveries verify.
+    let configured = verifier(Scheme::Notion, token);
+    let signature = "sha256=461e8cbcba8a75c3edd866f0e71280f5a85cbf21eff040ebd10fe266df38a735";
+    request.headers_mut().insert("x-notion-signature", HeaderValue::from_static(signature));
+    assert!(configured.verify_request(&request).unwrap().handshake().is_none());
+    request.headers_mut().insert("x-notion-signature", HeaderValue::from_static("sha256=00"));
+    assert_eq!(configured.verify_request(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
+}

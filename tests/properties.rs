@@ -71,6 +71,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(keyed(Scheme::Gitea, "gitea secret")),
         Just(keyed(Scheme::Hook0, "hook0 subscription secret")),
         Just(keyed(Scheme::Ripple, "cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk=")),
+        Just(keyed(Scheme::Notion, "secret_notion_verification_token")),
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
@@ -185,6 +186,7 @@ proptest! {
             Scheme::Gitea => vec!["x-gitea-signature"],
             Scheme::Hook0 => vec!["x-hook0-signature"],
             Scheme::Ripple => vec!["x-webhook-timestamp", "x-webhook-signature"],
+            Scheme::Notion => vec!["x-notion-signature"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

@@ -86,6 +86,7 @@ mod mandrill;
 mod meta;
 mod mollie;
 mod mux;
+mod notion;
 mod nylas;
 mod paddle;
 mod pagerduty;
@@ -376,6 +377,10 @@ pub enum Scheme {
     /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), with
     /// [`public_url`](crate::VerifierBuilder::public_url) as entered in Mailchimp. **No timestamp**.
     Mandrill,
+    /// Notion: `X-Notion-Signature: sha256=<hex>`, HMAC-SHA256 of the body keyed with the verification token. **No
+    /// timestamp**. Its unsigned verification request is handed to
+    /// [`on_verification_token`](crate::VerifierBuilder::on_verification_token) and answered `200`.
+    Notion,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -428,14 +433,14 @@ impl Scheme {
             Self::Recharge | Self::Sentry | Self::Tally | Self::WooCommerce => false,
             Self::Meta | Self::X | Self::Nylas | Self::Xero | Self::PagerDuty => false,
             Self::Pusher | Self::Mollie | Self::DocuSign | Self::Gitea | Self::GitLab | Self::AzureDevOps => false,
-            Self::Mandrill => false,
+            Self::Mandrill | Self::Notion => false,
             Self::Custom(custom) => custom.has_timestamp(),
         }
     }
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 66] {
+    fn built_in() -> [Self; 67] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -502,6 +507,7 @@ impl Scheme {
             Self::Hook0,
             Self::Ripple,
             Self::Mandrill,
+            Self::Notion,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -577,6 +583,7 @@ impl Scheme {
             Self::Hook0 => "coinbase-cdp",
             Self::Ripple => "ripple",
             Self::Mandrill => "mailchimp-transactional",
+            Self::Notion => "notion",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -665,7 +672,8 @@ impl Scheme {
             | Self::Mollie
             | Self::DocuSign
             | Self::Gitea
-            | Self::Hook0 => Algorithm::HmacSha256,
+            | Self::Hook0
+            | Self::Notion => Algorithm::HmacSha256,
         };
         Some((Mac::Hmac(algorithm), SecretEncoding::Utf8))
     }
@@ -760,6 +768,7 @@ impl Scheme {
             Self::Hook0 => hook0::parse(request),
             Self::Ripple => ripple::parse(request),
             Self::Mandrill => mandrill::parse(request, public_url),
+            Self::Notion => body_only::parse(request, &notion::TAG, IdSource::None),
             Self::Fintoc => signed_list::parse(request, &fintoc::LIST, IdSource::BodyField(&["id"])),
             Self::Mux => signed_list::parse(request, &mux::LIST, IdSource::BodyField(&["id"])),
             Self::Tailscale => signed_list::parse(request, &tailscale::LIST, IdSource::None),
@@ -842,6 +851,7 @@ impl Scheme {
             Self::Hook0 => hook0::render(headers, timestamp, tag),
             Self::Ripple => ripple::render(headers, timestamp, tag),
             Self::Mandrill => mandrill::render(headers, tag),
+            Self::Notion => body_only::render(&notion::TAG, headers, tag),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -879,19 +889,21 @@ impl Scheme {
     }
 
     /// Whether `request` is an endpoint check the provider sends unsigned (Dropbox's and Nylas's `GET ?challenge=`,
-    /// X's `GET ?crc_token=`, Meta's `GET ?hub.mode=`), answered before any signature is looked for.
+    /// X's `GET ?crc_token=`, Meta's `GET ?hub.mode=`, Notion's `verification_token`), answered before any signature
+    /// is looked for.
     pub(crate) fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
         match self {
             Self::Dropbox => dropbox::is_check(request),
             Self::Nylas => nylas::is_check(request),
             Self::X => x::is_check(request),
             Self::Meta => meta::is_check(request),
+            Self::Notion => notion::is_check(request),
             _ => false,
         }
     }
 
-    /// The answer to an unsigned endpoint check, with `key` (the first valid now) where it needs one and Meta's
-    /// Verify Token.
+    /// The answer to an unsigned endpoint check, with `key` (the first valid now) where it needs one, Meta's Verify
+    /// Token and the callback that receives Notion's verification token.
     ///
     /// # Errors
     /// [`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused) for a Meta check with another token;
@@ -900,9 +912,10 @@ impl Scheme {
         &self,
         request: &Incoming<'_>,
         key: Option<&Key>,
-        verify_token: Option<&[u8]>,
+        (verify_token, on_token): (Option<&[u8]>, Option<&(dyn Fn(&str) + Send + Sync)>),
     ) -> Result<Handshake, Error> {
         match self {
+            Self::Notion => notion::answer(request, on_token),
             Self::X => x::answer(request, key),
             Self::Meta => meta::answer(request, verify_token),
             Self::Nylas => Ok(nylas::answer(request)),

@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 67] {
+fn schemes() -> [Scheme; 68] {
     [
+        Scheme::Notion,
         Scheme::Mandrill,
         Scheme::Ripple,
         Scheme::Hook0,
@@ -107,6 +108,7 @@ fn verifier(scheme: Scheme) -> Verifier {
         }
         Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
         Scheme::Ripple => Verifier::builder(scheme).secret("cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk="),
+        Scheme::Notion => Verifier::builder(scheme).secret("whsec_secret").on_verification_token(|_| {}),
         Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
         Scheme::Meta => Verifier::builder(scheme).secret("whsec_secret").verify_token("meatyhamhock"),
         Scheme::Adyen => {
@@ -118,7 +120,8 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 84] = [
+const NAMES: [&str; 85] = [
+    "x-notion-signature",
     "x-mandrill-signature",
     "x-webhook-timestamp",
     "x-webhook-signature",
