@@ -21,7 +21,7 @@ use crate::keys::{KeySet, KeySpec, Keys, prepare};
 use crate::request::{Incoming, PublicUrl};
 use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
 use crate::scheme::tag::{Decoded, decode, digest};
-use crate::scheme::{Candidates, KeyKind, Message, Parsed, Scheme, Signed};
+use crate::scheme::{Candidates, CheckConfig, KeyKind, Message, Parsed, Scheme, Signed};
 use crate::verified::Verified;
 
 /// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
@@ -395,12 +395,11 @@ impl Verifier {
     ) -> Result<Verified<'a>, Error> {
         let now = keys.bounded.then(clock);
         let key = keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now)));
-        let token = self.verify_token.as_ref().map(SharedToken::as_bytes);
-        let handshake = self.scheme.unsigned_handshake(
-            request,
-            key,
-            (token, self.on_verification_token.as_ref().map(|callback| &*callback.0)),
-        )?;
+        let config = CheckConfig {
+            verify_token: self.verify_token.as_ref().map(SharedToken::as_bytes),
+            on_verification_token: self.on_verification_token.as_ref().map(|callback| &*callback.0),
+        };
+        let handshake = self.scheme.unsigned_handshake(request, key, &config)?;
         Ok(Verified::unsigned_handshake(handshake))
     }
 

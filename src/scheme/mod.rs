@@ -912,12 +912,12 @@ impl Scheme {
         &self,
         request: &Incoming<'_>,
         key: Option<&Key>,
-        (verify_token, on_token): (Option<&[u8]>, Option<&(dyn Fn(&str) + Send + Sync)>),
+        config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         match self {
-            Self::Notion => notion::answer(request, on_token),
+            Self::Notion => notion::answer(request, config.on_verification_token),
             Self::X => x::answer(request, key),
-            Self::Meta => meta::answer(request, verify_token),
+            Self::Meta => meta::answer(request, config.verify_token),
             Self::Nylas => Ok(nylas::answer(request)),
             Self::Dropbox => Ok(dropbox::answer(request)),
             _ => Err(Error::malformed_body("is no endpoint check of this scheme")),
@@ -948,6 +948,13 @@ impl Scheme {
             _ => "application/json",
         }
     }
+}
+
+/// What a verifier is configured with for the unsigned endpoint checks: Meta's Verify Token, and the callback that
+/// receives Notion's verification token.
+pub(crate) struct CheckConfig<'c> {
+    pub verify_token: Option<&'c [u8]>,
+    pub on_verification_token: Option<&'c (dyn Fn(&str) + Send + Sync)>,
 }
 
 /// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console
