@@ -127,27 +127,24 @@ impl<'a> Verified<'a> {
         self.key_id.clone()
     }
 
-    /// The delivery's id, where the scheme carries one:
+    /// The delivery's id, where the scheme carries one (each scheme's is in the README's scheme table):
     ///
-    /// - Standard Webhooks and Svix: `webhook-id` / `svix-id` (signed);
-    /// - Stripe: the event's `id` and Paddle: the event's `event_id`, read from the signed JSON body once, at
-    ///   verification (`None` if the body has no such string field, or has it twice);
-    /// - GitHub: `X-GitHub-Delivery` and Shopify: `X-Shopify-Webhook-Id`, **not signed**: anyone who captured one
-    ///   delivery can resend it under a fresh id;
-    /// - Discord: the interaction's `id`, read from the signed JSON body;
-    /// - Twilio: `I-Twilio-Idempotency-Token`, **not signed**;
-    /// - Square, Typeform: `event_id`; Vercel, Intercom, WorkOS: `id`; Coinbase Commerce: the nested `event.id`; all
-    ///   read from the signed body;
-    /// - Twitch EventSub: `Twitch-Eventsub-Message-Id` (signed); Mailgun: the signed `signature.token`; Adyen:
-    ///   `pspReference:eventCode` of each item (signed), space-separated;
-    /// - Slack, SendGrid, Zoom, Dropbox, Lemon Squeezy, Calendly, Linear and HubSpot: none (the receiver deduplicates
-    ///   on the signed body); a custom scheme: its id header, if configured.
+    /// - a signed header: Standard Webhooks' and Svix's `webhook-id` / `svix-id`, Twitch's message id;
+    /// - a field of the signed JSON body, read once at verification (`None` if the body has no such string field, or
+    ///   has it twice): Stripe's, Discord's, Vercel's, Intercom's, WorkOS's, CircleCI's, Fintoc's, Mux's, Airwallex's
+    ///   and Box's `id`, Paddle's, Square's and Typeform's `event_id`, Tally's `eventId`, the nested `event.id` of
+    ///   Coinbase Commerce and PagerDuty, Mailgun's `signature.token`, Adyen's `pspReference:eventCode` of each item
+    ///   (space-separated);
+    /// - a header that is **not signed**: GitHub's `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's
+    ///   `I-Twilio-Idempotency-Token`; anyone who captured one delivery can resend it under a fresh id;
+    /// - none for the others (the receiver deduplicates on the signed body); a custom scheme: its id header, if
+    ///   configured.
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
     }
 
     /// Whether [`id`](Self::id) comes from signed material (a signed header or the signed body), so a replay
-    /// cannot change it. False for GitHub and Shopify, whose id headers are not signed.
+    /// cannot change it. False for GitHub, Shopify and Twilio, whose id headers are not signed.
     pub const fn id_is_signed(&self) -> bool {
         self.id_is_signed
     }
