@@ -356,3 +356,41 @@ mod actix_server {
         assert_eq!(test::call_service(&app, send("a", A, "m3", now)).await.status().as_u16(), 401);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resolver_map_changing_under_load_never_rejects_a_validly_signed_request() {
+    let tenants = Tenants::default();
+    for tenant in ["a", "b", "c"] {
+        tenants.set(tenant, &[Secret::new(A).id("a")]);
+    }
+    let verifier = Arc::new(tenants.verifier());
+    let stop = Arc::new(AtomicBool::new(false));
+    // Every version of each tenant's keys holds A, beside a key that changes.
+    let writer = {
+        let (tenants, stop) = (tenants.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut writes = 0u32;
+            while !stop.load(Ordering::Relaxed) {
+                let other = if writes.is_multiple_of(2) { B } else { A_ROTATED };
+                for tenant in ["a", "b", "c"] {
+                    tenants.set(tenant, &[Secret::new(other).id("other"), Secret::new(A).id("a")]);
+                }
+                writes += 1;
+            }
+            writes
+        })
+    };
+    let now = OffsetDateTime::now_utc();
+    let requests: Vec<_> =
+        ["a", "b", "c"].iter().map(|tenant| delivery(&format!("/tenant/{tenant}"), A, "msg", now)).collect();
+    let mut rejected = 0;
+    for round in 0..3_000 {
+        if verifier.verify_request_async(&requests[round % 3]).await.is_err() {
+            rejected += 1;
+        }
+    }
+    stop.store(true, Ordering::Relaxed);
+    let writes = writer.join().unwrap();
+    assert!(writes > 10, "the writer ran {writes} times");
+    assert_eq!(rejected, 0, "spurious rejections during {writes} rounds of writes");
+}
