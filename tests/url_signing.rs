@@ -303,3 +303,41 @@ fn mandrill_signs_the_configured_url_and_the_sorted_form_fields_with_sha1() {
     request.headers_mut().insert("content-type", HeaderValue::from_static("application/json"));
     assert_eq!(verifier.verify_request(&request).unwrap_err().kind(), ErrorKind::MalformedBody);
 }
+
+#[test]
+fn contentful_signs_the_method_the_twice_escaped_path_the_listed_headers_and_the_body() {
+    // Python's `hmac`, with `urllib.parse.quote` standing in for `encodeURI` (safe `;,/?:@&=+$-_.!~*'()#`) and for
+    // `querystring.escape` (safe `-_.!~*'()`), over `POST\n/hooks/cf?q%253D1%2526w%253D2\n<headers>\n<body>`.
+    let secret = format!("contentful-secret-{}", "x".repeat(46));
+    let verifier = Verifier::builder(Scheme::Contentful).secret(&secret).build().unwrap();
+    let request = |uri: &str, signature: &str| {
+        let mut request = Request::new(br#"{"sys":{"id":"entry1"}}"#.to_vec());
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = uri.parse().unwrap();
+        let headers = request.headers_mut();
+        headers.insert("x-contentful-timestamp", HeaderValue::from_static("1700000000123"));
+        headers.insert("x-contentful-crn", HeaderValue::from_static("crn:contentful:::content:spaces/s1"));
+        headers.insert(
+            "x-contentful-signed-headers",
+            HeaderValue::from_static("x-contentful-timestamp, X-Contentful-CRN"),
+        );
+        headers.insert("x-contentful-signature", HeaderValue::from_str(signature).unwrap());
+        request
+    };
+    let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap();
+    let with_query = request("/hooks/cf?q=1&w=2", "02bd92ce20c413ecc0a1648c8cc460c829e208fb302a1acb4d80f444430535cc");
+    let (parts, body) = with_query.into_parts();
+    assert!(verifier.verify_parts_at(&parts, &body, now).is_ok());
+    let (parts, body) =
+        request("/hooks/cf", "fbbc07756595e549b355e621dc889ddb6ad175a36abddc57c7d9ca8616f9b810").into_parts();
+    assert!(verifier.verify_parts_at(&parts, &body, now).is_ok());
+    let late = now + time::Duration::seconds(31);
+    assert_eq!(verifier.verify_parts_at(&parts, &body, late).unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    // A listed header that did not arrive is refused; a list without the timestamp is malformed.
+    let (mut parts, body) =
+        request("/hooks/cf", "fbbc07756595e549b355e621dc889ddb6ad175a36abddc57c7d9ca8616f9b810").into_parts();
+    parts.headers.remove("x-contentful-crn");
+    assert_eq!(verifier.verify_parts_at(&parts, &body, now).unwrap_err().kind(), ErrorKind::MissingHeader);
+    parts.headers.insert("x-contentful-signed-headers", HeaderValue::from_static("x-contentful-signature"));
+    assert_eq!(verifier.verify_parts_at(&parts, &body, now).unwrap_err().kind(), ErrorKind::MalformedHeader);
+}

@@ -12,8 +12,9 @@ const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 68] {
+fn schemes() -> [Scheme; 69] {
     [
+        Scheme::Contentful,
         Scheme::Notion,
         Scheme::Mandrill,
         Scheme::Ripple,
@@ -120,7 +121,10 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 85] = [
+const NAMES: [&str; 88] = [
+    "x-contentful-signature",
+    "x-contentful-signed-headers",
+    "x-contentful-timestamp",
     "x-notion-signature",
     "x-mandrill-signature",
     "x-webhook-timestamp",
