@@ -103,22 +103,6 @@ impl Case {
     fn verify(&self) -> bool {
         self.verifier.verify_at(black_box(&self.headers), black_box(&self.body), self.now).is_ok()
     }
-
-    /// Verify against the baseline over `rounds` alternating batches of `batch` calls each: the median of the
-    /// rounds' ratios.
-    fn alternating_ratio(&self, rounds: usize, batch: usize) -> f64 {
-        let time = |run: &dyn Fn() -> bool| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                assert!(run());
-            }
-            start.elapsed().as_secs_f64()
-        };
-        let mut ratios: Vec<f64> =
-            (0..rounds).map(|_| time(&|| self.verify()) / time(&|| self.baseline.run())).collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[rounds / 2]
-    }
 }
 
 /// The resolver's cost: one request verified by a verifier with fixed keys and by one that looks its keys up.
@@ -165,19 +149,21 @@ impl ResolverCase {
         let mut context = Context::from_waker(Waker::noop());
         matches!(std::pin::pin!(future).poll(&mut context), Poll::Ready(Ok(_)))
     }
+}
 
-    fn alternating_ratio(&self, rounds: usize, batch: usize) -> f64 {
-        let time = |run: &dyn Fn() -> bool| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                assert!(run());
-            }
-            start.elapsed().as_secs_f64()
-        };
-        let mut ratios: Vec<f64> = (0..rounds).map(|_| time(&|| self.resolving()) / time(&|| self.fixed())).collect();
-        ratios.sort_by(f64::total_cmp);
-        ratios[rounds / 2]
-    }
+/// `measured` against `baseline` over `rounds` alternating batches of `batch` calls each: the median of the rounds'
+/// ratios.
+fn alternating_ratio(rounds: usize, batch: usize, measured: &dyn Fn() -> bool, baseline: &dyn Fn() -> bool) -> f64 {
+    let time = |run: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        for _ in 0..batch {
+            assert!(run());
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..rounds).map(|_| time(measured) / time(baseline)).collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[rounds / 2]
 }
 
 fn cases() -> Vec<Case> {
@@ -212,9 +198,11 @@ fn main() {
     for case in cases.iter().filter(|case| case.size <= 16 * 1024) {
         let batch =
             if matches!(case.baseline, Baseline::Ed25519 { .. }) { 50 } else { (2_000_000 / (case.size + 64)).max(10) };
-        let ratio = if smoke { case.alternating_ratio(1, 2) } else { case.alternating_ratio(31, batch) };
+        let (rounds, batch) = if smoke { (1, 2) } else { (31, batch) };
+        let ratio = alternating_ratio(rounds, batch, &|| case.verify(), &|| case.baseline.run());
         println!("{}/{}: {ratio:.3}×", case.group, case.size);
     }
-    let ratio = if smoke { resolver.alternating_ratio(1, 2) } else { resolver.alternating_ratio(31, 2000) };
+    let (rounds, batch) = if smoke { (1, 2) } else { (31, 2000) };
+    let ratio = alternating_ratio(rounds, batch, &|| resolver.resolving(), &|| resolver.fixed());
     println!("verify/resolver (resolving / fixed keys)/1024: {ratio:.3}×");
 }

@@ -21,6 +21,16 @@ impl<'a> Incoming<'a> {
         Self { method: Some(&parts.method), uri: Some(&parts.uri), headers: &parts.headers, body }
     }
 
+    /// A whole request whose body is buffered (what serverless runtimes hand over).
+    pub(crate) fn from_request<B: AsRef<[u8]>>(request: &'a http::Request<B>) -> Self {
+        Self {
+            method: Some(request.method()),
+            uri: Some(request.uri()),
+            headers: request.headers(),
+            body: request.body().as_ref(),
+        }
+    }
+
     /// The method, for schemes that sign it.
     ///
     /// # Errors

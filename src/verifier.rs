@@ -237,13 +237,7 @@ impl Verifier {
     /// # Errors
     /// As [`verify_parts_at`](Self::verify_parts_at).
     pub fn verify_request<'a, B: AsRef<[u8]>>(&self, request: &'a Request<B>) -> Result<Verified<'a>, Error> {
-        let incoming = Incoming {
-            method: Some(request.method()),
-            uri: Some(request.uri()),
-            headers: request.headers(),
-            body: request.body().as_ref(),
-        };
-        self.verify_with(incoming, unix_now)
+        self.verify_with(Incoming::from_request(request), unix_now)
     }
 
     /// Verifies a request head and its buffered body against the system clock: what the adapters call. See
@@ -280,13 +274,7 @@ impl Verifier {
         &self,
         request: &'a Request<B>,
     ) -> Result<Verified<'a>, Error> {
-        let incoming = Incoming {
-            method: Some(request.method()),
-            uri: Some(request.uri()),
-            headers: request.headers(),
-            body: request.body().as_ref(),
-        };
-        self.verify_resolving(incoming, request.extensions().get(), unix_now).await
+        self.verify_resolving(Incoming::from_request(request), request.extensions().get(), unix_now).await
     }
 
     /// Verifies a request head and its buffered body against the system clock, resolving the keys first if the

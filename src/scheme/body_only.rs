@@ -5,7 +5,6 @@ use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
 use super::headers::{required_bytes, value};
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -30,14 +29,7 @@ pub(super) fn parse<'a>(
     let mut candidates = Candidates::new();
     candidates
         .push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: tag.encoding, text }, &tag.header)?;
-    Ok(Parsed {
-        id,
-        timestamp: None,
-        signature_header: Some(&tag.header),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(id, &tag.header, candidates, request.body))
 }
 
 pub(super) fn render(tag: &BodyTag, headers: &mut HeaderMap, signature: &Tag) -> Result<(), Error> {

@@ -12,11 +12,9 @@
 //! <https://developer.box.com/guides/webhooks/v2/signatures-v2/>.
 
 use http::{HeaderMap, HeaderName, HeaderValue};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::Parsed;
-use super::headers::{one, optional_str, required_bytes, value};
+use super::headers::{one, optional_str, required_bytes, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -37,10 +35,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
         return Err(Error::malformed(ALGORITHM.clone(), "is not `HmacSHA256`"));
     }
     let stamp = required_bytes(request.headers, &TIMESTAMP)?;
-    let seconds = std::str::from_utf8(stamp)
-        .ok()
-        .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).ok())
-        .map(OffsetDateTime::unix_timestamp)
+    let seconds = rfc3339_seconds(stamp)
         .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
     let mut candidates = Candidates::new();
     for (slot, header) in [&PRIMARY, &SECONDARY].into_iter().enumerate() {
@@ -65,11 +60,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 
 /// The headers Box sends at `timestamp` (unix seconds, written as RFC 3339), signed with the primary key.
 pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
-    let stamp = timestamp
-        .parse::<i64>()
-        .ok()
-        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
-        .and_then(|date| date.format(&Rfc3339).ok())
+    let stamp = rfc3339_text(timestamp)
         .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
     headers.insert(TIMESTAMP.clone(), value(&stamp, &TIMESTAMP)?);
     headers.insert(VERSION.clone(), HeaderValue::from_static("1"));

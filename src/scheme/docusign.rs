@@ -12,7 +12,6 @@ use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
 use super::headers::value;
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -41,14 +40,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     if candidates.iter().next().is_none() {
         return Err(Error::missing(FIRST.clone()));
     }
-    Ok(Parsed {
-        id: IdSource::None,
-        timestamp: None,
-        signature_header: Some(&FIRST),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(IdSource::None, &FIRST, candidates, request.body))
 }
 
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {

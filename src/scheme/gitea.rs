@@ -14,7 +14,6 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::Parsed;
 use super::headers::{one, value};
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -45,14 +44,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     let mut candidates = Candidates::new();
     let text = HeaderValue::as_bytes(line);
     candidates.push(Candidate { for_key: ForKey::Any, kind: KeyKind::Hmac, encoding: Encoding::Hex, text }, header)?;
-    Ok(Parsed {
-        id: IdSource::None,
-        timestamp: None,
-        signature_header: Some(header),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(IdSource::None, header, candidates, request.body))
 }
 
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {

@@ -64,6 +64,19 @@ pub(crate) fn canonical_seconds(bytes: &[u8]) -> Option<i64> {
     std::str::from_utf8(bytes).ok().filter(|_| canonical).and_then(|text| text.parse::<i64>().ok())
 }
 
+/// An RFC 3339 date and time as unix seconds (Twitch, Box, Zendesk); `None` when it is not one.
+pub(crate) fn rfc3339_seconds(bytes: &[u8]) -> Option<i64> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let date = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()?;
+    Some(date.unix_timestamp())
+}
+
+/// Unix seconds, given as text, written as RFC 3339, for the test kit; `None` when out of range.
+pub(crate) fn rfc3339_text(seconds: &str) -> Option<String> {
+    let date = time::OffsetDateTime::from_unix_timestamp(seconds.parse().ok()?).ok()?;
+    date.format(&time::format_description::well_known::Rfc3339).ok()
+}
+
 /// How a `key=value` signature list is written (Stripe, Paddle, Calendly, WorkOS).
 pub(crate) struct ListFormat {
     /// Between elements: `,` or `;`.

@@ -905,8 +905,7 @@ impl Scheme {
     /// is looked for.
     pub(crate) fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
         match self {
-            Self::Dropbox => dropbox::is_check(request),
-            Self::Nylas => nylas::is_check(request),
+            Self::Dropbox | Self::Nylas => query::is_challenge(request),
             Self::X => x::is_check(request),
             Self::Meta => meta::is_check(request),
             Self::Notion => notion::is_check(request),
@@ -930,8 +929,7 @@ impl Scheme {
             Self::Notion => notion::answer(request, config.on_verification_token),
             Self::X => x::answer(request, key),
             Self::Meta => meta::answer(request, config.verify_token),
-            Self::Nylas => Ok(nylas::answer(request)),
-            Self::Dropbox => Ok(dropbox::answer(request)),
+            Self::Dropbox | Self::Nylas => Ok(query::echo_challenge(request)),
             _ => Err(Error::malformed_body("is no endpoint check of this scheme")),
         }
     }
@@ -1040,6 +1038,25 @@ pub(crate) struct Parsed<'s, 'a> {
     /// Further messages, each with its own signature, that the key matching the first must also have signed (the
     /// other items of an Adyen batch); empty for every other scheme.
     pub batch: Vec<(Signed<'s>, Candidates<'s>)>,
+}
+
+impl<'s, 'a: 's> Parsed<'s, 'a> {
+    /// What a scheme that signs the body alone read: its id, the header its entries came from, and the entries.
+    pub(crate) fn over_body(
+        id: IdSource<'a>,
+        signature_header: &'s HeaderName,
+        candidates: Candidates<'s>,
+        body: &'a [u8],
+    ) -> Self {
+        Self {
+            id,
+            timestamp: None,
+            signature_header: Some(signature_header),
+            batch: Vec::new(),
+            candidates,
+            signed: Signed::new(&[signed::Piece::Bytes(body)]),
+        }
+    }
 }
 
 #[cfg(test)]

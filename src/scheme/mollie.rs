@@ -11,7 +11,6 @@ use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
 use super::headers::value;
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -31,14 +30,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     if candidates.iter().next().is_none() {
         return Err(Error::missing(SIGNATURE.clone()));
     }
-    Ok(Parsed {
-        id: IdSource::None,
-        timestamp: None,
-        signature_header: Some(&SIGNATURE),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(IdSource::None, &SIGNATURE, candidates, request.body))
 }
 
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {

@@ -12,20 +12,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
-use super::query::get_param;
 use super::tag::Encoding;
-use crate::handshake::Handshake;
-use crate::request::Incoming;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-nylas-signature"), prefix: "", encoding: Encoding::Hex };
-
-/// Nylas's endpoint check: a `GET` with exactly one `challenge`.
-pub(super) fn is_check(request: &Incoming<'_>) -> bool {
-    get_param(request, "challenge").is_some()
-}
-
-/// The answer to it: the challenge, echoed.
-pub(super) fn answer(request: &Incoming<'_>) -> Handshake {
-    Handshake::text(get_param(request, "challenge").unwrap_or_default().into_owned())
-}

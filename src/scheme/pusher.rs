@@ -12,7 +12,6 @@ use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
 use super::headers::{required_bytes, required_str, value};
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -28,14 +27,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
     let candidate =
         Candidate { for_key: ForKey::Id(key.as_bytes()), kind: KeyKind::Hmac, encoding: Encoding::Hex, text };
     candidates.push(candidate, &SIGNATURE)?;
-    Ok(Parsed {
-        id: IdSource::None,
-        timestamp: None,
-        signature_header: Some(&SIGNATURE),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(IdSource::None, &SIGNATURE, candidates, request.body))
 }
 
 /// The headers for a delivery signed by the app whose key is `id` (`"1"`, the first key's default id, when empty).

@@ -6,12 +6,11 @@
 use std::sync::LazyLock;
 
 use http::{HeaderMap, HeaderName};
-use time::format_description::well_known::Rfc3339;
 use time::format_description::{BorrowedFormatItem, parse as parse_description};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
 use super::Parsed;
-use super::headers::{canonical_seconds, required_bytes, value};
+use super::headers::{canonical_seconds, required_bytes, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -90,10 +89,7 @@ pub(super) fn parse<'a>(
 fn seconds(stamp: &[u8], notation: &Notation) -> Option<i64> {
     match notation {
         Notation::Millis => canonical_seconds(stamp).map(|millis| millis.div_euclid(1000)),
-        Notation::Rfc3339 => {
-            let date = OffsetDateTime::parse(std::str::from_utf8(stamp).ok()?, &Rfc3339).ok()?;
-            Some(date.unix_timestamp())
-        }
+        Notation::Rfc3339 => rfc3339_seconds(stamp),
         Notation::HttpDate => {
             let date = PrimitiveDateTime::parse(std::str::from_utf8(stamp).ok()?, &HTTP_DATE).ok()?;
             Some(date.assume_utc().unix_timestamp())
@@ -108,7 +104,7 @@ pub(super) fn render(stamped: &Stamped, headers: &mut HeaderMap, timestamp: &str
     let date = OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| unwritable())?;
     let stamp = match stamped.notation {
         Notation::Millis => format!("{seconds}000"),
-        Notation::Rfc3339 => date.format(&Rfc3339).map_err(|_| unwritable())?,
+        Notation::Rfc3339 => rfc3339_text(timestamp).ok_or_else(unwritable)?,
         Notation::HttpDate => date.format(&*HTTP_DATE).map_err(|_| unwritable())?,
     };
     headers.insert(stamped.timestamp.clone(), value(&stamp, &stamped.timestamp)?);

@@ -15,11 +15,9 @@
 //! `internal/events/verify/subscription_verify.go`.
 
 use http::{HeaderMap, HeaderName};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::Parsed;
-use super::headers::{optional_str, required_bytes, required_str, value};
+use super::headers::{optional_str, required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -38,10 +36,7 @@ const VERIFICATION: &str = "webhook_callback_verification";
 pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let id = required_str(request.headers, &ID)?;
     let stamp = required_bytes(request.headers, &TIMESTAMP)?;
-    let seconds = std::str::from_utf8(stamp)
-        .ok()
-        .and_then(|text| OffsetDateTime::parse(text, &Rfc3339).ok())
-        .map(OffsetDateTime::unix_timestamp)
+    let seconds = rfc3339_seconds(stamp)
         .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
     let Some(text) = required_bytes(request.headers, &SIGNATURE)?.strip_prefix(b"sha256=") else {
         return Err(Error::malformed(SIGNATURE.clone(), "does not start with `sha256=`"));
@@ -61,11 +56,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 
 /// The headers of a notification with `id`, sent at `timestamp` (unix seconds, written as RFC 3339).
 pub(super) fn render(headers: &mut HeaderMap, id: &str, timestamp: &str, tag: &Tag) -> Result<(), Error> {
-    let stamp = timestamp
-        .parse::<i64>()
-        .ok()
-        .and_then(|seconds| OffsetDateTime::from_unix_timestamp(seconds).ok())
-        .and_then(|date| date.format(&Rfc3339).ok())
+    let stamp = rfc3339_text(timestamp)
         .ok_or_else(|| Error::malformed(TIMESTAMP.clone(), "is not an RFC 3339 date and time"))?;
     headers.insert(ID.clone(), value(id, &ID)?);
     headers.insert(TIMESTAMP.clone(), value(&stamp, &TIMESTAMP)?);

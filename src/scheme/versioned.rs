@@ -6,7 +6,6 @@ use http::{HeaderMap, HeaderName};
 
 use super::Parsed;
 use super::headers::{required_bytes, value};
-use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::request::Incoming;
@@ -44,14 +43,7 @@ pub(super) fn parse<'a>(
         let detail = Detail::Text("carries no entry of the version the scheme checks");
         return Err(Error::new(versioned.without, Some(header.clone()), detail));
     }
-    Ok(Parsed {
-        id,
-        timestamp: None,
-        signature_header: Some(header),
-        batch: Vec::new(),
-        candidates,
-        signed: Signed::new(&[Piece::Bytes(request.body)]),
-    })
+    Ok(Parsed::over_body(id, header, candidates, request.body))
 }
 
 pub(super) fn render(versioned: &Versioned, headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
