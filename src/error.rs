@@ -73,6 +73,10 @@ pub enum ErrorKind {
     /// [`Verifier::verify_parts_async`](crate::Verifier::verify_parts_async) (a `Receiver` and the adapters do).
     /// A server mistake, answered with 500.
     ResolverRequiresAsync,
+    /// The certificate a PayPal delivery names, as the [`CertificateSource`](crate::paypal::CertificateSource)
+    /// returned it, does not chain to a trusted root at the verification time or is not issued to a `.paypal.com`
+    /// name. Answered with 401.
+    UntrustedCertificate,
 }
 
 impl ErrorKind {
@@ -81,6 +85,7 @@ impl ErrorKind {
         match self {
             Self::MissingHeader | Self::MalformedHeader | Self::InvalidTimestamp => StatusCode::BAD_REQUEST,
             Self::TimestampTooOld | Self::TimestampTooNew | Self::InvalidSignature => StatusCode::UNAUTHORIZED,
+            Self::UntrustedCertificate => StatusCode::UNAUTHORIZED,
             Self::MalformedBody => StatusCode::BAD_REQUEST,
             Self::RequestLineRequired | Self::PublicUrlRequired | Self::ResolverRequiresAsync => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -122,6 +127,7 @@ impl ErrorKind {
             Self::UnknownTenant => "unknown tenant",
             Self::HandshakeRefused => "endpoint check refused",
             Self::ResolverRequiresAsync => "verifier needs an async call to resolve its keys",
+            Self::UntrustedCertificate => "untrusted certificate",
         }
     }
 }
@@ -304,6 +310,12 @@ impl Error {
             None,
             Detail::Text("this verifier resolves its keys: use `verify_request_async` or `verify_parts_async`"),
         )
+    }
+
+    /// The certificate `PAYPAL-CERT-URL` names failed the trust checks: it `why`.
+    #[cold]
+    pub(crate) fn untrusted_certificate(why: &'static str) -> Self {
+        Self::new(ErrorKind::UntrustedCertificate, Some(crate::scheme::paypal::CERT_URL.clone()), Detail::Text(why))
     }
 
     #[cold]
@@ -536,6 +548,17 @@ pub enum ConfigError {
     /// could run a second time, concurrently.
     #[error("the handler deadline must be above zero and shorter than the claim lease")]
     InvalidHandlerDeadline,
+    /// A PayPal certificate (pinned, or a trusted root) that cannot be used.
+    #[error("certificate #{index} {why}")]
+    InvalidCertificate {
+        /// Position of the certificate in the order it was added, from 1.
+        index: usize,
+        /// What is wrong with it.
+        why: &'static str,
+    },
+    /// A PayPal verifier configured incompletely or inconsistently, or a PayPal setting given to another scheme.
+    #[error("PayPal: {0}")]
+    PayPal(&'static str),
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

@@ -390,6 +390,8 @@ pub(crate) enum Material {
     P256(p256::ecdsa::VerifyingKey),
     /// The SHA-256 of a shared token in its wire form, for the schemes that send a token instead of a signature.
     Token(Zeroizing<[u8; 32]>),
+    /// An RSA key from a certificate (PayPal).
+    Rsa(rsa::PublicKey),
 }
 
 /// A verifier's key: its material, the id reported when it matches, when it may be tried, and how many deliveries
@@ -408,6 +410,7 @@ impl fmt::Debug for Key {
             Material::Ed25519(_) => "ed25519",
             Material::P256(_) => "p256",
             Material::Token(_) => "token",
+            Material::Rsa(_) => "rsa",
         };
         f.debug_struct("Key")
             .field("id", &self.id)

@@ -78,7 +78,13 @@ impl std::fmt::Debug for Keys {
 #[derive(Debug, Clone)]
 pub(crate) enum KeySpec {
     Secret(Secret),
+    /// A secret that is standard base64 of the key, without any prefix (Brex's).
+    RawBase64(Secret),
+    /// HTTP Basic credentials, `user:password` (Bitbucket Server's alternative to a secret).
+    BasicAuth(Secret),
     Public(PublicKey),
+    /// A pinned PEM certificate (PayPal).
+    Certificate(String),
 }
 
 /// Configures [`Keys`]; mistakes are reported by [`build`](Self::build).
@@ -98,10 +104,34 @@ impl KeysBuilder {
         self
     }
 
+    /// Adds a secret that is plain base64 of the key, as
+    /// [`VerifierBuilder::raw_base64_secret`](crate::VerifierBuilder::raw_base64_secret) takes it.
+    #[must_use]
+    pub fn raw_base64_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.specs.push(KeySpec::RawBase64(secret.into()));
+        self
+    }
+
+    /// Adds HTTP Basic credentials, as [`VerifierBuilder::basic_auth`](crate::VerifierBuilder::basic_auth) takes
+    /// them.
+    #[must_use]
+    pub fn basic_auth(mut self, credentials: impl Into<Secret>) -> Self {
+        self.specs.push(KeySpec::BasicAuth(credentials.into()));
+        self
+    }
+
     /// Adds a provider's public key, as [`VerifierBuilder::public_key`](crate::VerifierBuilder::public_key) takes it.
     #[must_use]
     pub fn public_key(mut self, key: impl Into<PublicKey>) -> Self {
         self.specs.push(KeySpec::Public(key.into()));
+        self
+    }
+
+    /// Adds a pinned PayPal certificate, as [`VerifierBuilder::certificate`](crate::VerifierBuilder::certificate)
+    /// takes it.
+    #[must_use]
+    pub fn certificate(mut self, pem: impl Into<String>) -> Self {
+        self.specs.push(KeySpec::Certificate(pem.into()));
         self
     }
 
@@ -146,13 +176,14 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
     let mut keys = Vec::with_capacity(specs.len());
     for (position, spec) in specs.iter().enumerate() {
         let index = position + 1;
+        let token = |wire: Zeroizing<Vec<u8>>, secret: &Secret| {
+            token_checks(secret.text(), index, allow_short)?;
+            let digest: [u8; 32] = Sha256::digest(&*wire).into();
+            Ok::<_, ConfigError>(Material::Token(Zeroizing::new(digest)))
+        };
         let (id, material, validity) = match spec {
             KeySpec::Secret(secret) => match scheme.token_wire_form(secret.text(), index)? {
-                Some(wire) => {
-                    token_checks(secret.text(), index, allow_short)?;
-                    let digest: [u8; 32] = Sha256::digest(&*wire).into();
-                    (secret.id_value(), Material::Token(Zeroizing::new(digest)), secret.validity())
-                }
+                Some(wire) => (secret.id_value(), token(wire, secret)?, secret.validity()),
                 None => {
                     let Some((mac, encoding)) = scheme.hmac() else {
                         return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
@@ -162,11 +193,40 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
                     (secret.id_value(), Material::Hmac(mac), secret.validity())
                 }
             },
+            KeySpec::RawBase64(secret) => {
+                let Some((mac, encoding)) = scheme.hmac() else {
+                    return Err(ConfigError::KeyKindNotAccepted { index, given: "secret" });
+                };
+                // Base64 has no `_`: a prefixed `whsec_…` secret belongs in `secret(..)`.
+                if secret.text().contains('_') {
+                    return Err(ConfigError::UndecodableSecret { index, encoding: "base64" });
+                }
+                // Standard Webhooks keeps its 24 to 64 bytes; every other scheme takes the decoded bytes as they are.
+                let encoding = match encoding {
+                    SecretEncoding::StandardWebhooks => SecretEncoding::StandardWebhooks,
+                    _ => SecretEncoding::Base64,
+                };
+                let mac = HmacKey::from_secret(mac, encoding, secret.text(), index)?;
+                (secret.id_value(), Material::Hmac(mac), secret.validity())
+            }
+            KeySpec::BasicAuth(credentials) => {
+                let Some(wire) = scheme.basic_auth_wire_form(credentials.text(), index)? else {
+                    return Err(ConfigError::KeyKindNotAccepted { index, given: "Basic credential" });
+                };
+                (credentials.id_value(), token(wire, credentials)?, credentials.validity())
+            }
             KeySpec::Public(key) => {
                 let Some(format) = scheme.public_key_format() else {
                     return Err(ConfigError::KeyKindNotAccepted { index, given: "public key" });
                 };
                 (key.id_value(), parse_public_key(format, key.text(), index)?, key.validity())
+            }
+            KeySpec::Certificate(pem) => {
+                if *scheme != Scheme::PayPal {
+                    return Err(ConfigError::KeyKindNotAccepted { index, given: "certificate" });
+                }
+                let (material, validity) = crate::paypal::pinned(pem, index)?;
+                (None, material, validity)
             }
         };
         let id: Arc<str> = id.map_or_else(|| index.to_string().into(), Into::into);

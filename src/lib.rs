@@ -16,6 +16,7 @@ mod handshake;
 mod key;
 mod keys;
 mod log;
+pub mod paypal;
 mod receiver;
 mod request;
 mod resolver;

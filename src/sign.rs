@@ -29,7 +29,7 @@ use crate::key::{HmacKey, LENIENT_BASE64};
 use crate::request::{Incoming, PublicUrl};
 use crate::scheme::KeyKind;
 pub use crate::scheme::Tag;
-use crate::scheme::{Message, Scheme};
+use crate::scheme::{Context, Message, Scheme, paypal};
 
 /// Signs deliveries the way a provider does, with one key.
 #[derive(Clone)]
@@ -37,6 +37,8 @@ pub struct Signer {
     scheme: Scheme,
     key: SigningKey,
     public_url: Option<PublicUrl>,
+    /// PayPal's webhook id, certificate URL and algorithm.
+    paypal: paypal::Settings,
 }
 
 /// What signs: a shared secret, or a private key.
@@ -47,6 +49,8 @@ enum SigningKey {
     P256(p256::ecdsa::SigningKey),
     /// A shared token's wire form (GitLab, Azure DevOps), sent as is.
     Token(zeroize::Zeroizing<Vec<u8>>),
+    /// PayPal's RSA private key.
+    Rsa(Box<rsa::PrivateKey>),
 }
 
 impl std::fmt::Debug for Signer {
@@ -68,20 +72,40 @@ impl Signer {
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
         scheme.validate()?;
         if let Some(wire) = scheme.token_wire_form(secret, 1)? {
-            return Ok(Self { scheme, key: SigningKey::Token(wire), public_url: None });
+            return Ok(Self::with_key(scheme, SigningKey::Token(wire)));
         }
         let Some((mac, encoding)) = scheme.hmac() else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
         };
-        let key = SigningKey::Hmac(HmacKey::from_secret(mac, encoding, secret, 1)?);
-        Ok(Self { scheme, key, public_url: None })
+        Ok(Self::with_key(scheme, SigningKey::Hmac(HmacKey::from_secret(mac, encoding, secret, 1)?)))
+    }
+
+    /// A signer that sends HTTP Basic `credentials` (`user:password`), as
+    /// [`VerifierBuilder::basic_auth`](crate::VerifierBuilder::basic_auth) takes them (Bitbucket Server, Azure
+    /// DevOps).
+    ///
+    /// # Errors
+    /// [`ConfigError::BasicCredentials`] without exactly one `:`; [`ConfigError::KeyKindNotAccepted`] for a scheme
+    /// that takes no Basic credentials.
+    pub fn basic_auth(scheme: Scheme, credentials: &str) -> Result<Self, ConfigError> {
+        let Some(wire) = scheme.basic_auth_wire_form(credentials, 1)? else {
+            return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "Basic credential" });
+        };
+        Ok(Self::with_key(scheme, SigningKey::Token(wire)))
+    }
+
+    const fn with_key(scheme: Scheme, key: SigningKey) -> Self {
+        Self { scheme, key, public_url: None, paypal: paypal::Settings::none() }
     }
 
     /// A signer for an asymmetric `scheme` with the provider's private key:
     /// - Standard Webhooks and Svix (`v1a`): `whsk_` + base64 of the 32-byte Ed25519 seed, or of the 64-byte seed
     ///   followed by its public key;
     /// - Discord: the same seed or seed and public key, as hex;
-    /// - SendGrid: base64 of a PKCS#8 DER P-256 private key (`openssl pkcs8 -topk8 -nocrypt -outform DER | base64`).
+    /// - SendGrid: base64 of a PKCS#8 DER P-256 private key (`openssl pkcs8 -topk8 -nocrypt -outform DER | base64`);
+    /// - PayPal: a PKCS#8 PEM RSA private key (`openssl genpkey -algorithm RSA`), the key of the certificate the
+    ///   verifier pins or fetches; give the [`webhook_id`](Self::webhook_id) and the
+    ///   [`certificate_url`](Self::certificate_url) too.
     ///
     /// # Errors
     /// [`ConfigError::InvalidPublicKey`] when the key does not decode, or the public half of a 64-byte Ed25519 key
@@ -106,9 +130,38 @@ impl Signer {
                     .map_err(|_| invalid("is not a PKCS#8 DER P-256 private key"))?;
                 SigningKey::P256(key)
             }
+            Scheme::PayPal => {
+                use rsa::pkcs8::DecodePrivateKey as _;
+                let key = rsa::PrivateKey::from_pkcs8_pem(private_key)
+                    .map_err(|_| invalid("is not a PKCS#8 PEM RSA private key"))?;
+                SigningKey::Rsa(Box::new(key))
+            }
             _ => return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "private key" }),
         };
-        Ok(Self { scheme, key, public_url: None })
+        Ok(Self::with_key(scheme, key))
+    }
+
+    /// PayPal: the webhook id every message is signed with, as the verifier's
+    /// [`webhook_id`](crate::VerifierBuilder::webhook_id).
+    #[must_use]
+    pub fn webhook_id(mut self, id: &str) -> Self {
+        id.clone_into(&mut self.paypal.webhook_id);
+        self
+    }
+
+    /// PayPal: the `PAYPAL-CERT-URL` sent, by default
+    /// `https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test-kit`.
+    #[must_use]
+    pub fn certificate_url(mut self, url: &str) -> Self {
+        self.paypal.certificate_url = Some(url.to_owned());
+        self
+    }
+
+    /// PayPal: signs with `SHA1withRSA`, as older deliveries are, instead of `SHA256withRSA`.
+    #[must_use]
+    pub const fn sha1(mut self) -> Self {
+        self.paypal.allow_sha1 = true;
+        self
     }
 
     /// The URL the provider signs for requests whose URI is only a path, as
@@ -126,7 +179,7 @@ impl Signer {
     pub fn public_key(&self) -> Option<String> {
         use p256::pkcs8::EncodePublicKey as _;
         match (&self.key, &self.scheme) {
-            (SigningKey::Hmac(_) | SigningKey::Token(_), _) => None,
+            (SigningKey::Hmac(_) | SigningKey::Token(_) | SigningKey::Rsa(_), _) => None,
             (SigningKey::Ed25519(key), Scheme::Discord) => Some(hex::encode(key.verifying_key().as_bytes())),
             (SigningKey::Ed25519(key), _) => Some(format!(
                 "whpk_{}",
@@ -261,29 +314,37 @@ impl Signer {
             SigningKey::P256(_) => (KeyKind::P256, Tag(vec![0; 70])),
             // A token is its own "signature": sent as it is, whatever the message.
             SigningKey::Token(wire) => (KeyKind::Token, Tag(wire.to_vec())),
+            SigningKey::Rsa(_) => (KeyKind::RsaSha256, Tag(vec![0; 256])),
         };
-        self.scheme.render(headers, (id, &seconds), &placeholder, kind)?;
+        let context = Context { public_url: self.public_url.as_ref(), paypal: &self.paypal };
+        self.scheme.render(headers, (id, &seconds), &placeholder, kind, context)?;
         let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
         let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
         let tag = {
             let body = wrapped.as_deref().unwrap_or(body);
             let request =
                 Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
-            let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+            // Parsed as the verifier would, but this signer's algorithm and sandbox URLs are always accepted.
+            let paypal = paypal::Settings { allow_sha1: true, sandbox: true, ..self.paypal.clone() };
+            let parsed = self.scheme.parse(&request, Context { paypal: &paypal, ..context })?;
             let message = parsed.signed.messages().next().ok_or_else(Error::request_line_required)?;
-            self.key.sign(&message)
+            self.key.sign(&message, self.paypal.allow_sha1)
         };
-        self.scheme.render(headers, (id, &seconds), &tag, kind)?;
+        self.scheme.render(headers, (id, &seconds), &tag, kind, context)?;
         let wrapped = self.scheme.render_body((id, &seconds), body, &tag, &sign_bytes)?;
         Ok((tag, wrapped))
     }
 }
 
 impl SigningKey {
-    fn sign(&self, message: &Message<'_>) -> Tag {
+    /// Signs `message`; PayPal's RSA with SHA-1 when `sha1`, else SHA-256.
+    fn sign(&self, message: &Message<'_>, sha1: bool) -> Tag {
         match self {
             Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
-            Self::Ed25519(_) | Self::P256(_) | Self::Token(_) => self.sign_bytes(&message.concatenated()),
+            Self::Rsa(key) if sha1 => rsa_sign::<sha1::Sha1>(key, &message.concatenated()),
+            Self::Ed25519(_) | Self::P256(_) | Self::Token(_) | Self::Rsa(_) => {
+                self.sign_bytes(&message.concatenated())
+            }
         }
     }
 
@@ -297,8 +358,15 @@ impl SigningKey {
                 Tag(signature.to_der().as_bytes().to_vec())
             }
             Self::Token(wire) => Tag(wire.to_vec()),
+            Self::Rsa(key) => rsa_sign::<sha2::Sha256>(key, bytes),
         }
     }
+}
+
+/// RSASSA-PKCS1-v1_5 of `bytes` over the digest `D` (PayPal).
+fn rsa_sign<D: sha2::Digest + rsa::pkcs8::AssociatedOid>(key: &rsa::PrivateKey, bytes: &[u8]) -> Tag {
+    // Signing fails only for a key too short for the digest's encoding, which no key `from_pkcs8_pem` loads is.
+    Tag(key.sign(rsa::pkcs1v15::Pkcs1v15Sign::new::<D>(), &D::digest(bytes)).unwrap_or_default())
 }
 
 /// An Ed25519 signing key from its 32-byte seed, or from the seed followed by its public key (which must match).

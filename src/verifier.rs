@@ -9,7 +9,7 @@ use arc_swap::ArcSwap;
 use http::request::Parts;
 use http::{HeaderMap, Request};
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
-use sha2::{Digest as _, Sha256};
+use sha2::{Digest, Sha256};
 use std::time::Duration;
 use subtle::ConstantTimeEq as _;
 
@@ -18,10 +18,11 @@ use time::OffsetDateTime;
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
 use crate::key::{Key, Material, PublicKey, Secret, SharedToken};
 use crate::keys::{KeySet, KeySpec, Keys, prepare};
+use crate::paypal::{CertificateSource, Certificates, DynSource};
 use crate::request::{Incoming, PublicUrl};
 use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
-use crate::scheme::tag::{Decoded, decode, digest};
-use crate::scheme::{Candidates, CheckConfig, KeyKind, Message, Parsed, Scheme, Signed};
+use crate::scheme::tag::{Candidate, Decoded, decode, digest};
+use crate::scheme::{Candidates, CheckConfig, Context, KeyKind, Message, Parsed, Scheme, Signed, paypal};
 use crate::verified::Verified;
 
 /// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
@@ -72,6 +73,8 @@ pub struct Verifier {
     verify_token: Option<SharedToken>,
     /// What receives Notion's verification token.
     on_verification_token: Option<TokenCallback>,
+    /// PayPal's webhook id and certificate policy.
+    paypal: Option<Arc<paypal::Settings>>,
 }
 
 /// The application's callback for Notion's verification token.
@@ -91,6 +94,8 @@ enum KeySource {
     Fixed(Arc<ArcSwap<KeySet>>),
     /// Looked up for each request.
     Resolver(Arc<dyn DynResolver>),
+    /// PayPal's certificates, fetched by the URL each request names and checked.
+    Certificates(Arc<Certificates>),
 }
 
 impl std::fmt::Debug for KeySource {
@@ -98,6 +103,7 @@ impl std::fmt::Debug for KeySource {
         match self {
             Self::Fixed(keys) => f.debug_tuple("Fixed").field(&keys.load().keys).finish(),
             Self::Resolver(_) => f.write_str("Resolver"),
+            Self::Certificates(certificates) => certificates.fmt(f),
         }
     }
 }
@@ -126,6 +132,7 @@ impl Verifier {
             reveal_unknown_tenant: false,
             verify_token: None,
             on_verification_token: None,
+            paypal: PayPalOptions::default(),
         }
     }
 
@@ -150,7 +157,7 @@ impl Verifier {
     pub fn keys(&self) -> Option<Keys> {
         match &self.keys {
             KeySource::Fixed(keys) => Some(Keys(keys.load_full())),
-            KeySource::Resolver(_) => None,
+            KeySource::Resolver(_) | KeySource::Certificates(_) => None,
         }
     }
 
@@ -240,6 +247,19 @@ impl Verifier {
         self.verify_with(Incoming::from_request(request), unix_now)
     }
 
+    /// Verifies an `http::Request` whose body is already buffered as of `now`: for tests and replays of stored
+    /// deliveries. See [`verify_parts_at`](Self::verify_parts_at).
+    ///
+    /// # Errors
+    /// As [`verify_parts_at`](Self::verify_parts_at).
+    pub fn verify_request_at<'a, B: AsRef<[u8]>>(
+        &self,
+        request: &'a Request<B>,
+        now: OffsetDateTime,
+    ) -> Result<Verified<'a>, Error> {
+        self.verify_with(Incoming::from_request(request), || now.unix_timestamp())
+    }
+
     /// Verifies a request head and its buffered body against the system clock: what the adapters call. See
     /// [`verify_parts_at`](Self::verify_parts_at).
     ///
@@ -275,6 +295,19 @@ impl Verifier {
         request: &'a Request<B>,
     ) -> Result<Verified<'a>, Error> {
         self.verify_resolving(Incoming::from_request(request), request.extensions().get(), unix_now).await
+    }
+
+    /// As [`verify_request_async`](Self::verify_request_async), as of `now`.
+    ///
+    /// # Errors
+    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
+    pub async fn verify_request_async_at<'a, B: AsRef<[u8]>>(
+        &self,
+        request: &'a Request<B>,
+        now: OffsetDateTime,
+    ) -> Result<Verified<'a>, Error> {
+        let clock = move || now.unix_timestamp();
+        self.verify_resolving(Incoming::from_request(request), request.extensions().get(), clock).await
     }
 
     /// Verifies a request head and its buffered body against the system clock, resolving the keys first if the
@@ -316,7 +349,7 @@ impl Verifier {
         if self.scheme.is_unsigned_check(&request) {
             return self.answer_unsigned(&request, &keys.load(), &clock);
         }
-        let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+        let parsed = self.scheme.parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
         self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
     }
@@ -330,19 +363,33 @@ impl Verifier {
     ) -> Result<Verified<'a>, Error> {
         self.check_size(&request)?;
         if self.scheme.is_unsigned_check(&request) {
-            let keys = self.keys_for(&request, params).await?;
+            let keys = self.keys_for(&request, params, &clock).await?;
             return self.answer_unsigned(&request, &keys, &clock);
         }
-        let parsed = self.scheme.parse(&request, self.public_url.as_ref())?;
+        let parsed = self.scheme.parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
-        let keys = self.keys_for(&request, params).await?;
+        let keys = self.keys_for(&request, params, &clock).await?;
         self.finish(&request, &parsed, timestamp, &keys, &clock)
     }
 
-    /// The keys for `request`: the verifier's own, or the resolver's answer.
-    async fn keys_for(&self, request: &Incoming<'_>, params: Option<&PathParams>) -> Result<Arc<KeySet>, Error> {
+    /// What the scheme's parse needs beside the request.
+    fn context(&self) -> Context<'_> {
+        Context { public_url: self.public_url.as_ref(), paypal: self.paypal.as_deref().unwrap_or(&paypal::NO_SETTINGS) }
+    }
+
+    /// The keys for `request`: the verifier's own, the resolver's answer, or the certificate the request names.
+    async fn keys_for(
+        &self,
+        request: &Incoming<'_>,
+        params: Option<&PathParams>,
+        clock: &impl Fn() -> i64,
+    ) -> Result<Arc<KeySet>, Error> {
         Ok(match &self.keys {
             KeySource::Fixed(keys) => keys.load_full(),
+            KeySource::Certificates(certificates) => {
+                let url = paypal::certificate_url(request.headers, self.context().paypal)?;
+                certificates.keys(url, clock()).await?
+            }
             KeySource::Resolver(resolver) => {
                 let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
                 match resolver.resolve_boxed(&head).await {
@@ -481,9 +528,16 @@ impl Verifier {
                 if now.is_some_and(|now| !key.validity.contains(now)) {
                     continue;
                 }
-                let mine = candidates
+                let admitted = candidates
                     .iter()
-                    .filter(|candidate| candidate.kind == key.kind() && candidate.for_key.admits(position, &key.id))
+                    .filter(|candidate| key.checks(candidate.kind) && candidate.for_key.admits(position, &key.id));
+                if let Material::Rsa(public) = &key.material {
+                    if rsa_matches(public, &message, admitted, well_formed) {
+                        return Some(key);
+                    }
+                    continue;
+                }
+                let mine = admitted
                     .filter_map(|candidate| match candidate.kind {
                         KeyKind::Token => Some(digest(candidate.text)),
                         kind => decode(candidate.text, candidate.encoding, kind.len(tag_len)),
@@ -519,19 +573,23 @@ impl KeyKind {
             Self::Ed25519 => Some(ed25519_dalek::SIGNATURE_LENGTH),
             Self::P256 => None,
             Self::Token => Some(32),
+            // Decoded on their own path: an RSA signature is as long as the key's modulus.
+            Self::RsaSha256 | Self::RsaSha1 => None,
         }
     }
 }
 
 impl Key {
-    /// Which signature entries this key can check.
-    fn kind(&self) -> KeyKind {
-        match self.material {
-            Material::Hmac(_) => KeyKind::Hmac,
-            Material::Ed25519(_) => KeyKind::Ed25519,
-            Material::P256(_) => KeyKind::P256,
-            Material::Token(_) => KeyKind::Token,
-        }
+    /// Whether this key can check signature entries of `kind`.
+    const fn checks(&self, kind: KeyKind) -> bool {
+        matches!(
+            (&self.material, kind),
+            (Material::Hmac(_), KeyKind::Hmac)
+                | (Material::Ed25519(_), KeyKind::Ed25519)
+                | (Material::P256(_), KeyKind::P256)
+                | (Material::Token(_), KeyKind::Token)
+                | (Material::Rsa(_), KeyKind::RsaSha256 | KeyKind::RsaSha1)
+        )
     }
 
     /// Whether any of `candidates` (decoded signatures of this key's kind) is this key's signature of `message`.
@@ -556,6 +614,8 @@ impl Key {
                     key.verify_strict(whole, &ed25519_dalek::Signature::from_bytes(&bytes)).is_ok()
                 })
             }
+            // Checked by `rsa_matches`: its signatures do not fit a `Decoded`.
+            Material::Rsa(_) => false,
             Material::P256(key) => {
                 let mut digest = None;
                 candidates.any(|candidate| {
@@ -570,6 +630,39 @@ impl Key {
             }
         }
     }
+}
+
+/// Whether one of `candidates` (base64 RSA signatures, PayPal's) is `key`'s signature of `message`, with the hash
+/// each names. The message is hashed in pieces, once per hash.
+fn rsa_matches<'c>(
+    key: &rsa::PublicKey,
+    message: &Message<'_>,
+    candidates: impl Iterator<Item = &'c Candidate<'c>>,
+    well_formed: &mut bool,
+) -> bool {
+    use base64::Engine as _;
+    use rsa::pkcs1v15::Pkcs1v15Sign;
+    /// The longest signature decoded: an 8192-bit key's.
+    const MAX_RSA_SIGNATURE: usize = 1024;
+    fn hashed<D: Digest>(message: &Message<'_>) -> Vec<u8> {
+        let mut hasher = D::new();
+        message.parts().for_each(|part| hasher.update(part));
+        hasher.finalize().to_vec()
+    }
+    candidates.into_iter().any(|candidate| {
+        if candidate.text.len() > MAX_RSA_SIGNATURE / 3 * 4 + 4 {
+            return false;
+        }
+        let Ok(signature) = base64::engine::general_purpose::STANDARD.decode(candidate.text) else { return false };
+        *well_formed = true;
+        let checked = match candidate.kind {
+            KeyKind::RsaSha1 => {
+                key.verify(Pkcs1v15Sign::new::<sha1::Sha1>(), &hashed::<sha1::Sha1>(message), &signature)
+            }
+            _ => key.verify(Pkcs1v15Sign::new::<Sha256>(), &hashed::<Sha256>(message), &signature),
+        };
+        checked.is_ok()
+    })
 }
 
 /// The system clock in unix seconds.
@@ -612,6 +705,24 @@ pub struct VerifierBuilder {
     reveal_unknown_tenant: bool,
     verify_token: Option<SharedToken>,
     on_verification_token: Option<TokenCallback>,
+    paypal: PayPalOptions,
+}
+
+/// What a PayPal verifier is being configured with, beside pinned certificates.
+#[derive(Default)]
+struct PayPalOptions {
+    webhook_id: Option<String>,
+    sandbox: bool,
+    allow_sha1: bool,
+    source: Option<Box<dyn DynSource>>,
+    roots: Vec<String>,
+}
+
+impl PayPalOptions {
+    /// Whether any PayPal setting was given.
+    fn any(&self) -> bool {
+        self.webhook_id.is_some() || self.sandbox || self.allow_sha1 || self.source.is_some() || !self.roots.is_empty()
+    }
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -720,6 +831,75 @@ impl VerifierBuilder {
         self
     }
 
+    /// PayPal: the id of the webhook subscription (`WH-…` in the developer dashboard, or the id the webhooks API
+    /// returned), part of every message PayPal signs. Required for [`Scheme::PayPal`].
+    #[must_use]
+    pub fn webhook_id(mut self, id: impl Into<String>) -> Self {
+        self.paypal.webhook_id = Some(id.into());
+        self
+    }
+
+    /// PayPal: pins a certificate, as the PEM PayPal serves at the `PAYPAL-CERT-URL` of its deliveries. It is
+    /// trusted as given, but only inside its validity period at the verification time; call it again to pin the
+    /// next certificate before PayPal switches. See [`crate::paypal`].
+    #[must_use]
+    pub fn certificate(mut self, pem: impl Into<String>) -> Self {
+        self.keys.push(KeySpec::Certificate(pem.into()));
+        self
+    }
+
+    /// PayPal: fetches the certificate each delivery names through `source`, which is only given URLs on PayPal's
+    /// certificate hosts. What it returns must chain to a trusted root at the verification time and be issued to a
+    /// `.paypal.com` name; certificates that pass are cached by URL. Verify with the `async` methods, as a
+    /// [`Receiver`](crate::Receiver) and the adapters do. See [`crate::paypal`].
+    #[must_use]
+    pub fn certificate_source(mut self, source: impl CertificateSource) -> Self {
+        self.paypal.source = Some(Box::new(source));
+        self
+    }
+
+    /// PayPal: a root that fetched certificates may chain to (PEM), instead of Mozilla's roots; call it again for
+    /// each root. For a private PKI in tests, or to trust only the root PayPal's certificates are issued from.
+    #[must_use]
+    pub fn certificate_root(mut self, pem: impl Into<String>) -> Self {
+        self.paypal.roots.push(pem.into());
+        self
+    }
+
+    /// PayPal: also accepts `SHA1withRSA` signatures, which older deliveries carry. SHA-1 is broken for collision
+    /// resistance: leave it off unless your deliveries need it.
+    #[must_use]
+    pub const fn allow_sha1(mut self) -> Self {
+        self.paypal.allow_sha1 = true;
+        self
+    }
+
+    /// PayPal: accepts certificate URLs on PayPal's sandbox hosts too (`api.sandbox.paypal.com`,
+    /// `api-m.sandbox.paypal.com`), for a sandbox webhook.
+    #[must_use]
+    pub const fn sandbox(mut self) -> Self {
+        self.paypal.sandbox = true;
+        self
+    }
+
+    /// Adds a secret that is standard base64 of the key with no prefix, such as Brex's (which is Standard Webhooks
+    /// underneath, its secrets listed without `whsec_`). Standard Webhooks keeps its 24 to 64 byte bound; other
+    /// schemes key with the decoded bytes.
+    #[must_use]
+    pub fn raw_base64_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.keys.push(KeySpec::RawBase64(secret.into()));
+        self
+    }
+
+    /// Adds HTTP Basic credentials, `user:password`: for Bitbucket Server configured with a username and password
+    /// instead of a secret (Azure DevOps takes them through [`secret`](Self::secret) too). Compared in constant
+    /// time; they protect neither the body nor against replays.
+    #[must_use]
+    pub fn basic_auth(mut self, credentials: impl Into<Secret>) -> Self {
+        self.keys.push(KeySpec::BasicAuth(credentials.into()));
+        self
+    }
+
     /// Answers a request whose tenant the resolver does not know with [`ErrorKind::UnknownTenant`] (`404`) instead
     /// of the `401` of a bad signature, which tells any sender which tenants exist. Off by default.
     #[must_use]
@@ -751,8 +931,16 @@ impl VerifierBuilder {
     /// empty, has surrounding white space, does not decode or has a length the scheme refuses; a public key does
     /// not decode to a valid key; two keys share an id; a tolerance is under one second; the body cap is zero; the
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
-    pub fn build(self) -> Result<Verifier, ConfigError> {
+    pub fn build(mut self) -> Result<Verifier, ConfigError> {
+        let paypal = self.paypal_settings()?;
         let keys = match (&self.resolver, self.keys.is_empty()) {
+            (None, true) if self.paypal.source.is_some() => {
+                let source = self.paypal.source.take().ok_or(ConfigError::NoSecret)?;
+                KeySource::Certificates(Arc::new(Certificates::new(source, &self.paypal.roots)?))
+            }
+            (_, false) if self.paypal.source.is_some() => {
+                return Err(ConfigError::PayPal("takes pinned certificates or a certificate source, not both"));
+            }
             (Some(resolver), true) => {
                 self.scheme.validate()?;
                 KeySource::Resolver(resolver.clone())
@@ -782,7 +970,28 @@ impl VerifierBuilder {
             reveal_unknown_tenant: self.reveal_unknown_tenant,
             verify_token: self.verify_token,
             on_verification_token: self.on_verification_token,
+            paypal,
         })
+    }
+
+    /// PayPal's settings, checked: a webhook id for PayPal, and no PayPal setting for another scheme.
+    fn paypal_settings(&self) -> Result<Option<Arc<paypal::Settings>>, ConfigError> {
+        if self.scheme != Scheme::PayPal {
+            return if self.paypal.any() {
+                Err(ConfigError::PayPal("a webhook id, certificate source or root is a PayPal setting"))
+            } else {
+                Ok(None)
+            };
+        }
+        let webhook_id = self.paypal.webhook_id.clone().unwrap_or_default();
+        if webhook_id.is_empty() || webhook_id.trim() != webhook_id || webhook_id.contains('|') {
+            return Err(ConfigError::PayPal("needs the subscription's webhook id: call `.webhook_id(..)`"));
+        }
+        if self.keys.is_empty() && self.paypal.source.is_none() && self.resolver.is_none() {
+            return Err(ConfigError::PayPal("needs a pinned `.certificate(..)` or a `.certificate_source(..)`"));
+        }
+        let (sandbox, allow_sha1) = (self.paypal.sandbox, self.paypal.allow_sha1);
+        Ok(Some(Arc::new(paypal::Settings { webhook_id, sandbox, allow_sha1, certificate_url: None })))
     }
 }
 

@@ -3,13 +3,32 @@
 //! - Header: `X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, body)>` for both; a `sha1=` or `SHA256=` value is
 //!   malformed (the prefix is matched exactly).
 //! - No timestamp; the request UUID header is not signed: deduplication is on the signed body.
+//! - Bitbucket Server may send HTTP Basic credentials instead (`Authorization: Basic …`), configured with
+//!   [`basic_auth`](crate::VerifierBuilder::basic_auth): a request with `X-Hub-Signature` is checked against the
+//!   secrets, one without it against the credentials. Basic credentials protect neither the body nor against replays.
 //!
-//! Source: <https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/>.
+//! Sources: <https://support.atlassian.com/bitbucket-cloud/docs/manage-webhooks/>,
+//! <https://confluence.atlassian.com/bitbucketserver/manage-webhooks-938025878.html>.
 
 use http::HeaderName;
+use http::header::AUTHORIZATION;
 
-use super::body_only::BodyTag;
+use super::Parsed;
+use super::body_only::{self, BodyTag};
 use super::tag::Encoding;
+use super::token::{self, Token};
+use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-hub-signature"), prefix: "sha256=", encoding: Encoding::Hex };
+
+/// Bitbucket Server: the signature when there is one, else the Basic credentials when there are, else the signature
+/// is missing.
+pub(super) fn parse_server<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    if !request.headers.contains_key(&TAG.header) && request.headers.contains_key(AUTHORIZATION) {
+        return token::parse(request, Token::Basic);
+    }
+    body_only::parse(request, &TAG, IdSource::None)
+}

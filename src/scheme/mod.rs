@@ -91,6 +91,7 @@ mod notion;
 mod nylas;
 mod paddle;
 mod pagerduty;
+pub(crate) mod paypal;
 mod paystack;
 mod pusher;
 mod query;
@@ -387,6 +388,13 @@ pub enum Scheme {
     /// among them; 30 s window by default. Signs the request line: verify through
     /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts).
     Contentful,
+    /// PayPal: `PAYPAL-TRANSMISSION-SIG`, RSASSA-PKCS1-v1_5 (SHA-256; SHA-1 only after
+    /// [`allow_sha1`](crate::VerifierBuilder::allow_sha1)) of `{transmission id}|{transmission time}|{webhook
+    /// id}|{CRC-32 of the body}`, by the certificate `PAYPAL-CERT-URL` names. Needs the subscription's
+    /// [`webhook_id`](crate::VerifierBuilder::webhook_id), and a pinned
+    /// [`certificate`](crate::VerifierBuilder::certificate) or a
+    /// [`certificate_source`](crate::VerifierBuilder::certificate_source). See [`crate::paypal`].
+    PayPal,
     /// A scheme you describe: see [`Custom`].
     Custom(Custom),
 }
@@ -431,7 +439,7 @@ impl Scheme {
             Self::Zoom | Self::TwitchEventSub | Self::Mailgun => true,
             Self::Fintoc | Self::Mux | Self::Tailscale | Self::CloudflareStream => true,
             Self::Airwallex | Self::Webflow | Self::Zendesk | Self::Klaviyo | Self::Box | Self::Hook0 => true,
-            Self::Ripple | Self::Contentful => true,
+            Self::Ripple | Self::Contentful | Self::PayPal => true,
             Self::GitHub | Self::GitHubSha1 | Self::Shopify | Self::Twilio => false,
             Self::Typeform | Self::LemonSqueezy | Self::Vercel | Self::Intercom | Self::CoinbaseCommerce => false,
             Self::Square { .. } | Self::Dropbox | Self::HubSpotV1 | Self::HubSpotV2 | Self::Adyen => false,
@@ -447,7 +455,7 @@ impl Scheme {
 
     /// The built-in schemes, each as its name parses: Square's notification URL is empty, to be set with
     /// [`Scheme::square`].
-    fn built_in() -> [Self; 68] {
+    fn built_in() -> [Self; 69] {
         [
             Self::StandardWebhooks,
             Self::Svix,
@@ -516,6 +524,7 @@ impl Scheme {
             Self::Mandrill,
             Self::Notion,
             Self::Contentful,
+            Self::PayPal,
             Self::Custom(Custom::new("x-signature")),
         ]
     }
@@ -593,6 +602,7 @@ impl Scheme {
             Self::Mandrill => "mailchimp-transactional",
             Self::Notion => "notion",
             Self::Contentful => "contentful",
+            Self::PayPal => "paypal",
             Self::Custom(custom) => return format!("custom:{}", custom.signature_header_name()).into(),
         };
         name.into()
@@ -631,7 +641,7 @@ impl Scheme {
             Self::Adyen => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex)),
             Self::Ripple => return Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Base64)),
             Self::Custom(custom) => return Some((Mac::Hmac(custom.algorithm_value()), custom.secret_encoding_value())),
-            Self::Discord | Self::SendGrid | Self::GitLab | Self::AzureDevOps => return None,
+            Self::Discord | Self::SendGrid | Self::GitLab | Self::AzureDevOps | Self::PayPal => return None,
             Self::GitHubSha1 | Self::Twilio | Self::Vercel | Self::Intercom | Self::Expo | Self::Mandrill => {
                 Algorithm::HmacSha1
             }
@@ -706,6 +716,24 @@ impl Scheme {
         }
     }
 
+    /// For the schemes that take HTTP Basic credentials (Azure DevOps always, Bitbucket Server instead of a secret),
+    /// their wire form; `None` for every other scheme.
+    ///
+    /// # Errors
+    /// [`ConfigError::BasicCredentials`](crate::ConfigError::BasicCredentials) without exactly one `:`.
+    pub(crate) fn basic_auth_wire_form(
+        &self,
+        credentials: &str,
+        index: usize,
+    ) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, crate::error::ConfigError> {
+        match self {
+            Self::AzureDevOps | Self::BitbucketServer => {
+                token::wire_form(token::Token::Basic, credentials, index).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// How this scheme's public keys are written, if it takes any.
     pub(crate) const fn public_key_format(&self) -> Option<PublicKeyFormat> {
         match self {
@@ -720,8 +748,9 @@ impl Scheme {
     pub(crate) fn parse<'s, 'a: 's>(
         &'s self,
         request: &Incoming<'a>,
-        public_url: Option<&PublicUrl>,
+        context: Context<'s>,
     ) -> Result<Parsed<'s, 'a>, Error> {
+        let public_url = context.public_url;
         match self {
             Self::StandardWebhooks => standard::parse(request, &standard::WEBHOOK),
             Self::Svix => standard::parse_svix(request),
@@ -754,7 +783,7 @@ impl Scheme {
             Self::Mailgun => mailgun::parse(request),
             Self::Adyen => adyen::parse(request),
             Self::BitbucketCloud => body_only::parse(request, &bitbucket::TAG, IdSource::None),
-            Self::BitbucketServer => body_only::parse(request, &bitbucket::TAG, IdSource::None),
+            Self::BitbucketServer => bitbucket::parse_server(request),
             Self::Expo => body_only::parse(request, &expo::TAG, IdSource::None),
             Self::FastSpring => body_only::parse(request, &fastspring::TAG, IdSource::None),
             Self::GoCardless => body_only::parse(request, &gocardless::TAG, IdSource::None),
@@ -792,6 +821,7 @@ impl Scheme {
             Self::X => body_only::parse(request, &x::TAG, IdSource::None),
             Self::Nylas => body_only::parse(request, &nylas::TAG, IdSource::None),
             Self::Xero => body_only::parse(request, &xero::TAG, IdSource::None),
+            Self::PayPal => paypal::parse(request, context.paypal),
             Self::Custom(custom) => custom.parse(request, public_url),
         }
     }
@@ -807,6 +837,7 @@ impl Scheme {
         (id, timestamp): (&str, &str),
         tag: &Tag,
         kind: KeyKind,
+        context: Context<'_>,
     ) -> Result<(), Error> {
         match self {
             Self::StandardWebhooks => standard::render(&standard::WEBHOOK, headers, id, timestamp, tag, kind),
@@ -838,6 +869,7 @@ impl Scheme {
             // Its signature travels in the body: see `render_body`.
             Self::Mailgun | Self::Adyen => Ok(()),
             Self::BitbucketCloud => body_only::render(&bitbucket::TAG, headers, tag),
+            Self::BitbucketServer if kind == KeyKind::Token => token::render(token::Token::Basic, headers, tag),
             Self::BitbucketServer => body_only::render(&bitbucket::TAG, headers, tag),
             Self::Expo => body_only::render(&expo::TAG, headers, tag),
             Self::FastSpring => body_only::render(&fastspring::TAG, headers, tag),
@@ -864,6 +896,7 @@ impl Scheme {
             Self::Mandrill => mandrill::render(headers, tag),
             Self::Notion => body_only::render(&notion::TAG, headers, tag),
             Self::Contentful => contentful::render(headers, timestamp, tag),
+            Self::PayPal => paypal::render(headers, (id, timestamp), tag, context.paypal),
             Self::Fintoc => signed_list::render(&fintoc::LIST, headers, timestamp, tag),
             Self::Mux => signed_list::render(&mux::LIST, headers, timestamp, tag),
             Self::Tailscale => signed_list::render(&tailscale::LIST, headers, timestamp, tag),
@@ -1024,6 +1057,21 @@ impl std::fmt::Display for UnknownScheme {
 
 impl std::error::Error for UnknownScheme {}
 
+/// What a verifier or signer holds beside the scheme that some schemes' signed bytes need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'c> {
+    /// The URL the provider called, for the schemes that sign it.
+    pub public_url: Option<&'c PublicUrl>,
+    /// PayPal's webhook id and certificate policy (the defaults for every other scheme).
+    pub paypal: &'c paypal::Settings,
+}
+
+impl Default for Context<'_> {
+    fn default() -> Self {
+        Self { public_url: None, paypal: &paypal::NO_SETTINGS }
+    }
+}
+
 /// What a scheme read off one request: the id borrows the request (`'a`); the rest may also borrow the scheme
 /// (`'s`: a custom scheme's header names and literals).
 #[derive(Debug)]
@@ -1142,9 +1190,9 @@ mod tests {
         for scheme in header_schemes() {
             let kind = if scheme.hmac().is_some() { KeyKind::Hmac } else { KeyKind::Ed25519 };
             let mut headers = http::HeaderMap::new();
-            scheme.render(&mut headers, ("msg_1", "1700000000"), &tag, kind).unwrap();
+            scheme.render(&mut headers, ("msg_1", "1700000000"), &tag, kind, Context::default()).unwrap();
             let request = Incoming { method: None, uri: None, headers: &headers, body: br#"{"id":"evt"}"# };
-            let parsed = scheme.parse(&request, None).unwrap();
+            let parsed = scheme.parse(&request, Context::default()).unwrap();
             let entries: Vec<_> = parsed.candidates.iter().map(|candidate| candidate.text.to_vec()).collect();
             let encoding = parsed.candidates.iter().next().unwrap().encoding;
             assert_eq!(entries, vec![tag.encode(encoding).into_bytes()], "{scheme:?}");

@@ -30,6 +30,10 @@ pub(crate) enum KeyKind {
     /// A shared token sent as is (GitLab's `X-Gitlab-Token`, HTTP Basic credentials): no signature at all. It is
     /// compared by its SHA-256, so neither its content nor its length shows in the time the comparison takes.
     Token,
+    /// An RSASSA-PKCS1-v1_5 signature over SHA-256 (PayPal's `SHA256withRSA`), checked with a certificate's key.
+    RsaSha256,
+    /// The same over SHA-1 (PayPal's `SHA1withRSA`), accepted only where the verifier allows it.
+    RsaSha1,
 }
 
 /// The most signatures one header may carry. Rotation needs two or three; Svix may add one `v1a` per key.

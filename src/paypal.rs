@@ -1,0 +1,283 @@
+//! PayPal's certificates: how a [`Scheme::PayPal`](crate::Scheme::PayPal) verifier gets the key that checks a
+//! delivery.
+//!
+//! PayPal signs each delivery with RSA and names the certificate in the request (`PAYPAL-CERT-URL`), so the URL is
+//! attacker input. hooksafe makes no network call of its own and never lets the request choose a key freely:
+//!
+//! - **Pinned** ([`VerifierBuilder::certificate`](crate::VerifierBuilder::certificate)): you download the
+//!   certificate once and configure its PEM. It is trusted as given (you pinned it), but only inside its validity
+//!   period at the verification time. The request's certificate URL must still pass the allow-list.
+//! - **Fetched** ([`VerifierBuilder::certificate_source`](crate::VerifierBuilder::certificate_source)): hooksafe
+//!   checks the URL against the allow-list ([`CertificateUrl`]: `https`, PayPal's certificate hosts, the
+//!   certificates' path) before your [`CertificateSource`] sees it, then checks what it returns as PayPal's SDKs do:
+//!   a chain to a trusted root (Mozilla's roots unless you give
+//!   [`certificate_root`](crate::VerifierBuilder::certificate_root)s) valid at the verification time, and a subject
+//!   common name ending in `.paypal.com`. Certificates that pass are cached by URL; failures are not. With the
+//!   `paypal-fetch` feature, [`HttpsCertificateSource`] fetches over HTTPS.
+//!
+//! A certificate that fails those checks is [`ErrorKind::UntrustedCertificate`](crate::ErrorKind::UntrustedCertificate)
+//! (`401`); a source that fails is [`ErrorKind::KeysUnavailable`](crate::ErrorKind::KeysUnavailable) (`503` with
+//! `Retry-After`, so PayPal retries). Either way no handler runs.
+//!
+//! ```
+//! use hooksafe::{Scheme, Verifier, paypal::CertificateUrl};
+//!
+//! // Serve certificates you stored yourself (or from a test fixture): any async closure is a source.
+//! let verifier = Verifier::builder(Scheme::PayPal)
+//!     .webhook_id("6XE614444P001923J")
+//!     .certificate_source(|url: &CertificateUrl| {
+//!         let name = url.name().to_owned();
+//!         async move { std::fs::read(format!("certs/{name}.pem")).map_err(hooksafe::ResolveError::new) }
+//!     })
+//!     .build()?;
+//! # let _ = verifier;
+//! # Ok::<(), hooksafe::ConfigError>(())
+//! ```
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rsa::pkcs1::DecodeRsaPublicKey as _;
+use rsa::pkcs1v15::Pkcs1v15Sign;
+use rsa::pkcs8::DecodePublicKey as _;
+use rustls_pki_types::pem::PemObject as _;
+use rustls_pki_types::{
+    AlgorithmIdentifier, CertificateDer, InvalidSignature, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
+    alg_id,
+};
+use sha2::Digest;
+use x509_cert::der::{Decode as _, Encode as _};
+
+pub use crate::scheme::paypal::CertificateUrl;
+
+use crate::error::{ConfigError, Error};
+use crate::key::{Key, Material, Validity};
+use crate::keys::KeySet;
+use crate::resolver::ResolveError;
+use crate::scheme::Scheme;
+
+/// The most certificates kept: PayPal uses a handful at a time.
+const MAX_CACHED: usize = 32;
+
+/// Supplies the PEM of the certificate chain at an allow-listed PayPal certificate URL: your own HTTP client, a
+/// store of certificates you downloaded, or a test fixture. Only ever called with a URL that passed the allow-list,
+/// and only after the request's size, headers and transmission time passed.
+///
+/// Any `Fn(&CertificateUrl) -> impl Future<Output = Result<Vec<u8>, ResolveError>>` is a source (see the
+/// [module](self) example). The future must not borrow the URL: copy what it needs first.
+pub trait CertificateSource: Send + Sync + 'static {
+    /// The PEM text (leaf first, then any intermediates) served at `url`.
+    fn fetch(&self, url: &CertificateUrl) -> impl Future<Output = Result<Vec<u8>, ResolveError>> + Send + 'static;
+}
+
+impl<F, Fut> CertificateSource for F
+where
+    F: Fn(&CertificateUrl) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Vec<u8>, ResolveError>> + Send + 'static,
+{
+    fn fetch(&self, url: &CertificateUrl) -> impl Future<Output = Result<Vec<u8>, ResolveError>> + Send + 'static {
+        self(url)
+    }
+}
+
+type Fetching = Pin<Box<dyn Future<Output = Result<Vec<u8>, ResolveError>> + Send>>;
+
+/// [`CertificateSource`] with its future boxed, so it can be held as a trait object.
+pub(crate) trait DynSource: Send + Sync {
+    fn fetch_boxed(&self, url: &CertificateUrl) -> Fetching;
+}
+
+impl<S: CertificateSource> DynSource for S {
+    fn fetch_boxed(&self, url: &CertificateUrl) -> Fetching {
+        Box::pin(self.fetch(url))
+    }
+}
+
+/// A verifier's fetched certificates: the source, the roots a chain must reach, and the keys of the certificates
+/// that passed, by URL.
+pub(crate) struct Certificates {
+    source: Box<dyn DynSource>,
+    roots: Vec<TrustAnchor<'static>>,
+    cache: Mutex<HashMap<CertificateUrl, Arc<KeySet>>>,
+}
+
+impl std::fmt::Debug for Certificates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Certificates").field("roots", &self.roots.len()).finish_non_exhaustive()
+    }
+}
+
+impl Certificates {
+    /// Certificates from `source`, trusted when they chain to one of `roots` (PEM; none: Mozilla's roots).
+    pub(crate) fn new(source: Box<dyn DynSource>, roots: &[String]) -> Result<Self, ConfigError> {
+        let roots = if roots.is_empty() {
+            webpki_roots::TLS_SERVER_ROOTS.to_vec()
+        } else {
+            let mut anchors = Vec::new();
+            for (position, pem) in roots.iter().enumerate() {
+                let invalid = |why| ConfigError::InvalidCertificate { index: position + 1, why };
+                let ders = certificates(pem.as_bytes()).map_err(invalid)?;
+                for der in &ders {
+                    let anchor =
+                        webpki::anchor_from_trusted_cert(der).map_err(|_| invalid("is not an X.509 v3 certificate"))?;
+                    anchors.push(anchor.to_owned());
+                }
+            }
+            anchors
+        };
+        Ok(Self { source, roots, cache: Mutex::default() })
+    }
+
+    /// The key of the certificate at `url`, as of `now` (unix seconds): from the cache, or fetched and checked.
+    pub(crate) async fn keys(&self, url: CertificateUrl, now: i64) -> Result<Arc<KeySet>, Error> {
+        if let Some(keys) = self.cache.lock().unwrap_or_else(PoisonError::into_inner).get(&url) {
+            return Ok(keys.clone());
+        }
+        let pem = self.source.fetch_boxed(&url).await.map_err(|error| {
+            Error::keys_unavailable(Some(error), "could not be verified: its certificate could not be fetched")
+        })?;
+        let (material, validity) = self.trusted(&pem, now).map_err(Error::untrusted_certificate)?;
+        let key = Key { id: url.name().into(), material, validity, uses: 0.into() };
+        let keys = Arc::new(KeySet::new(Scheme::PayPal, Box::new([key]), None));
+        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= MAX_CACHED {
+            cache.clear();
+        }
+        cache.insert(url, keys.clone());
+        Ok(keys)
+    }
+
+    /// The leaf's key, when `pem` is a chain from a PayPal leaf to one of the roots, valid at `now`.
+    fn trusted(&self, pem: &[u8], now: i64) -> Result<(Material, Validity), &'static str> {
+        let ders = certificates(pem)?;
+        let (leaf, intermediates) = ders.split_first().ok_or("is empty")?;
+        let end_entity = webpki::EndEntityCert::try_from(leaf).map_err(|_| "is not an X.509 v3 certificate")?;
+        let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(u64::try_from(now).unwrap_or(0)));
+        end_entity
+            .verify_for_usage(ALGORITHMS, &self.roots, intermediates, time, AnyPurpose, None, None)
+            .map_err(|_| "does not chain to a trusted root at the verification time")?;
+        let certificate = x509_cert::Certificate::from_der(leaf).map_err(|_| "is not an X.509 certificate")?;
+        let common_name = certificate
+            .tbs_certificate()
+            .subject()
+            .common_name()
+            .ok()
+            .flatten()
+            .map(|name| name.value().into_owned())
+            .ok_or("has no subject common name")?;
+        if !common_name.ends_with(".paypal.com") {
+            return Err("is not issued to a `.paypal.com` name");
+        }
+        leaf_key(&certificate)
+    }
+}
+
+/// The RSA key and validity period of the first certificate of `pem`, for a pinned certificate.
+pub(crate) fn pinned(pem: &str, index: usize) -> Result<(Material, Validity), ConfigError> {
+    let invalid = |why| ConfigError::InvalidCertificate { index, why };
+    let ders = certificates(pem.as_bytes()).map_err(invalid)?;
+    let leaf = ders.first().ok_or(invalid("holds no certificate"))?;
+    let certificate = x509_cert::Certificate::from_der(leaf).map_err(|_| invalid("is not an X.509 certificate"))?;
+    leaf_key(&certificate).map_err(invalid)
+}
+
+/// The DER certificates of a PEM text.
+fn certificates(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, &'static str> {
+    let ders =
+        CertificateDer::pem_slice_iter(pem).collect::<Result<Vec<_>, _>>().map_err(|_| "is not PEM certificates")?;
+    if ders.is_empty() {
+        return Err("holds no certificate");
+    }
+    Ok(ders)
+}
+
+/// A certificate's RSA key, and its validity period as a key's.
+fn leaf_key(certificate: &x509_cert::Certificate) -> Result<(Material, Validity), &'static str> {
+    let tbs = certificate.tbs_certificate();
+    let spki = tbs.subject_public_key_info().to_der().map_err(|_| "has an unreadable public key")?;
+    let key =
+        rsa::PublicKey::from_public_key_der(&spki).map_err(|_| "does not hold an RSA key of 1024 to 8192 bits")?;
+    let seconds = |time: x509_cert::time::Time| i64::try_from(time.to_unix_duration().as_secs()).ok();
+    let validity = Validity {
+        not_before: Some(seconds(tbs.validity().not_before).ok_or("has an unreadable validity period")?),
+        not_after: Some(seconds(tbs.validity().not_after).ok_or("has an unreadable validity period")?),
+    };
+    Ok((Material::Rsa(key), validity))
+}
+
+/// PayPal's SDKs check no extended key usage: neither does hooksafe, beyond its being well formed.
+struct AnyPurpose;
+
+impl webpki::ExtendedKeyUsageValidator for AnyPurpose {
+    fn validate(&self, purposes: webpki::KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        for purpose in purposes {
+            purpose?;
+        }
+        Ok(())
+    }
+}
+
+/// The signature algorithms a certificate chain may use: RSA PKCS#1 v1.5 with SHA-256, -384 and -512, and ECDSA
+/// P-256 with SHA-256, on the RustCrypto crates.
+static ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+    &RsaPkcs1::<sha2::Sha256>::new(alg_id::RSA_PKCS1_SHA256),
+    &RsaPkcs1::<sha2::Sha384>::new(alg_id::RSA_PKCS1_SHA384),
+    &RsaPkcs1::<sha2::Sha512>::new(alg_id::RSA_PKCS1_SHA512),
+    &EcdsaP256Sha256,
+];
+
+/// RSA PKCS#1 v1.5 over the digest `D`.
+struct RsaPkcs1<D> {
+    signature: AlgorithmIdentifier,
+    digest: std::marker::PhantomData<fn() -> D>,
+}
+
+impl<D> RsaPkcs1<D> {
+    const fn new(signature: AlgorithmIdentifier) -> Self {
+        Self { signature, digest: std::marker::PhantomData }
+    }
+}
+
+impl<D> std::fmt::Debug for RsaPkcs1<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RsaPkcs1")
+    }
+}
+
+impl<D: Digest + rsa::pkcs8::AssociatedOid> SignatureVerificationAlgorithm for RsaPkcs1<D> {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        let key = rsa::PublicKey::from_pkcs1_der(public_key).map_err(|_| InvalidSignature)?;
+        key.verify(Pkcs1v15Sign::new::<D>(), &D::digest(message), signature).map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::RSA_ENCRYPTION
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.signature
+    }
+}
+
+/// ECDSA P-256 over SHA-256.
+#[derive(Debug)]
+struct EcdsaP256Sha256;
+
+impl SignatureVerificationAlgorithm for EcdsaP256Sha256 {
+    fn verify_signature(&self, public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<(), InvalidSignature> {
+        use p256::ecdsa::signature::Verifier as _;
+        let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let signature = p256::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        key.verify(message, &signature).map_err(|_| InvalidSignature)
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_P256
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        alg_id::ECDSA_SHA256
+    }
+}

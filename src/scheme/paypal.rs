@@ -1,0 +1,227 @@
+//! PayPal: RSA signatures by a certificate the request names.
+//!
+//! - Headers: `PAYPAL-TRANSMISSION-ID`, `PAYPAL-TRANSMISSION-TIME` (RFC 3339), `PAYPAL-TRANSMISSION-SIG` (base64),
+//!   `PAYPAL-CERT-URL` and `PAYPAL-AUTH-ALGO`.
+//! - Signed: `{transmission id}|{transmission time}|{webhook id}|{crc32}`, the CRC-32 (zlib's) of the raw body as
+//!   an unsigned decimal; the webhook id is the subscription's, from configuration.
+//! - RSASSA-PKCS1-v1_5 with SHA-256 (`SHA256withRSA`); `SHA1withRSA` only when allowed. Any other algorithm is
+//!   malformed: the header never selects anything outside that list.
+//! - `PAYPAL-CERT-URL` must be `https` on PayPal's certificate hosts with the certificates' path (see
+//!   [`CertificateUrl`]); anything else is malformed and never fetched.
+//! - Window 300 s on the transmission time; dedup on the transmission id.
+//!
+//! Sources: <https://developer.paypal.com/api/rest/webhooks/rest/>, the PayPal .NET SDK's `WebhookEvent.cs` and
+//! `CertificateManager.cs`, the Python SDK's `notifications.py`.
+
+use http::{HeaderMap, HeaderName};
+
+use super::Parsed;
+use super::headers::{required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
+use super::signed::{Piece, Signed};
+use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
+use crate::error::Error;
+use crate::request::Incoming;
+use crate::verified::IdSource;
+
+pub(crate) static TRANSMISSION_ID: HeaderName = HeaderName::from_static("paypal-transmission-id");
+pub(crate) static TRANSMISSION_TIME: HeaderName = HeaderName::from_static("paypal-transmission-time");
+pub(crate) static TRANSMISSION_SIG: HeaderName = HeaderName::from_static("paypal-transmission-sig");
+pub(crate) static CERT_URL: HeaderName = HeaderName::from_static("paypal-cert-url");
+pub(crate) static AUTH_ALGO: HeaderName = HeaderName::from_static("paypal-auth-algo");
+
+/// The hosts PayPal serves its webhook certificates from.
+const LIVE_HOSTS: [&str; 2] = ["api.paypal.com", "api-m.paypal.com"];
+/// The sandbox's, accepted only when the verifier is configured for the sandbox.
+const SANDBOX_HOSTS: [&str; 2] = ["api.sandbox.paypal.com", "api-m.sandbox.paypal.com"];
+/// The path every certificate URL starts with.
+const CERT_PATH: &str = "/v1/notifications/certs/";
+/// The longest certificate name accepted (PayPal's are about 40 characters).
+const MAX_CERT_NAME: usize = 128;
+
+/// What a PayPal verifier or signer is configured with, beside its keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Settings {
+    /// The subscription's webhook id, part of every signed message.
+    pub webhook_id: String,
+    /// Whether certificate URLs on the sandbox hosts are accepted.
+    pub sandbox: bool,
+    /// Whether `SHA1withRSA` is accepted.
+    pub allow_sha1: bool,
+    /// The certificate URL the test kit sends (`None`: a placeholder on `api-m.paypal.com`).
+    pub certificate_url: Option<String>,
+}
+
+/// The settings of a verifier or signer for any other scheme.
+pub(crate) static NO_SETTINGS: Settings = Settings::none();
+
+impl Settings {
+    /// No webhook id, live hosts, SHA-256 only.
+    pub(crate) const fn none() -> Self {
+        Self { webhook_id: String::new(), sandbox: false, allow_sha1: false, certificate_url: None }
+    }
+}
+
+/// A `PAYPAL-CERT-URL` that passed the allow-list: `https`, on `api.paypal.com` or `api-m.paypal.com` (or their
+/// `sandbox` hosts, when the verifier is configured for the sandbox), no user, port, query or fragment, and a path of
+/// `/v1/notifications/certs/` followed by one name of letters, digits and `-`. It is attacker input made safe to
+/// fetch: a [`CertificateSource`](crate::paypal::CertificateSource) is only ever given one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CertificateUrl {
+    url: Box<str>,
+    sandbox: bool,
+}
+
+impl CertificateUrl {
+    /// Checks `url` against the allow-list; `sandbox` admits the sandbox hosts too.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) for `PAYPAL-CERT-URL`, saying what is wrong.
+    pub fn parse(url: &str, sandbox: bool) -> Result<Self, Error> {
+        let malformed = |why| Error::malformed(CERT_URL.clone(), why);
+        let rest = url.strip_prefix("https://").ok_or_else(|| malformed("is not an `https://` URL"))?;
+        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let on_sandbox = SANDBOX_HOSTS.contains(&host);
+        if !LIVE_HOSTS.contains(&host) && !(sandbox && on_sandbox) {
+            return Err(malformed(if on_sandbox {
+                "is on PayPal's sandbox, which this verifier is not configured for"
+            } else {
+                "is not on PayPal's certificate hosts"
+            }));
+        }
+        let name = path.strip_prefix(CERT_PATH).ok_or_else(|| malformed("is not under `/v1/notifications/certs/`"))?;
+        let well_formed = (1..=MAX_CERT_NAME).contains(&name.len())
+            && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
+        if !well_formed {
+            return Err(malformed("does not name one certificate"));
+        }
+        Ok(Self { url: url.into(), sandbox: on_sandbox })
+    }
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The certificate's name, the URL's last segment (`CERT-360caa42-…`).
+    pub fn name(&self) -> &str {
+        self.url.rsplit('/').next().unwrap_or_default()
+    }
+
+    /// Whether it is on a sandbox host.
+    pub const fn is_sandbox(&self) -> bool {
+        self.sandbox
+    }
+}
+
+impl std::fmt::Display for CertificateUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.url)
+    }
+}
+
+/// The certificate URL of `headers`, checked against the allow-list.
+///
+/// # Errors
+/// [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader) or
+/// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) for `PAYPAL-CERT-URL`.
+pub(crate) fn certificate_url(headers: &HeaderMap, settings: &Settings) -> Result<CertificateUrl, Error> {
+    CertificateUrl::parse(required_str(headers, &CERT_URL)?, settings.sandbox)
+}
+
+pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, settings: &'s Settings) -> Result<Parsed<'s, 'a>, Error> {
+    let id = required_str(request.headers, &TRANSMISSION_ID)?;
+    if id.is_empty() || id.contains('|') {
+        return Err(Error::malformed(TRANSMISSION_ID.clone(), "is empty or contains `|`"));
+    }
+    let time = required_bytes(request.headers, &TRANSMISSION_TIME)?;
+    let seconds = rfc3339_seconds(time)
+        .ok_or_else(|| Error::malformed(TRANSMISSION_TIME.clone(), "is not an RFC 3339 date and time"))?;
+    certificate_url(request.headers, settings)?;
+    let kind = match required_bytes(request.headers, &AUTH_ALGO)? {
+        b"SHA256withRSA" => KeyKind::RsaSha256,
+        b"SHA1withRSA" if settings.allow_sha1 => KeyKind::RsaSha1,
+        b"SHA1withRSA" => {
+            return Err(Error::malformed(
+                AUTH_ALGO.clone(),
+                "names SHA1withRSA, which this verifier accepts only after `allow_sha1()`",
+            ));
+        }
+        _ => return Err(Error::malformed(AUTH_ALGO.clone(), "names neither SHA256withRSA nor SHA1withRSA")),
+    };
+    let text = required_bytes(request.headers, &TRANSMISSION_SIG)?;
+    let mut candidates = Candidates::new();
+    candidates.push(Candidate { for_key: ForKey::Any, kind, encoding: Encoding::Base64, text }, &TRANSMISSION_SIG)?;
+    let crc = crc32fast::hash(request.body).to_string().into_bytes();
+    let signed = Signed::new(&[
+        Piece::Bytes(id.as_bytes()),
+        Piece::Bytes(b"|"),
+        Piece::Bytes(time),
+        Piece::Bytes(b"|"),
+        Piece::Bytes(settings.webhook_id.as_bytes()),
+        Piece::Bytes(b"|"),
+        Piece::Built,
+    ])
+    .with_built(crc);
+    Ok(Parsed {
+        id: IdSource::Signed(id),
+        timestamp: Some((seconds, Some(&TRANSMISSION_TIME))),
+        signature_header: Some(&TRANSMISSION_SIG),
+        batch: Vec::new(),
+        candidates,
+        signed,
+    })
+}
+
+/// The headers PayPal sends for transmission `id` at `timestamp` (unix seconds, as text), signed by `tag` with
+/// SHA-256, or SHA-1 when only that is allowed.
+pub(super) fn render(
+    headers: &mut HeaderMap,
+    (id, timestamp): (&str, &str),
+    tag: &Tag,
+    settings: &Settings,
+) -> Result<(), Error> {
+    let time = rfc3339_text(timestamp)
+        .ok_or_else(|| Error::malformed(TRANSMISSION_TIME.clone(), "cannot be written as RFC 3339"))?;
+    let url = settings
+        .certificate_url
+        .as_deref()
+        .unwrap_or("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test-kit");
+    let algorithm = if settings.allow_sha1 { "SHA1withRSA" } else { "SHA256withRSA" };
+    headers.insert(TRANSMISSION_ID.clone(), value(id, &TRANSMISSION_ID)?);
+    headers.insert(TRANSMISSION_TIME.clone(), value(&time, &TRANSMISSION_TIME)?);
+    headers.insert(TRANSMISSION_SIG.clone(), value(&tag.encode(Encoding::Base64), &TRANSMISSION_SIG)?);
+    headers.insert(CERT_URL.clone(), value(url, &CERT_URL)?);
+    headers.insert(AUTH_ALGO.clone(), value(algorithm, &AUTH_ALGO)?);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CertificateUrl;
+
+    #[test]
+    fn only_paypal_certificate_urls_pass() {
+        let ok = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270";
+        assert_eq!(CertificateUrl::parse(ok, false).unwrap().name(), "CERT-360caa42-fca2a594-1d93a270");
+        assert!(CertificateUrl::parse("https://api-m.paypal.com/v1/notifications/certs/CERT-1", false).is_ok());
+        let sandbox = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1";
+        assert!(CertificateUrl::parse(sandbox, false).is_err());
+        assert!(CertificateUrl::parse(sandbox, true).unwrap().is_sandbox());
+        for bad in [
+            "http://api.paypal.com/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1",
+            "https://evil.example/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com:8443/v1/notifications/certs/CERT-1",
+            "https://user@api.paypal.com/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com/v1/notifications/certs/",
+            "https://api.paypal.com/v1/notifications/certs/CERT-1?x=1",
+            "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
+            "https://api.paypal.com/v1/notifications/certs/../../oauth2/token",
+            "https://api.paypal.com/v1/notifications/certs/a/b",
+            "https://API.PAYPAL.COM/v1/notifications/certs/CERT-1",
+            "https://api.paypal.com/v2/notifications/certs/CERT-1",
+        ] {
+            assert!(CertificateUrl::parse(bad, true).is_err(), "{bad}");
+        }
+    }
+}
