@@ -14,6 +14,26 @@ const WHSK: &str = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
 const ED25519_SEED: &str = "0ab310f5eac56c62ec87d5a5138c253f6149ab3b739acc5c9254b46c3637ab33";
 const P256_PKCS8: &str = "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgR9eqhnPw4XHaKh4aDbIanJGEO6jbqprgcnExHH1OBjehRANCAASG8kp+8s5gY8t8r+SCR1yBKQm0SJZdnHqJRwC+WX0oh63y43BkFM7nWn20TBaQBoK35C0GIrpB5CMiQmQuSRbX";
 
+/// The tests' PayPal certificate and its key (`tests/fixtures/paypal-test-*.pem`), valid from 2026-12-02 to
+/// 2036-11-29.
+const PAYPAL_CERT: &str = include_str!("fixtures/paypal-test-leaf.pem");
+const PAYPAL_KEY: &str = include_str!("fixtures/paypal-test-key.pem");
+
+/// PayPal's signer, and a verifier pinning its certificate.
+fn paypal() -> (Scheme, Signer, Verifier) {
+    let signer = Signer::with_private_key(Scheme::PayPal, PAYPAL_KEY).unwrap().webhook_id("WH-PROPERTY");
+    let verifier = Verifier::builder(Scheme::PayPal).webhook_id("WH-PROPERTY").certificate(PAYPAL_CERT).build();
+    (Scheme::PayPal, signer, verifier.unwrap())
+}
+
+/// A time the keys of `scheme` are valid at: PayPal's certificate only from 2026 on.
+fn valid_at(scheme: &Scheme, seconds: i64) -> OffsetDateTime {
+    match scheme {
+        Scheme::PayPal => at(1_800_000_000 + seconds.rem_euclid(100_000_000)),
+        _ => at(seconds),
+    }
+}
+
 /// A provider's signer and a verifier for it.
 fn keyed(scheme: Scheme, secret: &str) -> (Scheme, Signer, Verifier) {
     let signer = Signer::new(scheme.clone(), secret).unwrap();
@@ -75,6 +95,7 @@ fn schemes() -> impl Strategy<Value = (Scheme, Signer, Verifier)> {
         Just(asymmetric(Scheme::StandardWebhooks, WHSK)),
         Just(asymmetric(Scheme::Discord, ED25519_SEED)),
         Just(asymmetric(Scheme::SendGrid, P256_PKCS8)),
+        Just(paypal()),
     ]
 }
 
@@ -109,24 +130,25 @@ proptest! {
         skew in -300i64..=300,
     ) {
         prop_assume!(signable(&scheme, &body));
-        let headers = signer.headers(&id, at(timestamp), &body).unwrap();
+        let signed_at = valid_at(&scheme, timestamp);
+        let headers = signer.headers(&id, signed_at, &body).unwrap();
         // Anywhere inside the scheme's own default window (180 s for Calendly and WorkOS, else 300 s).
         let tolerance = i64::try_from(scheme.default_tolerance().as_secs()).unwrap();
         let skew = skew.clamp(-tolerance, tolerance);
-        let verified = verifier.verify_at(&headers, &body, at(timestamp + skew)).unwrap();
+        let verified = verifier.verify_at(&headers, &body, signed_at + time::Duration::seconds(skew)).unwrap();
         prop_assert_eq!(verified.body(), &body[..]);
         if scheme.has_timestamp() {
-            prop_assert_eq!(verified.timestamp(), Some(at(timestamp)));
+            prop_assert_eq!(verified.timestamp(), Some(signed_at));
         }
     }
 
     #[test]
     fn any_single_bit_flip_of_the_body_is_rejected(
-        (_scheme, signer, verifier) in schemes(),
+        (scheme, signer, verifier) in schemes(),
         body in proptest::collection::vec(any::<u8>(), 1..512),
         bit in any::<usize>(),
     ) {
-        let now = at(1_700_000_000);
+        let now = valid_at(&scheme, 1_700_000_000);
         let headers = signer.headers("msg_1", now, &body).unwrap();
         let mut tampered = body.clone();
         tampered[(bit / 8) % body.len()] ^= 1 << (bit % 8);
@@ -141,7 +163,7 @@ proptest! {
         which in 0usize..3,
     ) {
         prop_assume!(signable(&scheme, &body));
-        let now = at(1_700_000_000);
+        let now = valid_at(&scheme, 1_700_000_000);
         let headers = signer.headers("msg_1", now, &body).unwrap();
         let signed_headers: Vec<&str> = match &scheme {
             Scheme::StandardWebhooks => vec!["webhook-id", "webhook-timestamp", "webhook-signature"],
@@ -187,6 +209,7 @@ proptest! {
             Scheme::Hook0 => vec!["x-hook0-signature"],
             Scheme::Ripple => vec!["x-webhook-timestamp", "x-webhook-signature"],
             Scheme::Notion => vec!["x-notion-signature"],
+            Scheme::PayPal => vec!["paypal-transmission-id", "paypal-transmission-time", "paypal-transmission-sig"],
             _ => unreachable!(),
         };
         let name = signed_headers[which % signed_headers.len()];

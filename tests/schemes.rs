@@ -1323,3 +1323,60 @@ fn ripple_signs_the_timestamp_and_the_bodys_digest_with_the_decoded_key() {
     let error = Verifier::builder(Scheme::Ripple).secret("not base64!").build().unwrap_err();
     assert!(matches!(error, hooksafe::ConfigError::UndecodableSecret { .. }), "{error}");
 }
+
+#[test]
+fn bitbucket_server_checks_the_signature_when_sent_and_basic_credentials_otherwise() {
+    // The Bitbucket example signature, and `printf 'hooks:p4ssw0rd' | base64` = aG9va3M6cDRzc3cwcmQ=.
+    let signature = "sha256=a4771c39fbe90f317c7824e83ddef3caae9cb3d976c214ace1f2937e133263c9";
+    let both = Verifier::builder(Scheme::BitbucketServer)
+        .secret("It's a Secret to Everybody")
+        .basic_auth(Secret::new("hooks:p4ssw0rd").id("basic"))
+        .build()
+        .unwrap();
+    let key_id = |map: HeaderMap, body: &[u8]| both.verify(&map, body).map(|verified| verified.key_id().to_owned());
+    assert_eq!(key_id(headers(&[("x-hub-signature", signature)]), b"Hello World!").unwrap(), "1");
+    let credentials = headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]);
+    assert_eq!(key_id(credentials, b"any body at all").unwrap(), "basic");
+    // A request with a signature is judged by it, whatever its credentials; a wrong password is a bad signature.
+    let wrong_signature = headers(&[("x-hub-signature", &signature.replace("63c9", "63c8")), ("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]);
+    assert_eq!(both.verify(&wrong_signature, b"Hello World!").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let wrong_password = headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmU=")]);
+    assert_eq!(both.verify(&wrong_password, b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let error = both.verify(&HeaderMap::new(), b"{}").unwrap_err();
+    assert_eq!((error.kind(), error.header_name().map(HeaderName::as_str)), (ErrorKind::MissingHeader, Some("x-hub-signature")));
+    // Credentials never check a signature, nor a secret credentials: each key checks its own kind.
+    let only_basic = Verifier::builder(Scheme::BitbucketServer).basic_auth("hooks:p4ssw0rd").build().unwrap();
+    assert_eq!(only_basic.verify(&headers(&[("x-hub-signature", signature)]), b"Hello World!").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let only_secret = verifier(Scheme::BitbucketServer, "hooks:p4ssw0rd");
+    assert_eq!(only_secret.verify(&headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]), b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    // Strict credentials, refused for schemes that take none; the test kit sends them as Bitbucket does.
+    let one_colon = Verifier::builder(Scheme::BitbucketServer).basic_auth("no-colon-here").build().unwrap_err();
+    assert!(matches!(one_colon, hooksafe::ConfigError::BasicCredentials { index: 1 }), "{one_colon}");
+    let cloud = Verifier::builder(Scheme::BitbucketCloud).basic_auth("hooks:p4ssw0rd").build().unwrap_err();
+    assert!(matches!(cloud, hooksafe::ConfigError::KeyKindNotAccepted { .. }), "{cloud}");
+    let kit = Signer::basic_auth(Scheme::BitbucketServer, "hooks:p4ssw0rd").unwrap().headers("", at(0), b"{}").unwrap();
+    assert_eq!(kit["authorization"], "Basic aG9va3M6cDRzc3cwcmQ=");
+    assert!(!format!("{both:?}").contains("p4ssw0rd"));
+}
+
+#[test]
+fn brex_secrets_without_the_whsec_prefix_are_taken_only_as_raw_base64() {
+    // Brex lists its Standard Webhooks secrets as bare base64: the Standard Webhooks example's secret, so written.
+    let raw = SW_SECRET.strip_prefix("whsec_").unwrap();
+    let brex = Verifier::builder(Scheme::StandardWebhooks).raw_base64_secret(raw).build().unwrap();
+    let map = standard_headers("webhook", SW_SIGNATURE);
+    assert_eq!(brex.verify_at(&map, SW_BODY, at(SW_TIMESTAMP)).unwrap().id(), Some(SW_ID));
+    for (secret, expected) in [
+        (SW_SECRET, "UndecodableSecret"),
+        ("not base64!", "UndecodableSecret"),
+        ("c2hvcnQ=", "SecretLength"),
+        ("", "EmptySecret"),
+    ] {
+        let error = Verifier::builder(Scheme::StandardWebhooks).raw_base64_secret(secret).build().unwrap_err();
+        assert!(format!("{error:?}").starts_with(expected), "{secret}: {error:?}");
+    }
+    // On a scheme whose secrets are text, a raw base64 secret keys with its decoded bytes.
+    let github = Verifier::builder(Scheme::GitHub).raw_base64_secret("SXQncyBhIFNlY3JldCB0byBFdmVyeWJvZHk=").build();
+    let map = headers(&[("x-hub-signature-256", GITHUB_SIGNATURE)]);
+    assert!(github.unwrap().verify(&map, b"Hello, World!").is_ok());
+}

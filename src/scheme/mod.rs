@@ -1109,7 +1109,7 @@ impl<'s, 'a: 's> Parsed<'s, 'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::{KeyKind, Scheme, Tag};
+    use super::{Context, KeyKind, Scheme, Tag};
     use crate::request::Incoming;
 
     /// Every scheme that signs no URL, with one custom scheme of each tag encoding.

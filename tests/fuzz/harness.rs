@@ -10,10 +10,13 @@ const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 /// Fixed public keys: Standard Webhooks' `v1a` example key, an Ed25519 key as Discord writes it, SendGrid's example.
 const WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 const DISCORD: &str = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
+/// The tests' PayPal certificate (`tests/fixtures/paypal-test-leaf.pem`), valid from 2026-12-02 to 2036-11-29.
+const PAYPAL_CERT: &str = include_str!("../fixtures/paypal-test-leaf.pem");
 const SENDGRID: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
 
-fn schemes() -> [Scheme; 69] {
+fn schemes() -> [Scheme; 70] {
     [
+        Scheme::PayPal,
         Scheme::Contentful,
         Scheme::Notion,
         Scheme::Mandrill,
@@ -111,6 +114,8 @@ fn verifier(scheme: Scheme) -> Verifier {
         Scheme::Ripple => Verifier::builder(scheme).secret("cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk="),
         Scheme::Notion => Verifier::builder(scheme).secret("whsec_secret").on_verification_token(|_| {}),
         Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
+        Scheme::BitbucketServer => Verifier::builder(scheme).secret("whsec_secret").basic_auth("hooks:whsec_secret"),
+        Scheme::PayPal => Verifier::builder(scheme).webhook_id("WH-FUZZ").certificate(PAYPAL_CERT).allow_sha1(),
         Scheme::Meta => Verifier::builder(scheme).secret("whsec_secret").verify_token("meatyhamhock"),
         Scheme::Adyen => {
             Verifier::builder(scheme).secret("DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00")
@@ -121,7 +126,12 @@ fn verifier(scheme: Scheme) -> Verifier {
 }
 
 /// Every header name any built-in scheme reads.
-const NAMES: [&str; 88] = [
+const NAMES: [&str; 93] = [
+    "paypal-transmission-id",
+    "paypal-transmission-time",
+    "paypal-transmission-sig",
+    "paypal-cert-url",
+    "paypal-auth-algo",
     "x-contentful-signature",
     "x-contentful-signed-headers",
     "x-contentful-timestamp",
@@ -236,8 +246,10 @@ pub fn verify(data: &[u8]) {
     }
     let (head, ()) = request.into_parts();
     let body: Vec<u8> = parts.flat_map(|part| part.iter().copied().chain([b'\n'])).collect();
-    let now = OffsetDateTime::from_unix_timestamp(1_700_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
     for scheme in schemes() {
+        // PayPal's certificate is valid only from 2026 on: inside it, the RSA check is reached.
+        let seconds = if scheme == Scheme::PayPal { 1_800_000_000 } else { 1_700_000_000 };
+        let now = OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let verifier = verifier(scheme);
         let _ = verifier.verify_at(&head.headers, &body, now).map_err(|error| error.to_string());
         match verifier.verify_parts_at(&head, &body, now) {
@@ -262,6 +274,9 @@ pub fn configure(data: &[u8]) {
         let _ = Verifier::builder(scheme.clone()).public_key(first).public_url(second).build();
         let _ = hooksafe::sign::Signer::with_private_key(scheme, first).map(|signer| signer.public_key());
     }
+    let _ = Verifier::builder(Scheme::PayPal).webhook_id(second).certificate(first).build();
+    let _ = Verifier::builder(Scheme::StandardWebhooks).raw_base64_secret(first).basic_auth(second).build();
+    let _ = Verifier::builder(Scheme::BitbucketServer).basic_auth(first).build();
     for encoding in [SecretEncoding::Utf8, SecretEncoding::Base64, SecretEncoding::Hex] {
         let custom = Custom::new(first).id_header(second).timestamp_header(first).signed_content(second);
         let _ = Verifier::builder(Scheme::Custom(custom.secret_encoding(encoding))).secret(second).build();
