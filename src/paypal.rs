@@ -13,7 +13,7 @@
 //!   a chain to a trusted root (Mozilla's roots unless you give
 //!   [`certificate_root`](crate::VerifierBuilder::certificate_root)s) valid at the verification time, and a subject
 //!   common name ending in `.paypal.com`. Certificates that pass are cached by URL; failures are not. With the
-//!   `paypal-fetch` feature, [`HttpsCertificateSource`] fetches over HTTPS.
+//!   `paypal-fetch` feature, `HttpsCertificateSource` fetches over HTTPS.
 //!
 //! A certificate that fails those checks is [`ErrorKind::UntrustedCertificate`](crate::ErrorKind::UntrustedCertificate)
 //! (`401`); a source that fails is [`ErrorKind::KeysUnavailable`](crate::ErrorKind::KeysUnavailable) (`503` with
@@ -279,5 +279,65 @@ impl SignatureVerificationAlgorithm for EcdsaP256Sha256 {
 
     fn signature_alg_id(&self) -> AlgorithmIdentifier {
         alg_id::ECDSA_SHA256
+    }
+}
+
+/// The default [`CertificateSource`] (feature `paypal-fetch`): a `GET` over HTTPS with ureq and rustls (Mozilla's
+/// roots), on tokio's blocking pool, following no redirect, reading at most 64 KiB, within 10 seconds. It is only
+/// ever given URLs on PayPal's certificate hosts; what it returns is then checked like any source's.
+///
+/// ```no_run
+/// use hooksafe::paypal::HttpsCertificateSource;
+/// use hooksafe::{Scheme, Verifier};
+///
+/// let verifier = Verifier::builder(Scheme::PayPal)
+///     .webhook_id(std::env::var("PAYPAL_WEBHOOK_ID")?)
+///     .certificate_source(HttpsCertificateSource::new())
+///     .build()?;
+/// # let _ = verifier;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "paypal-fetch")]
+#[derive(Debug, Clone)]
+pub struct HttpsCertificateSource {
+    agent: ureq::Agent,
+}
+
+#[cfg(feature = "paypal-fetch")]
+impl HttpsCertificateSource {
+    /// The most bytes read of a certificate chain.
+    const MAX_PEM: u64 = 64 * 1024;
+
+    /// A source with its own connection pool.
+    pub fn new() -> Self {
+        let config = ureq::Agent::config_builder()
+            .https_only(true)
+            .max_redirects(0)
+            .timeout_global(Some(std::time::Duration::from_secs(10)))
+            .build();
+        Self { agent: config.into() }
+    }
+
+    fn get(agent: &ureq::Agent, url: &str) -> Result<Vec<u8>, ResolveError> {
+        let mut response = agent.get(url).call().map_err(ResolveError::new)?;
+        if !response.status().is_success() {
+            return Err(ResolveError::new(format!("the certificate host answered {}", response.status())));
+        }
+        response.body_mut().with_config().limit(Self::MAX_PEM).read_to_vec().map_err(ResolveError::new)
+    }
+}
+
+#[cfg(feature = "paypal-fetch")]
+impl Default for HttpsCertificateSource {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(feature = "paypal-fetch")]
+impl CertificateSource for HttpsCertificateSource {
+    fn fetch(&self, url: &CertificateUrl) -> impl Future<Output = Result<Vec<u8>, ResolveError>> + Send + 'static {
+        let (agent, url) = (self.agent.clone(), url.as_str().to_owned());
+        async move { tokio::task::spawn_blocking(move || Self::get(&agent, &url)).await.map_err(ResolveError::new)? }
     }
 }

@@ -1338,17 +1338,29 @@ fn bitbucket_server_checks_the_signature_when_sent_and_basic_credentials_otherwi
     let credentials = headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]);
     assert_eq!(key_id(credentials, b"any body at all").unwrap(), "basic");
     // A request with a signature is judged by it, whatever its credentials; a wrong password is a bad signature.
-    let wrong_signature = headers(&[("x-hub-signature", &signature.replace("63c9", "63c8")), ("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]);
+    let wrong_signature = headers(&[
+        ("x-hub-signature", &signature.replace("63c9", "63c8")),
+        ("authorization", "Basic aG9va3M6cDRzc3cwcmQ="),
+    ]);
     assert_eq!(both.verify(&wrong_signature, b"Hello World!").unwrap_err().kind(), ErrorKind::InvalidSignature);
     let wrong_password = headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmU=")]);
     assert_eq!(both.verify(&wrong_password, b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature);
     let error = both.verify(&HeaderMap::new(), b"{}").unwrap_err();
-    assert_eq!((error.kind(), error.header_name().map(HeaderName::as_str)), (ErrorKind::MissingHeader, Some("x-hub-signature")));
+    assert_eq!(
+        (error.kind(), error.header_name().map(HeaderName::as_str)),
+        (ErrorKind::MissingHeader, Some("x-hub-signature"))
+    );
     // Credentials never check a signature, nor a secret credentials: each key checks its own kind.
     let only_basic = Verifier::builder(Scheme::BitbucketServer).basic_auth("hooks:p4ssw0rd").build().unwrap();
-    assert_eq!(only_basic.verify(&headers(&[("x-hub-signature", signature)]), b"Hello World!").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(
+        only_basic.verify(&headers(&[("x-hub-signature", signature)]), b"Hello World!").unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
     let only_secret = verifier(Scheme::BitbucketServer, "hooks:p4ssw0rd");
-    assert_eq!(only_secret.verify(&headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]), b"{}").unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(
+        only_secret.verify(&headers(&[("authorization", "Basic aG9va3M6cDRzc3cwcmQ=")]), b"{}").unwrap_err().kind(),
+        ErrorKind::InvalidSignature
+    );
     // Strict credentials, refused for schemes that take none; the test kit sends them as Bitbucket does.
     let one_colon = Verifier::builder(Scheme::BitbucketServer).basic_auth("no-colon-here").build().unwrap_err();
     assert!(matches!(one_colon, hooksafe::ConfigError::BasicCredentials { index: 1 }), "{one_colon}");

@@ -15,6 +15,9 @@
 //!   [`Scheme::square`], never the request's.
 //! - **The provider's private key** (Standard Webhooks `v1a`, Discord, SendGrid): give the verifier the public key
 //!   with [`public_key`](crate::VerifierBuilder::public_key).
+//! - **A certificate the request names** (PayPal): pin it with [`certificate`](crate::VerifierBuilder::certificate),
+//!   or fetch it through a [`certificate_source`](crate::VerifierBuilder::certificate_source) and the `async`
+//!   methods; see [`crate::paypal`].
 //! - **Inside the body** (Mailgun's signature block, Adyen's per-item signatures, Linear's timestamp): the body is
 //!   parsed strictly (valid JSON, no repeated field among those read) and errors name no header.
 //! - **Endpoint checks** (Slack, Discord, Zoom, Twitch EventSub, Dropbox): answered through
@@ -40,7 +43,11 @@
 //!   the last defence). Use HubSpot v3 where you can.
 //! - **Twitch EventSub's** `Twitch-Eventsub-Message-Type` is unsigned: the signed body decides what a message is, and
 //!   a body with a `challenge` under any other type is refused.
-//! - **Tokens** (GitLab's `X-Gitlab-Token`, Azure DevOps's Basic credentials) are not signatures: whoever has the token,
+//! - **PayPal's** `PAYPAL-CERT-URL` and `PAYPAL-AUTH-ALGO` are unsigned: the URL is accepted only on PayPal's
+//!   certificate hosts, a fetched certificate only if it chains to a trusted root and is PayPal's, and the algorithm
+//!   only from SHA-256 (and SHA-1 when allowed). PayPal's CRC-32 of the body is not collision resistant, but it is
+//!   signed together with a transmission id the receiver deduplicates on.
+//! - **Tokens** (GitLab's `X-Gitlab-Token`, Azure DevOps's and Bitbucket Server's Basic credentials) are not signatures: whoever has the token,
 //!   from a log or a proxy, can send any body at any time. Only the dedup record stops a replay.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
 //! - **Windows the providers do not check**: Discord, SendGrid, Zoom and Mailgun sign a timestamp their own SDKs

@@ -81,7 +81,8 @@ impl CertificateUrl {
         let rest = url.strip_prefix("https://").ok_or_else(|| malformed("is not an `https://` URL"))?;
         let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
         let on_sandbox = SANDBOX_HOSTS.contains(&host);
-        if !LIVE_HOSTS.contains(&host) && !(sandbox && on_sandbox) {
+        let allowed = LIVE_HOSTS.contains(&host) || (sandbox && on_sandbox);
+        if !allowed {
             return Err(malformed(if on_sandbox {
                 "is on PayPal's sandbox, which this verifier is not configured for"
             } else {
