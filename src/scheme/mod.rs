@@ -45,8 +45,10 @@
 //!   a body with a `challenge` under any other type is refused.
 //! - **PayPal's** `PAYPAL-CERT-URL` and `PAYPAL-AUTH-ALGO` are unsigned: the URL is accepted only on PayPal's
 //!   certificate hosts, a fetched certificate only if it chains to a trusted root and is PayPal's, and the algorithm
-//!   only from SHA-256 (and SHA-1 when allowed). PayPal's CRC-32 of the body is not collision resistant, but it is
-//!   signed together with a transmission id the receiver deduplicates on.
+//!   only from SHA-256 (and SHA-1 when allowed). PayPal signs only a **CRC-32 of the body**, which is not collision
+//!   resistant: whoever sees one delivery in transit can build another body with the same CRC-32 and send it, under
+//!   the same transmission id, inside the window. The receiver deduplicates on that id, so only one of the two is
+//!   processed, but it may be the forged one: confirm events that move money through PayPal's API.
 //! - **Tokens** (GitLab's `X-Gitlab-Token`, Azure DevOps's and Bitbucket Server's Basic credentials) are not signatures: whoever has the token,
 //!   from a log or a proxy, can send any body at any time. Only the dedup record stops a replay.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
