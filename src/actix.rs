@@ -294,3 +294,16 @@ impl ResponseError for WebhookRejection {
         }
     }
 }
+
+/// An [`Error`] answers with its status and kind, so a handler can return `Result<_, hooksafe::Error>`, such as a
+/// [`Router`](crate::Router)'s [`dispatch`](crate::Router::dispatch).
+impl ResponseError for Error {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::from_u16(self.status().as_u16())
+            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        reject(self)
+    }
+}

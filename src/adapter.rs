@@ -122,6 +122,8 @@ pub struct VerifiedWebhook {
     tenant: Option<Arc<str>>,
     /// Unix seconds, converted when asked for.
     timestamp: Option<i64>,
+    event_type: Option<String>,
+    event_type_is_signed: bool,
 }
 
 impl VerifiedWebhook {
@@ -134,7 +136,20 @@ impl VerifiedWebhook {
             key_id: verified.shared_key_id(),
             tenant: verified.tenant().map(Arc::from),
             timestamp: verified.unix_timestamp(),
+            event_type: verified.event_type(),
+            event_type_is_signed: verified.event_type_is_signed(),
         }
+    }
+
+    /// What happened, as the provider names it. See [`Verified::event_type`](crate::Verified::event_type).
+    pub fn event_type(&self) -> Option<&str> {
+        self.event_type.as_deref()
+    }
+
+    /// Whether the event type is covered by the signature. See
+    /// [`Verified::event_type_is_signed`](crate::Verified::event_type_is_signed).
+    pub const fn event_type_is_signed(&self) -> bool {
+        self.event_type_is_signed
     }
 
     /// The span the handler runs in, so its own events carry the delivery's id, key id and tenant.
@@ -228,5 +243,18 @@ impl<F: Future> Future for CatchUnwind<'_, F> {
             Ok(Poll::Pending) => Poll::Pending,
             Err(panic) => Poll::Ready(Err(panic)),
         }
+    }
+}
+
+impl crate::router::Routable for VerifiedWebhook {
+    fn routed(&self) -> (&[u8], crate::router::Meta) {
+        let meta = crate::router::Meta {
+            event_type: self.event_type.clone(),
+            id: self.id.clone(),
+            key_id: self.key_id.clone(),
+            tenant: self.tenant.clone(),
+            timestamp: self.timestamp,
+        };
+        (&self.body, meta)
     }
 }

@@ -262,3 +262,11 @@ impl IntoResponse for WebhookRejection {
         }
     }
 }
+
+/// An [`Error`] answers as [`Error::to_response`] does, so a handler can return `Result<_, hooksafe::Error>`, such as
+/// a [`Router`](crate::Router)'s [`dispatch`](crate::Router::dispatch).
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        self.to_response::<axum::body::Body>().into_response()
+    }
+}

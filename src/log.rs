@@ -10,4 +10,14 @@ macro_rules! warning {
     }};
 }
 
-pub(crate) use warning;
+/// Emits one informational line: to `tracing` at `info` with the `tracing` feature, nowhere without.
+macro_rules! info {
+    ($($arg:tt)*) => {{
+        #[cfg(feature = "tracing")]
+        tracing::info!("hooksafe: {}", format_args!($($arg)*));
+        #[cfg(not(feature = "tracing"))]
+        let _ = format_args!($($arg)*);
+    }};
+}
+
+pub(crate) use {info, warning};

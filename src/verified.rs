@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::handshake::Handshake;
+use crate::scheme::EventTypeSource;
 
 /// A delivery that passed verification: the exact bytes that were signed, its id and its timestamp.
 ///
@@ -26,6 +27,9 @@ pub struct Verified<'a> {
     /// Boxed: rare, and a `Verified` is moved on every request, so it stays small.
     handshake: Option<Box<Handshake>>,
     tenant: Option<Arc<str>>,
+    /// The request's headers, for the event type of schemes that send it in one.
+    headers: Option<&'a http::HeaderMap>,
+    event_type: EventTypeSource,
 }
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
@@ -63,7 +67,33 @@ impl<'a> Verified<'a> {
             IdSource::BodyField(path) => (field_at::<&str>(body, path).map(Cow::Borrowed), true),
             IdSource::None => (None, false),
         };
-        Self { body, id, id_is_signed, timestamp, key_id, handshake: None, tenant: None }
+        let event_type = EventTypeSource::None;
+        Self { body, id, id_is_signed, timestamp, key_id, handshake: None, tenant: None, headers: None, event_type }
+    }
+
+    /// The delivery whose event type is read from `headers` and the body as `source` says.
+    pub(crate) const fn with_event_type(mut self, headers: &'a http::HeaderMap, source: EventTypeSource) -> Self {
+        self.headers = Some(headers);
+        self.event_type = source;
+        self
+    }
+
+    /// What happened, as the provider names it, for routing with a [`Router`](crate::Router): the body's `type`
+    /// (Standard Webhooks, Svix, Stripe, Square, Linear, Vercel, CircleCI, Fintoc, Mux, Zendesk, Nylas, Mollie,
+    /// Notion), `event_type` (Paddle, Typeform, PayPal), `event` (Calendly, WorkOS, Zoom, Paystack, Razorpay,
+    /// DocuSign), Slack's `event.type`, Lemon Squeezy's `meta.event_name`, Coinbase Commerce's `event.type`, …, or a
+    /// header: `X-GitHub-Event` followed by `.` and the body's `action` when it has one (`issues.opened`), likewise
+    /// Sentry's `Sentry-Hook-Resource`; `X-Shopify-Topic`, Twitch's subscription type, Bitbucket's `X-Event-Key`,
+    /// WooCommerce's topic, `X-Gitea-Event`, `X-Gitlab-Event`, Contentful's topic. `None` for schemes without one
+    /// (batches such as SendGrid's or HubSpot's carry a type per item) and when the body lacks the field. Read when
+    /// called. A type from a header is **not signed** ([`event_type_is_signed`](Self::event_type_is_signed)).
+    pub fn event_type(&self) -> Option<String> {
+        self.event_type.read(self.headers, self.body)
+    }
+
+    /// Whether [`event_type`](Self::event_type) comes from the signed body, so a replay cannot change it.
+    pub const fn event_type_is_signed(&self) -> bool {
+        self.event_type.is_signed()
     }
 
     /// The delivery of `tenant`, whose keys verified it.

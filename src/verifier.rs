@@ -477,6 +477,7 @@ impl Verifier {
         let handshake = self.scheme.handshake(request, key)?;
         key.uses.fetch_add(1, Ordering::Relaxed);
         let verified = Verified::new(request.body, parsed.id.clone(), timestamp, key.id.clone());
+        let verified = verified.with_event_type(request.headers, self.scheme.event_type_source());
         Ok(verified.with_tenant(keys.tenant.clone()).with_handshake(handshake))
     }
 

@@ -76,6 +76,7 @@ mod custom;
 mod discord;
 mod docusign;
 mod dropbox;
+mod event_type;
 mod expo;
 mod fastspring;
 mod fintoc;
@@ -138,6 +139,7 @@ mod zoom;
 use http::{HeaderMap, HeaderName};
 
 pub use custom::Custom;
+pub(crate) use event_type::EventTypeSource;
 pub(crate) use signed::{Message, Signed};
 pub(crate) use tag::{Candidates, KeyKind};
 pub use tag::{Encoding, MAX_SIGNATURES, Tag};
