@@ -35,7 +35,7 @@ use crate::verified::Verified;
 ///
 /// let router = Router::new()
 ///     .on::<InvoicePaid>("invoice.paid", |event: Event<InvoicePaid>| async move {
-///         println!("{:?} paid: {}", event.id(), event.data);
+///         println!("{:?} paid: {}", event.id(), event.data.data);
 ///         StatusCode::OK
 ///     })
 ///     .prefix::<serde_json::Value>("customer.", |_event: Event<serde_json::Value>| async { StatusCode::NO_CONTENT });
