@@ -77,6 +77,9 @@ pub enum ErrorKind {
     /// returned it, does not chain to a trusted root at the verification time or is not issued to a `.paypal.com`
     /// name. Answered with 401.
     UntrustedCertificate,
+    /// The request came from a source address outside the ranges an
+    /// [`AllowedSources`](crate::tower::AllowedSources) layer admits. Answered with 403.
+    SourceNotAllowed,
 }
 
 impl ErrorKind {
@@ -92,7 +95,7 @@ impl ErrorKind {
             }
             Self::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnknownTenant => StatusCode::NOT_FOUND,
-            Self::HandshakeRefused => StatusCode::FORBIDDEN,
+            Self::HandshakeRefused | Self::SourceNotAllowed => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedEncoding => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::UnreadableBody => StatusCode::BAD_REQUEST,
@@ -128,6 +131,7 @@ impl ErrorKind {
             Self::HandshakeRefused => "endpoint check refused",
             Self::ResolverRequiresAsync => "verifier needs an async call to resolve its keys",
             Self::UntrustedCertificate => "untrusted certificate",
+            Self::SourceNotAllowed => "source address not allowed",
         }
     }
 }
@@ -316,6 +320,13 @@ impl Error {
     #[cold]
     pub(crate) fn untrusted_certificate(why: &'static str) -> Self {
         Self::new(ErrorKind::UntrustedCertificate, Some(crate::scheme::paypal::CERT_URL.clone()), Detail::Text(why))
+    }
+
+    /// The request's source address is not admitted.
+    #[cold]
+    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
+    pub(crate) fn source_not_allowed() -> Self {
+        Self::new(ErrorKind::SourceNotAllowed, None, Detail::Text("comes from a source address that is not allowed"))
     }
 
     #[cold]
@@ -559,6 +570,15 @@ pub enum ConfigError {
     /// A PayPal verifier configured incompletely or inconsistently, or a PayPal setting given to another scheme.
     #[error("PayPal: {0}")]
     PayPal(&'static str),
+    /// A source address range that is not `address/prefix` (or a bare address).
+    #[error("`{range}` is not an IP address range (`192.0.2.0/24`, `2001:db8::/32`)")]
+    InvalidCidr {
+        /// The range as given.
+        range: String,
+    },
+    /// [`AllowedSources::new`](crate::tower::AllowedSources::new) with no range, which would refuse everything.
+    #[error("no source address range: give at least one")]
+    NoSourceRanges,
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

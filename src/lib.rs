@@ -23,6 +23,8 @@ mod resolver;
 pub mod router;
 pub mod scheme;
 pub mod sign;
+#[cfg(feature = "tower")]
+mod source;
 pub mod store;
 mod verified;
 mod verifier;
