@@ -1,42 +1,64 @@
-//! A complete axum server receiving Stripe webhooks: verified, deduplicated in memory, parsed into a typed enum.
+//! A complete axum server receiving Stripe webhooks: verified, deduplicated in memory, routed by event type to typed
+//! handlers, and counted in Prometheus metrics at `/metrics`.
 //!
-//! `cargo run --example axum --features axum`, then run the `curl` command it prints.
+//! `cargo run --example axum --features axum,metrics`, then run the `curl` command it prints and look at
+//! `curl http://127.0.0.1:3000/metrics`.
 //! Environment: `PORT` (default 3000), `STRIPE_WEBHOOK_SECRET` (default `whsec_test_secret`).
 
-use axum::{Router, http::StatusCode, routing::post};
-use hooksafe::axum::{Webhook, WebhookLayer};
+use std::sync::Arc;
+
+use axum::{Router, http::StatusCode, routing::get, routing::post};
+use hooksafe::axum::{VerifiedWebhook, WebhookLayer};
+use hooksafe::router::Event;
 use hooksafe::sign::Signer;
 use hooksafe::{MemoryStore, Receiver, Scheme, Verifier};
+use metrics_exporter_prometheus::PrometheusBuilder;
 
-/// The events this endpoint handles; anything else lands in `Other` and is acknowledged.
 #[derive(Debug, serde::Deserialize)]
-#[serde(tag = "type")]
-enum StripeEvent {
-    #[serde(rename = "invoice.paid")]
-    InvoicePaid { id: String, data: serde_json::Value },
-    #[serde(rename = "customer.subscription.deleted")]
-    SubscriptionDeleted { id: String },
-    #[serde(other)]
-    Other,
+struct InvoicePaid {
+    id: String,
+    data: serde_json::Value,
 }
 
-async fn stripe(Webhook(event): Webhook<StripeEvent>) -> StatusCode {
-    match event {
-        StripeEvent::InvoicePaid { id, data } => println!("invoice paid ({id}): {data}"),
-        StripeEvent::SubscriptionDeleted { id } => println!("subscription deleted ({id})"),
-        StripeEvent::Other => println!("ignored an event type this endpoint does not handle"),
-    }
-    StatusCode::OK // 2xx completes the claim; a non-2xx or a panic releases it so Stripe's retry is processed
+#[derive(Debug, serde::Deserialize)]
+struct Subscription {
+    id: String,
+}
+
+/// One handler per event type; anything else is acknowledged by the fallback.
+fn events() -> hooksafe::Router {
+    hooksafe::Router::new()
+        .on::<InvoicePaid>("invoice.paid", |event: Event<InvoicePaid>| async move {
+            println!("invoice paid ({}): {}", event.id, event.data);
+            StatusCode::OK // 2xx completes the claim; a non-2xx or a panic releases it so Stripe's retry is processed
+        })
+        .prefix::<Subscription>("customer.subscription.", |event: Event<Subscription>| async move {
+            println!("{} ({})", event.event_type().unwrap_or_default(), event.id);
+            StatusCode::OK
+        })
+        .fallback::<serde_json::Value>(|event: Event<serde_json::Value>| async move {
+            println!("ignored {:?}, a type this endpoint does not handle", event.event_type());
+            StatusCode::OK
+        })
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let port: u16 = std::env::var("PORT").ok().and_then(|port| port.parse().ok()).unwrap_or(3000);
     let secret = std::env::var("STRIPE_WEBHOOK_SECRET").unwrap_or_else(|_| "whsec_test_secret".to_owned());
+    let prometheus = PrometheusBuilder::new().install_recorder()?;
 
     let verifier = Verifier::builder(Scheme::Stripe).secret(&secret).build()?;
     let receiver = Receiver::new(verifier, MemoryStore::new());
-    let app = Router::new().route("/webhooks/stripe", post(stripe)).route_layer(WebhookLayer::new(receiver));
+    let events = Arc::new(events());
+    let stripe = move |webhook: VerifiedWebhook| {
+        let events = events.clone();
+        async move { events.dispatch(&webhook).await } // a body that does not fit its type is 422, released
+    };
+    let app = Router::new()
+        .route("/webhooks/stripe", post(stripe))
+        .route_layer(WebhookLayer::new(receiver))
+        .route("/metrics", get(move || std::future::ready(prometheus.render())));
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     print_instructions(port, &secret)?;
@@ -54,5 +76,6 @@ fn print_instructions(port: u16, secret: &str) -> Result<(), Box<dyn std::error:
         print!(" -H '{name}: {}'", value.to_str()?);
     }
     println!(" --data '{body}'\n\nSend it twice: the second answer carries `hooksafe-outcome: duplicate`.");
+    println!("Then see the counts: curl http://127.0.0.1:{port}/metrics");
     Ok(())
 }

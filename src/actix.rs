@@ -51,10 +51,11 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use serde::de::DeserializeOwned;
 
 pub use crate::adapter::VerifiedWebhook;
-use crate::adapter::{Ran, read_body, run_claimed};
+use crate::adapter::{Ran, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
+use crate::telemetry::Observer;
 
 /// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries.
 pub struct WebhookMiddleware<S> {
@@ -139,19 +140,23 @@ where
     S: Store,
 {
     let head = head(&request);
+    let observer = Observer::start(receiver.verifier().scheme());
     let body = match read_body(receiver.verifier(), &head.headers, request.take_payload()).await {
         Ok(body) => body,
-        Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
+        Err(error) => {
+            observer.rejected(&error, None);
+            return Ok(request.into_response(respond(&error)).map_into_right_body());
+        }
     };
-    let delivery = match receiver.receive_parts(&head, &body).await {
+    let delivery = match receive(&receiver, &observer, &head, &body).await {
         Ok(delivery) => delivery,
-        Err(error) => return Ok(request.into_response(reject(&error)).map_into_right_body()),
+        Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
     };
     if let Some(handshake) = delivery.handshake() {
         return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
     }
     let webhook = VerifiedWebhook::new(&delivery, body.clone());
-    let delivery_fields = (webhook.shared_id(), webhook.span());
+    let delivery_fields = (webhook.shared_id(), observer);
     let claim = delivery.detach(receiver.clone());
     request.extensions_mut().insert(webhook);
     request.set_payload(Payload::from(body.clone()));
@@ -167,7 +172,7 @@ where
             Ok(ServiceResponse::new(http_request, response).map_into_right_body())
         }
         Ran::TimedOut => {
-            Ok(ServiceResponse::new(http_request, reject(&Error::handler_timeout())).map_into_right_body())
+            Ok(ServiceResponse::new(http_request, respond(&Error::handler_timeout())).map_into_right_body())
         }
     }
 }

@@ -11,11 +11,13 @@ use std::task::{Context, Poll};
 use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
+use std::time::Instant;
 use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::receiver::{Delivery, OwnedClaim};
 use crate::store::Store;
+use crate::telemetry::{Observer, Outcome, Verification};
 
 /// The one body reader of the adapters: checks the head (declared length, encoding), then buffers the body's chunks,
 /// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
@@ -53,13 +55,6 @@ where
     Ok(body.freeze())
 }
 
-/// The span a handler runs in: the delivery's id, key id and tenant, with the `tracing` feature; nothing without.
-#[cfg(feature = "tracing")]
-pub(crate) type Span = tracing::Span;
-/// The span a handler runs in: nothing without the `tracing` feature.
-#[cfg(not(feature = "tracing"))]
-pub(crate) type Span = ();
-
 /// How a handler run ended, for the adapter to answer.
 pub(crate) enum Ran<R> {
     /// The handler answered (its result may still be an error).
@@ -70,13 +65,54 @@ pub(crate) enum Ran<R> {
     TimedOut,
 }
 
+/// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
+/// to answer with (already reported).
+pub(crate) async fn receive<'a, S: Store>(
+    receiver: &'a crate::Receiver<S>,
+    observer: &Observer,
+    parts: &'a http::request::Parts,
+    body: &'a [u8],
+) -> Result<Delivery<'a, S>, Error> {
+    let started = Instant::now();
+    let verified = match receiver.verifier().verify_parts_async(parts, body).await {
+        Ok(verified) => verified,
+        Err(error) => {
+            observer.rejected(&error, Some(started.elapsed()));
+            return Err(error);
+        }
+    };
+    let verify = started.elapsed();
+    let delivery = match receiver.claim(verified).await {
+        Ok(delivery) => delivery,
+        Err(error) => {
+            observer.rejected(&error, Some(verify));
+            return Err(error);
+        }
+    };
+    if delivery.handshake().is_some() {
+        observer.handshake();
+    } else {
+        let verified = delivery.verified();
+        let event_type = verified.event_type();
+        let seen = Verification {
+            id: verified.id(),
+            key_id: verified.key_id(),
+            tenant: verified.tenant(),
+            event_type: event_type.as_deref(),
+        };
+        observer.verified(seen, verify, started.elapsed().saturating_sub(verify));
+    }
+    Ok(delivery)
+}
+
 /// Runs `call` for a claimed delivery: within `deadline`, with panics caught, then settles `claim` by the core's
-/// rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer). If this
-/// future is dropped first (the client went away), the claim is released without waiting.
+/// rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports
+/// how it ended to `observer`. If this future is dropped first (the client went away), the claim is released without
+/// waiting.
 pub(crate) async fn run_claimed<S, F, R>(
     claim: OwnedClaim<S>,
     deadline: std::time::Duration,
-    (id, span): (Option<Arc<str>>, Span),
+    (id, observer): (Option<Arc<str>>, Observer),
     call: impl FnOnce() -> F,
     status_of: impl FnOnce(&R) -> Option<http::StatusCode>,
 ) -> Ran<R>
@@ -87,20 +123,25 @@ where
     let slot = std::pin::pin!(None);
     let run = tokio::time::timeout(deadline, CatchUnwind::call(slot, call));
     #[cfg(feature = "tracing")]
-    let run = tracing::Instrument::instrument(run, span);
-    #[cfg(not(feature = "tracing"))]
-    let () = span;
+    let run = tracing::Instrument::instrument(run, observer.span());
+    let started = Instant::now();
     let outcome = run.await;
+    let handler = started.elapsed();
     let (ran, status) = match outcome {
         Ok(Ok(result)) => {
             let status = status_of(&result);
+            let ended =
+                if status.is_some_and(|status| status.is_success()) { Outcome::Processed } else { Outcome::Failed };
+            observer.finished(ended, handler);
             (Ran::Answered(result), status)
         }
         Ok(Err(_panic)) => {
+            observer.finished(Outcome::Panicked, handler);
             crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
             (Ran::Panicked, None)
         }
         Err(_elapsed) => {
+            observer.finished(Outcome::TimedOut, handler);
             crate::log::warning!("the handler for delivery {id:?} ran past its deadline; the claim was released");
             (Ran::TimedOut, None)
         }
@@ -150,17 +191,6 @@ impl VerifiedWebhook {
     /// [`Verified::event_type_is_signed`](crate::Verified::event_type_is_signed).
     pub const fn event_type_is_signed(&self) -> bool {
         self.event_type_is_signed
-    }
-
-    /// The span the handler runs in, so its own events carry the delivery's id, key id and tenant.
-    pub(crate) fn span(&self) -> Span {
-        #[cfg(feature = "tracing")]
-        return tracing::info_span!(
-            "hooksafe_delivery",
-            id = self.id(),
-            key_id = self.key_id(),
-            tenant = self.tenant()
-        );
     }
 
     /// The id, shared, for logging after the webhook was handed to the inner service.

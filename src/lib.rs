@@ -26,6 +26,7 @@ pub mod sign;
 #[cfg(feature = "tower")]
 mod source;
 pub mod store;
+mod telemetry;
 mod verified;
 mod verifier;
 

@@ -158,6 +158,7 @@ impl<S: Store> Receiver<S> {
     /// Marks a detached claim processed. See [`Delivery::complete`].
     pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<bool, Error> {
         let Some((key, token)) = claim.0 else { return Ok(false) };
+        crate::telemetry::claim_settled(self.verifier.scheme());
         self.store
             .complete(key, token, self.retention)
             .await
@@ -167,10 +168,12 @@ impl<S: Store> Receiver<S> {
     /// Gives a detached claim up. See [`Delivery::release`].
     pub(crate) async fn release_claim(&self, claim: HeldClaim) -> Result<(), Error> {
         let Some((key, token)) = claim.0 else { return Ok(()) };
+        crate::telemetry::claim_settled(self.verifier.scheme());
         self.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
     }
 
-    async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
+    /// Claims a verified delivery (nothing for a handshake).
+    pub(crate) async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
         if verified.handshake().is_some() {
             // An endpoint check is answered, never processed: nothing to claim.
             return Ok(Delivery { receiver: self, verified, claim: None });
@@ -178,7 +181,10 @@ impl<S: Store> Receiver<S> {
         let key = self.key(&verified);
         let token = Token::new();
         match self.store.claim(key, token, self.lease).await {
-            Ok(Claim::Claimed) => Ok(Delivery { receiver: self, verified, claim: Some((key, token)) }),
+            Ok(Claim::Claimed) => {
+                crate::telemetry::claim_taken(self.verifier.scheme());
+                Ok(Delivery { receiver: self, verified, claim: Some((key, token)) })
+            }
             Ok(Claim::Done) => Err(Error::duplicate()),
             Ok(Claim::Held { remaining }) => Err(Error::in_progress(retry_after(remaining.unwrap_or(self.lease)))),
             Err(error) if self.fail_open => {
@@ -462,6 +468,7 @@ impl<'a, S: Store> Delivery<'a, S> {
 impl<S: Store> Drop for Delivery<'_, S> {
     fn drop(&mut self) {
         if let Some((key, token)) = self.claim.take() {
+            crate::telemetry::claim_settled(self.receiver.verifier.scheme());
             self.receiver.store.release_in_background(key, token);
         }
     }
@@ -494,6 +501,7 @@ impl<S: Store> OwnedClaim<S> {
 impl<S: Store> Drop for OwnedClaim<S> {
     fn drop(&mut self) {
         if let Some((key, token)) = self.claim.take() {
+            crate::telemetry::claim_settled(self.receiver.verifier.scheme());
             self.receiver.store.release_in_background(key, token);
         }
     }

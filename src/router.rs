@@ -35,7 +35,7 @@ use crate::verified::Verified;
 ///
 /// let router = Router::new()
 ///     .on::<InvoicePaid>("invoice.paid", |event: Event<InvoicePaid>| async move {
-///         println!("{:?} paid: {}", event.id(), event.data.data);
+///         println!("{:?} paid: {}", event.id(), event.data);
 ///         StatusCode::OK
 ///     })
 ///     .prefix::<serde_json::Value>("customer.", |_event: Event<serde_json::Value>| async { StatusCode::NO_CONTENT });
@@ -148,12 +148,12 @@ impl<R: Send + 'static> Router<R> {
     }
 }
 
-/// A typed event handed to a [`Router`] handler: the body as a `T` ([`data`](Self::data), also through `Deref`),
-/// with the delivery's id, event type, key id, tenant and signed timestamp. Owned, so a handler's future can keep it.
+/// A typed event handed to a [`Router`] handler: the body as a `T` (through `Deref`, or
+/// [`into_inner`](Self::into_inner)), with the delivery's id, event type, key id, tenant and signed timestamp. Owned,
+/// so a handler's future can keep it.
 #[derive(Debug, Clone)]
 pub struct Event<T> {
-    /// The body, deserialized.
-    pub data: T,
+    payload: T,
     meta: Meta,
 }
 
@@ -184,8 +184,8 @@ impl<T> Event<T> {
     }
 
     /// The body, deserialized.
-    pub fn into_data(self) -> T {
-        self.data
+    pub fn into_inner(self) -> T {
+        self.payload
     }
 }
 
@@ -193,7 +193,7 @@ impl<T> std::ops::Deref for Event<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.data
+        &self.payload
     }
 }
 
@@ -290,7 +290,7 @@ where
     R: 'static,
 {
     fn call(&self, body: &[u8], meta: Meta) -> Result<Handling<R>, Error> {
-        let data = serde_json::from_slice(body).map_err(Error::payload)?;
-        Ok(Box::pin(self.handler.call(Event { data, meta })))
+        let payload = serde_json::from_slice(body).map_err(Error::payload)?;
+        Ok(Box::pin(self.handler.call(Event { payload, meta })))
     }
 }

@@ -23,10 +23,11 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 pub use crate::adapter::VerifiedWebhook;
-use crate::adapter::{Ran, read_body, run_claimed};
+use crate::adapter::{Ran, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
+use crate::telemetry::Observer;
 
 /// Wraps a service so it only ever sees verified, claimed deliveries. See the [module docs](self).
 pub struct WebhookLayer<S> {
@@ -130,13 +131,17 @@ where
         // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
         // every value it ever held: it stays under the allocator's per-thread cache size.
         let (request, claim, delivery) = {
+            let observer = Observer::start(receiver.verifier().scheme());
             let body = match read_body(receiver.verifier(), &parts.headers, body.into_data_stream()).await {
                 Ok(body) => body,
-                Err(error) => return Ok(reject(&error, None)),
+                Err(error) => {
+                    observer.rejected(&error, None);
+                    return Ok(error.to_response());
+                }
             };
             // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the
             // head on.
-            let (claim, webhook) = match receiver.receive_parts(&parts, &body).await {
+            let (claim, webhook) = match receive(&receiver, &observer, &parts, &body).await {
                 Ok(delivery) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
@@ -144,9 +149,9 @@ where
                     let webhook = VerifiedWebhook::new(&delivery, body.clone());
                     (delivery.detach(receiver.clone()), webhook)
                 }
-                Err(error) => return Ok(reject(&error, None)),
+                Err(error) => return Ok(error.to_response()),
             };
-            let delivery = (webhook.shared_id(), webhook.span());
+            let delivery = (webhook.shared_id(), observer);
             parts.extensions.insert(webhook);
             (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
         };
@@ -163,13 +168,4 @@ where
             Ran::TimedOut => Ok(Error::handler_timeout().to_response()),
         }
     }
-}
-
-/// The response for a rejected delivery, logged with its detail.
-fn reject<B: From<&'static str>>(error: &Error, id: Option<&str>) -> Response<B> {
-    #[cfg(feature = "tracing")]
-    tracing::info!(%error, id, "hooksafe: webhook rejected");
-    #[cfg(not(feature = "tracing"))]
-    let _ = id;
-    error.to_response()
 }

@@ -73,7 +73,7 @@ fn router(runs: &Arc<AtomicUsize>) -> Router {
             assert!(event.id().is_some_and(|id| id.starts_with("evt_")), "{:?}", event.id());
             assert_eq!((event.event_type(), event.key_id()), (Some("invoice.paid"), "1"));
             assert!(event.timestamp().is_some());
-            let status = if event.data.data.amount > 0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let status = if event.data.amount > 0 { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
             async move { status }
         })
         .prefix::<serde_json::Value>("invoice.", move |_: Event<serde_json::Value>| {

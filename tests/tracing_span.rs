@@ -1,5 +1,6 @@
-//! With the `tracing` feature, a handler runs inside a `hooksafe_delivery` span naming the delivery's id, the key
-//! that matched and the tenant, so its own events carry them.
+//! With the `tracing` feature, each delivery has a `hooksafe_delivery` span naming its scheme, id, key, tenant, event
+//! type, outcome and timings; the handler runs inside it, so its own events carry them; rejections are logged with
+//! their reason and never a secret or a signature.
 #![cfg(all(feature = "tracing", feature = "axum"))]
 
 use std::sync::{Arc, Mutex};
@@ -18,12 +19,14 @@ use tracing::{Event, Metadata, Subscriber};
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-/// Records each span's name and fields, and the span each event happened in.
+/// Records each span's name and fields (recorded later too), the span each event happened in, and each event's
+/// level and fields.
 #[derive(Default, Clone)]
 struct Recorder {
     spans: Arc<Mutex<Vec<String>>>,
     current: Arc<Mutex<Vec<u64>>>,
     events_in: Arc<Mutex<Vec<Option<u64>>>>,
+    events: Arc<Mutex<Vec<String>>>,
 }
 
 struct Fields<'a>(&'a mut String);
@@ -51,13 +54,20 @@ impl Subscriber for Recorder {
         Id::from_u64(spans.len() as u64)
     }
 
-    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        let mut spans = self.spans.lock().unwrap();
+        let index = usize::try_from(span.into_u64()).unwrap() - 1;
+        values.record(&mut Fields(&mut spans[index]));
+    }
 
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
-    fn event(&self, _: &Event<'_>) {
+    fn event(&self, event: &Event<'_>) {
         let current = self.current.lock().unwrap().last().copied();
         self.events_in.lock().unwrap().push(current);
+        let mut text = event.metadata().level().to_string();
+        event.record(&mut Fields(&mut text));
+        self.events.lock().unwrap().push(text);
     }
 
     fn enter(&self, span: &Id) {
@@ -85,14 +95,37 @@ fn the_handler_runs_in_a_span_naming_the_delivery_and_its_key() {
             .route("/hook", post(handler))
             .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())));
         let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
-        let request =
-            signer.request("/hook".parse().unwrap(), "msg_traced", time::OffsetDateTime::now_utc(), b"{}".to_vec());
-        let response = app.oneshot(request.unwrap().map(Body::from)).await.unwrap();
+        let now = time::OffsetDateTime::now_utc();
+        let body = br#"{"type":"user.created"}"#.to_vec();
+        let request = signer.request("/hook".parse().unwrap(), "msg_traced", now, body.clone());
+        let response = app.clone().oneshot(request.unwrap().map(Body::from)).await.unwrap();
         assert_eq!(response.status(), StatusCode::NO_CONTENT);
+        let mut forged = signer.request("/hook".parse().unwrap(), "msg_forged", now, body).unwrap();
+        *forged.body_mut() = br#"{"type":"user.deleted"}"#.to_vec();
+        let response = app.oneshot(forged.map(Body::from)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     });
     let spans = recorder.spans.lock().unwrap().clone();
     let position = spans.iter().position(|span| span.starts_with("hooksafe_delivery")).expect("a delivery span");
-    assert!(spans[position].contains("id=msg_traced") && spans[position].contains("key_id=2026"), "{spans:?}");
+    let span = &spans[position];
+    for field in [
+        "scheme=standard-webhooks",
+        "id=msg_traced",
+        "key_id=2026",
+        "event_type=user.created",
+        "outcome=processed",
+        "verify_us=",
+        "store_us=",
+        "handler_us=",
+    ] {
+        assert!(span.contains(field), "{field} in {span}");
+    }
+    let rejected = spans.iter().rfind(|span| span.starts_with("hooksafe_delivery")).unwrap();
+    assert!(rejected.contains("outcome=rejected") && !rejected.contains("id=msg_forged"), "{rejected}");
+    let events = recorder.events.lock().unwrap().clone();
+    let warning = events.iter().find(|event| event.starts_with("WARN")).expect("the rejection is a warning");
+    assert!(warning.contains("webhook-signature") && warning.contains("matches no configured key"), "{warning}");
+    assert!(events.iter().all(|event| !event.contains(SECRET) && !event.contains("v1,")), "{events:?}");
     let handled_in = recorder.events_in.lock().unwrap().clone();
     assert!(handled_in.contains(&Some(position as u64 + 1)), "the handler's event is inside the span: {handled_in:?}");
 }

@@ -1,0 +1,213 @@
+//! What the crate reports about each delivery: a `tracing` span and events (feature `tracing`), and metrics through
+//! the `metrics` facade (feature `metrics`). Without either feature every call here compiles to nothing.
+//!
+//! Metrics, each labelled with the scheme's name (`scheme`):
+//! - `hooksafe_deliveries_total` (counter), also by `outcome`: `processed` (the handler answered `2xx`), `failed`
+//!   (another status: released for the retry), `panicked`, `timed_out`, `handshake`, `duplicate`, `in_progress`,
+//!   `store_unavailable`, `keys_unavailable`, or `rejected` with the `reason` (the [`ErrorKind`]'s text);
+//! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
+//! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released.
+//!
+//! The span is `hooksafe_delivery`, with `scheme`, then `id`, `key_id`, `tenant`, `event_type`, `verify_us` and
+//! `store_us` once verified, and `outcome` and `handler_us` at the end. Nothing here ever records a secret, a MAC or
+//! a body.
+
+// What is used depends on the features: the adapters drive the observer, and only `tracing` or `metrics` give its
+// arguments somewhere to go.
+#![cfg_attr(
+    not(all(feature = "tracing", feature = "metrics", any(feature = "tower", feature = "actix-web"))),
+    allow(dead_code, unused_variables)
+)]
+
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind};
+use crate::scheme::Scheme;
+
+/// How a delivery that reached the handler ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    Processed,
+    Failed,
+    Panicked,
+    TimedOut,
+}
+
+impl Outcome {
+    const fn as_str(self) -> &'static str {
+        match self {
+            Self::Processed => "processed",
+            Self::Failed => "failed",
+            Self::Panicked => "panicked",
+            Self::TimedOut => "timed_out",
+        }
+    }
+}
+
+/// The outcome label of a delivery that stopped with `kind`.
+const fn rejection(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Duplicate => "duplicate",
+        ErrorKind::InProgress => "in_progress",
+        ErrorKind::StoreUnavailable => "store_unavailable",
+        ErrorKind::KeysUnavailable => "keys_unavailable",
+        _ => "rejected",
+    }
+}
+
+/// The span a delivery's handling runs in: `tracing`'s with the feature, nothing without.
+#[cfg(feature = "tracing")]
+pub(crate) type Span = tracing::Span;
+/// The span a delivery's handling runs in: nothing without the `tracing` feature.
+#[cfg(not(feature = "tracing"))]
+pub(crate) type Span = ();
+
+/// One delivery's telemetry, from the first byte to the settled claim.
+#[derive(Debug, Clone)]
+pub(crate) struct Observer {
+    span: Span,
+    #[cfg(feature = "metrics")]
+    scheme: metrics::SharedString,
+}
+
+impl Observer {
+    /// Starts observing a delivery for `scheme`.
+    pub(crate) fn start(scheme: &Scheme) -> Self {
+        #[cfg(feature = "tracing")]
+        let span = {
+            use tracing::field::Empty;
+            tracing::info_span!(
+                "hooksafe_delivery",
+                scheme = %scheme.name(),
+                id = Empty,
+                key_id = Empty,
+                tenant = Empty,
+                event_type = Empty,
+                verify_us = Empty,
+                store_us = Empty,
+                outcome = Empty,
+                handler_us = Empty,
+            )
+        };
+        #[cfg(not(feature = "tracing"))]
+        let span = ();
+        Self {
+            span,
+            #[cfg(feature = "metrics")]
+            scheme: scheme.name().into(),
+        }
+    }
+
+    /// The span, for the handler to run in.
+    pub(crate) fn span(&self) -> Span {
+        self.span.clone()
+    }
+
+    /// The delivery verified in `verify` and was claimed in `store`.
+    pub(crate) fn verified(&self, delivery: Verification<'_>, verify: Duration, store: Duration) {
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("id", delivery.id);
+            self.span.record("key_id", delivery.key_id);
+            self.span.record("tenant", delivery.tenant);
+            self.span.record("event_type", delivery.event_type);
+            self.span.record("verify_us", micros(verify));
+            self.span.record("store_us", micros(store));
+        }
+        #[cfg(feature = "metrics")]
+        metrics::histogram!("hooksafe_verification_seconds", "scheme" => self.scheme.clone()).record(verify);
+    }
+
+    /// The delivery stopped with `error` before any handler, `verify` into its verification (`None`: before it).
+    pub(crate) fn rejected(&self, error: &Error, verify: Option<Duration>) {
+        let outcome = rejection(error.kind());
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("outcome", outcome);
+            let _entered = self.span.enter();
+            match error.kind() {
+                ErrorKind::InvalidSignature
+                | ErrorKind::TimestampTooOld
+                | ErrorKind::TimestampTooNew
+                | ErrorKind::UntrustedCertificate
+                | ErrorKind::StoreUnavailable
+                | ErrorKind::KeysUnavailable => tracing::warn!(%error, "hooksafe: webhook rejected"),
+                _ => tracing::debug!(%error, "hooksafe: webhook rejected"),
+            }
+        }
+        #[cfg(feature = "metrics")]
+        {
+            let reason = if outcome == "rejected" { error.kind().as_str() } else { "" };
+            metrics::counter!(
+                "hooksafe_deliveries_total",
+                "scheme" => self.scheme.clone(),
+                "outcome" => outcome,
+                "reason" => reason
+            )
+            .increment(1);
+            if let Some(verify) = verify {
+                metrics::histogram!("hooksafe_verification_seconds", "scheme" => self.scheme.clone()).record(verify);
+            }
+        }
+    }
+
+    /// The delivery was a provider's endpoint check, answered without a handler.
+    pub(crate) fn handshake(&self) {
+        #[cfg(feature = "tracing")]
+        self.span.record("outcome", "handshake");
+        #[cfg(feature = "metrics")]
+        metrics::counter!(
+            "hooksafe_deliveries_total",
+            "scheme" => self.scheme.clone(),
+            "outcome" => "handshake",
+            "reason" => ""
+        )
+        .increment(1);
+    }
+
+    /// The handler ran for `handler` and the delivery ended as `outcome`.
+    pub(crate) fn finished(&self, outcome: Outcome, handler: Duration) {
+        #[cfg(feature = "tracing")]
+        {
+            self.span.record("outcome", outcome.as_str());
+            self.span.record("handler_us", micros(handler));
+        }
+        #[cfg(feature = "metrics")]
+        {
+            metrics::counter!(
+                "hooksafe_deliveries_total",
+                "scheme" => self.scheme.clone(),
+                "outcome" => outcome.as_str(),
+                "reason" => ""
+            )
+            .increment(1);
+            metrics::histogram!("hooksafe_handler_seconds", "scheme" => self.scheme.clone()).record(handler);
+        }
+    }
+}
+
+/// What the span names of a verified delivery.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Verification<'a> {
+    pub id: Option<&'a str>,
+    pub key_id: &'a str,
+    pub tenant: Option<&'a str>,
+    pub event_type: Option<&'a str>,
+}
+
+#[cfg(feature = "tracing")]
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
+}
+
+/// A claim was taken for `scheme`.
+pub(crate) fn claim_taken(scheme: &Scheme) {
+    #[cfg(feature = "metrics")]
+    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).increment(1.0);
+}
+
+/// A claim for `scheme` was completed, released, or dropped.
+pub(crate) fn claim_settled(scheme: &Scheme) {
+    #[cfg(feature = "metrics")]
+    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).decrement(1.0);
+}
