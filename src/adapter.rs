@@ -16,8 +16,9 @@ use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::receiver::{Delivery, OwnedClaim};
+use crate::scheme::EventTypeSource;
 use crate::store::Store;
-use crate::telemetry::{Observer, Outcome, Verification};
+use crate::telemetry::{Observer, Outcome};
 
 /// The one body reader of the adapters: checks the head (declared length, encoding), then buffers the body's chunks,
 /// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
@@ -92,15 +93,7 @@ pub(crate) async fn receive<'a, S: Store>(
     if delivery.handshake().is_some() {
         observer.handshake();
     } else {
-        let verified = delivery.verified();
-        let event_type = verified.event_type();
-        let seen = Verification {
-            id: verified.id(),
-            key_id: verified.key_id(),
-            tenant: verified.tenant(),
-            event_type: event_type.as_deref(),
-        };
-        observer.verified(seen, verify, started.elapsed().saturating_sub(verify));
+        observer.verified(delivery.verified(), verify, started.elapsed().saturating_sub(verify));
     }
     Ok(delivery)
 }
@@ -163,8 +156,8 @@ pub struct VerifiedWebhook {
     tenant: Option<Arc<str>>,
     /// Unix seconds, converted when asked for.
     timestamp: Option<i64>,
-    event_type: Option<String>,
-    event_type_is_signed: bool,
+    /// Where the event type is read, and the header value it reads: read when asked for.
+    event_type: (EventTypeSource, Option<http::HeaderValue>),
 }
 
 impl VerifiedWebhook {
@@ -177,20 +170,21 @@ impl VerifiedWebhook {
             key_id: verified.shared_key_id(),
             tenant: verified.tenant().map(Arc::from),
             timestamp: verified.unix_timestamp(),
-            event_type: verified.event_type(),
-            event_type_is_signed: verified.event_type_is_signed(),
+            event_type: verified.event_type_parts(),
         }
     }
 
-    /// What happened, as the provider names it. See [`Verified::event_type`](crate::Verified::event_type).
-    pub fn event_type(&self) -> Option<&str> {
-        self.event_type.as_deref()
+    /// What happened, as the provider names it, read when called. See
+    /// [`Verified::event_type`](crate::Verified::event_type).
+    pub fn event_type(&self) -> Option<String> {
+        let (source, header) = &self.event_type;
+        source.read_with(header.as_ref().and_then(|value| value.to_str().ok()), &self.body)
     }
 
     /// Whether the event type is covered by the signature. See
     /// [`Verified::event_type_is_signed`](crate::Verified::event_type_is_signed).
     pub const fn event_type_is_signed(&self) -> bool {
-        self.event_type_is_signed
+        self.event_type.0.is_signed()
     }
 
     /// The id, shared, for logging after the webhook was handed to the inner service.
@@ -279,7 +273,7 @@ impl<F: Future> Future for CatchUnwind<'_, F> {
 impl crate::router::Routable for VerifiedWebhook {
     fn routed(&self) -> (&[u8], crate::router::Meta) {
         let meta = crate::router::Meta {
-            event_type: self.event_type.clone(),
+            event_type: self.event_type(),
             id: self.id.clone(),
             key_id: self.key_id.clone(),
             tenant: self.tenant.clone(),

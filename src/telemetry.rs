@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind};
 use crate::scheme::Scheme;
+use crate::verified::Verified;
 
 /// How a delivery that reached the handler ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,13 +105,14 @@ impl Observer {
     }
 
     /// The delivery verified in `verify` and was claimed in `store`.
-    pub(crate) fn verified(&self, delivery: Verification<'_>, verify: Duration, store: Duration) {
+    pub(crate) fn verified(&self, delivery: &Verified<'_>, verify: Duration, store: Duration) {
         #[cfg(feature = "tracing")]
         {
-            self.span.record("id", delivery.id);
-            self.span.record("key_id", delivery.key_id);
-            self.span.record("tenant", delivery.tenant);
-            self.span.record("event_type", delivery.event_type);
+            self.span.record("id", delivery.id());
+            self.span.record("key_id", delivery.key_id());
+            self.span.record("tenant", delivery.tenant());
+            // Read only for the span: the body is scanned for it only when `tracing` is on.
+            self.span.record("event_type", delivery.event_type().as_deref());
             self.span.record("verify_us", micros(verify));
             self.span.record("store_us", micros(store));
         }
@@ -184,15 +186,6 @@ impl Observer {
             metrics::histogram!("hooksafe_handler_seconds", "scheme" => self.scheme.clone()).record(handler);
         }
     }
-}
-
-/// What the span names of a verified delivery.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Verification<'a> {
-    pub id: Option<&'a str>,
-    pub key_id: &'a str,
-    pub tenant: Option<&'a str>,
-    pub event_type: Option<&'a str>,
 }
 
 #[cfg(feature = "tracing")]

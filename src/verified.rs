@@ -96,6 +96,14 @@ impl<'a> Verified<'a> {
         self.event_type.is_signed()
     }
 
+    /// Where the event type is read, and the header value it reads (if any), for a copy that outlives the request.
+    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+    pub(crate) fn event_type_parts(&self) -> (EventTypeSource, Option<http::HeaderValue>) {
+        let name = self.event_type.header();
+        let value = name.and_then(|name| self.headers?.get(http::HeaderName::from_static(name)).cloned());
+        (self.event_type, value)
+    }
+
     /// The delivery of `tenant`, whose keys verified it.
     pub(crate) fn with_tenant(mut self, tenant: Option<Arc<str>>) -> Self {
         self.tenant = tenant;

@@ -21,16 +21,27 @@ pub(crate) enum EventTypeSource {
 impl EventTypeSource {
     /// The event type of a delivery with `headers` and `body`.
     pub(crate) fn read(self, headers: Option<&HeaderMap>, body: &[u8]) -> Option<String> {
-        let header = |name: &'static str| {
-            let value = headers?.get(HeaderName::from_static(name))?.to_str().ok()?;
-            Some(value).filter(|value| !value.is_empty())
-        };
+        let header = self.header().and_then(|name| headers?.get(HeaderName::from_static(name))?.to_str().ok());
+        self.read_with(header, body)
+    }
+
+    /// The header this source reads, if it reads one.
+    pub(crate) const fn header(self) -> Option<&'static str> {
+        match self {
+            Self::Header(name) | Self::HeaderAndBody(name, _) => Some(name),
+            Self::None | Self::Body(_) => None,
+        }
+    }
+
+    /// The event type from the value of [`header`](Self::header) and the body.
+    pub(crate) fn read_with(self, header: Option<&str>, body: &[u8]) -> Option<String> {
+        let header = header.filter(|value| !value.is_empty());
         match self {
             Self::None => None,
             Self::Body(path) => field_at::<String>(body, path),
-            Self::Header(name) => header(name).map(str::to_owned),
-            Self::HeaderAndBody(name, field) => {
-                let event = header(name)?;
+            Self::Header(_) => header.map(str::to_owned),
+            Self::HeaderAndBody(_, field) => {
+                let event = header?;
                 Some(match field_at::<String>(body, &[field]) {
                     Some(action) => format!("{event}.{action}"),
                     None => event.to_owned(),
