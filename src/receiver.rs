@@ -465,6 +465,26 @@ impl<'a, S: Store> Delivery<'a, S> {
     }
 }
 
+#[cfg(feature = "postgres")]
+impl Delivery<'_, crate::store::PostgresStore> {
+    /// Marks the delivery processed **inside `transaction`**, your own (`&mut tx` for a `sqlx::Transaction`): the
+    /// completion commits with your handler's writes or not at all. Commit the transaction afterwards. If it rolls
+    /// back, the delivery stays claimed until the lease lapses and the provider's retry is then processed, so a
+    /// crash between your writes and the completion can neither lose the event nor apply it twice. Returns whether
+    /// the completion was recorded (false: another worker took the delivery over after the lease lapsed, so roll
+    /// your transaction back).
+    ///
+    /// # Errors
+    /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the statement fails; roll back.
+    pub async fn complete_in(mut self, transaction: &mut sqlx::PgConnection) -> Result<bool, Error> {
+        let Some((key, token)) = self.claim.take() else { return Ok(false) };
+        crate::telemetry::claim_settled(self.receiver.verifier.scheme());
+        crate::store::PostgresStore::complete_on(transaction, key, token, self.receiver.retention)
+            .await
+            .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+}
+
 impl<S: Store> Drop for Delivery<'_, S> {
     fn drop(&mut self) {
         if let Some((key, token)) = self.claim.take() {

@@ -5,6 +5,8 @@
 //! the same key cannot both win.
 
 mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 #[cfg(feature = "redis")]
 mod redis;
 
@@ -14,6 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub use postgres::PostgresStore;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use redis::RedisStore;

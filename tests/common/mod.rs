@@ -1,6 +1,9 @@
 //! The behaviour every store must show through a `Receiver`, shared by the memory and Redis test files.
 #![allow(dead_code)] // each test file uses the part it needs
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
