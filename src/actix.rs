@@ -139,7 +139,7 @@ where
     B: MessageBody,
     S: Store,
 {
-    let head = head(&request);
+    let head = head(request.request());
     let observer = Observer::start(receiver.verifier().scheme());
     let body = match read_body(receiver.verifier(), &head.headers, request.take_payload()).await {
         Ok(body) => body,
@@ -179,7 +179,7 @@ where
 
 /// actix-web's request head as the `http` 1 head the core reads: method, URI, and headers (repeated headers stay
 /// repeated).
-fn head(request: &ServiceRequest) -> http::request::Parts {
+fn head(request: &HttpRequest) -> http::request::Parts {
     let (mut parts, ()) = http::Request::new(()).into_parts();
     // The route's match info, for a key resolver.
     if request.match_info().iter().next().is_some() {
@@ -310,5 +310,22 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         reject(self)
+    }
+}
+
+/// The [`Inbox`](crate::inbox::Inbox)'s receiving side as an actix-web handler: register the inbox as app data and
+/// route to this, `web::resource("/webhooks/stripe").route(web::post().to(hooksafe::actix::inbox))`. Answers as
+/// [`InboxService`](crate::inbox::InboxService) does: `202` once the delivery is committed, a duplicate `200`, a
+/// database failure `503` with `Retry-After`.
+#[cfg(feature = "postgres")]
+pub async fn inbox(
+    inbox: actix_web::web::Data<crate::inbox::Inbox>,
+    request: actix_web::HttpRequest,
+    payload: actix_web::web::Payload,
+) -> HttpResponse {
+    let head = head(&request);
+    match read_body(inbox.verifier(), &head.headers, payload).await {
+        Ok(body) => to_actix(inbox.answer::<Vec<u8>>(&head, &body).await),
+        Err(error) => respond(&error),
     }
 }

@@ -579,6 +579,9 @@ pub enum ConfigError {
     /// [`AllowedSources::new`](crate::tower::AllowedSources::new) with no range, which would refuse everything.
     #[error("no source address range: give at least one")]
     NoSourceRanges,
+    /// An [`Inbox`](crate::inbox::Inbox) configured inconsistently.
+    #[error("inbox: {0}")]
+    InvalidInbox(&'static str),
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

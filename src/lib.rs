@@ -13,6 +13,9 @@
 mod adapter;
 mod error;
 mod handshake;
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod inbox;
 mod key;
 mod keys;
 mod log;

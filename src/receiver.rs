@@ -28,7 +28,7 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 pub const DEFAULT_HANDLER_DEADLINE: Duration = Duration::from_secs(30);
 
 /// What a provider is told to wait when the store cannot be reached.
-const STORE_RETRY_AFTER: Duration = Duration::from_secs(10);
+pub(crate) const STORE_RETRY_AFTER: Duration = Duration::from_secs(10);
 
 type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
 
@@ -197,7 +197,7 @@ impl<S: Store> Receiver<S> {
 
     /// The store key of a verified delivery: SHA-256 over the namespace and the key material, so its length and
     /// alphabet are fixed whatever the sender put in the id.
-    fn key(&self, verified: &Verified<'_>) -> DedupKey {
+    pub(crate) fn key(&self, verified: &Verified<'_>) -> DedupKey {
         let mut hasher = self.key_prefix.clone();
         if let Some(tenant) = verified.tenant() {
             // Length-prefixed, so no tenant name can run into the key material after it.

@@ -1,0 +1,333 @@
+//! The `Inbox` against a real PostgreSQL server each test starts itself, behind a real axum server on loopback:
+//! one row per delivery however many arrive at once, nothing acknowledged that is not committed, retries with
+//! backoff until dead, redrive, ordering per key, and a worker killed mid-handler losing nothing.
+#![cfg(all(feature = "postgres", feature = "axum"))]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use hooksafe::inbox::{Counts, Inbox, InboxDelivery};
+use hooksafe::sign::Signer;
+use hooksafe::{Scheme, Verifier};
+use sqlx::{PgPool, PgTransaction, Row as _};
+use time::OffsetDateTime;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+mod common;
+
+use common::postgres::Postgres;
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+async fn pool(server: &Postgres) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new().max_connections(40).connect(&server.url()).await.unwrap()
+}
+
+fn verifier() -> Verifier {
+    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).max_body_size(64 * 1024).build().unwrap()
+}
+
+async fn inbox(
+    pool: &PgPool,
+    configure: impl FnOnce(hooksafe::inbox::InboxBuilder) -> hooksafe::inbox::InboxBuilder,
+) -> Inbox {
+    let builder = Inbox::builder(verifier(), pool.clone())
+        .backoff(Duration::from_millis(20), Duration::from_millis(100))
+        .lease(Duration::from_secs(1))
+        .insert_timeout(Duration::from_secs(1));
+    let inbox = configure(builder).build().unwrap();
+    inbox.migrate().await.unwrap();
+    sqlx::query("CREATE TABLE IF NOT EXISTS effects (delivery text NOT NULL, attempt int NOT NULL)")
+        .execute(pool)
+        .await
+        .unwrap();
+    inbox
+}
+
+/// The inbox's receiving side on a free loopback port.
+async fn serve(inbox: &Inbox) -> SocketAddr {
+    let app = axum::Router::new().route_service("/webhooks", inbox.service());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
+
+/// A signed delivery `id` of `body` at `at`: its request head and body.
+fn delivery(id: &str, body: &str, at: OffsetDateTime) -> (String, Vec<u8>) {
+    let headers = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, at, body.as_bytes()).unwrap();
+    let mut head = format!(
+        "POST /webhooks HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    head.push_str("\r\n");
+    (head, body.as_bytes().to_vec())
+}
+
+/// Sends a request and returns its status and whether it was marked a duplicate.
+async fn send(address: SocketAddr, (head, body): &(String, Vec<u8>)) -> (u16, bool) {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(body).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+        let text = String::from_utf8_lossy(&response).to_lowercase();
+        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+        (status, text.contains("hooksafe-outcome: duplicate"))
+    };
+    tokio::time::timeout(Duration::from_secs(20), exchange).await.expect("the server answered")
+}
+
+async fn rows(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query(sql).fetch_one(pool).await.unwrap().get(0)
+}
+
+/// A handler that records each attempt's effect in the `effects` table, in the delivery's transaction.
+fn recording(
+    runs: Arc<AtomicUsize>,
+) -> impl for<'t> Fn(InboxDelivery, &'t mut PgTransaction<'static>) -> hooksafe::inbox::Handling<'t> + Send + Sync + 'static
+{
+    hooksafe::inbox::handler(move |delivery, tx| {
+        let runs = runs.clone();
+        Box::pin(async move {
+            runs.fetch_add(1, Ordering::SeqCst);
+            sqlx::query("INSERT INTO effects VALUES ($1, $2)")
+                .bind(delivery.delivery_id())
+                .bind(i32::try_from(delivery.attempt()).unwrap())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+    })
+}
+
+/// Waits until `condition` holds, for at most ten seconds.
+async fn eventually<F: std::future::Future<Output = bool>>(mut condition: impl FnMut() -> F) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !condition().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_concurrent_identical_deliveries_make_one_row_one_run_and_thirty_one_duplicates() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let address = serve(&inbox).await;
+    let request = Arc::new(delivery("msg_once", r#"{"type":"invoice.paid"}"#, OffsetDateTime::now_utc()));
+    let start = Arc::new(tokio::sync::Barrier::new(32));
+    let sends: Vec<_> = (0..32)
+        .map(|_| {
+            let (request, start) = (request.clone(), start.clone());
+            tokio::spawn(async move {
+                start.wait().await;
+                send(address, &request).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for send in sends {
+        answers.push(send.await.unwrap());
+    }
+    assert_eq!(answers.iter().filter(|answer| **answer == (202, false)).count(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|answer| **answer == (200, true)).count(), 31, "{answers:?}");
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1);
+
+    let runs = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(
+        inbox.worker(recording(runs.clone())).concurrency(4).poll_interval(Duration::from_millis(10)).run(),
+    );
+    eventually(|| async { inbox.counts().await.unwrap().processed == 1 }).await;
+    worker.abort();
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    assert_eq!(rows(&pool, "SELECT count(*) FROM effects").await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_handler_loses_nothing_and_its_effect_is_applied_once() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let address = serve(&inbox).await;
+    assert_eq!(send(address, &delivery("msg_killed", "{}", OffsetDateTime::now_utc())).await, (202, false));
+
+    // The first worker writes its effect, then hangs: it is killed before it commits.
+    let started = Arc::new(tokio::sync::Notify::new());
+    let signal = started.clone();
+    let hanging = hooksafe::inbox::handler(move |delivery, tx| {
+        let signal = signal.clone();
+        Box::pin(async move {
+            sqlx::query("INSERT INTO effects VALUES ($1, $2)")
+                .bind(delivery.delivery_id())
+                .bind(1)
+                .execute(&mut **tx)
+                .await?;
+            signal.notify_one();
+            std::future::pending::<()>().await;
+            Ok(())
+        })
+    });
+    let first = tokio::spawn(inbox.worker(hanging).poll_interval(Duration::from_millis(10)).run());
+    started.notified().await;
+    first.abort();
+    let _ = first.await;
+
+    // Another worker takes the delivery once the lease lapses, and this attempt commits.
+    let runs = Arc::new(AtomicUsize::new(0));
+    let second = tokio::spawn(inbox.worker(recording(runs.clone())).poll_interval(Duration::from_millis(10)).run());
+    eventually(|| async { inbox.counts().await.unwrap().processed == 1 }).await;
+    second.abort();
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    let effects = sqlx::query("SELECT attempt FROM effects").fetch_all(&pool).await.unwrap();
+    assert_eq!(
+        effects.iter().map(|row| row.get::<i32, _>(0)).collect::<Vec<_>>(),
+        vec![2],
+        "only the second attempt's effect"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_database_down_nothing_is_acknowledged_and_the_retries_are_accepted_after_it_returns() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let address = serve(&inbox).await;
+    let now = OffsetDateTime::now_utc();
+    let before = delivery("msg_before", "{}", now);
+    assert_eq!(send(address, &before).await, (202, false));
+
+    server.stop();
+    let during: Vec<_> = (0..5).map(|index| delivery(&format!("msg_during_{index}"), "{}", now)).collect();
+    for request in &during {
+        let (status, _) = send(address, request).await;
+        assert_eq!(status, 503, "never acknowledged while the database is down");
+    }
+    server.start_again();
+
+    // The provider's retries are accepted, and each acknowledged delivery is processed exactly once.
+    let mut acknowledged = 1;
+    for request in &during {
+        let mut answer = send(address, request).await;
+        for _ in 0..50 {
+            if answer.0 != 503 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await; // the pool reconnecting
+            answer = send(address, request).await;
+        }
+        assert_eq!(answer, (202, false));
+        acknowledged += 1;
+    }
+    assert_eq!(send(address, &before).await, (200, true), "the delivery before the outage survived it");
+    let runs = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(
+        inbox.worker(recording(runs.clone())).concurrency(2).poll_interval(Duration::from_millis(10)).run(),
+    );
+    eventually(|| async { inbox.counts().await.is_ok_and(|counts| counts.processed == acknowledged) }).await;
+    worker.abort();
+    assert_eq!(rows(&pool, "SELECT count(*) FROM effects").await, 6);
+    assert_eq!(rows(&pool, "SELECT count(DISTINCT delivery) FROM effects").await, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_handler_is_tried_exactly_the_configured_times_then_dead_and_a_redrive_processes_it() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder.max_attempts(3)).await;
+    let address = serve(&inbox).await;
+    assert_eq!(
+        send(address, &delivery("msg_failing", r#"{"type":"x"}"#, OffsetDateTime::now_utc())).await,
+        (202, false)
+    );
+
+    let attempts = Arc::new(AtomicUsize::new(0));
+    let counted = attempts.clone();
+    let failing = hooksafe::inbox::handler(move |_, _| {
+        counted.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async { Err("the downstream API is down".into()) })
+    });
+    let worker = tokio::spawn(inbox.worker(failing).poll_interval(Duration::from_millis(10)).run());
+    eventually(|| async { inbox.counts().await.unwrap().dead == 1 }).await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // no further attempt comes
+    worker.abort();
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    let dead = inbox.dead(10).await.unwrap();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(
+        (dead[0].attempts, dead[0].last_error.as_deref(), dead[0].event_type.as_deref()),
+        (3, Some("the downstream API is down"), Some("x"))
+    );
+    assert_eq!(inbox.counts().await.unwrap(), Counts { dead: 1, ..Counts::default() });
+
+    assert!(inbox.redrive(dead[0].id).await.unwrap());
+    let runs = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(inbox.worker(recording(runs.clone())).poll_interval(Duration::from_millis(10)).run());
+    eventually(|| async { inbox.counts().await.unwrap().processed == 1 }).await;
+    worker.abort();
+    assert_eq!(runs.load(Ordering::SeqCst), 1);
+    assert!(!inbox.redrive(dead[0].id).await.unwrap(), "no longer dead");
+    assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 1);
+    assert_eq!(inbox.counts().await.unwrap(), Counts::default());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_stale_and_oversized_deliveries_never_reach_the_table() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let address = serve(&inbox).await;
+    let (head, _) = delivery("msg_forged", r#"{"amount":1}"#, OffsetDateTime::now_utc());
+    let forged = (head, br#"{"amount":9}"#.to_vec());
+    assert_eq!(send(address, &forged).await.0, 401);
+    let stale = delivery("msg_stale", "{}", OffsetDateTime::now_utc() - time::Duration::minutes(10));
+    assert_eq!(send(address, &stale).await.0, 401);
+    let big = format!(r#"{{"pad":"{}"}}"#, "x".repeat(70 * 1024));
+    assert_eq!(send(address, &delivery("msg_big", &big, OffsetDateTime::now_utc())).await.0, 413);
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_with_one_ordering_key_are_processed_in_order_even_when_one_is_retried() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| {
+        builder
+            .ordering_key(|verified| verified.json::<serde_json::Value>().ok()?["object"].as_str().map(str::to_owned))
+    })
+    .await;
+    let address = serve(&inbox).await;
+    let now = OffsetDateTime::now_utc();
+    for (index, object) in ["sub_1", "sub_1", "sub_2", "sub_1"].iter().enumerate() {
+        let body = format!(r#"{{"object":"{object}","seq":{index}}}"#);
+        assert_eq!(send(address, &delivery(&format!("msg_{index}"), &body, now)).await, (202, false));
+    }
+    let order = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = order.clone();
+    let handler = hooksafe::inbox::handler(move |delivery, _| {
+        let seen = seen.clone();
+        Box::pin(async move {
+            let event: serde_json::Value = delivery.json()?;
+            let seq = event["seq"].as_u64().unwrap();
+            if seq == 0 && delivery.attempt() == 1 {
+                return Err("the first update fails once".into());
+            }
+            assert!(delivery.provider_timestamp().is_some());
+            seen.lock().unwrap().push((delivery.ordering_key().unwrap().to_owned(), seq));
+            Ok(())
+        })
+    });
+    let worker = tokio::spawn(inbox.worker(handler).concurrency(4).poll_interval(Duration::from_millis(5)).run());
+    eventually(|| async { inbox.counts().await.unwrap().processed == 4 }).await;
+    worker.abort();
+    let order = order.lock().unwrap().clone();
+    let sub_1: Vec<u64> = order.iter().filter(|(key, _)| key == "sub_1").map(|(_, seq)| *seq).collect();
+    assert_eq!(sub_1, vec![0, 1, 3], "{order:?}");
+}
