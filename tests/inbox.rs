@@ -331,3 +331,35 @@ async fn deliveries_with_one_ordering_key_are_processed_in_order_even_when_one_i
     let sub_1: Vec<u64> = order.iter().filter(|(key, _)| key == "sub_1").map(|(_, seq)| *seq).collect();
     assert_eq!(sub_1, vec![0, 1, 3], "{order:?}");
 }
+
+#[cfg(feature = "actix-web")]
+#[actix_web::test]
+async fn the_actix_web_handler_writes_and_answers_as_the_tower_service_does() {
+    use actix_web::{App, test, web};
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(inbox.clone()))
+            .service(web::resource("/webhooks").route(web::post().to(hooksafe::actix::inbox))),
+    )
+    .await;
+    let body = r#"{"type":"ping"}"#;
+    let headers = Signer::new(Scheme::StandardWebhooks, SECRET)
+        .unwrap()
+        .headers("msg_actix", OffsetDateTime::now_utc(), body.as_bytes())
+        .unwrap();
+    let request = || {
+        let mut request = test::TestRequest::post().uri("/webhooks").set_payload(body);
+        for (name, value) in &headers {
+            request = request.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        request.to_request()
+    };
+    assert_eq!(test::call_service(&app, request()).await.status().as_u16(), 202);
+    let again = test::call_service(&app, request()).await;
+    let outcome = again.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    assert_eq!((again.status().as_u16(), outcome.as_deref()), (200, Some("duplicate")));
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1);
+}

@@ -10,6 +10,8 @@ pub struct Postgres {
     dir: PathBuf,
     bin: PathBuf,
     port: u16,
+    /// Whether commits are flushed to disk (`fsync`), as in production; the tests turn it off for speed.
+    durable: bool,
 }
 
 /// The directory holding `initdb` and `pg_ctl`: on `PATH`, or Debian's `/usr/lib/postgresql/<version>/bin`.
@@ -36,7 +38,17 @@ fn is_root() -> bool {
 }
 
 impl Postgres {
+    /// A server for tests: commits are not flushed to disk.
     pub fn start() -> Self {
+        Self::start_with(false)
+    }
+
+    /// A server that flushes every commit to disk, as a production server does: for measurements.
+    pub fn start_durable() -> Self {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Self {
         let bin = binaries();
         let unique = format!("hooksafe-pg-{}-{}", std::process::id(), hooksafe::store::Token::new().to_hex());
         let dir = std::env::temp_dir().join(unique);
@@ -46,7 +58,7 @@ impl Postgres {
             assert!(status.success(), "could not hand {} to the postgres user", dir.display());
         }
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let server = Self { dir, bin, port };
+        let server = Self { dir, bin, port, durable };
         let data = server.dir.join("data");
         server.run("initdb", &["-D", path(&data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
         server.start_again();
@@ -75,10 +87,11 @@ impl Postgres {
     /// Starts the server (again), on the same port and data.
     pub fn start_again(&self) {
         let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off -c max_connections=200 \
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync={} -c max_connections=200 \
              -c shared_preload_libraries=pg_stat_statements",
             self.port,
-            path(&self.dir)
+            path(&self.dir),
+            if self.durable { "on" } else { "off" }
         );
         let data = self.dir.join("data");
         let log = self.dir.join("log");
