@@ -272,3 +272,16 @@ impl<S: Store> Store for Arc<S> {
         (**self).release_in_background(key, token);
     }
 }
+
+/// Releases a claim on a Tokio task, for the stores whose release is a network call (Redis, PostgreSQL). Outside a
+/// Tokio runtime nothing can run it: the claim lapses with its lease.
+#[cfg(any(feature = "redis", feature = "postgres"))]
+fn release_on_tokio<S: Store + Clone>(store: S, key: DedupKey, token: Token) {
+    if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+        runtime.spawn(async move {
+            if let Err(error) = store.release(key, token).await {
+                crate::log::warning!("could not release an abandoned claim: {error}");
+            }
+        });
+    }
+}

@@ -168,14 +168,6 @@ impl Store for RedisStore {
     }
 
     fn release_in_background(&self, key: DedupKey, token: Token) {
-        // Outside a Tokio runtime nothing can run the release: the claim lapses with its lease.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            let store = self.clone();
-            runtime.spawn(async move {
-                if let Err(error) = store.release(key, token).await {
-                    crate::log::warning!("could not release an abandoned claim: {error}");
-                }
-            });
-        }
+        super::release_on_tokio(self.clone(), key, token);
     }
 }
