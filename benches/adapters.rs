@@ -26,6 +26,9 @@ use hooksafe::store::{Claim, DedupKey, Retention, Store, StoreError, Token};
 use hooksafe::{MemoryStore, Receiver, Scheme, Verifier};
 use tower::ServiceExt;
 
+#[path = "common/http.rs"]
+mod http;
+
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 #[derive(serde::Deserialize)]
@@ -118,7 +121,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(&path[1..], |b| {
             b.iter_batched(
                 || wire(&request(path)),
-                |bytes| runtime.block_on(exchange(&mut connection, &bytes)),
+                |bytes| runtime.block_on(http::exchange(&mut connection, &bytes, 200)),
                 BatchSize::SmallInput,
             )
         });
@@ -136,7 +139,7 @@ fn bench(c: &mut Criterion) {
             let requests: Vec<Vec<u8>> = (0..batch).map(|_| wire(&request(path))).collect();
             let start = std::time::Instant::now();
             for bytes in &requests {
-                runtime.block_on(exchange(&mut connection, bytes));
+                runtime.block_on(http::exchange(&mut connection, bytes, 200));
             }
             start.elapsed().as_secs_f64()
         });
@@ -190,30 +193,6 @@ fn wire(request: &Request<Body>) -> Vec<u8> {
 /// The bench's 1 KiB event, which every request carries.
 fn event_body() -> Vec<u8> {
     format!(r#"{{"type":"invoice.paid","data":{{"pad":"{}"}}}}"#, "x".repeat(1024 - 40)).into_bytes()
-}
-
-/// Writes one request and reads its response (status line, headers, `content-length` body); asserts a 200.
-async fn exchange(connection: &mut tokio::net::TcpStream, request: &[u8]) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    connection.write_all(request).await.unwrap();
-    let mut response = Vec::with_capacity(256);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let read = connection.read(&mut chunk).await.unwrap();
-        assert!(read > 0, "the server closed the connection");
-        response.extend_from_slice(&chunk[..read]);
-        if let Some(end) = response.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&response[..end]).unwrap().to_ascii_lowercase();
-            assert!(head.starts_with("http/1.1 200"), "{head}");
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .map_or(0, |value| value.trim().parse().unwrap());
-            if response.len() >= end + 4 + length {
-                return;
-            }
-        }
-    }
 }
 
 criterion_group!(benches, bench);

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use hooksafe::inbox::Inbox;
 use hooksafe::sign::Signer;
 use hooksafe::{Scheme, Verifier};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+#[path = "common/http.rs"]
+mod http;
 
 #[path = "../tests/common/postgres.rs"]
 #[allow(dead_code)] // the bench starts the server; it never stops it early
@@ -98,7 +100,7 @@ async fn client(
         let Some(request) = requests.get(index) else { return latencies };
         let due = start + interval * u32::try_from(index).unwrap();
         tokio::time::sleep_until(due.into()).await;
-        exchange(&mut connection, request).await;
+        http::exchange(&mut connection, request, 202).await;
         latencies.push(due.elapsed());
     }
 }
@@ -112,27 +114,4 @@ fn wire(signer: &Signer, id: &str, at: time::OffsetDateTime, body: &[u8]) -> Vec
     }
     head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
     [head.into_bytes(), body.to_vec()].concat()
-}
-
-/// Writes one request and reads its response (head and `content-length` body); asserts a 202.
-async fn exchange(connection: &mut tokio::net::TcpStream, request: &[u8]) {
-    connection.write_all(request).await.unwrap();
-    let mut response = Vec::with_capacity(256);
-    let mut chunk = [0u8; 1024];
-    loop {
-        let read = connection.read(&mut chunk).await.unwrap();
-        assert!(read > 0, "the server closed the connection");
-        response.extend_from_slice(&chunk[..read]);
-        if let Some(end) = response.windows(4).position(|window| window == b"\r\n\r\n") {
-            let head = std::str::from_utf8(&response[..end]).unwrap().to_ascii_lowercase();
-            assert!(head.starts_with("http/1.1 202"), "{head}");
-            let length: usize = head
-                .lines()
-                .find_map(|line| line.strip_prefix("content-length:"))
-                .map_or(0, |value| value.trim().parse().unwrap());
-            if response.len() >= end + 4 + length {
-                return;
-            }
-        }
-    }
 }

@@ -11,14 +11,13 @@ use std::task::{Context, Poll};
 use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
-use std::time::Instant;
 use time::OffsetDateTime;
 
 use crate::error::Error;
 use crate::receiver::{Delivery, OwnedClaim};
 use crate::scheme::EventTypeSource;
 use crate::store::Store;
-use crate::telemetry::{Observer, Outcome};
+use crate::telemetry::{Observer, Outcome, Stopwatch};
 
 /// The one body reader of the adapters: checks the head (declared length, encoding), then buffers the body's chunks,
 /// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
@@ -74,7 +73,7 @@ pub(crate) async fn receive<'a, S: Store>(
     parts: &'a http::request::Parts,
     body: &'a [u8],
 ) -> Result<Delivery<'a, S>, Error> {
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let verified = match receiver.verifier().verify_parts_async(parts, body).await {
         Ok(verified) => verified,
         Err(error) => {
@@ -117,7 +116,7 @@ where
     let run = tokio::time::timeout(deadline, CatchUnwind::call(slot, call));
     #[cfg(feature = "tracing")]
     let run = tracing::Instrument::instrument(run, observer.span());
-    let started = Instant::now();
+    let started = Stopwatch::start();
     let outcome = run.await;
     let handler = started.elapsed();
     let (ran, status) = match outcome {

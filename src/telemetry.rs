@@ -56,6 +56,30 @@ const fn rejection(kind: ErrorKind) -> &'static str {
     }
 }
 
+/// Time spent, for the span and the histograms: the clock is read only when `tracing` or `metrics` will report it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stopwatch {
+    #[cfg(any(feature = "tracing", feature = "metrics"))]
+    started: std::time::Instant,
+}
+
+impl Stopwatch {
+    pub(crate) fn start() -> Self {
+        Self {
+            #[cfg(any(feature = "tracing", feature = "metrics"))]
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// The time since [`start`](Self::start); zero without `tracing` and `metrics`.
+    pub(crate) fn elapsed(self) -> Duration {
+        #[cfg(any(feature = "tracing", feature = "metrics"))]
+        return self.started.elapsed();
+        #[cfg(not(any(feature = "tracing", feature = "metrics")))]
+        Duration::ZERO
+    }
+}
+
 /// The span a delivery's handling runs in: `tracing`'s with the feature, nothing without.
 #[cfg(feature = "tracing")]
 pub(crate) type Span = tracing::Span;
@@ -100,6 +124,7 @@ impl Observer {
     }
 
     /// The span, for the handler to run in.
+    #[cfg(feature = "tracing")]
     pub(crate) fn span(&self) -> Span {
         self.span.clone()
     }
