@@ -22,7 +22,7 @@ use crate::paypal::{CertificateSource, Certificates, DynSource};
 use crate::request::{Incoming, PublicUrl};
 use crate::resolver::{DynResolver, KeyResolver, PathParams, RequestHead};
 use crate::scheme::tag::{Candidate, Decoded, decode, digest};
-use crate::scheme::{Candidates, CheckConfig, Context, KeyKind, Message, Parsed, Scheme, Signed, paypal};
+use crate::scheme::{Candidates, CheckConfig, CheckKeys, Context, KeyKind, Message, Parsed, Scheme, Signed, paypal};
 use crate::verified::Verified;
 
 /// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
@@ -79,7 +79,7 @@ pub struct Verifier {
 
 /// The application's callback for Notion's verification token.
 #[derive(Clone)]
-struct TokenCallback(Arc<dyn Fn(&str) + Send + Sync>);
+struct TokenCallback(Arc<crate::scheme::TokenCallback>);
 
 impl std::fmt::Debug for TokenCallback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -347,7 +347,8 @@ impl Verifier {
         self.check_size(&request)?;
         let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
         if self.scheme.is_unsigned_check(&request) {
-            return self.answer_unsigned(&request, &keys.load(), &clock);
+            let needs_keys = self.scheme.unsigned_check_needs_keys(&request, &self.check_config())?;
+            return self.answer_unsigned(&request, needs_keys.then(|| keys.load_full()).as_deref(), &clock);
         }
         let parsed = self.scheme.parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
@@ -363,8 +364,13 @@ impl Verifier {
     ) -> Result<Verified<'a>, Error> {
         self.check_size(&request)?;
         if self.scheme.is_unsigned_check(&request) {
-            let keys = self.keys_for(&request, params, &clock).await?;
-            return self.answer_unsigned(&request, &keys, &clock);
+            // The keys are looked up only when the answer needs them: an unauthenticated check costs no lookup and
+            // tells nothing of which tenants exist.
+            let keys = match self.scheme.unsigned_check_needs_keys(&request, &self.check_config())? {
+                true => Some(self.keys_for(&request, params, &clock).await?),
+                false => None,
+            };
+            return self.answer_unsigned(&request, keys.as_deref(), &clock);
         }
         let parsed = self.scheme.parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
@@ -420,22 +426,33 @@ impl Verifier {
         Ok(())
     }
 
-    /// Answers an endpoint check the provider sends unsigned (Dropbox, Nylas, X, Meta), with the first key valid now
-    /// where the answer needs one (X's CRC).
+    /// Answers an endpoint check the provider sends unsigned (Dropbox, Nylas, X, Meta, Notion), with the keys where
+    /// the answer needs them: the first key valid now (X's CRC), the tenant and whether any key is configured
+    /// (Notion's setup).
     fn answer_unsigned<'a>(
         &self,
         request: &Incoming<'a>,
-        keys: &KeySet,
+        keys: Option<&KeySet>,
         clock: &impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
-        let now = keys.bounded.then(clock);
-        let key = keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now)));
-        let config = CheckConfig {
+        let check_keys = keys.map_or_else(CheckKeys::default, |keys| {
+            let now = keys.bounded.then(clock);
+            CheckKeys {
+                key: keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now))),
+                tenant: keys.tenant.as_deref(),
+                configured: !keys.keys.is_empty(),
+            }
+        });
+        let handshake = self.scheme.unsigned_handshake(request, &check_keys, &self.check_config())?;
+        Ok(Verified::unsigned_handshake(handshake))
+    }
+
+    /// What the unsigned endpoint checks are configured with.
+    fn check_config(&self) -> CheckConfig<'_> {
+        CheckConfig {
             verify_token: self.verify_token.as_ref().map(SharedToken::as_bytes),
             on_verification_token: self.on_verification_token.as_ref().map(|callback| &*callback.0),
-        };
-        let handshake = self.scheme.unsigned_handshake(request, key, &config)?;
-        Ok(Verified::unsigned_handshake(handshake))
+        }
     }
 
     /// The signed timestamp against the window. `parsed` stays where the caller made it: it is large, and moving it
@@ -823,11 +840,24 @@ impl VerifierBuilder {
         self
     }
 
-    /// Receives Notion's verification token: Notion's unsigned `POST {"verification_token":"…"}` is handed to
-    /// `callback` (never to an event handler) and answered `200`. Without it, that request is refused (`403`). Anyone
-    /// can send one: only a token you then confirm in Notion's settings is genuine; configure that one as the secret.
+    /// Receives Notion's verification token during setup: Notion's unsigned `POST {"verification_token":"…"}` is
+    /// handed to `callback` with the tenant (when a [`resolver`](Self::resolver) names one) and answered `200`, never
+    /// given to an event handler. Setup lasts while no key is configured: build the verifier (or the tenant's
+    /// [`Keys`](crate::Keys)) without a secret, and the callback runs; once the token is configured as the secret,
+    /// the request is refused (`403`) and the callback is not called. Without this setting it is always refused.
+    /// Anyone can send such a request: only a token you then confirm in Notion's settings is genuine.
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, Verifier};
+    ///
+    /// let setup = Verifier::builder(Scheme::Notion)
+    ///     .on_verification_token(|tenant, token| println!("Notion sent {token} for {tenant:?}; confirm it in Notion"))
+    ///     .build()?; // no secret yet: the setup period
+    /// # let _ = setup;
+    /// # Ok::<(), hooksafe::ConfigError>(())
+    /// ```
     #[must_use]
-    pub fn on_verification_token(mut self, callback: impl Fn(&str) + Send + Sync + 'static) -> Self {
+    pub fn on_verification_token(mut self, callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static) -> Self {
         self.on_verification_token = Some(TokenCallback(Arc::new(callback)));
         self
     }
@@ -947,6 +977,11 @@ impl VerifierBuilder {
                 KeySource::Resolver(resolver.clone())
             }
             (Some(_), false) => return Err(ConfigError::KeysAndResolver),
+            (None, true) if self.scheme == Scheme::Notion && self.on_verification_token.is_some() => {
+                // Notion's setup period: no key until its verification token arrives.
+                self.scheme.validate()?;
+                KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::new(self.scheme.clone(), Box::new([]), None))))
+            }
             (None, _) => {
                 let keys = prepare(&self.scheme, &self.keys, self.allow_short_secrets)?;
                 let set = KeySet::new(self.scheme.clone(), keys, None);

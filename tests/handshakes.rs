@@ -461,9 +461,9 @@ fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it
     let body = format!(r#"{{"verification_token":"{token}"}}"#);
     let received = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = received.clone();
+    // Setup: no secret yet, only the callback.
     let first = Verifier::builder(Scheme::Notion)
-        .secret("placeholder-until-verified")
-        .on_verification_token(move |token| sink.lock().unwrap().push(token.to_owned()))
+        .on_verification_token(move |_tenant, token| sink.lock().unwrap().push(token.to_owned()))
         .build()
         .unwrap();
     let mut request = Request::new(body.clone().into_bytes());

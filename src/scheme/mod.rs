@@ -829,7 +829,7 @@ impl Scheme {
             Self::Zendesk => stamped::parse(request, &zendesk::HEADERS, IdSource::None),
             Self::Klaviyo => stamped::parse(request, &klaviyo::HEADERS, IdSource::None),
             Self::Meta => body_only::parse(request, &meta::TAG, IdSource::None),
-            Self::X => body_only::parse(request, &x::TAG, IdSource::None),
+            Self::X => x::parse(request),
             Self::Nylas => body_only::parse(request, &nylas::TAG, IdSource::None),
             Self::Xero => body_only::parse(request, &xero::TAG, IdSource::None),
             Self::PayPal => paypal::parse(request, context.paypal),
@@ -957,21 +957,42 @@ impl Scheme {
         }
     }
 
-    /// The answer to an unsigned endpoint check, with `key` (the first valid now) where it needs one, Meta's Verify
-    /// Token and the callback that receives Notion's verification token.
+    /// Whether answering the unsigned endpoint check `request` needs the keys (X's CRC answer is a MAC; Notion's
+    /// setup callback takes the tenant and runs only while it has no key). Every other check is answered without
+    /// them, so an unauthenticated check never reaches a [`KeyResolver`](crate::KeyResolver).
     ///
     /// # Errors
-    /// [`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused) for a Meta check with another token;
-    /// [`ErrorKind::InvalidSignature`](crate::ErrorKind::InvalidSignature) when X's check finds no key valid now.
+    /// [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) for an X check whose token is not plain,
+    /// before any key is looked up.
+    pub(crate) fn unsigned_check_needs_keys(
+        &self,
+        request: &Incoming<'_>,
+        config: &CheckConfig<'_>,
+    ) -> Result<bool, Error> {
+        match self {
+            Self::X => x::check_token(request).map(|()| true),
+            Self::Notion => Ok(config.on_verification_token.is_some()),
+            _ => Ok(false),
+        }
+    }
+
+    /// The answer to an unsigned endpoint check, with `keys` (the first valid now, the tenant) where it needs them,
+    /// Meta's Verify Token and the callback that receives Notion's verification token.
+    ///
+    /// # Errors
+    /// [`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused) for a Meta check with another token, or a
+    /// Notion check outside setup; [`ErrorKind::InvalidSignature`](crate::ErrorKind::InvalidSignature) when X's check
+    /// finds no key valid now; [`ErrorKind::MalformedBody`](crate::ErrorKind::MalformedBody) for an X token that is
+    /// not plain.
     pub(crate) fn unsigned_handshake(
         &self,
         request: &Incoming<'_>,
-        key: Option<&Key>,
+        keys: &CheckKeys<'_>,
         config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         match self {
-            Self::Notion => notion::answer(request, config.on_verification_token),
-            Self::X => x::answer(request, key),
+            Self::Notion => notion::answer(request, keys, config.on_verification_token),
+            Self::X => x::answer(request, keys.key),
             Self::Meta => meta::answer(request, config.verify_token),
             Self::Dropbox | Self::Nylas => Ok(query::echo_challenge(request)),
             _ => Err(Error::malformed_body("is no endpoint check of this scheme")),
@@ -1008,7 +1029,19 @@ impl Scheme {
 /// receives Notion's verification token.
 pub(crate) struct CheckConfig<'c> {
     pub verify_token: Option<&'c [u8]>,
-    pub on_verification_token: Option<&'c (dyn Fn(&str) + Send + Sync)>,
+    pub on_verification_token: Option<&'c TokenCallback>,
+}
+
+/// The callback that receives Notion's verification token: the tenant (if any) and the token.
+pub(crate) type TokenCallback = dyn Fn(Option<&str>, &str) + Send + Sync;
+
+/// What an unsigned endpoint check that needs keys is answered with: the first key valid now, the tenant, and
+/// whether any key is configured at all (Notion's setup period ends with the first).
+#[derive(Default)]
+pub(crate) struct CheckKeys<'k> {
+    pub key: Option<&'k Key>,
+    pub tenant: Option<&'k str>,
+    pub configured: bool,
 }
 
 /// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console

@@ -4,10 +4,11 @@
 //!   subscription's `verification_token`.
 //! - No timestamp; deduplication is on the signed body.
 //! - Handshake: when the subscription is created, Notion sends an **unsigned** `POST {"verification_token":"…"}`.
-//!   It is handed to the verifier's [`on_verification_token`](crate::VerifierBuilder::on_verification_token)
-//!   callback, never to an event handler, and answered `200`; without a callback it is refused (`403`). Anyone can
-//!   send such a request: only a token you then confirm in Notion's settings is genuine. Configure it as the secret
-//!   afterwards.
+//!   During setup only (the verifier, or the tenant's resolved keys, has no key yet) it is handed to the verifier's
+//!   [`on_verification_token`](crate::VerifierBuilder::on_verification_token) callback with the tenant, never to an
+//!   event handler, and answered `200`. Without a callback, or once a key is configured, it is refused (`403`) and
+//!   the callback is not called. Anyone can send such a request: only a token you then confirm in Notion's settings
+//!   is genuine. Configure it as the secret afterwards, which ends the setup period.
 //!
 //! Source: <https://developers.notion.com/reference/webhooks> (the example in `tests/schemes.rs`).
 
@@ -15,6 +16,7 @@ use http::HeaderName;
 
 use super::body_only::BodyTag;
 use super::tag::Encoding;
+use super::{CheckKeys, TokenCallback};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::handshake::Handshake;
 use crate::request::Incoming;
@@ -28,17 +30,23 @@ pub(super) fn is_check(request: &Incoming<'_>) -> bool {
     !request.headers.contains_key(&TAG.header) && top_level_field::<&str>(request.body, "verification_token").is_some()
 }
 
-/// The answer to it: the token handed to `callback`, then `200`.
+/// The answer to it: during setup (no key configured for the tenant yet), the token handed to `callback` with the
+/// tenant, then `200`; otherwise refused.
 pub(super) fn answer(
     request: &Incoming<'_>,
-    callback: Option<&(dyn Fn(&str) + Send + Sync)>,
+    keys: &CheckKeys<'_>,
+    callback: Option<&TokenCallback>,
 ) -> Result<Handshake, Error> {
     let Some(callback) = callback else {
         let why = "is Notion's verification request, and no `on_verification_token` callback is configured";
         return Err(Error::new(ErrorKind::HandshakeRefused, None, Detail::Text(why)));
     };
+    if keys.configured {
+        let why = "is Notion's verification request, refused once a verification token is configured as the secret";
+        return Err(Error::new(ErrorKind::HandshakeRefused, None, Detail::Text(why)));
+    }
     if let Some(token) = top_level_field::<&str>(request.body, "verification_token") {
-        callback(token);
+        callback(keys.tenant, token);
     }
     Ok(Handshake::empty())
 }

@@ -7,19 +7,25 @@
 //!   answered with `{"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}`, with the first key
 //!   valid now. A `GET` without a `crc_token` is a missing signature (`400`). It needs the request line: verify
 //!   through `verify_request` or `verify_parts`.
+//! - **The CRC answer and a delivery's signature are the same MAC**, so their inputs are kept apart: a `crc_token`
+//!   must be 1 to 128 characters of `A-Z a-z 0-9 + / = _ -` (X sends a short base64 token; anything else is `400`
+//!   and no MAC is computed), and a delivery's body must be a JSON object (`{…}`), which no such token can be. So no
+//!   unsigned request ever obtains a MAC over bytes that would verify as a delivery.
 //!
 //! Source: <https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks>.
 
 use base64::Engine as _;
 use http::HeaderName;
 
-use super::body_only::BodyTag;
+use super::Parsed;
+use super::body_only::{self, BodyTag};
 use super::query::get_param;
 use super::tag::Encoding;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::handshake::Handshake;
 use crate::key::{Key, Material};
 use crate::request::Incoming;
+use crate::verified::IdSource;
 
 pub(super) static TAG: BodyTag = BodyTag {
     header: HeaderName::from_static("x-twitter-webhooks-signature"),
@@ -27,13 +33,43 @@ pub(super) static TAG: BodyTag = BodyTag {
     encoding: Encoding::Base64,
 };
 
+/// The longest `crc_token` answered. X's tokens are short base64 strings.
+const MAX_CRC_TOKEN: usize = 128;
+
 /// X's CRC check: a `GET` with exactly one `crc_token`.
 pub(super) fn is_check(request: &Incoming<'_>) -> bool {
     get_param(request, "crc_token").is_some()
 }
 
-/// The answer to it: the token's MAC under the consumer secret.
+/// Whether `token` may be answered: 1 to [`MAX_CRC_TOKEN`] bytes of the base64 and base64url alphabets. Such a token
+/// never starts with `{`, so its MAC is never the signature of a delivery body.
+fn is_plain_token(token: &str) -> bool {
+    (1..=MAX_CRC_TOKEN).contains(&token.len())
+        && token.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=' | b'_' | b'-'))
+}
+
+/// Refuses a CRC check whose token is not plain, before any key is looked up or any MAC computed.
+pub(super) fn check_token(request: &Incoming<'_>) -> Result<(), Error> {
+    match get_param(request, "crc_token") {
+        Some(token) if is_plain_token(&token) => Ok(()),
+        _ => Err(Error::malformed_body(
+            "belongs to X's CRC check, whose `crc_token` is not 1 to 128 characters of `A-Za-z0-9+/=_-`",
+        )),
+    }
+}
+
+/// A delivery: the body must be a JSON object, which no CRC token can be, before its signature is looked at.
+pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+    let body = request.body.trim_ascii();
+    if !(body.starts_with(b"{") && body.ends_with(b"}")) {
+        return Err(Error::malformed_body("is not a JSON object, and X signs only JSON objects"));
+    }
+    body_only::parse(request, &TAG, IdSource::None)
+}
+
+/// The answer to it: the token's MAC under the consumer secret, for a plain token only.
 pub(super) fn answer(request: &Incoming<'_>, key: Option<&Key>) -> Result<Handshake, Error> {
+    check_token(request)?;
     let Some(Material::Hmac(mac)) = key.map(|key| &key.material) else {
         return Err(Error::new(ErrorKind::InvalidSignature, None, Detail::Text("has no key valid now to answer with")));
     };

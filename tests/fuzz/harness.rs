@@ -112,7 +112,7 @@ fn verifier(scheme: Scheme) -> Verifier {
         }
         Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
         Scheme::Ripple => Verifier::builder(scheme).secret("cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk="),
-        Scheme::Notion => Verifier::builder(scheme).secret("whsec_secret").on_verification_token(|_| {}),
+        Scheme::Notion => Verifier::builder(scheme).secret("whsec_secret").on_verification_token(|_, _| {}),
         Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
         Scheme::BitbucketServer => Verifier::builder(scheme).secret("whsec_secret").basic_auth("hooks:whsec_secret"),
         Scheme::PayPal => Verifier::builder(scheme).webhook_id("WH-FUZZ").certificate(PAYPAL_CERT).allow_sha1(),
