@@ -215,11 +215,11 @@ impl<S: Store> Receiver<S> {
                     hasher.update(b"id:");
                     hasher.update(id.as_bytes());
                 }
-                // No signed id (GitHub, Shopify, Slack, or a body without one): the signed body itself, which a
-                // replay cannot change.
+                // No signed id (GitHub, Shopify, Slack, or a body without one): the signed content itself, which a
+                // replay cannot change: the raw body, or what the scheme signs of it (Twilio's sorted parameters).
                 None => {
                     hasher.update(b"body:");
-                    hasher.update(verified.body());
+                    hasher.update(verified.signed_content());
                 }
             },
         }

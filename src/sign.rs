@@ -316,7 +316,7 @@ impl Signer {
             SigningKey::Token(wire) => (KeyKind::Token, Tag(wire.to_vec())),
             SigningKey::Rsa(_) => (KeyKind::RsaSha256, Tag(vec![0; 256])),
         };
-        let context = Context { public_url: self.public_url.as_ref(), paypal: &self.paypal };
+        let context = Context { public_url: self.public_url.as_ref(), paypal: &self.paypal, adyen_batches: true };
         self.scheme.render(headers, (id, &seconds), &placeholder, kind, context)?;
         let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
         let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder, &sign_bytes)?;

@@ -30,6 +30,9 @@ pub struct Verified<'a> {
     /// The request's headers, for the event type of schemes that send it in one.
     headers: Option<&'a http::HeaderMap>,
     event_type: EventTypeSource,
+    /// What the signature covers of the content when it is not the raw body (Twilio's sorted form parameters),
+    /// for the dedup key; boxed, as it is rare.
+    signed_content: Option<Box<[u8]>>,
 }
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
@@ -68,7 +71,18 @@ impl<'a> Verified<'a> {
             IdSource::None => (None, false),
         };
         let event_type = EventTypeSource::None;
-        Self { body, id, id_is_signed, timestamp, key_id, handshake: None, tenant: None, headers: None, event_type }
+        Self {
+            body,
+            id,
+            id_is_signed,
+            timestamp,
+            key_id,
+            handshake: None,
+            tenant: None,
+            headers: None,
+            event_type,
+            signed_content: None,
+        }
     }
 
     /// The delivery whose event type is read from `headers` and the body as `source` says.
@@ -102,6 +116,18 @@ impl<'a> Verified<'a> {
         let name = self.event_type.header();
         let value = name.and_then(|name| self.headers?.get(http::HeaderName::from_static(name)).cloned());
         (self.event_type, value)
+    }
+
+    /// The delivery whose signature covers `content` instead of its raw body.
+    pub(crate) fn with_signed_content(mut self, content: Option<&[u8]>) -> Self {
+        self.signed_content = content.map(Box::from);
+        self
+    }
+
+    /// What the dedup key of a delivery without a signed id derives from: the content the signature covers (the
+    /// raw body, or the form parameters a scheme signs sorted and decoded), so a re-encoded replay is a duplicate.
+    pub(crate) fn signed_content(&self) -> &[u8] {
+        self.signed_content.as_deref().unwrap_or(self.body)
     }
 
     /// The delivery of `tenant`, whose keys verified it.

@@ -75,6 +75,8 @@ pub struct Verifier {
     on_verification_token: Option<TokenCallback>,
     /// PayPal's webhook id and certificate policy.
     paypal: Option<Arc<paypal::Settings>>,
+    /// Whether an Adyen notification may carry more than one item.
+    adyen_batches: bool,
 }
 
 /// The application's callback for Notion's verification token.
@@ -133,6 +135,7 @@ impl Verifier {
             verify_token: None,
             on_verification_token: None,
             paypal: PayPalOptions::default(),
+            adyen_batches: false,
         }
     }
 
@@ -380,7 +383,11 @@ impl Verifier {
 
     /// What the scheme's parse needs beside the request.
     fn context(&self) -> Context<'_> {
-        Context { public_url: self.public_url.as_ref(), paypal: self.paypal.as_deref().unwrap_or(&paypal::NO_SETTINGS) }
+        Context {
+            public_url: self.public_url.as_ref(),
+            paypal: self.paypal.as_deref().unwrap_or(&paypal::NO_SETTINGS),
+            adyen_batches: self.adyen_batches,
+        }
     }
 
     /// The keys for `request`: the verifier's own, the resolver's answer, or the certificate the request names.
@@ -494,6 +501,7 @@ impl Verifier {
         let handshake = self.scheme.handshake(request, key)?;
         key.uses.fetch_add(1, Ordering::Relaxed);
         let verified = Verified::new(request.body, parsed.id.clone(), timestamp, key.id.clone());
+        let verified = verified.with_signed_content(parsed.signed.dedup_content());
         let verified = verified.with_event_type(request.headers, self.scheme.event_type_source());
         Ok(verified.with_tenant(keys.tenant.clone()).with_handshake(handshake))
     }
@@ -724,6 +732,7 @@ pub struct VerifierBuilder {
     verify_token: Option<SharedToken>,
     on_verification_token: Option<TokenCallback>,
     paypal: PayPalOptions,
+    adyen_batches: bool,
 }
 
 /// What a PayPal verifier is being configured with, beside pinned certificates.
@@ -939,6 +948,18 @@ impl VerifierBuilder {
         self
     }
 
+    /// **Dangerous**, Adyen only: accepts notifications that carry more than one item. Each item is signed on its
+    /// own, so a batch can be recombined from captured items (`[B, A]`, `[A, A]` or `[A]` out of `[A, B]`); by
+    /// default a notification with more than one item is refused (`400`), as Adyen sends one item per
+    /// notification. With this, a batch is deduplicated on the set of its items' `pspReference:eventCode` (order
+    /// and repeats ignored), but a subset of a processed batch is new to the receiver: **deduplicate each item in
+    /// your handler** by its `pspReference`.
+    #[must_use]
+    pub const fn dangerous_allow_adyen_batches(mut self) -> Self {
+        self.adyen_batches = true;
+        self
+    }
+
     /// **Dangerous:** accepts any timestamp, however old, so a captured delivery can be replayed forever. Only for
     /// re-verifying stored deliveries, never for a live endpoint.
     #[must_use]
@@ -1007,6 +1028,7 @@ impl VerifierBuilder {
             verify_token: self.verify_token,
             on_verification_token: self.on_verification_token,
             paypal,
+            adyen_batches: self.adyen_batches,
         })
     }
 

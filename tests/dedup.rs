@@ -375,3 +375,86 @@ async fn a_mailgun_signature_block_is_accepted_once_whatever_event_data_comes_wi
     let error = receiver.receive(&headers, swapped.as_bytes()).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Duplicate);
 }
+
+/// A form `POST` to `path` with `body`, signed by `signer`, as parts and body.
+fn form_request(signer: &Signer, path: &str, body: &str) -> (http::request::Parts, Vec<u8>) {
+    let mut request =
+        signer.request(path.parse().unwrap(), "", OffsetDateTime::now_utc(), body.as_bytes().to_vec()).unwrap();
+    let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+    request.headers_mut().insert(http::header::CONTENT_TYPE, form);
+    request.into_parts()
+}
+
+/// The same request with another body (which the signature over the sorted, decoded parameters still covers).
+fn reencoded(parts: &http::request::Parts, body: &str) -> (http::request::Parts, Vec<u8>) {
+    let mut request = http::Request::new(body.as_bytes().to_vec());
+    *request.method_mut() = parts.method.clone();
+    *request.uri_mut() = parts.uri.clone();
+    *request.headers_mut() = parts.headers.clone();
+    request.into_parts()
+}
+
+#[tokio::test]
+async fn a_twilio_or_mandrill_replay_with_its_parameters_re_encoded_is_still_a_duplicate() {
+    for (scheme, secret) in [(Scheme::Twilio, "twilio-auth-token-0123"), (Scheme::Mandrill, "mandrill-webhook-key")] {
+        let url = "https://hooks.example.com";
+        let verifier = Verifier::builder(scheme.clone()).secret(secret).public_url(url).build().unwrap();
+        let receiver = Receiver::new(verifier, MemoryStore::new());
+        let signer = Signer::new(scheme.clone(), secret).unwrap().public_url(url).unwrap();
+        let original = "From=%2B14158675309&Body=hello+world&To=%2B14155551212";
+        let (parts, body) = form_request(&signer, "/sms", original);
+        receiver.receive_parts(&parts, &body).await.unwrap().complete().await.unwrap();
+        for replay in [
+            "To=%2B14155551212&Body=hello+world&From=%2B14158675309",
+            "From=%2B14158675309&Body=hello%20world&To=%2B14155551212",
+            "From=%2B14158675309&Body=hello+world&To=%2B14155551212&To=%2B14155551212",
+            "From=+14158675309&Body=hello world&To=+14155551212".replace(' ', "%20").replace('+', "%2B").as_str(),
+        ] {
+            let (parts, body) = reencoded(&parts, replay);
+            assert!(receiver.verifier().verify_parts(&parts, &body).is_ok(), "{scheme} {replay}: still verifies");
+            let error = receiver.receive_parts(&parts, &body).await.unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::Duplicate, "{scheme} {replay}");
+        }
+        // Different parameters are another delivery.
+        let (parts, body) = form_request(&signer, "/sms", "From=%2B14158675309&Body=bye&To=%2B14155551212");
+        assert!(receiver.receive_parts(&parts, &body).await.is_ok(), "{scheme}");
+    }
+}
+
+#[tokio::test]
+async fn adyen_batches_recombined_from_captured_items_are_refused_or_duplicates() {
+    const KEY: &str = "DFB1EB5485895CFA84146406857104ABB4CBCABDC8AAF103A624C8F6A3EAAB00";
+    let item = |psp: &str| {
+        format!(
+            r#"{{"NotificationRequestItem":{{"additionalData":{{"hmacSignature":""}},"amount":{{"currency":"EUR","value":1000}},"eventCode":"CAPTURE","merchantAccountCode":"acct","merchantReference":"ref","pspReference":"{psp}","success":"true"}}}}"#
+        )
+    };
+    let signer = Signer::new(Scheme::Adyen, KEY).unwrap();
+    let signed_items = |psps: &[&str]| {
+        let items = psps.iter().map(|psp| item(psp)).collect::<Vec<_>>().join(",");
+        let unsigned = format!(r#"{{"live":"false","notificationItems":[{items}]}}"#);
+        signer.body("", OffsetDateTime::UNIX_EPOCH, unsigned.as_bytes()).unwrap()
+    };
+    // Each item's signature covers only that item: take them out of a captured [A, B] and recombine.
+    let captured: serde_json::Value = serde_json::from_slice(&signed_items(&["A", "B"])).unwrap();
+    let (a, b) = (&captured["notificationItems"][0], &captured["notificationItems"][1]);
+    let batch =
+        |items: &[&serde_json::Value]| serde_json::to_vec(&serde_json::json!({ "notificationItems": items })).unwrap();
+    let none = http::HeaderMap::new();
+
+    // By default, a notification of more than one item is refused before anything is claimed.
+    let receiver = Receiver::new(Verifier::builder(Scheme::Adyen).secret(KEY).build().unwrap(), MemoryStore::new());
+    for body in [batch(&[a, b]), batch(&[b, a]), batch(&[a, a])] {
+        assert_eq!(receiver.receive(&none, &body).await.unwrap_err().kind(), ErrorKind::MalformedBody);
+    }
+    receiver.receive(&none, &batch(&[a])).await.unwrap().complete().await.unwrap();
+    assert_eq!(receiver.receive(&none, &batch(&[a])).await.unwrap_err().kind(), ErrorKind::Duplicate);
+
+    // Opted in, a batch is one delivery whatever the order or repeats of its items.
+    let verifier = Verifier::builder(Scheme::Adyen).secret(KEY).dangerous_allow_adyen_batches().build().unwrap();
+    let receiver = Receiver::new(verifier, MemoryStore::new());
+    receiver.receive(&none, &batch(&[a, b])).await.unwrap().complete().await.unwrap();
+    for body in [batch(&[b, a]), batch(&[a, b, a])] {
+        assert_eq!(receiver.receive(&none, &body).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    }
+}

@@ -755,13 +755,16 @@ fn accepts_adyens_published_example_keyed_with_the_hex_decoded_key() {
 
 #[test]
 fn every_item_of_an_adyen_batch_must_verify() {
-    let verifier = verifier(Scheme::Adyen, ADYEN_KEY);
+    let verifier = Verifier::builder(Scheme::Adyen).secret(ADYEN_KEY).dangerous_allow_adyen_batches().build().unwrap();
     let none = HeaderMap::new();
     let signer = Signer::new(Scheme::Adyen, ADYEN_KEY).unwrap();
-    let unsigned = adyen(&[adyen_item("psp-1", "", ""), adyen_item("psp-2", "", "")]);
+    let unsigned = adyen(&[adyen_item("psp-2", "", ""), adyen_item("psp-1", "", "")]);
     let batch = signer.body("", time::OffsetDateTime::UNIX_EPOCH, &unsigned).unwrap();
     let verified = verifier.verify(&none, &batch).unwrap();
     assert_eq!(verified.id(), Some("psp-1:CAPTURE psp-2:CAPTURE"));
+    // By default, a batch is refused: its separately signed items could be recombined.
+    let error = self::verifier(Scheme::Adyen, ADYEN_KEY).verify(&none, &batch).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedBody);
     // A genuine first item cannot carry a forged second one.
     let forged = adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, ""), adyen_item("psp-2", ADYEN_SIGNATURE, "")]);
     assert_eq!(verifier.verify(&none, &forged).unwrap_err().kind(), ErrorKind::InvalidSignature);

@@ -6,7 +6,12 @@
 //!   joined by `:` without escaping, an absent field as the empty string, `amount.value` as its integer digits.
 //! - **Only those fields are covered**: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are
 //!   not signed. Every item of a batch must verify under the same key, or the request is refused.
-//! - Id: `pspReference:eventCode` of each item (signed), space-separated for a batch. No timestamp: rely on the
+//! - **One item per notification**, as Adyen sends: each item is signed on its own, so a batch could be recombined
+//!   from captured items (`[B, A]`, `[A, A]`, `[A]` out of `[A, B]`) and claimed again. A notification with more than
+//!   one item is refused unless the verifier was built with `dangerous_allow_adyen_batches()`; then the batch is
+//!   deduplicated on the set of its items, and each item must be deduplicated by the handler.
+//! - Id: `pspReference:eventCode` of the item (signed); for an allowed batch, each item's, sorted, repeats removed,
+//!   space-separated. No timestamp: rely on the
 //!   dedup record. Adyen expects a 2xx acknowledgement (classically the body `[accepted]`).
 //! - The body is parsed strictly: valid JSON throughout, no repeated field among those read; `hmacSignature` must
 //!   be a plain string (no escapes).
@@ -85,25 +90,34 @@ impl Item<'_> {
     }
 }
 
-pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+pub(super) fn parse<'a>(request: &Incoming<'a>, batches: bool) -> Result<Parsed<'a, 'a>, Error> {
     let notification: Notification<'a> = serde_json::from_slice(request.body).map_err(|_| {
         Error::malformed_body(
             "is not an Adyen notification: `notificationItems` of `NotificationRequestItem`s, each with a plain string \
              `additionalData.hmacSignature`",
         )
     })?;
+    if notification.items.len() > 1 && !batches {
+        return Err(Error::malformed_body(
+            "carries more than one notification item; Adyen sends one, and a batch of separately signed items can be \
+             recombined from captured ones (see `dangerous_allow_adyen_batches`)",
+        ));
+    }
     let mut items = notification.items.into_iter().map(|wrapper| wrapper.item);
     let first = items.next().ok_or_else(|| Error::malformed_body("has no notification item"))?;
-    let (signed, mut id) = first.signed()?;
+    let (signed, first_id) = first.signed()?;
+    let mut ids = vec![first_id];
     let mut batch = Vec::new();
     for item in items {
         let (bytes, item_id) = item.signed()?;
-        id.push(' ');
-        id.push_str(&item_id);
+        ids.push(item_id);
         batch.push((Signed::new(&[Piece::Built]).with_built(bytes), signature(item)));
     }
+    // A batch's id is the set of its items': the same items in another order, or repeated, are the same delivery.
+    ids.sort_unstable();
+    ids.dedup();
     Ok(Parsed {
-        id: IdSource::Built(id),
+        id: IdSource::Built(ids.join(" ")),
         timestamp: None,
         signature_header: None,
         candidates: signature(first),

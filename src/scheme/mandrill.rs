@@ -33,7 +33,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
         return Err(Error::malformed_body("is not a form, and Mailchimp Transactional signs form fields"));
     }
     let url = request.url(public_url)?;
-    let signed = Signed::new(&[Piece::Url, Piece::Built]).with_built(sorted_parameters(request.body)?);
+    let signed = Signed::new(&[Piece::Url, Piece::Built]).with_built_content(sorted_parameters(request.body)?);
     Ok(Parsed {
         id: IdSource::None,
         timestamp: None,

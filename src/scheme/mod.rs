@@ -792,7 +792,7 @@ impl Scheme {
             Self::TwitchEventSub => twitch::parse(request),
             Self::Dropbox => body_only::parse(request, &dropbox::TAG, IdSource::None),
             Self::Mailgun => mailgun::parse(request),
-            Self::Adyen => adyen::parse(request),
+            Self::Adyen => adyen::parse(request, context.adyen_batches),
             Self::BitbucketCloud => body_only::parse(request, &bitbucket::TAG, IdSource::None),
             Self::BitbucketServer => bitbucket::parse_server(request),
             Self::Expo => body_only::parse(request, &expo::TAG, IdSource::None),
@@ -1108,11 +1108,13 @@ pub(crate) struct Context<'c> {
     pub public_url: Option<&'c PublicUrl>,
     /// PayPal's webhook id and certificate policy (the defaults for every other scheme).
     pub paypal: &'c paypal::Settings,
+    /// Whether an Adyen notification may carry more than one item.
+    pub adyen_batches: bool,
 }
 
 impl Default for Context<'_> {
     fn default() -> Self {
-        Self { public_url: None, paypal: &paypal::NO_SETTINGS }
+        Self { public_url: None, paypal: &paypal::NO_SETTINGS, adyen_batches: false }
     }
 }
 

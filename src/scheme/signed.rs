@@ -23,13 +23,21 @@ pub(crate) struct Signed<'a> {
     len: usize,
     urls: Vec<String>,
     built: Vec<u8>,
+    /// Whether the built bytes, not the raw body, are what the signature covers of the content (Twilio's and
+    /// Mandrill's sorted, decoded form parameters), so the dedup key must derive from them.
+    dedup_on_built: bool,
 }
 
 impl<'a> Signed<'a> {
     /// The pieces, in order. At most [`MAX_PIECES`]; a custom scheme's template is checked against it at build.
     pub(crate) fn new(pieces: &[Piece<'a>]) -> Self {
-        let mut signed =
-            Self { pieces: [Piece::Bytes(b""); MAX_PIECES], len: pieces.len(), urls: Vec::new(), built: Vec::new() };
+        let mut signed = Self {
+            pieces: [Piece::Bytes(b""); MAX_PIECES],
+            len: pieces.len(),
+            urls: Vec::new(),
+            built: Vec::new(),
+            dedup_on_built: false,
+        };
         signed.pieces[..pieces.len()].copy_from_slice(pieces);
         signed
     }
@@ -44,6 +52,20 @@ impl<'a> Signed<'a> {
     pub(crate) fn with_built(mut self, built: Vec<u8>) -> Self {
         self.built = built;
         self
+    }
+
+    /// The content the signature covers instead of the raw body: form parameters it signs sorted and decoded, so
+    /// that two encodings of one delivery (reordered, repeated, `%20` for `+`) verify alike. The dedup key of a
+    /// delivery without a signed id derives from these bytes.
+    pub(crate) fn with_built_content(mut self, built: Vec<u8>) -> Self {
+        self.built = built;
+        self.dedup_on_built = true;
+        self
+    }
+
+    /// What the dedup key derives from when the delivery has no signed id, where it is not the raw body.
+    pub(crate) fn dedup_content(&self) -> Option<&[u8]> {
+        self.dedup_on_built.then_some(self.built.as_slice())
     }
 
     /// Each message the signature may cover: one, or one per URL.

@@ -45,7 +45,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
     let signed = match body_hashes.as_slice() {
         [] => {
             check_form(request)?;
-            Signed::new(&[Piece::Url, Piece::Built]).with_built(sorted_parameters(request.body)?)
+            Signed::new(&[Piece::Url, Piece::Built]).with_built_content(sorted_parameters(request.body)?)
         }
         [hash] => {
             check_body_hash(hash, request.body)?;
