@@ -50,7 +50,7 @@ pub use keys::{Keys, KeysBuilder};
 pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use resolver::{KeyResolver, PathParams, RequestHead, ResolveError};
 pub use router::Router;
-pub use scheme::{Custom, Encoding, MAX_SIGNATURES, Scheme};
+pub use scheme::{Custom, Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
 pub use verified::Verified;
 pub use verifier::{DEFAULT_TOLERANCE, MAX_SECRETS, MAX_TOLERANCE, Verifier, VerifierBuilder};

@@ -717,7 +717,7 @@ impl Window {
 /// Configures a [`Verifier`]. Every mistake is reported by [`build`](Self::build), never at request time.
 ///
 /// Defaults: a tolerance of 300 s in both directions ([`DEFAULT_TOLERANCE`]), the scheme's
-/// [`default_max_body_size`](Scheme::default_max_body_size) (25 MiB for GitHub, 5 MiB otherwise), no public URL.
+/// [`default_max_body_size`](Scheme::default_max_body_size) (25 MiB for GitHub, 256 KiB for Standard Webhooks and Svix, 5 MiB otherwise), no public URL.
 pub struct VerifierBuilder {
     scheme: Scheme,
     keys: Vec<KeySpec>,

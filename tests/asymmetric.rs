@@ -271,3 +271,30 @@ fn a_sendgrid_key_must_be_p256() {
         );
     }
 }
+
+#[test]
+fn a_request_may_carry_only_a_few_public_key_signatures() {
+    // Each public-key entry is checked against every configured key and hashes the whole body: a forged header
+    // full of them is refused before any is checked.
+    let verifier = with_key(Scheme::StandardWebhooks, SW_PUBLIC);
+    let decoy = format!("v1a,{}", STANDARD.encode([1u8; 64]));
+    let mut entries = vec![decoy.as_str(); hooksafe::MAX_PUBLIC_KEY_SIGNATURES - 1];
+    entries.push(SW_V1A);
+    let within = standard(&entries.join(" "));
+    assert!(verifier.verify_at(&within, SW_BODY, at(SW_TIMESTAMP)).is_ok());
+    entries.insert(0, decoy.as_str());
+    let error = verifier.verify_at(&standard(&entries.join(" ")), SW_BODY, at(SW_TIMESTAMP)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::MalformedHeader);
+    assert!(error.to_string().contains("webhook-signature"), "{error}");
+    // HMAC entries are cheap and stay within the general cap of 16.
+    let secret = Verifier::builder(Scheme::StandardWebhooks).secret(SW_SECRET).build().unwrap();
+    let many = [vec!["v1,AAAA"; 10], vec![SW_V1]].concat().join(" ");
+    assert!(secret.verify_at(&standard(&many), SW_BODY, at(SW_TIMESTAMP)).is_ok());
+}
+
+#[test]
+fn standard_webhooks_bodies_are_capped_near_what_the_specification_recommends() {
+    for scheme in [Scheme::StandardWebhooks, Scheme::Svix] {
+        assert_eq!(with_key(scheme, SW_PUBLIC).max_body_size(), 256 * 1024);
+    }
+}

@@ -152,6 +152,8 @@ fn a_body_over_the_limit_is_413_before_anything_else() {
 fn default_body_limits_are_documented_per_scheme() {
     assert_eq!(Verifier::builder(Scheme::GitHub).secret("s-secret").build().unwrap().max_body_size(), 25 * 1024 * 1024);
     assert_eq!(Verifier::builder(Scheme::Stripe).secret("whsec_s").build().unwrap().max_body_size(), 5 * 1024 * 1024);
+    let standard = Verifier::builder(Scheme::StandardWebhooks).secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").build();
+    assert_eq!(standard.unwrap().max_body_size(), 256 * 1024);
 }
 
 #[test]

@@ -142,7 +142,7 @@ pub use custom::Custom;
 pub(crate) use event_type::EventTypeSource;
 pub(crate) use signed::{Message, Signed};
 pub(crate) use tag::{Candidates, KeyKind};
-pub use tag::{Encoding, MAX_SIGNATURES, Tag};
+pub use tag::{Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Tag};
 
 use crate::error::Error;
 use crate::handshake::Handshake;
@@ -434,10 +434,12 @@ impl Scheme {
     }
 
     /// The largest body a verifier for this scheme accepts unless told otherwise: 25 MiB for GitHub (its documented
-    /// payload cap), 5 MiB for every other scheme.
+    /// payload cap), 256 KiB for Standard Webhooks and Svix (the specification recommends payloads under 20 kB, and
+    /// their `v1a` signatures are Ed25519, which hashes the whole body for each check), 5 MiB for every other scheme.
     pub const fn default_max_body_size(&self) -> usize {
         match self {
             Self::GitHub | Self::GitHubSha1 => 25 * 1024 * 1024,
+            Self::StandardWebhooks | Self::Svix => 256 * 1024,
             _ => 5 * 1024 * 1024,
         }
     }

@@ -36,8 +36,20 @@ pub(crate) enum KeyKind {
     RsaSha1,
 }
 
+impl KeyKind {
+    /// Whether signatures of this kind are checked with a public key.
+    pub(crate) const fn is_public_key(self) -> bool {
+        matches!(self, Self::Ed25519 | Self::P256 | Self::RsaSha256 | Self::RsaSha1)
+    }
+}
+
 /// The most signatures one header may carry. Rotation needs two or three; Svix may add one `v1a` per key.
 pub const MAX_SIGNATURES: usize = 16;
+
+/// The most public-key signatures (Ed25519, P-256, RSA) one request may carry. Each is checked against every
+/// configured key of its kind, and a check costs far more than a MAC (Ed25519 hashes the whole body for each), so a
+/// forged request is refused before it can make more than this many per key. A rotation needs two.
+pub const MAX_PUBLIC_KEY_SIGNATURES: usize = 4;
 
 /// The longest signature this crate decodes: a DER ECDSA P-256 signature is at most 72 bytes.
 const MAX_DECODED: usize = 72;
@@ -134,11 +146,13 @@ pub(crate) struct Candidates<'a> {
     entries: [Option<Candidate<'a>>; MAX_SIGNATURES],
     len: usize,
     seen: usize,
+    /// How many of the entries are public-key signatures.
+    public_key: usize,
 }
 
 impl<'a> Candidates<'a> {
     pub(crate) const fn new() -> Self {
-        Self { entries: [None; MAX_SIGNATURES], len: 0, seen: 0 }
+        Self { entries: [None; MAX_SIGNATURES], len: 0, seen: 0, public_key: 0 }
     }
 
     /// The one entry of a scheme that carries exactly one signature (Mailgun's, in the body).
@@ -153,6 +167,15 @@ impl<'a> Candidates<'a> {
     /// Records one entry of a version the scheme checks.
     pub(crate) fn push(&mut self, candidate: Candidate<'a>, header: &HeaderName) -> Result<(), Error> {
         self.skip(header)?;
+        if candidate.kind.is_public_key() {
+            if self.public_key == MAX_PUBLIC_KEY_SIGNATURES {
+                return Err(Error::malformed(
+                    header.clone(),
+                    "carries more public-key signatures (Ed25519, ECDSA, RSA) than any rotation needs",
+                ));
+            }
+            self.public_key += 1;
+        }
         self.entries[self.len] = Some(candidate);
         self.len += 1;
         Ok(())
