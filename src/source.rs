@@ -72,14 +72,14 @@ impl FromStr for Cidr {
 /// ranges at `https://api.github.com/meta`, and refresh them when you redeploy.
 ///
 /// ```
-/// use hooksafe::tower::AllowedSources;
+/// use hooksafe::tower::{AllowedSources, ProxyHeader};
 ///
 /// #[derive(serde::Deserialize)]
 /// struct GitHubMeta { hooks: Vec<String> }
 ///
 /// // What `curl https://api.github.com/meta` returns, saved with your configuration.
 /// let meta: GitHubMeta = serde_json::from_str(r#"{"hooks":["192.30.252.0/22","185.199.108.0/22","140.82.112.0/20","143.55.64.0/20","2a0a:a440::/29","2606:50c0::/32"]}"#)?;
-/// let sources = AllowedSources::new(&meta.hooks)?.trust_proxies(["10.0.0.0/8"])?;
+/// let sources = AllowedSources::new(&meta.hooks)?.trust_proxies(ProxyHeader::XForwardedFor, ["10.0.0.0/8"])?;
 /// assert!(sources.admits("140.82.115.7".parse()?));
 /// let layer = sources.layer(); // put it in front of the WebhookLayer
 /// # let _ = layer;
@@ -89,6 +89,19 @@ impl FromStr for Cidr {
 pub struct AllowedSources {
     allowed: Vec<Cidr>,
     proxies: Vec<Cidr>,
+    /// The one header the trusted proxies write; no other is read.
+    header: ProxyHeader,
+}
+
+/// The header your proxies write the client's address into: the only one [`AllowedSources`] reads. Name the one
+/// your proxy appends to; a header it passes through untouched is the client's to choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyHeader {
+    /// `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`, AWS ALB, Google Cloud load balancers, Heroku).
+    XForwardedFor,
+    /// RFC 7239 `Forwarded`, its `for=` parameters (Envoy with `forwarded` enabled, HAProxy's `option forwarded`).
+    Forwarded,
 }
 
 impl AllowedSources {
@@ -101,17 +114,24 @@ impl AllowedSources {
         if allowed.is_empty() {
             return Err(ConfigError::NoSourceRanges);
         }
-        Ok(Self { allowed, proxies: Vec::new() })
+        Ok(Self { allowed, proxies: Vec::new(), header: ProxyHeader::XForwardedFor })
     }
 
-    /// Believes the `Forwarded` or `X-Forwarded-For` header of connections from `ranges` (your load balancers), and
+    /// Believes `header`, and no other forwarding header, on connections from `ranges` (your load balancers), and
     /// only theirs: the client is the last address in it that is not itself one of these proxies. A connection from
-    /// anywhere else is judged by its own address, whatever headers it sends.
+    /// anywhere else is judged by its own address, whatever headers it sends. Name the header your proxy writes: a
+    /// proxy that appends to `X-Forwarded-For` passes a client's own `Forwarded` header through, so reading that
+    /// one would let the client choose the address that is checked.
     ///
     /// # Errors
     /// [`ConfigError::InvalidCidr`] for a range that does not parse.
-    pub fn trust_proxies<R: AsRef<str>>(mut self, ranges: impl IntoIterator<Item = R>) -> Result<Self, ConfigError> {
+    pub fn trust_proxies<R: AsRef<str>>(
+        mut self,
+        header: ProxyHeader,
+        ranges: impl IntoIterator<Item = R>,
+    ) -> Result<Self, ConfigError> {
         self.proxies.extend(parse_all(ranges)?);
+        self.header = header;
         Ok(self)
     }
 
@@ -132,7 +152,7 @@ impl AllowedSources {
         if !self.is_proxy(peer) {
             return Some(peer);
         }
-        let Some(forwarded) = forwarded_chain(headers) else { return Some(peer) };
+        let Some(forwarded) = forwarded_chain(headers, self.header) else { return Some(peer) };
         // From the nearest hop back: the first address that is not one of our proxies is the client.
         let mut client = peer;
         for hop in forwarded.iter().rev() {
@@ -153,27 +173,27 @@ fn parse_all<R: AsRef<str>>(ranges: impl IntoIterator<Item = R>) -> Result<Vec<C
     ranges.into_iter().map(|range| range.as_ref().trim().parse()).collect()
 }
 
-/// The addresses a proxy forwarded, oldest first: from `Forwarded`'s `for=` parameters when it is sent, else from
-/// `X-Forwarded-For`; `None` when neither is. An element that is not an address (`unknown`, an obfuscated name) is
-/// `None` in the list.
-fn forwarded_chain(headers: &HeaderMap) -> Option<Vec<Option<IpAddr>>> {
+/// The addresses a proxy forwarded in `header`, oldest first; `None` when it is not sent. An element that is not an
+/// address (`unknown`, an obfuscated name) is `None` in the list.
+fn forwarded_chain(headers: &HeaderMap, header: ProxyHeader) -> Option<Vec<Option<IpAddr>>> {
     let values = |name| headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).collect::<Vec<_>>();
-    let forwarded = values(http::header::FORWARDED);
-    if !forwarded.is_empty() {
-        let hops = forwarded.iter().flat_map(|line| line.split(','));
-        let fors = hops.map(|hop| {
-            hop.split(';').find_map(|pair| {
-                let (key, value) = pair.trim().split_once('=')?;
-                key.eq_ignore_ascii_case("for").then(|| node(value.trim().trim_matches('"')))?
-            })
-        });
-        return Some(fors.collect());
-    }
-    let forwarded_for = values(http::HeaderName::from_static("x-forwarded-for"));
-    if forwarded_for.is_empty() {
-        return None;
-    }
-    Some(forwarded_for.iter().flat_map(|line| line.split(',')).map(|hop| node(hop.trim())).collect())
+    let hops: Vec<Option<IpAddr>> = match header {
+        ProxyHeader::Forwarded => {
+            let lines = values(http::header::FORWARDED);
+            let fors = lines.iter().flat_map(|line| line.split(',')).map(|hop| {
+                hop.split(';').find_map(|pair| {
+                    let (key, value) = pair.trim().split_once('=')?;
+                    key.eq_ignore_ascii_case("for").then(|| node(value.trim().trim_matches('"')))?
+                })
+            });
+            fors.collect()
+        }
+        ProxyHeader::XForwardedFor => {
+            let lines = values(http::HeaderName::from_static("x-forwarded-for"));
+            lines.iter().flat_map(|line| line.split(',')).map(|hop| node(hop.trim())).collect()
+        }
+    };
+    (!hops.is_empty()).then_some(hops)
 }
 
 /// An address as a forwarding header writes it: bare, `[v6]`, or with a port (`192.0.2.1:4711`, `[2001:db8::1]:80`).
@@ -293,7 +313,9 @@ mod tests {
 
     #[test]
     fn forwarding_headers_are_believed_only_from_trusted_proxies() {
-        let sources = AllowedSources::new(["192.30.252.0/22"]).unwrap().trust_proxies(["10.0.0.0/8"]).unwrap();
+        let allowed = AllowedSources::new(["192.30.252.0/22"]).unwrap();
+        let sources = allowed.clone().trust_proxies(ProxyHeader::XForwardedFor, ["10.0.0.0/8"]).unwrap();
+        let by_forwarded = allowed.trust_proxies(ProxyHeader::Forwarded, ["10.0.0.0/8"]).unwrap();
         let headers = |pairs: &[(&'static str, &str)]| {
             let mut map = HeaderMap::new();
             for (name, value) in pairs {
@@ -311,9 +333,13 @@ mod tests {
         let spoofed = headers(&[("x-forwarded-for", "192.30.252.9, 198.51.100.7")]);
         assert_eq!(sources.client(proxy, &spoofed), Some("198.51.100.7".parse().unwrap()));
         let forwarded = headers(&[("forwarded", r#"for="[2001:db8::1]:4711", for=192.30.252.10;proto=https"#)]);
-        assert_eq!(sources.client(proxy, &forwarded), Some("192.30.252.10".parse().unwrap()));
+        assert_eq!(by_forwarded.client(proxy, &forwarded), Some("192.30.252.10".parse().unwrap()));
         let unknown = headers(&[("forwarded", "for=unknown")]);
-        assert_eq!(sources.client(proxy, &unknown), None);
+        assert_eq!(by_forwarded.client(proxy, &unknown), None);
+        // Only the named header is read: behind an X-Forwarded-For proxy, the client's own `Forwarded` is ignored.
+        let both = headers(&[("forwarded", "for=192.30.252.10"), ("x-forwarded-for", "198.51.100.7")]);
+        assert_eq!(sources.client(proxy, &both), Some("198.51.100.7".parse().unwrap()));
+        assert_eq!(by_forwarded.client(proxy, &both), Some("192.30.252.10".parse().unwrap()));
         assert_eq!(sources.client(proxy, &HeaderMap::new()), proxy, "no header: the proxy itself");
         assert_eq!(sources.client(None, &xff), None);
     }

@@ -10,7 +10,7 @@
 //! nothing is claimed for them.
 //! The deadline needs a Tokio runtime, as hyper and axum provide.
 
-pub use crate::source::{AllowedSources, Cidr, SourceAddressLayer, SourceAddressService};
+pub use crate::source::{AllowedSources, Cidr, ProxyHeader, SourceAddressLayer, SourceAddressService};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

@@ -11,7 +11,7 @@ use axum::Router;
 use axum::routing::post;
 use hooksafe::axum::{Webhook, WebhookLayer};
 use hooksafe::sign::Signer;
-use hooksafe::tower::AllowedSources;
+use hooksafe::tower::{AllowedSources, ProxyHeader};
 use hooksafe::{ConfigError, MemoryStore, Receiver, Scheme, Verifier};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::{TcpListener, TcpStream};
@@ -90,11 +90,17 @@ async fn an_admitted_source_is_served_and_any_other_is_refused_before_its_body()
 
 #[tokio::test]
 async fn forwarding_headers_count_only_from_a_trusted_proxy() {
-    let behind_proxy = AllowedSources::new(["192.0.2.0/24"]).unwrap().trust_proxies(["127.0.0.1"]).unwrap();
+    let behind_proxy = AllowedSources::new(["192.0.2.0/24"])
+        .unwrap()
+        .trust_proxies(ProxyHeader::XForwardedFor, ["127.0.0.1"])
+        .unwrap();
     let (address, runs) = serve(behind_proxy).await;
     let (head, body) = delivery("msg_1", "x-forwarded-for: 192.0.2.44\r\n");
     assert_eq!(status(address, &head, &body).await, 204);
     let (head, body) = delivery("msg_2", "forwarded: for=198.51.100.1\r\n");
+    assert_eq!(status(address, &head, &body).await, 403);
+    // Behind a proxy that appends only X-Forwarded-For, a client's own `Forwarded` header picks nothing.
+    let (head, body) = delivery("msg_5", "forwarded: for=192.0.2.44\r\nx-forwarded-for: 198.51.100.1\r\n");
     assert_eq!(status(address, &head, &body).await, 403);
     // A client cannot put an admitted address first: the proxy's own hop is the one believed.
     let (head, body) = delivery("msg_3", "x-forwarded-for: 192.0.2.44, 198.51.100.1\r\n");
@@ -122,6 +128,6 @@ async fn without_a_connection_address_nothing_is_admitted() {
 fn ranges_are_checked_when_configured() {
     assert!(matches!(AllowedSources::new(["192.0.2.0/33"]), Err(ConfigError::InvalidCidr { .. })));
     assert!(matches!(AllowedSources::new(Vec::<String>::new()), Err(ConfigError::NoSourceRanges)));
-    let proxies = AllowedSources::new(["192.0.2.0/24"]).unwrap().trust_proxies(["not a range"]);
+    let proxies = AllowedSources::new(["192.0.2.0/24"]).unwrap().trust_proxies(ProxyHeader::Forwarded, ["not a range"]);
     assert!(matches!(proxies, Err(ConfigError::InvalidCidr { range }) if range == "not a range"));
 }
