@@ -233,3 +233,45 @@ async fn send_reaches_an_axum_receiver_built_like_the_examples() {
     assert!(output.status.success(), "{output:?}");
     assert_eq!(stdout(&output), "200\n200 (duplicate)\n");
 }
+
+#[test]
+fn sign_masks_a_secret_sent_as_it_is_unless_asked() {
+    for (scheme, header) in [("gitlab", "x-gitlab-token"), ("azure-devops", "authorization")] {
+        let secret = "user:glpat-cli-token-0123456789";
+        let masked = hooksafe(&["sign", "--scheme", scheme, "--secret", secret, "--body", "{}"]);
+        assert!(masked.status.success(), "{masked:?}");
+        let printed = stdout(&masked);
+        assert!(printed.contains(&format!("{header}: ********")), "{scheme}: {printed}");
+        assert!(!printed.contains("glpat-cli-token") && !printed.contains("Basic "), "{scheme}: {printed}");
+        assert!(String::from_utf8_lossy(&masked.stderr).contains("--show-secret"));
+        let curl = hooksafe(&["sign", "--scheme", scheme, "--secret", secret, "--body", "{}", "--curl", "http://x/"]);
+        assert!(!stdout(&curl).contains("glpat-cli-token") && !stdout(&curl).contains("Basic "), "{scheme}");
+        let shown = hooksafe(&["sign", "--scheme", scheme, "--secret", secret, "--body", "{}", "--show-secret"]);
+        assert!(!stdout(&shown).contains("********"), "{scheme}: {}", stdout(&shown));
+    }
+}
+
+#[test]
+fn send_never_goes_through_a_proxy() {
+    // A "proxy" that counts the connections it gets.
+    let proxy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    proxy.set_nonblocking(true).unwrap();
+    let proxy_url = format!("http://{}", proxy.local_addr().unwrap());
+    let listener = Listener::start("stripe");
+    let url = format!("{}webhooks/stripe", listener.url);
+    let output = Command::new(env!("CARGO_BIN_EXE_hooksafe"))
+        .args(["send", &url, "--scheme", "stripe", "--secret", SECRET, "--body", r#"{"id":"evt_proxy"}"#])
+        .env_remove("HOOKSAFE_SECRET")
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env("HTTP_PROXY", &proxy_url)
+        .env("http_proxy", &proxy_url)
+        .env("ALL_PROXY", &proxy_url)
+        .env("all_proxy", &proxy_url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout(&output).trim(), "200");
+    assert!(listener.next_line().contains("id=evt_proxy"));
+    assert!(proxy.accept().is_err(), "the proxy was connected to");
+}

@@ -1,8 +1,9 @@
 //! `hooksafe`: sign, send, verify and receive webhooks on your own machine, exactly as each provider signs them.
 //!
 //! Installed with `cargo install hooksafe --features cli`. Secrets may come from `HOOKSAFE_SECRET` instead of the
-//! command line (which other users of the machine can see in the process list). Nothing here ever prints a secret
-//! or a computed MAC.
+//! command line (which other users of the machine can see in the process list). Nothing here prints a secret: `sign`
+//! masks headers that carry one as it is (GitLab's token, Basic credentials) unless `--show-secret` is given, and
+//! `send` never goes through a proxy.
 
 mod fixtures;
 
@@ -91,6 +92,9 @@ struct SignArgs {
     /// Print a complete curl command that posts the delivery to URL.
     #[arg(long, value_name = "URL")]
     curl: Option<String>,
+    /// Print headers that carry the secret itself (GitLab's token, Basic credentials) instead of masking them.
+    #[arg(long)]
+    show_secret: bool,
 }
 
 #[derive(Args)]
@@ -296,22 +300,44 @@ fn sign(args: &SignArgs) -> Result<ExitCode, Failure> {
     let prepared = args.delivery.prepare(&args.key.scheme)?;
     let uri: Uri = args.curl.as_deref().unwrap_or("/").parse()?;
     let request = signed_request(&signer, &prepared, uri)?;
+    let mut headers = Vec::new();
+    let mut masked = false;
+    for (name, value) in request.headers() {
+        let value = value.to_str()?;
+        if !args.show_secret && carries_secret(name, value, args.key.secret.as_deref()) {
+            masked = true;
+            headers.push((name, "********"));
+        } else {
+            headers.push((name, value));
+        }
+    }
     let mut out = std::io::stdout().lock();
     match &args.curl {
         Some(url) => {
             write!(out, "curl -i -X POST {}", shell_quote(url))?;
-            for (name, value) in request.headers() {
-                write!(out, " -H {}", shell_quote(&format!("{name}: {}", value.to_str()?)))?;
+            for (name, value) in &headers {
+                write!(out, " -H {}", shell_quote(&format!("{name}: {value}")))?;
             }
             writeln!(out, " --data-binary {}", shell_quote(&String::from_utf8_lossy(request.body())))?;
         }
         None => {
-            for (name, value) in request.headers() {
-                writeln!(out, "{name}: {}", value.to_str()?)?;
+            for (name, value) in &headers {
+                writeln!(out, "{name}: {value}")?;
             }
         }
     }
+    if masked {
+        eprintln!("hooksafe: a header carries the secret itself and is masked; --show-secret prints it");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether a header sends the secret as it is (a token or Basic credentials) rather than a MAC of the message.
+fn carries_secret(name: &http::HeaderName, value: &str, secret: Option<&str>) -> bool {
+    let credential = [http::header::AUTHORIZATION, http::header::PROXY_AUTHORIZATION];
+    credential.contains(name)
+        || name.as_str() == "x-gitlab-token"
+        || secret.is_some_and(|secret| !secret.is_empty() && value.contains(secret))
 }
 
 /// `text` in single quotes for a POSIX shell.
@@ -350,7 +376,10 @@ fn send(args: &SendArgs) -> Result<ExitCode, Failure> {
     if let Some(tamper) = args.tamper {
         tamper_with(&mut request, tamper, &args.key, &prepared)?;
     }
+    // Never through a proxy (`HTTP_PROXY`, `ALL_PROXY`): "loopback only" must mean the delivery, and any token it
+    // carries, stays on this machine.
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
         .http_status_as_error(false)
         .max_redirects(0)
         .timeout_global(Some(std::time::Duration::from_secs(30)))
