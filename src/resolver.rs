@@ -60,7 +60,9 @@ impl PathParams {
 
 /// Looks up the keys for a request: a tenant's, from the path or a header, in your database or cache.
 ///
-/// Return `Ok(Some(keys))` with the tenant's [`Keys`] (build them once and cache them: preparing keys costs more
+/// Return `Ok(Some(keys))` with the tenant's [`Keys`], named with [`KeysBuilder::tenant`](crate::KeysBuilder::tenant)
+/// (keys without a tenant name are refused with `503`, as deduplication is per tenant; build them once and cache
+/// them: preparing keys costs more
 /// than verifying), `Ok(None)` when the request names no tenant you know, or an error when the lookup failed. An
 /// unknown tenant is answered like a bad signature (`401`), so a sender cannot probe which tenants exist, unless the
 /// verifier was built with [`reveal_unknown_tenant`](crate::VerifierBuilder::reveal_unknown_tenant); a lookup

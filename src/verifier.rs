@@ -406,7 +406,16 @@ impl Verifier {
             KeySource::Resolver(resolver) => {
                 let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
                 match resolver.resolve_boxed(&head).await {
-                    Ok(Some(keys)) if keys.0.scheme == self.scheme => keys.0,
+                    Ok(Some(keys)) if keys.0.scheme == self.scheme && keys.0.tenant.is_some() => keys.0,
+                    Ok(Some(keys)) if keys.0.scheme == self.scheme => {
+                        // Without a tenant name, every tenant's deliveries would share one dedup namespace, and one
+                        // tenant could claim another's ids first.
+                        return Err(Error::keys_unavailable(
+                            None,
+                            "could not be verified: the resolver returned keys without a tenant name \
+                             (`Keys::builder(..).tenant(..)`)",
+                        ));
+                    }
                     Ok(Some(_)) => {
                         return Err(Error::keys_unavailable(
                             None,

@@ -397,3 +397,28 @@ async fn a_resolver_map_changing_under_load_never_rejects_a_validly_signed_reque
     assert!(writes >= 100, "the writer ran {writes} rounds in 30 s");
     assert_eq!(rejected, 0, "spurious rejections among {checked} verifications during {writes} rounds of writes");
 }
+
+#[tokio::test]
+async fn a_resolver_must_name_the_tenant_whose_keys_it_returns() {
+    // Two tenants with the same secret and no names would share one dedup namespace: one could claim the other's
+    // ids first. Keys without a tenant name are refused, and nothing is claimed.
+    let unnamed = Keys::builder(&SCHEME).secret(A).build().unwrap();
+    let verifier = Verifier::builder(SCHEME)
+        .resolver(move |_: &RequestHead<'_>| std::future::ready(Ok(Some(unnamed.clone()))))
+        .build()
+        .unwrap();
+    let receiver = Receiver::new(verifier, MemoryStore::new());
+    let request = delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc());
+    let (parts, body) = request.into_parts();
+    let error = receiver.receive_parts(&parts, &body).await.unwrap_err();
+    assert_eq!((error.kind(), error.status()), (ErrorKind::KeysUnavailable, StatusCode::SERVICE_UNAVAILABLE));
+    assert!(error.to_string().contains("tenant"), "{error}");
+    // Named, the same keys verify.
+    let named = Keys::builder(&SCHEME).secret(A).tenant("a").build().unwrap();
+    let verifier = Verifier::builder(SCHEME)
+        .resolver(move |_: &RequestHead<'_>| std::future::ready(Ok(Some(named.clone()))))
+        .build()
+        .unwrap();
+    let verified = verifier.verify_parts_async(&parts, &body).await.unwrap();
+    assert_eq!(verified.tenant(), Some("a"));
+}
