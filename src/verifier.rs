@@ -977,8 +977,9 @@ impl VerifierBuilder {
         self
     }
 
-    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, which no provider issues and anyone can guess. Only
-    /// for test fixtures, such as Twilio's published example token `12345`.
+    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, which no provider issues and anyone can guess, and
+    /// Stripe secrets without their `whsec_` prefix. Only for test fixtures, such as Twilio's published example token
+    /// `12345` or the `webhook_secret` of Stripe's SDK tests.
     #[must_use]
     pub const fn dangerous_allow_short_secrets(mut self) -> Self {
         self.allow_short_secrets = true;
