@@ -12,6 +12,7 @@
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 mod adapter;
 mod error;
+mod fetch_cache;
 mod handshake;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]

@@ -12,8 +12,14 @@
 //!   certificates' path) before your [`CertificateSource`] sees it, then checks what it returns as PayPal's SDKs do:
 //!   a chain to a trusted root (Mozilla's roots unless you give
 //!   [`certificate_root`](crate::VerifierBuilder::certificate_root)s) valid at the verification time, and a subject
-//!   common name ending in `.paypal.com`. Certificates that pass are cached by URL; failures are not. With the
-//!   `paypal-fetch` feature, `HttpsCertificateSource` fetches over HTTPS.
+//!   common name ending in `.paypal.com`. With the `paypal-fetch` feature, `HttpsCertificateSource` fetches over
+//!   HTTPS.
+//!
+//! A forged request can name any certificate on those hosts, so fetching is bounded: the certificates are cached by
+//! URL (the 32 most recently used); concurrent requests for one URL wait for a single fetch; a failure (the source's,
+//! or a certificate refused) is remembered for a minute; and at most 10 fetches start in any minute, beyond which a
+//! request is answered `503` without a fetch. Your source should time out (`HttpsCertificateSource` gives up after 10
+//! seconds): requests for a URL wait as long as its fetch does.
 //!
 //! A certificate that fails those checks is [`ErrorKind::UntrustedCertificate`](crate::ErrorKind::UntrustedCertificate)
 //! (`401`); a source that fails is [`ErrorKind::KeysUnavailable`](crate::ErrorKind::KeysUnavailable) (`503` with
@@ -34,10 +40,9 @@
 //! # Ok::<(), hooksafe::ConfigError>(())
 //! ```
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use rsa::pkcs1::DecodeRsaPublicKey as _;
 use rsa::pkcs1v15::Pkcs1v15Sign;
@@ -53,13 +58,15 @@ use x509_cert::der::{Decode as _, Encode as _};
 pub use crate::scheme::paypal::CertificateUrl;
 
 use crate::error::{ConfigError, Error};
+use crate::fetch_cache::{Failure, Fetch, FetchCache, Limits};
 use crate::key::{Key, Material, Validity};
 use crate::keys::KeySet;
 use crate::resolver::ResolveError;
 use crate::scheme::Scheme;
 
-/// The most certificates kept: PayPal uses a handful at a time.
-const MAX_CACHED: usize = 32;
+/// The bounds of the certificate cache: PayPal uses a handful of certificates at a time, so a forged request naming
+/// new ones can cost at most ten fetches a minute in all, and a failing URL one fetch a minute.
+const LIMITS: Limits = Limits { capacity: 32, failure_ttl: std::time::Duration::from_secs(60), fetches_per_minute: 10 };
 
 /// Supplies the PEM of the certificate chain at an allow-listed PayPal certificate URL: your own HTTP client, a
 /// store of certificates you downloaded, or a test fixture. Only ever called with a URL that passed the allow-list,
@@ -98,9 +105,9 @@ impl<S: CertificateSource> DynSource for S {
 /// A verifier's fetched certificates: the source, the roots a chain must reach, and the keys of the certificates
 /// that passed, by URL.
 pub(crate) struct Certificates {
-    source: Box<dyn DynSource>,
-    roots: Vec<TrustAnchor<'static>>,
-    cache: Mutex<HashMap<CertificateUrl, Arc<KeySet>>>,
+    source: Arc<dyn DynSource>,
+    roots: Arc<[TrustAnchor<'static>]>,
+    cache: FetchCache<CertificateUrl, Arc<KeySet>>,
 }
 
 impl std::fmt::Debug for Certificates {
@@ -127,51 +134,56 @@ impl Certificates {
             }
             anchors
         };
-        Ok(Self { source, roots, cache: Mutex::default() })
+        Ok(Self { source: Arc::from(source), roots: Arc::from(roots), cache: FetchCache::new(LIMITS) })
     }
 
     /// The key of the certificate at `url`, as of `now` (unix seconds): from the cache, or fetched and checked.
     pub(crate) async fn keys(&self, url: CertificateUrl, now: i64) -> Result<Arc<KeySet>, Error> {
-        if let Some(keys) = self.cache.lock().unwrap_or_else(PoisonError::into_inner).get(&url) {
-            return Ok(keys.clone());
-        }
-        let pem = self.source.fetch_boxed(&url).await.map_err(|error| {
-            Error::keys_unavailable(Some(error), "could not be verified: its certificate could not be fetched")
-        })?;
-        let (material, validity) = self.trusted(&pem, now).map_err(Error::untrusted_certificate)?;
-        let key = Key { id: url.name().into(), material, validity, uses: 0.into() };
-        let keys = Arc::new(KeySet::new(Scheme::PayPal, Box::new([key]), None));
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= MAX_CACHED {
-            cache.clear();
-        }
-        cache.insert(url, keys.clone());
-        Ok(keys)
+        let fetch = || -> Fetch<Arc<KeySet>> {
+            let (fetching, roots, name) = (self.source.fetch_boxed(&url), self.roots.clone(), url.name().to_owned());
+            Box::pin(async move {
+                let pem = fetching.await.map_err(|error| Failure::Unavailable(error.to_string().into()))?;
+                let (material, validity) = trusted(&roots, &pem, now).map_err(Failure::Refused)?;
+                let key = Key { id: name.into(), material, validity, uses: 0.into() };
+                Ok(Arc::new(KeySet::new(Scheme::PayPal, Box::new([key]), None)))
+            })
+        };
+        self.cache.get(&url, fetch).await.map_err(|failure| match failure {
+            Failure::Refused(why) => Error::untrusted_certificate(why),
+            Failure::Unavailable(cause) => Error::keys_unavailable(
+                Some(ResolveError::new(cause.to_string())),
+                "could not be verified: its certificate could not be fetched",
+            ),
+            Failure::Throttled => Error::keys_unavailable(
+                None,
+                "could not be verified: too many certificate fetches this minute; it was not fetched",
+            ),
+        })
     }
+}
 
-    /// The leaf's key, when `pem` is a chain from a PayPal leaf to one of the roots, valid at `now`.
-    fn trusted(&self, pem: &[u8], now: i64) -> Result<(Material, Validity), &'static str> {
-        let ders = certificates(pem)?;
-        let (leaf, intermediates) = ders.split_first().ok_or("is empty")?;
-        let end_entity = webpki::EndEntityCert::try_from(leaf).map_err(|_| "is not an X.509 v3 certificate")?;
-        let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(u64::try_from(now).unwrap_or(0)));
-        end_entity
-            .verify_for_usage(ALGORITHMS, &self.roots, intermediates, time, AnyPurpose, None, None)
-            .map_err(|_| "does not chain to a trusted root at the verification time")?;
-        let certificate = x509_cert::Certificate::from_der(leaf).map_err(|_| "is not an X.509 certificate")?;
-        let common_name = certificate
-            .tbs_certificate()
-            .subject()
-            .common_name()
-            .ok()
-            .flatten()
-            .map(|name| name.value().into_owned())
-            .ok_or("has no subject common name")?;
-        if !common_name.ends_with(".paypal.com") {
-            return Err("is not issued to a `.paypal.com` name");
-        }
-        leaf_key(&certificate)
+/// The leaf's key, when `pem` is a chain from a PayPal leaf to one of `roots`, valid at `now`.
+fn trusted(roots: &[TrustAnchor<'_>], pem: &[u8], now: i64) -> Result<(Material, Validity), &'static str> {
+    let ders = certificates(pem)?;
+    let (leaf, intermediates) = ders.split_first().ok_or("is empty")?;
+    let end_entity = webpki::EndEntityCert::try_from(leaf).map_err(|_| "is not an X.509 v3 certificate")?;
+    let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(u64::try_from(now).unwrap_or(0)));
+    end_entity
+        .verify_for_usage(ALGORITHMS, roots, intermediates, time, AnyPurpose, None, None)
+        .map_err(|_| "does not chain to a trusted root at the verification time")?;
+    let certificate = x509_cert::Certificate::from_der(leaf).map_err(|_| "is not an X.509 certificate")?;
+    let common_name = certificate
+        .tbs_certificate()
+        .subject()
+        .common_name()
+        .ok()
+        .flatten()
+        .map(|name| name.value().into_owned())
+        .ok_or("has no subject common name")?;
+    if !common_name.ends_with(".paypal.com") {
+        return Err("is not issued to a `.paypal.com` name");
     }
+    leaf_key(&certificate)
 }
 
 /// The RSA key and validity period of the first certificate of `pem`, for a pinned certificate.

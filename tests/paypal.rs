@@ -241,7 +241,7 @@ async fn fetched_certificates_must_chain_to_a_trusted_root_and_be_paypals() {
     assert!(error.to_string().contains(".paypal.com"), "{error}");
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!(verify_async(&verifier, &foreign, NOW).await.unwrap_err().kind(), ErrorKind::UntrustedCertificate);
-    assert_eq!(calls.load(Ordering::SeqCst), 3, "a failure is not cached");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "a refused certificate is remembered, not fetched again");
 
     // Mozilla's roots do not include the tests' root; and the chain is checked at the verification time.
     let public_roots = fetching(&calls, None);
@@ -352,4 +352,67 @@ mod axum_server {
         assert_eq!(runs.load(Ordering::SeqCst), 1);
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
+}
+
+/// A delivery naming the certificate `name`, as a forger would send it.
+fn naming(name: &str, id: &str) -> Request<Vec<u8>> {
+    let url = format!("https://api.paypal.com/v1/notifications/certs/{name}");
+    signer().certificate_url(&url).request("/".parse().unwrap(), id, NOW, b"{}".to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn forged_requests_cannot_multiply_certificate_fetches() {
+    // Twenty forged requests, each naming another unknown certificate: at most ten fetches a minute; the rest are
+    // answered 503 with no fetch.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let verifier = fetching(&calls, Some(TEST_ROOT));
+    let mut refused_unfetched = 0;
+    for index in 0..20 {
+        let error = verify_async(&verifier, &naming(&format!("CERT-unknown-{index}"), "WH-X"), NOW).await.unwrap_err();
+        assert_eq!((error.kind(), error.status().as_u16()), (ErrorKind::KeysUnavailable, 503));
+        if error.to_string().contains("too many certificate fetches") {
+            refused_unfetched += 1;
+        }
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+    assert_eq!(refused_unfetched, 10);
+    // A failing URL is remembered: asking again costs no fetch.
+    let again = verify_async(&verifier, &naming("CERT-unknown-0", "WH-Y"), NOW).await.unwrap_err();
+    assert_eq!(again.kind(), ErrorKind::KeysUnavailable);
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+}
+
+#[tokio::test]
+async fn concurrent_requests_for_one_certificate_wait_for_a_single_fetch() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = calls.clone();
+    let slow = move |url: &CertificateUrl| {
+        counter.fetch_add(1, Ordering::SeqCst);
+        let found = url.name() == "CERT-hooksafe-test";
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            found.then(|| TEST_CHAIN.as_bytes().to_vec()).ok_or_else(|| ResolveError::new("no such certificate"))
+        }
+    };
+    let verifier = Arc::new(
+        Verifier::builder(Scheme::PayPal)
+            .webhook_id(WEBHOOK_ID)
+            .certificate_source(slow)
+            .certificate_root(TEST_ROOT)
+            .build()
+            .unwrap(),
+    );
+    let tasks: Vec<_> = (0..8)
+        .map(|index| {
+            let verifier = verifier.clone();
+            tokio::spawn(async move {
+                let delivery = signed(&format!("WH-{index}"), datetime!(2027-03-01 12:00:00 UTC));
+                verify_async(&verifier, &delivery, NOW).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
