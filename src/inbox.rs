@@ -133,8 +133,23 @@ SET state = CASE WHEN attempts >= $3 THEN 'dead' ELSE 'pending' END,
     lease_token = NULL, lease_until = NULL, last_error = $5
 WHERE id = $1 AND lease_token = $2";
 
-/// Request headers never written to the table: they carry credentials (Basic auth, tokens, cookies).
-const NOT_STORED: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "x-gitlab-token"];
+/// Headers never written to the table, even where a scheme sends them: they carry credentials (Basic auth, tokens).
+const NEVER_STORED: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "x-gitlab-token"];
+
+/// How long a processed delivery of a scheme without a signed timestamp is kept at least: the dedup record is its
+/// only replay defence. Only [`Inbox::dangerous_purge_processed`] deletes such a row sooner.
+pub const MIN_RETENTION: Duration = crate::receiver::DEFAULT_RETENTION;
+
+/// Deletes processed deliveries of one scheme: older than `$1` ms, and no longer protecting against a replay (a
+/// delivery with a timestamp once that is older than the replay window `$3` ms; one without, once processed more
+/// than `$2` ms ago).
+const PURGE: &str = "
+DELETE FROM hooksafe_inbox
+WHERE state = 'processed' AND scheme = $4
+  AND processed_at < clock_timestamp() - $1 * interval '1 millisecond'
+  AND CASE WHEN provider_timestamp IS NULL OR $3 < 0
+           THEN processed_at < clock_timestamp() - $2 * interval '1 millisecond'
+           ELSE provider_timestamp < clock_timestamp() - $3 * interval '1 millisecond' END";
 
 /// A durable inbox of verified deliveries in PostgreSQL. Cheap to clone: clones share the pool and configuration.
 #[derive(Clone)]
@@ -152,6 +167,8 @@ struct Inner {
     handler_deadline: Duration,
     insert_timeout: Duration,
     ordering_key: Option<OrderingKey>,
+    /// The headers written with a delivery: the scheme's own and `content-type`, never a credential.
+    stored_headers: Vec<http::HeaderName>,
 }
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
@@ -263,6 +280,9 @@ impl InboxBuilder {
         if self.backoff.0.is_zero() || self.backoff.0 > self.backoff.1 {
             return Err(ConfigError::InvalidInbox("the first backoff must be above zero and at most the maximum"));
         }
+        let mut stored_headers = self.verifier.scheme().own_headers();
+        stored_headers.push(http::header::CONTENT_TYPE);
+        stored_headers.retain(|name| !NEVER_STORED.contains(&name.as_str()));
         let store = PostgresStore::new(self.pool.clone());
         let receiver = Receiver::builder(self.verifier, store);
         let receiver = match self.namespace {
@@ -279,6 +299,7 @@ impl InboxBuilder {
                 handler_deadline,
                 insert_timeout: self.insert_timeout,
                 ordering_key: self.ordering_key,
+                stored_headers,
             }),
         })
     }
@@ -375,7 +396,7 @@ impl Inbox {
         let headers: Vec<[String; 2]> = parts
             .headers
             .iter()
-            .filter(|(name, _)| !NOT_STORED.contains(&name.as_str()))
+            .filter(|(name, _)| self.inner.stored_headers.contains(name))
             .map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
             .collect();
         let headers = serde_json::to_string(&headers).map_err(Error::payload)?;
@@ -400,7 +421,10 @@ impl Inbox {
             .map_err(|error| unavailable(store_error(error)))?;
         match row {
             Some(row) => Ok(Accepted::Stored(row.get(0))),
-            None => Err(Error::duplicate()),
+            None => {
+                self.compare_body(&key.0, &verified).await;
+                Err(Error::duplicate())
+            }
         }
     }
 
@@ -498,16 +522,65 @@ impl Inbox {
         Ok(updated.rows_affected())
     }
 
-    /// Deletes the deliveries processed more than `retention` ago; returns how many. A redelivery of a purged
-    /// delivery is accepted again, so keep `retention` longer than the provider retries (Stripe: 3 days).
+    /// Deletes this inbox's scheme's deliveries processed more than `retention` ago, but never one that still
+    /// protects against a replay; returns how many. A delivery with a signed timestamp is kept until that timestamp
+    /// is outside the replay window, whatever `retention` says; one without (GitHub, Shopify, Twilio, …), whose row is
+    /// its only replay defence, is kept at least [`MIN_RETENTION`] (7 days). A redelivery of a purged delivery is
+    /// accepted again, so keep `retention` longer than the provider retries (Stripe: 3 days).
     ///
     /// # Errors
     /// [`StoreError`] when the database cannot be reached.
     pub async fn purge_processed(&self, retention: Duration) -> Result<u64, StoreError> {
-        let sql = "DELETE FROM hooksafe_inbox WHERE state = 'processed' \
-                   AND processed_at < clock_timestamp() - $1 * interval '1 millisecond'";
-        let deleted = sqlx::query(sql).bind(millis(retention)).execute(&self.inner.pool).await.map_err(store_error)?;
+        self.purge(retention, retention.max(MIN_RETENTION)).await
+    }
+
+    /// **Dangerous:** as [`purge_processed`](Self::purge_processed), but deliveries of a scheme without a signed
+    /// timestamp go once processed more than `retention` ago, however short: a captured delivery replayed after that
+    /// is processed again. Rows inside the replay window are still kept.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be reached.
+    pub async fn dangerous_purge_processed(&self, retention: Duration) -> Result<u64, StoreError> {
+        self.purge(retention, retention).await
+    }
+
+    async fn purge(&self, retention: Duration, untimestamped: Duration) -> Result<u64, StoreError> {
+        // Without a window (no timestamp checked), every row is kept as one without a timestamp.
+        let window = self.verifier().replay_window().map_or(-1, millis);
+        let scheme = self.verifier().scheme().name();
+        let deleted = sqlx::query(PURGE)
+            .bind(millis(retention))
+            .bind(millis(untimestamped))
+            .bind(window)
+            .bind(scheme.as_ref())
+            .execute(&self.inner.pool)
+            .await
+            .map_err(store_error)?;
         Ok(deleted.rows_affected())
+    }
+
+    /// For a duplicate of a delivery whose signature does not bind its whole body (PayPal, Mailgun, Adyen): warns,
+    /// and counts in metrics, when the body is not the one stored with that dedup key.
+    async fn compare_body(&self, key: &[u8], verified: &Verified<'_>) {
+        let scheme = self.verifier().scheme();
+        if !scheme.signs_body_weakly() {
+            return;
+        }
+        let same = sqlx::query("SELECT body = $2 FROM hooksafe_inbox WHERE dedup_key = $1")
+            .bind(key)
+            .bind(verified.body())
+            .fetch_optional(&self.inner.pool)
+            .await;
+        if let Ok(Some(row)) = same
+            && !row.get::<bool, _>(0)
+        {
+            crate::log::warning!(
+                "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a \
+                 duplicate (a body forged to the same signature, or a provider bug)",
+                verified.id().unwrap_or("(none)")
+            );
+            crate::telemetry::duplicate_with_another_body(scheme);
+        }
     }
 
     /// The wait before retrying after `attempts` failed attempts: doubling from the first backoff, capped, with

@@ -183,15 +183,60 @@ impl<S: Store> Receiver<S> {
         match self.store.claim(key, token, self.lease).await {
             Ok(Claim::Claimed) => {
                 crate::telemetry::claim_taken(self.verifier.scheme());
+                self.record_body(key, &verified).await;
                 Ok(Delivery { receiver: self, verified, claim: Some((key, token)) })
             }
-            Ok(Claim::Done) => Err(Error::duplicate()),
-            Ok(Claim::Held { remaining }) => Err(Error::in_progress(retry_after(remaining.unwrap_or(self.lease)))),
+            Ok(Claim::Done) => {
+                self.compare_body(key, &verified).await;
+                Err(Error::duplicate())
+            }
+            Ok(Claim::Held { remaining }) => {
+                self.compare_body(key, &verified).await;
+                Err(Error::in_progress(retry_after(remaining.unwrap_or(self.lease))))
+            }
             Err(error) if self.fail_open => {
                 log_fail_open(&error, verified.id());
                 Ok(Delivery { receiver: self, verified, claim: None })
             }
             Err(error) => Err(Error::store_unavailable(error, STORE_RETRY_AFTER)),
+        }
+    }
+
+    /// The store key of the body that came with the delivery of dedup key `key`, for the schemes whose signature
+    /// does not bind the whole body (PayPal's CRC-32, Mailgun's and Adyen's unsigned fields); `None` for the others.
+    fn body_key(&self, key: DedupKey, verified: &Verified<'_>) -> Option<DedupKey> {
+        if !self.verifier.scheme().signs_body_weakly() {
+            return None;
+        }
+        let digest = Sha256::new().chain_update(b"hooksafe/body:").chain_update(key.0).chain_update(verified.body());
+        Some(DedupKey(digest.finalize().into()))
+    }
+
+    /// Records the body of a newly claimed delivery whose signature does not bind it, so a later duplicate can be
+    /// compared with it. Best effort: a store failure here only loses the comparison.
+    async fn record_body(&self, key: DedupKey, verified: &Verified<'_>) {
+        let Some(body_key) = self.body_key(key, verified) else { return };
+        let token = Token::new();
+        if let Ok(Claim::Claimed) = self.store.claim(body_key, token, self.lease).await {
+            let _ = self.store.complete(body_key, token, self.retention).await;
+        }
+    }
+
+    /// For a duplicate of a delivery whose signature does not bind its body: warns, and counts in metrics, when the
+    /// body is not the one first received with that id. That is an attack (a body forged to the same signature) or a
+    /// provider bug, and someone must see it; the duplicate is refused either way.
+    async fn compare_body(&self, key: DedupKey, verified: &Verified<'_>) {
+        let Some(body_key) = self.body_key(key, verified) else { return };
+        let token = Token::new();
+        if let Ok(Claim::Claimed) = self.store.claim(body_key, token, self.lease).await {
+            let _ = self.store.release(body_key, token).await;
+            let scheme = self.verifier.scheme();
+            crate::log::warning!(
+                "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a duplicate \
+                 (a body forged to the same signature, or a provider bug)",
+                verified.id().unwrap_or("(none)")
+            );
+            crate::telemetry::duplicate_with_another_body(scheme);
         }
     }
 

@@ -229,3 +229,11 @@ pub(crate) fn claim_settled(scheme: &Scheme) {
     #[cfg(feature = "metrics")]
     metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).decrement(1.0);
 }
+
+/// A duplicate of a `scheme` delivery came with another body than the first (see `Receiver`'s body comparison).
+pub(crate) fn duplicate_with_another_body(scheme: &Scheme) {
+    #[cfg(feature = "metrics")]
+    metrics::counter!("hooksafe_duplicates_with_another_body_total", "scheme" => scheme.name()).increment(1);
+    #[cfg(not(feature = "metrics"))]
+    let _ = scheme;
+}

@@ -274,8 +274,68 @@ async fn a_failing_handler_is_tried_exactly_the_configured_times_then_dead_and_a
     worker.abort();
     assert_eq!(runs.load(Ordering::SeqCst), 1);
     assert!(!inbox.redrive(dead[0].id).await.unwrap(), "no longer dead");
+    // Its timestamp is still inside the replay window: purging it would let a replay in.
+    assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 0);
+    sqlx::query("UPDATE hooksafe_inbox SET provider_timestamp = provider_timestamp - interval '1 hour'")
+        .execute(&pool)
+        .await
+        .unwrap();
     assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 1);
     assert_eq!(inbox.counts().await.unwrap(), Counts::default());
+}
+
+/// A GitHub delivery (no signed timestamp) with extra headers a proxy or client added, as the inbox receives it.
+fn github_delivery(body: &str) -> (http::request::Parts, Vec<u8>) {
+    let signer = Signer::new(Scheme::GitHub, "gh-inbox-secret").unwrap();
+    let mut request =
+        signer.request("/webhooks".parse().unwrap(), "guid-1", OffsetDateTime::now_utc(), body.into()).unwrap();
+    for (name, value) in
+        [("x-api-key", "sk_live_do_not_store"), ("authorization", "Bearer t"), ("x-github-event", "push")]
+    {
+        request.headers_mut().insert(name, value.parse().unwrap());
+    }
+    request.headers_mut().insert("content-type", "application/json".parse().unwrap());
+    request.into_parts()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_never_forgets_a_delivery_that_still_stops_a_replay_and_only_its_own_headers_are_stored() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let verifier = Verifier::builder(Scheme::GitHub).secret("gh-inbox-secret").build().unwrap();
+    let inbox = Inbox::builder(verifier, pool.clone()).build().unwrap();
+    inbox.migrate().await.unwrap();
+    let (parts, body) = github_delivery(r#"{"ref":"refs/heads/main"}"#);
+    assert!(matches!(inbox.accept(&parts, &body).await.unwrap(), hooksafe::inbox::Accepted::Stored(_)));
+
+    // Headers by allow-list: the scheme's own and the content type; nothing a client or proxy added.
+    let row = sqlx::query("SELECT headers::text FROM hooksafe_inbox").fetch_one(&pool).await.unwrap();
+    let stored: Vec<[String; 2]> = serde_json::from_str(&row.get::<String, _>(0)).unwrap();
+    let mut names: Vec<&str> = stored.iter().map(|[name, _]| name.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["content-type", "x-github-delivery", "x-github-event", "x-hub-signature-256"]);
+
+    // Processed an hour ago: GitHub signs no timestamp, so the row is its only replay defence and is kept.
+    sqlx::query("UPDATE hooksafe_inbox SET state = 'processed', processed_at = clock_timestamp() - interval '1 hour'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 0);
+    let replay = inbox.accept(&parts, &body).await.unwrap_err();
+    assert_eq!(replay.kind(), hooksafe::ErrorKind::Duplicate);
+    // After the minimum retention it goes; sooner only when asked for by name.
+    sqlx::query("UPDATE hooksafe_inbox SET processed_at = clock_timestamp() - interval '8 days'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(hooksafe::inbox::MIN_RETENTION, Duration::from_secs(7 * 24 * 3600));
+    assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 1);
+    assert!(matches!(inbox.accept(&parts, &body).await.unwrap(), hooksafe::inbox::Accepted::Stored(_)));
+    sqlx::query("UPDATE hooksafe_inbox SET state = 'processed', processed_at = clock_timestamp() - interval '1 hour'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(inbox.dangerous_purge_processed(Duration::from_secs(60)).await.unwrap(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,4 +422,41 @@ async fn the_actix_web_handler_writes_and_answers_as_the_tower_service_does() {
     let outcome = again.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
     assert_eq!((again.status().as_u16(), outcome.as_deref()), (200, Some("duplicate")));
     assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1);
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn a_duplicate_with_another_body_than_the_stored_one_is_counted() {
+    use metrics_util::MetricKind;
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    // Mailgun signs only its signature block: the event data of a "duplicate" can differ.
+    let server = Postgres::start();
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let pool = pool(&server).await;
+            let verifier = Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build().unwrap();
+            let inbox = Inbox::builder(verifier, pool).build().unwrap();
+            inbox.migrate().await.unwrap();
+            let signer = Signer::new(Scheme::Mailgun, "key-mailgun-signing").unwrap();
+            let genuine = signer.body("token-1", OffsetDateTime::now_utc(), br#"{"event":"delivered"}"#).unwrap();
+            let parts = || http::Request::post("/webhooks").body(()).unwrap().into_parts().0;
+            inbox.accept(&parts(), &genuine).await.unwrap();
+            assert!(inbox.accept(&parts(), &genuine).await.is_err(), "a duplicate");
+            let swapped = String::from_utf8(genuine).unwrap().replace("delivered", "failed");
+            assert!(inbox.accept(&parts(), swapped.as_bytes()).await.is_err(), "a duplicate");
+        });
+    });
+    let counted: u64 = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, ..)| {
+            key.kind() == MetricKind::Counter && key.key().name() == "hooksafe_duplicates_with_another_body_total"
+        })
+        .map(|(.., value)| if let DebugValue::Counter(count) = value { count } else { 0 })
+        .sum();
+    assert_eq!(counted, 1);
 }

@@ -78,3 +78,50 @@ fn deliveries_are_counted_by_outcome_and_claims_in_flight_return_to_zero() {
     assert_eq!(value(&snapshot, MetricKind::Histogram, "hooksafe_handler_seconds", &[scheme]).2, 2);
     assert_eq!(value(&snapshot, MetricKind::Gauge, "hooksafe_claims_in_flight", &[scheme]).1, 0.0);
 }
+
+#[test]
+fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted() {
+    // PayPal signs only the CRC-32 of the body: whoever sees a delivery can make another body with the same CRC-32
+    // (here: four bytes appended, solved for with Python's `zlib.crc32`) and send it under the same transmission id.
+    const KEY: &str = include_str!("fixtures/paypal-test-key.pem");
+    const CHAIN: &str = include_str!("fixtures/paypal-test-chain.pem");
+    const BODY: &[u8] = include_bytes!("fixtures/paypal-sale-completed.json");
+    const FORGED: &str = "7b226576656e745f74797065223a225041594d454e542e53414c452e5245564552534544222c22666f72676564223a747275657d200ee1001a";
+    let now = time::macros::datetime!(2027-03-01 12:00:10 UTC);
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let verifier =
+                Verifier::builder(Scheme::PayPal).webhook_id("WH-TEST-HOOKSAFE").certificate(CHAIN).build().unwrap();
+            let receiver = Receiver::new(verifier, MemoryStore::new());
+            let signer = Signer::with_private_key(Scheme::PayPal, KEY)
+                .unwrap()
+                .webhook_id("WH-TEST-HOOKSAFE")
+                .certificate_url("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test");
+            let headers = signer.headers("WH-1", now, BODY).unwrap();
+            receiver.receive_at(&headers, BODY, now).await.unwrap().complete().await.unwrap();
+            // The genuine retry: a duplicate, nothing counted.
+            let again = receiver.receive_at(&headers, BODY, now).await.unwrap_err();
+            assert_eq!(again.kind(), hooksafe::ErrorKind::Duplicate);
+            let counted = value(
+                &snapshotter.snapshot().into_vec(),
+                MetricKind::Counter,
+                "hooksafe_duplicates_with_another_body_total",
+                &[],
+            );
+            assert_eq!(counted.0, 0);
+            // The forged body verifies (same CRC-32, same signature), is refused as a duplicate, and is counted.
+            let forged = (0..FORGED.len()).step_by(2).map(|i| u8::from_str_radix(&FORGED[i..i + 2], 16).unwrap());
+            let forged: Vec<u8> = forged.collect();
+            assert!(receiver.verifier().verify_at(&headers, &forged, now).is_ok());
+            let error = receiver.receive_at(&headers, &forged, now).await.unwrap_err();
+            assert_eq!(error.kind(), hooksafe::ErrorKind::Duplicate);
+        });
+    });
+    let snapshot = snapshotter.snapshot().into_vec();
+    let counted =
+        value(&snapshot, MetricKind::Counter, "hooksafe_duplicates_with_another_body_total", &[("scheme", "paypal")]);
+    assert_eq!(counted.0, 1);
+}

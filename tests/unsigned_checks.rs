@@ -143,6 +143,9 @@ async fn unsigned_checks_reach_the_resolver_only_when_their_answer_needs_a_key()
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
+/// What Notion's callback received: the tenant and the token of each call.
+type Received = Arc<Mutex<Vec<(Option<String>, String)>>>;
+
 fn notion_check(token: &str) -> Request<Vec<u8>> {
     let mut request = Request::new(format!(r#"{{"verification_token":"{token}"}}"#).into_bytes());
     *request.method_mut() = Method::POST;
@@ -151,7 +154,7 @@ fn notion_check(token: &str) -> Request<Vec<u8>> {
 
 #[test]
 fn notions_callback_runs_only_during_setup() {
-    let received: Arc<Mutex<Vec<(Option<String>, String)>>> = Arc::default();
+    let received: Received = Arc::default();
     let sink = received.clone();
     let record = move |tenant: Option<&str>, token: &str| {
         sink.lock().unwrap().push((tenant.map(str::to_owned), token.to_owned()));
@@ -175,7 +178,7 @@ fn notions_callback_runs_only_during_setup() {
 
 #[tokio::test]
 async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key() {
-    let received: Arc<Mutex<Vec<(Option<String>, String)>>> = Arc::default();
+    let received: Received = Arc::default();
     let sink = received.clone();
     let in_setup = Keys::builder(&Scheme::Notion).tenant("acme").build().unwrap();
     let live = Keys::builder(&Scheme::Notion).secret("secret_live_token_0123").tenant("globex").build().unwrap();

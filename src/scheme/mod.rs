@@ -444,6 +444,13 @@ impl Scheme {
         }
     }
 
+    /// Whether this scheme's signature leaves part of the body unbound: PayPal signs a CRC-32 of it, Mailgun only
+    /// its signature block, Adyen only some fields of each item. A receiver compares the body of a duplicate with
+    /// the first one's and warns when they differ.
+    pub(crate) const fn signs_body_weakly(&self) -> bool {
+        matches!(self, Self::PayPal | Self::Mailgun | Self::Adyen)
+    }
+
     /// Whether requests of this scheme carry a signed timestamp, and so get a replay window.
     pub fn has_timestamp(&self) -> bool {
         match self {
@@ -926,6 +933,29 @@ impl Scheme {
         }
     }
 
+    /// The names of the headers this provider sends its signature, timestamp, id and event type in, as its test kit
+    /// renders them, for storing a delivery's own headers by allow-list (the inbox).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn own_headers(&self) -> Vec<HeaderName> {
+        let mut headers = HeaderMap::new();
+        let kinds = [
+            (KeyKind::Hmac, 32),
+            (KeyKind::Ed25519, 64),
+            (KeyKind::P256, 70),
+            (KeyKind::Token, 16),
+            (KeyKind::RsaSha256, 256),
+        ];
+        for (kind, len) in kinds {
+            // A kind the scheme does not sign with may fail to render: only the names rendered matter.
+            let _ = self.render(&mut headers, ("msg_1", "1700000000"), &Tag(vec![1; len]), kind, Context::default());
+        }
+        let mut names: Vec<HeaderName> = headers.keys().cloned().collect();
+        if let Some(name) = self.event_type_source().header() {
+            names.push(HeaderName::from_static(name));
+        }
+        names
+    }
+
     /// The body this provider sends for `body`, when its signature travels in the body (Mailgun: the signature block,
     /// signed by `tag`, around `body` as the event data; Adyen: each item's signature, made with `sign`); `None` when
     /// the body is sent as given.
@@ -1248,5 +1278,33 @@ mod tests {
                 assert_eq!(parsed.timestamp.map(|(seconds, _)| seconds), Some(1_700_000_000), "{scheme:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod own_headers_tests {
+    use super::Scheme;
+
+    fn names(scheme: &Scheme) -> Vec<String> {
+        scheme.own_headers().iter().map(|name| name.as_str().to_owned()).collect()
+    }
+
+    #[test]
+    fn each_schemes_own_headers_are_the_ones_it_sends() {
+        assert_eq!(names(&Scheme::Stripe), ["stripe-signature"]);
+        let github = names(&Scheme::GitHub);
+        for name in ["x-hub-signature-256", "x-github-delivery", "x-github-event"] {
+            assert!(github.contains(&name.to_owned()), "{github:?}");
+        }
+        let paypal = names(&Scheme::PayPal);
+        for name in ["paypal-transmission-id", "paypal-transmission-time", "paypal-transmission-sig", "paypal-cert-url"]
+        {
+            assert!(paypal.contains(&name.to_owned()), "{paypal:?}");
+        }
+        assert!(names(&Scheme::Twilio).contains(&"i-twilio-idempotency-token".to_owned()));
+        let empty: Vec<String> =
+            Scheme::built_in().iter().filter(|scheme| names(scheme).is_empty()).map(Scheme::to_string).collect();
+        // Mailgun and Adyen sign in the body; Azure DevOps sends only Basic credentials, which are never stored.
+        assert_eq!(empty, ["mailgun", "adyen", "azure-devops"]);
     }
 }
