@@ -1,4 +1,4 @@
-//! PayPal's certificates: how a [`Scheme::PayPal`](crate::Scheme::PayPal) verifier gets the key that checks a
+//! PayPal's certificates: how a [`Scheme::PayPal`] verifier gets the key that checks a
 //! delivery.
 //!
 //! PayPal signs each delivery with RSA and names the certificate in the request (`PAYPAL-CERT-URL`), so the URL is

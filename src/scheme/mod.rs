@@ -24,6 +24,17 @@
 //!   [`Verified::handshake`](crate::Verified::handshake); the framework adapters answer them themselves. Dropbox's
 //!   check is an unsigned `GET`, recognised only through `verify_request` or `verify_parts`.
 //!
+//! # Unsigned checks
+//!
+//! **No unsigned request ever yields a MAC, a signature or any secret-derived value over bytes its sender chose**: an
+//! endpoint check answered with one would be a signing oracle. Dropbox's, Nylas's and Meta's checks echo their
+//! challenge (Meta's only with the configured Verify Token), Notion's hands its token to a setup callback and answers
+//! with nothing; X's CRC answer is a MAC, so its token must be 1 to 128 characters of `A-Za-z0-9+/=_-` and an X
+//! delivery must be a JSON object, which no such token is. The unsigned checks never reach a
+//! [`KeyResolver`](crate::KeyResolver) unless their answer needs a key (X's, for a plain token; Notion's setup
+//! callback, which takes the tenant). What they leave open: anyone can make an endpoint answer them, and Meta's and
+//! Notion's say whether a token was accepted.
+//!
 //! # What each scheme does not protect
 //!
 //! - **No signed timestamp** (GitHub, Shopify, Twilio, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce,
@@ -31,13 +42,21 @@
 //!   delivery verifies forever. Only the dedup record of a
 //!   [`Receiver`](crate::Receiver) stops a replay, and only while it is retained (7 days by default).
 //! - **Unsigned ids** (GitHub's `X-GitHub-Delivery`, Shopify's `X-Shopify-Webhook-Id`, Twilio's idempotency token):
-//!   whoever replays a delivery can change them, so the receiver deduplicates these schemes on the signed body.
+//!   whoever replays a delivery can change them, so the receiver deduplicates these schemes on the signed content:
+//!   the raw body, or for Twilio's and Mandrill's forms the sorted, decoded parameters they sign, so a replay with
+//!   its parameters reordered, repeated or re-encoded is still a duplicate.
 //!   [`Verified::id_is_signed`](crate::Verified::id_is_signed) tells them apart.
 //! - **Mailgun** signs only `timestamp` and `token`, **not the event data**: anyone who saw one delivery can pair its
 //!   signature block with other event data. The token is the dedup id, so a block is accepted once; confirm events
 //!   that matter through Mailgun's API.
 //! - **Adyen** signs only `pspReference`, `originalReference`, `merchantAccountCode`, `merchantReference`, the amount,
 //!   `eventCode` and `success`: `eventDate`, `reason`, `paymentMethod` and the rest of `additionalData` are unsigned.
+//!   Each item is signed on its own, so a batch could be recombined from captured items: a notification of more than
+//!   one item is refused unless the verifier allows it
+//!   ([`dangerous_allow_adyen_batches`](crate::VerifierBuilder::dangerous_allow_adyen_batches)), and then each item
+//!   must be deduplicated by the handler.
+//! - **Bodies not wholly signed** (PayPal, Mailgun, Adyen): a duplicate whose body differs from the first one's is
+//!   refused like any duplicate, and logged at warn and counted (`hooksafe_duplicates_with_another_body_total`).
 //! - **HubSpot v1 and v2** and **Recharge** are bare SHA-256 hashes of the secret and the data, not MACs: length
 //!   extension lets anyone who saw one signed request sign that body with anything appended (strict JSON parsing is
 //!   the last defence). Use HubSpot v3 where you can.
@@ -48,7 +67,11 @@
 //!   only from SHA-256 (and SHA-1 when allowed). PayPal signs only a **CRC-32 of the body**, which is not collision
 //!   resistant: whoever sees one delivery in transit can build another body with the same CRC-32 and send it, under
 //!   the same transmission id, inside the window. The receiver deduplicates on that id, so only one of the two is
-//!   processed, but it may be the forged one: confirm events that move money through PayPal's API.
+//!   processed, but it may be the forged one: confirm events that move money through PayPal's API. Certificate
+//!   fetches are bounded (see [`crate::paypal`]), so a request naming unknown certificates cannot multiply them.
+//! - **Public-key schemes** (Standard Webhooks `v1a`, Discord, SendGrid, PayPal): a request may carry at most
+//!   [`MAX_PUBLIC_KEY_SIGNATURES`] such signatures, each checked against every key of its kind, and Standard
+//!   Webhooks' bodies are capped at 256 KiB by default, so a forged request's cost stays small.
 //! - **Tokens** (GitLab's `X-Gitlab-Token`, Azure DevOps's and Bitbucket Server's Basic credentials) are not signatures: whoever has the token,
 //!   from a log or a proxy, can send any body at any time. Only the dedup record stops a replay.
 //! - **SendGrid's** ECDSA signatures are malleable: never deduplicate on a signature (the receiver never does).
