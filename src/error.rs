@@ -570,6 +570,9 @@ pub enum ConfigError {
     /// A PayPal verifier configured incompletely or inconsistently, or a PayPal setting given to another scheme.
     #[error("PayPal: {0}")]
     PayPal(&'static str),
+    /// `KeysBuilder::notion_setup` given with a secret, or for another scheme than Notion.
+    #[error("Notion setup {0}")]
+    NotionSetup(&'static str),
     /// A source address range that is not `address/prefix` (or a bare address).
     #[error("`{range}` is not an IP address range (`192.0.2.0/24`, `2001:db8::/32`)")]
     InvalidCidr {

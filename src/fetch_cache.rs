@@ -75,7 +75,7 @@ impl<K: Eq + Hash + Clone, V: Clone + Send + Sync + 'static> FetchCache<K, V> {
     ///
     /// # Errors
     /// The fetch's failure, now or remembered; [`Failure::Throttled`] when no fetch could be started.
-    pub(crate) async fn get(&self, key: &K, fetch: impl FnOnce() -> Fetch<V>) -> Result<V, Failure> {
+    pub(crate) async fn get(&self, key: &K, fetch: impl FnOnce() -> Fetch<V> + Send + 'static) -> Result<V, Failure> {
         let (flight, shared) = {
             let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             state.tick += 1;
@@ -108,7 +108,7 @@ impl<K: Eq + Hash + Clone, V: Clone + Send + Sync + 'static> FetchCache<K, V> {
         &self,
         state: &mut State<K, V>,
         key: &K,
-        fetch: impl FnOnce() -> Fetch<V>,
+        fetch: impl FnOnce() -> Fetch<V> + Send + 'static,
         now: Instant,
     ) -> Result<(u64, Shared<Fetch<V>>), Failure> {
         let (since, started) = match state.minute {
@@ -120,9 +120,17 @@ impl<K: Eq + Hash + Clone, V: Clone + Send + Sync + 'static> FetchCache<K, V> {
         }
         state.minute = Some((since, started + 1));
         state.flights += 1;
-        let (flight, shared) = (state.flights, fetch().shared());
+        // The source is called on the first poll, after the lock is released; a source that panics fails this one
+        // fetch (remembered like any failure) instead of every later request for the key.
+        let deferred: Fetch<V> = Box::pin(async move {
+            std::panic::AssertUnwindSafe(async move { fetch().await })
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Err(Failure::Unavailable("the source panicked".into())))
+        });
+        let (flight, shared) = (state.flights, deferred.shared());
         if !state.slots.contains_key(key) && state.slots.len() >= self.limits.capacity {
-            evict_least_recently_used(&mut state.slots);
+            evict(&mut state.slots);
         }
         let used = state.tick;
         state.slots.insert(key.clone(), Slot { entry: Entry::Fetching { flight, shared: shared.clone() }, used });
@@ -143,12 +151,17 @@ impl<K: Eq + Hash + Clone, V: Clone + Send + Sync + 'static> FetchCache<K, V> {
     }
 }
 
-/// Removes the slot looked up least recently, preferring one that no request is waiting for.
-fn evict_least_recently_used<K: Eq + Hash + Clone, V: Clone>(slots: &mut HashMap<K, Slot<V>>) {
-    let idle =
-        slots.iter().filter(|(_, slot)| !matches!(slot.entry, Entry::Fetching { .. })).min_by_key(|(_, s)| s.used);
-    let oldest = idle.or_else(|| slots.iter().min_by_key(|(_, slot)| slot.used)).map(|(key, _)| key.clone());
-    if let Some(key) = oldest {
+/// Removes one slot to make room: a remembered failure before a value, the one looked up least recently among them,
+/// and a fetch in progress only if nothing else is left. So requests naming unknown keys, which only ever add
+/// failures, cannot push a good value out.
+fn evict<K: Eq + Hash + Clone, V: Clone>(slots: &mut HashMap<K, Slot<V>>) {
+    let rank = |slot: &Slot<V>| match slot.entry {
+        Entry::Failed { .. } => 0,
+        Entry::Ready(_) => 1,
+        Entry::Fetching { .. } => 2,
+    };
+    let victim = slots.iter().min_by_key(|(_, slot)| (rank(slot), slot.used)).map(|(key, _)| key.clone());
+    if let Some(key) = victim {
         slots.remove(&key);
     }
 }
@@ -183,6 +196,21 @@ mod tests {
         assert_eq!(run(cache.get(&1, || panic!("kept"))).unwrap(), 1);
         assert_eq!(run(cache.get(&3, || panic!("kept"))).unwrap(), 3);
         assert_eq!(run(cache.get(&2, ready(20))).unwrap(), 20, "2 was evicted and fetched again");
+    }
+
+    #[test]
+    fn failures_are_evicted_before_values_and_a_panicking_source_fails_one_fetch() {
+        let cache =
+            FetchCache::new(Limits { capacity: 2, failure_ttl: Duration::from_secs(60), fetches_per_minute: 100 });
+        assert_eq!(run(cache.get(&1, ready(1))).unwrap(), 1);
+        let failing = || -> Fetch<u32> { Box::pin(std::future::ready(Err(Failure::Refused("forged")))) };
+        for key in 2..10 {
+            assert!(run(cache.get(&key, failing)).is_err());
+        }
+        assert_eq!(run(cache.get(&1, || panic!("a stream of failures never evicts a value"))).unwrap(), 1);
+        let panicking = || -> Fetch<u32> { panic!("a broken source") };
+        assert!(matches!(run(cache.get(&20, panicking)), Err(Failure::Unavailable(_))));
+        assert!(matches!(run(cache.get(&20, || panic!("remembered"))), Err(Failure::Unavailable(_))));
     }
 
     #[test]

@@ -195,6 +195,7 @@ pub struct InboxBuilder {
     handler_deadline: Option<Duration>,
     insert_timeout: Duration,
     ordering_key: Option<OrderingKey>,
+    extra_headers: Vec<http::HeaderName>,
 }
 
 impl fmt::Debug for InboxBuilder {
@@ -251,6 +252,16 @@ impl InboxBuilder {
         self
     }
 
+    /// Also stores these request headers with each delivery (`X-Shopify-Shop-Domain`, `X-GitHub-Hook-ID`, …). By
+    /// default only the scheme's own headers (its signature, timestamp, id and event type) and `Content-Type` are
+    /// stored, so nothing a client or a proxy added lands in the table; credentials (`Authorization`, cookies,
+    /// GitLab's token) are never stored, even when named here.
+    #[must_use]
+    pub fn store_headers(mut self, names: impl IntoIterator<Item = http::HeaderName>) -> Self {
+        self.extra_headers.extend(names);
+        self
+    }
+
     /// Processes deliveries in order per key: a delivery with the key `key` returns (a Stripe object id, say) waits
     /// until every earlier delivery with the same key is processed or dead. Deliveries without a key are not ordered.
     /// Compare [`InboxDelivery::provider_timestamp`] with what you stored to skip a stale update.
@@ -282,6 +293,7 @@ impl InboxBuilder {
         }
         let mut stored_headers = self.verifier.scheme().own_headers();
         stored_headers.push(http::header::CONTENT_TYPE);
+        stored_headers.extend(self.extra_headers);
         stored_headers.retain(|name| !NEVER_STORED.contains(&name.as_str()));
         let store = PostgresStore::new(self.pool.clone());
         let receiver = Receiver::builder(self.verifier, store);
@@ -365,6 +377,7 @@ impl Inbox {
             handler_deadline: None,
             insert_timeout: Duration::from_secs(5),
             ordering_key: None,
+            extra_headers: Vec::new(),
         }
     }
 
@@ -524,8 +537,10 @@ impl Inbox {
 
     /// Deletes this inbox's scheme's deliveries processed more than `retention` ago, but never one that still
     /// protects against a replay; returns how many. A delivery with a signed timestamp is kept until that timestamp
-    /// is outside the replay window, whatever `retention` says; one without (GitHub, Shopify, Twilio, …), whose row is
-    /// its only replay defence, is kept at least [`MIN_RETENTION`] (7 days). A redelivery of a purged delivery is
+    /// is older than any replay window (two hours), whatever `retention` says; one without (GitHub, Shopify, Twilio,
+    /// …), whose row is its only replay defence, is kept at least [`MIN_RETENTION`] (7 days). A verifier that skips
+    /// the timestamp check keeps all its rows that long; do not share a table between it and another inbox of the
+    /// same scheme, whose purge would not know. A redelivery of a purged delivery is
     /// accepted again, so keep `retention` longer than the provider retries (Stripe: 3 days).
     ///
     /// # Errors
@@ -545,8 +560,12 @@ impl Inbox {
     }
 
     async fn purge(&self, retention: Duration, untimestamped: Duration) -> Result<u64, StoreError> {
-        // Without a window (no timestamp checked), every row is kept as one without a timestamp.
-        let window = self.verifier().replay_window().map_or(-1, millis);
+        // Without a window (no timestamp checked), every row is kept as one without a timestamp. With one, a row is
+        // kept while its timestamp is inside the widest window any verifier may have (twice `MAX_TOLERANCE`, two
+        // hours), so another inbox of this scheme sharing the table, or a database clock ahead of the providers',
+        // never loses a row its window still protects.
+        let widest = crate::verifier::MAX_TOLERANCE * 2;
+        let window = self.verifier().replay_window().map_or(-1, |window| millis(window.max(widest)));
         let scheme = self.verifier().scheme().name();
         let deleted = sqlx::query(PURGE)
             .bind(millis(retention))

@@ -41,19 +41,33 @@ pub(crate) struct KeySet {
     pub(crate) tenant: Option<Arc<str>>,
     /// Whether any key has a validity bound, so verification must read the clock.
     pub(crate) bounded: bool,
+    /// Whether these are a Notion subscription's keys during its setup: none yet, and its verification request
+    /// goes to the verifier's callback.
+    pub(crate) setup: bool,
 }
 
 impl KeySet {
     pub(crate) fn new(scheme: Scheme, keys: Box<[Key]>, tenant: Option<Arc<str>>) -> Self {
         let bounded = keys.iter().any(|key| key.validity.is_bounded());
-        Self { scheme, keys, tenant, bounded }
+        Self { scheme, keys, tenant, bounded, setup: false }
+    }
+
+    /// The keys of a Notion subscription being set up: none, until its verification token is configured.
+    pub(crate) fn notion_setup(tenant: Option<Arc<str>>) -> Self {
+        Self { scheme: Scheme::Notion, keys: Box::new([]), tenant, bounded: false, setup: true }
     }
 }
 
 impl Keys {
     /// Starts preparing keys for `scheme`.
     pub fn builder(scheme: &Scheme) -> KeysBuilder {
-        KeysBuilder { scheme: scheme.clone(), specs: Vec::new(), tenant: None, allow_short_secrets: false }
+        KeysBuilder {
+            scheme: scheme.clone(),
+            specs: Vec::new(),
+            tenant: None,
+            allow_short_secrets: false,
+            notion_setup: false,
+        }
     }
 
     /// The tenant these keys belong to, if named: part of the dedup namespace of the deliveries they verify.
@@ -94,6 +108,7 @@ pub struct KeysBuilder {
     specs: Vec<KeySpec>,
     tenant: Option<String>,
     allow_short_secrets: bool,
+    notion_setup: bool,
 }
 
 impl KeysBuilder {
@@ -151,21 +166,31 @@ impl KeysBuilder {
         self
     }
 
+    /// Notion only: the keys of a tenant whose subscription is being set up, with no secret yet. Its verification
+    /// request (the token Notion sends unsigned) reaches the verifier's
+    /// [`on_verification_token`](crate::VerifierBuilder::on_verification_token) callback with the tenant; any other
+    /// request is refused. Once you have confirmed the token in Notion, build the tenant's keys with it as the secret
+    /// instead, which ends the setup: from then on a verification request is refused (`403`).
+    #[must_use]
+    pub const fn notion_setup(mut self) -> Self {
+        self.notion_setup = true;
+        self
+    }
+
     /// Checks and prepares every key.
     ///
     /// # Errors
-    /// [`ConfigError`] when there is no key (except for a named Notion tenant in setup) or too many, a key is of a
-    /// kind the scheme does not take, a secret is empty, has surrounding white space, does not decode or has a
+    /// [`ConfigError`] when there is no key (except in [`notion_setup`](Self::notion_setup)) or too many, a key is
+    /// of a kind the scheme does not take, a secret is empty, has surrounding white space, does not decode or has a
     /// length the scheme refuses, a public key does not decode to a valid key, or two keys share an id.
     pub fn build(self) -> Result<Keys, ConfigError> {
-        // A Notion tenant in setup has no key yet: its verification request reaches the verifier's
-        // `on_verification_token` callback, with the tenant, until one is configured.
-        let keys = if self.specs.is_empty() && self.scheme == Scheme::Notion && self.tenant.is_some() {
-            self.scheme.validate()?;
-            Box::new([]) as Box<[Key]>
-        } else {
-            prepare(&self.scheme, &self.specs, self.allow_short_secrets)?
-        };
+        if self.notion_setup {
+            if self.scheme != Scheme::Notion || !self.specs.is_empty() {
+                return Err(ConfigError::NotionSetup("is for a Notion tenant that has no secret yet"));
+            }
+            return Ok(Keys(Arc::new(KeySet::notion_setup(self.tenant.map(Arc::from)))));
+        }
+        let keys = prepare(&self.scheme, &self.specs, self.allow_short_secrets)?;
         Ok(Keys(Arc::new(KeySet::new(self.scheme, keys, self.tenant.map(Arc::from)))))
     }
 }

@@ -16,9 +16,12 @@
 //!   HTTPS.
 //!
 //! A forged request can name any certificate on those hosts, so fetching is bounded: the certificates are cached by
-//! URL (the 32 most recently used); concurrent requests for one URL wait for a single fetch; a failure (the source's,
-//! or a certificate refused) is remembered for a minute; and at most 10 fetches start in any minute, beyond which a
-//! request is answered `503` without a fetch. Your source should time out (`HttpsCertificateSource` gives up after 10
+//! URL (32 entries; failures are evicted before certificates, so forged requests never push PayPal's out);
+//! concurrent requests for one URL wait for a single fetch; a failure (the source's, or a certificate refused) is
+//! remembered for a minute; and at most 10 fetches start in any minute, beyond which a request is answered `503`
+//! without a fetch. What that leaves open: while someone sends requests naming unknown certificates, a certificate
+//! not yet cached (after a restart, or when PayPal rotates) may wait for the next minute's fetches, and PayPal's
+//! deliveries meanwhile get `503` and are retried. Your source should time out (`HttpsCertificateSource` gives up after 10
 //! seconds): requests for a URL wait as long as its fetch does.
 //!
 //! A certificate that fails those checks is [`ErrorKind::UntrustedCertificate`](crate::ErrorKind::UntrustedCertificate)
@@ -139,8 +142,9 @@ impl Certificates {
 
     /// The key of the certificate at `url`, as of `now` (unix seconds): from the cache, or fetched and checked.
     pub(crate) async fn keys(&self, url: CertificateUrl, now: i64) -> Result<Arc<KeySet>, Error> {
-        let fetch = || -> Fetch<Arc<KeySet>> {
-            let (fetching, roots, name) = (self.source.fetch_boxed(&url), self.roots.clone(), url.name().to_owned());
+        let (source, roots, target) = (self.source.clone(), self.roots.clone(), url.clone());
+        let fetch = move || -> Fetch<Arc<KeySet>> {
+            let (fetching, name) = (source.fetch_boxed(&target), target.name().to_owned());
             Box::pin(async move {
                 let pem = fetching.await.map_err(|error| Failure::Unavailable(error.to_string().into()))?;
                 let (material, validity) = trusted(&roots, &pem, now).map_err(Failure::Refused)?;

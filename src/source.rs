@@ -176,10 +176,17 @@ fn parse_all<R: AsRef<str>>(ranges: impl IntoIterator<Item = R>) -> Result<Vec<C
 /// The addresses a proxy forwarded in `header`, oldest first; `None` when it is not sent. An element that is not an
 /// address (`unknown`, an obfuscated name) is `None` in the list.
 fn forwarded_chain(headers: &HeaderMap, header: ProxyHeader) -> Option<Vec<Option<IpAddr>>> {
-    let values = |name| headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).collect::<Vec<_>>();
+    let name = match header {
+        ProxyHeader::Forwarded => http::header::FORWARDED,
+        ProxyHeader::XForwardedFor => http::HeaderName::from_static("x-forwarded-for"),
+    };
+    // A line that is not text makes the whole chain unreadable, so the request is refused rather than judged by
+    // the lines around it.
+    let Ok(lines) = headers.get_all(&name).iter().map(|value| value.to_str()).collect::<Result<Vec<_>, _>>() else {
+        return Some(vec![None]);
+    };
     let hops: Vec<Option<IpAddr>> = match header {
         ProxyHeader::Forwarded => {
-            let lines = values(http::header::FORWARDED);
             let fors = lines.iter().flat_map(|line| line.split(',')).map(|hop| {
                 hop.split(';').find_map(|pair| {
                     let (key, value) = pair.trim().split_once('=')?;
@@ -189,7 +196,6 @@ fn forwarded_chain(headers: &HeaderMap, header: ProxyHeader) -> Option<Vec<Optio
             fors.collect()
         }
         ProxyHeader::XForwardedFor => {
-            let lines = values(http::HeaderName::from_static("x-forwarded-for"));
             lines.iter().flat_map(|line| line.split(',')).map(|hop| node(hop.trim())).collect()
         }
     };
@@ -340,6 +346,10 @@ mod tests {
         let both = headers(&[("forwarded", "for=192.30.252.10"), ("x-forwarded-for", "198.51.100.7")]);
         assert_eq!(sources.client(proxy, &both), Some("198.51.100.7".parse().unwrap()));
         assert_eq!(by_forwarded.client(proxy, &both), Some("192.30.252.10".parse().unwrap()));
+        // A line that is not text refuses the request, rather than leaving an earlier, client-written line last.
+        let mut garbled = headers(&[("x-forwarded-for", "192.30.252.9")]);
+        garbled.append("x-forwarded-for", http::HeaderValue::from_bytes(b"10.9.9.9, \xff").unwrap());
+        assert_eq!(sources.client(proxy, &garbled), None);
         assert_eq!(sources.client(proxy, &HeaderMap::new()), proxy, "no header: the proxy itself");
         assert_eq!(sources.client(None, &xff), None);
     }

@@ -119,13 +119,14 @@ impl<'a> Verified<'a> {
     }
 
     /// The delivery whose signature covers `content` instead of its raw body.
-    pub(crate) fn with_signed_content(mut self, content: Option<&[u8]>) -> Self {
-        self.signed_content = content.map(Box::from);
+    pub(crate) fn with_signed_content(mut self, content: Option<Vec<u8>>) -> Self {
+        self.signed_content = content.map(Vec::into_boxed_slice);
         self
     }
 
     /// What the dedup key of a delivery without a signed id derives from: the content the signature covers (the
-    /// raw body, or the form parameters a scheme signs sorted and decoded), so a re-encoded replay is a duplicate.
+    /// raw body, or the path, query and form parameters a scheme signs sorted and decoded), so a re-encoded replay is
+    /// a duplicate.
     pub(crate) fn signed_content(&self) -> &[u8] {
         self.signed_content.as_deref().unwrap_or(self.body)
     }

@@ -456,7 +456,7 @@ impl Verifier {
             CheckKeys {
                 key: keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now))),
                 tenant: keys.tenant.as_deref(),
-                configured: !keys.keys.is_empty(),
+                configured: !keys.setup,
             }
         });
         let handshake = self.scheme.unsigned_handshake(request, &check_keys, &self.check_config())?;
@@ -1011,7 +1011,7 @@ impl VerifierBuilder {
             (None, true) if self.scheme == Scheme::Notion && self.on_verification_token.is_some() => {
                 // Notion's setup period: no key until its verification token arrives.
                 self.scheme.validate()?;
-                KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::new(self.scheme.clone(), Box::new([]), None))))
+                KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::notion_setup(None))))
             }
             (None, _) => {
                 let keys = prepare(&self.scheme, &self.keys, self.allow_short_secrets)?;

@@ -418,6 +418,11 @@ async fn a_twilio_or_mandrill_replay_with_its_parameters_re_encoded_is_still_a_d
         // Different parameters are another delivery.
         let (parts, body) = form_request(&signer, "/sms", "From=%2B14158675309&Body=bye&To=%2B14155551212");
         assert!(receiver.receive_parts(&parts, &body).await.is_ok(), "{scheme}");
+        // So are parameters in the signed query of a request without a body (Twilio's `GET` webhooks).
+        for query in ["/sms?MessageSid=SM1", "/sms?MessageSid=SM2"] {
+            let (parts, body) = form_request(&signer, query, "");
+            assert!(receiver.receive_parts(&parts, &body).await.is_ok(), "{scheme} {query}");
+        }
     }
 }
 

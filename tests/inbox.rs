@@ -276,7 +276,7 @@ async fn a_failing_handler_is_tried_exactly_the_configured_times_then_dead_and_a
     assert!(!inbox.redrive(dead[0].id).await.unwrap(), "no longer dead");
     // Its timestamp is still inside the replay window: purging it would let a replay in.
     assert_eq!(inbox.purge_processed(Duration::ZERO).await.unwrap(), 0);
-    sqlx::query("UPDATE hooksafe_inbox SET provider_timestamp = provider_timestamp - interval '1 hour'")
+    sqlx::query("UPDATE hooksafe_inbox SET provider_timestamp = provider_timestamp - interval '3 hours'")
         .execute(&pool)
         .await
         .unwrap();
@@ -303,17 +303,23 @@ async fn a_purge_never_forgets_a_delivery_that_still_stops_a_replay_and_only_its
     let server = Postgres::start();
     let pool = pool(&server).await;
     let verifier = Verifier::builder(Scheme::GitHub).secret("gh-inbox-secret").build().unwrap();
-    let inbox = Inbox::builder(verifier, pool.clone()).build().unwrap();
+    let extra = [http::HeaderName::from_static("x-github-hook-id"), http::HeaderName::from_static("authorization")];
+    let inbox = Inbox::builder(verifier, pool.clone()).store_headers(extra).build().unwrap();
     inbox.migrate().await.unwrap();
-    let (parts, body) = github_delivery(r#"{"ref":"refs/heads/main"}"#);
+    let (mut parts, body) = github_delivery(r#"{"ref":"refs/heads/main"}"#);
+    parts.headers.insert("x-github-hook-id", "292430182".parse().unwrap());
     assert!(matches!(inbox.accept(&parts, &body).await.unwrap(), hooksafe::inbox::Accepted::Stored(_)));
 
-    // Headers by allow-list: the scheme's own and the content type; nothing a client or proxy added.
+    // Headers by allow-list: the scheme's own, the content type and those named; nothing a client or proxy added,
+    // and never a credential.
     let row = sqlx::query("SELECT headers::text FROM hooksafe_inbox").fetch_one(&pool).await.unwrap();
     let stored: Vec<[String; 2]> = serde_json::from_str(&row.get::<String, _>(0)).unwrap();
     let mut names: Vec<&str> = stored.iter().map(|[name, _]| name.as_str()).collect();
     names.sort_unstable();
-    assert_eq!(names, ["content-type", "x-github-delivery", "x-github-event", "x-hub-signature-256"]);
+    assert_eq!(
+        names,
+        ["content-type", "x-github-delivery", "x-github-event", "x-github-hook-id", "x-hub-signature-256"]
+    );
 
     // Processed an hour ago: GitHub signs no timestamp, so the row is its only replay defence and is kept.
     sqlx::query("UPDATE hooksafe_inbox SET state = 'processed', processed_at = clock_timestamp() - interval '1 hour'")

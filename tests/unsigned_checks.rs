@@ -180,7 +180,7 @@ fn notions_callback_runs_only_during_setup() {
 async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key() {
     let received: Received = Arc::default();
     let sink = received.clone();
-    let in_setup = Keys::builder(&Scheme::Notion).tenant("acme").build().unwrap();
+    let in_setup = Keys::builder(&Scheme::Notion).tenant("acme").notion_setup().build().unwrap();
     let live = Keys::builder(&Scheme::Notion).secret("secret_live_token_0123").tenant("globex").build().unwrap();
     let verifier = Verifier::builder(Scheme::Notion)
         .on_verification_token(move |tenant, token| {
@@ -206,7 +206,51 @@ async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key
     let refused = verifier.verify_request_async(&for_tenant("globex")).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::HandshakeRefused);
     assert_eq!(*received.lock().unwrap(), vec![(Some("acme".to_owned()), "secret_from_notion".to_owned())]);
-    // Keys without a secret are only for a named Notion tenant.
-    assert!(Keys::builder(&Scheme::Notion).build().is_err());
-    assert!(Keys::builder(&Scheme::GitHub).tenant("acme").build().is_err());
+    // Keys without a secret are never setup by accident (a secret missing from a database row): only by name.
+    assert!(Keys::builder(&Scheme::Notion).tenant("acme").build().is_err());
+    assert!(Keys::builder(&Scheme::GitHub).tenant("acme").notion_setup().build().is_err());
+    let with_secret = Keys::builder(&Scheme::Notion).secret("secret_live_token_0123").notion_setup().build();
+    assert!(with_secret.is_err());
+}
+
+/// The attack end to end through an axum route: the forger asks the CRC check for the signature of a body, then
+/// posts that body with it. The check refuses, and the handler never runs.
+#[tokio::test]
+async fn through_axum_the_crc_check_signs_no_body_and_the_handler_never_runs() {
+    use axum::body::Body;
+    use hooksafe::axum::{Webhook, WebhookLayer};
+    use hooksafe::{MemoryStore, Receiver};
+    use tower::ServiceExt as _;
+
+    let runs = Arc::new(AtomicUsize::new(0));
+    let counted = runs.clone();
+    let handler = move |Webhook(_): Webhook<serde_json::Value>| async move {
+        counted.fetch_add(1, Ordering::SeqCst);
+        StatusCode::NO_CONTENT
+    };
+    let verifier = Verifier::builder(Scheme::X).secret("x-consumer-secret-0123").build().unwrap();
+    let app = axum::Router::new()
+        .route("/x", axum::routing::get(handler.clone()).post(handler))
+        .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())));
+    let call = |request: Request<Vec<u8>>| {
+        let app = app.clone();
+        async move {
+            let response = app.oneshot(request.map(Body::from)).await.unwrap();
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+            (status, String::from_utf8(body.to_vec()).unwrap())
+        }
+    };
+    let (status, answer) = call(get(&format!("/x?crc_token={}", encoded(DELIVERY)))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(!answer.contains("sha256="), "{answer}");
+    // Even a guess at what the answer would have been gets nowhere: the post is refused unsigned.
+    let mut forged = post("x-twitter-webhooks-signature", "sha256=AAAA", DELIVERY.as_bytes());
+    *forged.uri_mut() = http::Uri::from_static("/x");
+    assert_eq!(call(forged).await.0, StatusCode::UNAUTHORIZED);
+    // A plain token is still answered.
+    let (status, answer) = call(get("/x?crc_token=plain-token")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(answer.contains("response_token"), "{answer}");
+    assert_eq!(runs.load(Ordering::SeqCst), 0);
 }

@@ -15,7 +15,7 @@ use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
-use super::twilio::sorted_parameters;
+use super::twilio::{path_and_query, sorted_parameters};
 use crate::error::Error;
 use crate::request::{Incoming, PublicUrl};
 use crate::verified::IdSource;
@@ -33,7 +33,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
         return Err(Error::malformed_body("is not a form, and Mailchimp Transactional signs form fields"));
     }
     let url = request.url(public_url)?;
-    let signed = Signed::new(&[Piece::Url, Piece::Built]).with_built_content(sorted_parameters(request.body)?);
+    let built = sorted_parameters(request.body)?;
+    let signed = Signed::new(&[Piece::Url, Piece::Built]).with_built_content(built, path_and_query(&url));
     Ok(Parsed {
         id: IdSource::None,
         timestamp: None,

@@ -1091,7 +1091,7 @@ pub(crate) struct CheckConfig<'c> {
 pub(crate) type TokenCallback = dyn Fn(Option<&str>, &str) + Send + Sync;
 
 /// What an unsigned endpoint check that needs keys is answered with: the first key valid now, the tenant, and
-/// whether any key is configured at all (Notion's setup period ends with the first).
+/// whether they are configured keys, not a Notion subscription's explicit setup (which has none).
 #[derive(Default)]
 pub(crate) struct CheckKeys<'k> {
     pub key: Option<&'k Key>,

@@ -23,9 +23,9 @@ pub(crate) struct Signed<'a> {
     len: usize,
     urls: Vec<String>,
     built: Vec<u8>,
-    /// Whether the built bytes, not the raw body, are what the signature covers of the content (Twilio's and
-    /// Mandrill's sorted, decoded form parameters), so the dedup key must derive from them.
-    dedup_on_built: bool,
+    /// Where the built bytes, not the raw body, are what the signature covers of the content (Twilio's and
+    /// Mandrill's sorted, decoded form parameters): the signed path and query that go with them in the dedup key.
+    dedup_path: Option<String>,
 }
 
 impl<'a> Signed<'a> {
@@ -36,7 +36,7 @@ impl<'a> Signed<'a> {
             len: pieces.len(),
             urls: Vec::new(),
             built: Vec::new(),
-            dedup_on_built: false,
+            dedup_path: None,
         };
         signed.pieces[..pieces.len()].copy_from_slice(pieces);
         signed
@@ -55,17 +55,20 @@ impl<'a> Signed<'a> {
     }
 
     /// The content the signature covers instead of the raw body: form parameters it signs sorted and decoded, so
-    /// that two encodings of one delivery (reordered, repeated, `%20` for `+`) verify alike. The dedup key of a
-    /// delivery without a signed id derives from these bytes.
-    pub(crate) fn with_built_content(mut self, built: Vec<u8>) -> Self {
+    /// that two encodings of one delivery (reordered, repeated, `%20` for `+`) verify alike, under the URL whose
+    /// `path_and_query` it also signs. The dedup key of a delivery without a signed id derives from both (a `GET`
+    /// carries its parameters in the query and has no body).
+    pub(crate) fn with_built_content(mut self, built: Vec<u8>, path_and_query: &str) -> Self {
         self.built = built;
-        self.dedup_on_built = true;
+        self.dedup_path = Some(path_and_query.to_owned());
         self
     }
 
-    /// What the dedup key derives from when the delivery has no signed id, where it is not the raw body.
-    pub(crate) fn dedup_content(&self) -> Option<&[u8]> {
-        self.dedup_on_built.then_some(self.built.as_slice())
+    /// What the dedup key derives from when the delivery has no signed id, where it is not the raw body: the signed
+    /// path and query, a line break (which neither contains), and the signed parameters.
+    pub(crate) fn dedup_content(&self) -> Option<Vec<u8>> {
+        let path = self.dedup_path.as_deref()?;
+        Some([path.as_bytes(), b"\n", &self.built].concat())
     }
 
     /// Each message the signature may cover: one, or one per URL.

@@ -45,7 +45,8 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
     let signed = match body_hashes.as_slice() {
         [] => {
             check_form(request)?;
-            Signed::new(&[Piece::Url, Piece::Built]).with_built_content(sorted_parameters(request.body)?)
+            let path = path_and_query(&url);
+            Signed::new(&[Piece::Url, Piece::Built]).with_built_content(sorted_parameters(request.body)?, path)
         }
         [hash] => {
             check_body_hash(hash, request.body)?;
@@ -105,6 +106,13 @@ pub(super) fn sorted_parameters(body: &[u8]) -> Result<Vec<u8>, Error> {
         built.extend_from_slice(value.as_bytes());
     }
     Ok(built)
+}
+
+/// The path and query of an absolute URL: what follows its authority. Signed byte for byte with the rest of the URL;
+/// unlike the authority, no variant of it is tried.
+pub(super) fn path_and_query(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.find(['/', '?']).map_or("", |start| &rest[start..])
 }
 
 /// The URL as reconstructed, without its port, and with the scheme's default port: each distinct one, in that
