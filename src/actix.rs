@@ -315,7 +315,7 @@ impl ResponseError for Error {
 
 /// The [`Inbox`](crate::inbox::Inbox)'s receiving side as an actix-web handler: register the inbox as app data and
 /// route to this, `web::resource("/webhooks/stripe").route(web::post().to(hooksafe::actix::inbox))`. Answers as
-/// [`InboxService`](crate::inbox::InboxService) does: `202` once the delivery is committed, a duplicate `200`, a
+/// [`InboxService`](crate::tower::InboxService) does: `202` once the delivery is committed, a duplicate `200`, a
 /// database failure `503` with `Retry-After`.
 #[cfg(feature = "postgres")]
 pub async fn inbox(

@@ -269,6 +269,8 @@ impl<F: Future> Future for CatchUnwind<'_, F> {
     }
 }
 
+impl crate::router::sealed::Sealed for VerifiedWebhook {}
+
 impl crate::router::Routable for VerifiedWebhook {
     fn routed(&self) -> (&[u8], crate::router::Meta) {
         let meta = crate::router::Meta {

@@ -167,8 +167,8 @@ struct Inner {
 #[derive(Debug)]
 enum Source {
     Json(serde_json::Error),
-    Store(crate::store::StoreError),
-    Resolve(crate::resolver::ResolveError),
+    Store(StoreError),
+    Resolve(ResolveError),
 }
 
 /// The developer-facing part of the message; kept allocation-free for the verification path.
@@ -287,7 +287,7 @@ impl Error {
         )
     }
 
-    pub(crate) fn store_unavailable(source: crate::store::StoreError, after: std::time::Duration) -> Self {
+    pub(crate) fn store_unavailable(source: StoreError, after: std::time::Duration) -> Self {
         Self(Box::new(Inner {
             kind: ErrorKind::StoreUnavailable,
             header: None,
@@ -297,7 +297,7 @@ impl Error {
     }
 
     #[cold]
-    pub(crate) fn keys_unavailable(source: Option<crate::resolver::ResolveError>, why: &'static str) -> Self {
+    pub(crate) fn keys_unavailable(source: Option<ResolveError>, why: &'static str) -> Self {
         let after = std::time::Duration::from_secs(5);
         Self(Box::new(Inner {
             kind: ErrorKind::KeysUnavailable,
@@ -318,8 +318,8 @@ impl Error {
 
     /// The certificate `PAYPAL-CERT-URL` names failed the trust checks: it `why`.
     #[cold]
-    pub(crate) fn untrusted_certificate(why: &'static str) -> Self {
-        Self::new(ErrorKind::UntrustedCertificate, Some(crate::scheme::paypal::CERT_URL.clone()), Detail::Text(why))
+    pub(crate) fn untrusted_certificate(header: HeaderName, why: &'static str) -> Self {
+        Self::new(ErrorKind::UntrustedCertificate, Some(header), Detail::Text(why))
     }
 
     /// The request's source address is not admitted.
@@ -589,3 +589,48 @@ pub enum ConfigError {
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),
 }
+
+/// An error type that wraps a backend's own error, with a prefix saying which backend failed.
+macro_rules! wrapped_error {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        pub struct $name(Box<dyn std::error::Error + Send + Sync>);
+
+        impl $name {
+            /// Wraps the cause.
+            pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+                Self(error.into())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, ": {}"), self.0)
+            }
+        }
+
+        impl std::error::Error for $name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&*self.0)
+            }
+        }
+    };
+}
+
+wrapped_error!(
+    /// A store could not do what was asked (unreachable, timed out, full). Wraps the backend's own error.
+    StoreError,
+    "deduplication store"
+);
+
+wrapped_error!(
+    /// A resolver could not look the keys up (its database was unreachable, say). Wraps the cause.
+    ResolveError,
+    "key resolver"
+);

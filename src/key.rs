@@ -13,7 +13,6 @@ use time::OffsetDateTime;
 use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
-use crate::scheme::Message;
 
 /// Secrets and keys are configuration, not attacker input: accept them with or without base64 padding.
 pub(crate) const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -348,17 +347,13 @@ impl HmacKey {
         })
     }
 
-    /// The MAC of `message`, its parts fed one after another.
-    pub(crate) fn tag(&self, message: &Message<'_>) -> Computed {
-        self.tag_parts(message.parts())
-    }
-
     /// The MAC of one byte string (Zoom's handshake token).
     pub(crate) fn tag_of(&self, bytes: &[u8]) -> Computed {
         self.tag_parts(std::iter::once(bytes))
     }
 
-    fn tag_parts<'p>(&self, parts: impl Iterator<Item = &'p [u8]>) -> Computed {
+    /// The MAC of a message given in parts, fed one after another.
+    pub(crate) fn tag_parts<'p>(&self, parts: impl Iterator<Item = &'p [u8]>) -> Computed {
         fn run<'p, M: hmac::Mac + Clone>(mac: &M, parts: impl Iterator<Item = &'p [u8]>) -> Computed {
             let mut mac = mac.clone();
             parts.for_each(|part| mac.update(part));

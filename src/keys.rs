@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::error::ConfigError;
 use crate::key::{HmacKey, Key, Material, PublicKey, Secret, SecretEncoding, parse_public_key};
 use crate::scheme::Scheme;
-use crate::verifier::MAX_SECRETS;
 use sha2::{Digest as _, Sha256};
 use zeroize::Zeroizing;
+
+/// The most keys one verifier holds. Rotation needs two; a few more cover several overlapping rollovers.
+pub const MAX_SECRETS: usize = 8;
 
 /// The shortest HMAC secret accepted, in key bytes, unless short secrets are allowed.
 const MIN_SECRET_LEN: usize = 6;
@@ -257,7 +259,7 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
                 if *scheme != Scheme::PayPal {
                     return Err(ConfigError::KeyKindNotAccepted { index, given: "certificate" });
                 }
-                let (material, validity) = crate::paypal::pinned(pem, index)?;
+                let (material, validity) = crate::certificate::pinned(pem, index)?;
                 (None, material, validity)
             }
         };

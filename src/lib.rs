@@ -11,12 +11,14 @@
 
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 mod adapter;
+mod certificate;
 mod error;
 mod fetch_cache;
 mod handshake;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
 pub mod inbox;
+mod json_field;
 mod key;
 mod keys;
 mod log;
@@ -47,6 +49,7 @@ pub mod tower;
 pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
 pub use handshake::Handshake;
 pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
+pub use keys::MAX_SECRETS;
 pub use keys::{Keys, KeysBuilder};
 pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use resolver::{KeyResolver, PathParams, RequestHead, ResolveError};
@@ -54,4 +57,4 @@ pub use router::Router;
 pub use scheme::{Custom, Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
 pub use verified::Verified;
-pub use verifier::{DEFAULT_TOLERANCE, MAX_SECRETS, MAX_TOLERANCE, Verifier, VerifierBuilder};
+pub use verifier::{DEFAULT_TOLERANCE, MAX_TOLERANCE, Verifier, VerifierBuilder};

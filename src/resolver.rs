@@ -1,12 +1,12 @@
 //! [`KeyResolver`]: the keys for each request, looked up while it is verified, for receivers that serve many tenants
 //! whose secrets live in a database and change while the server runs.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
 use http::{HeaderMap, Method, Uri};
 
+pub use crate::error::ResolveError;
 use crate::keys::Keys;
 
 /// What a [`KeyResolver`] sees of a request: its method and URI where the caller gave them, its headers, and the
@@ -124,33 +124,5 @@ pub(crate) trait DynResolver: Send + Sync {
 impl<R: KeyResolver> DynResolver for R {
     fn resolve_boxed(&self, request: &RequestHead<'_>) -> Resolving {
         Box::pin(self.resolve(request))
-    }
-}
-
-/// A resolver could not look the keys up (its database was unreachable, say). Wraps the cause.
-pub struct ResolveError(Box<dyn std::error::Error + Send + Sync>);
-
-impl ResolveError {
-    /// Wraps the cause.
-    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self(error.into())
-    }
-}
-
-impl fmt::Debug for ResolveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Display for ResolveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "key resolver: {}", self.0)
-    }
-}
-
-impl std::error::Error for ResolveError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
     }
 }

@@ -228,12 +228,11 @@ pub trait Routable: sealed::Sealed {
     fn routed(&self) -> (&[u8], Meta);
 }
 
-mod sealed {
+/// Implemented here for the core's views, and by the adapters for theirs.
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::Verified<'_> {}
     impl<S: crate::store::Store> Sealed for crate::Delivery<'_, S> {}
-    #[cfg(any(feature = "tower", feature = "actix-web"))]
-    impl Sealed for crate::adapter::VerifiedWebhook {}
 }
 
 impl Routable for Verified<'_> {

@@ -340,7 +340,7 @@ impl SigningKey {
     /// Signs `message`; PayPal's RSA with SHA-1 when `sha1`, else SHA-256.
     fn sign(&self, message: &Message<'_>, sha1: bool) -> Tag {
         match self {
-            Self::Hmac(mac) => Tag(mac.tag(message).as_slice().to_vec()),
+            Self::Hmac(mac) => Tag(mac.tag_parts(message.parts()).as_slice().to_vec()),
             Self::Rsa(key) if sha1 => rsa_sign::<sha1::Sha1>(key, &message.concatenated()),
             Self::Ed25519(_) | Self::P256(_) | Self::Token(_) | Self::Rsa(_) => {
                 self.sign_bytes(&message.concatenated())

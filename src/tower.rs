@@ -169,3 +169,51 @@ where
         }
     }
 }
+
+/// The receiving side as a tower service, an endpoint of its own (axum:
+/// `Router::new().route_service("/webhooks/stripe", inbox.service())`): verifies, writes, and answers `202` once the
+/// row is committed; a duplicate `200` with `hooksafe-outcome: duplicate`; a database failure `503` with
+/// `Retry-After`; a rejected delivery its error's status. The body is capped as by the other adapters.
+#[cfg(feature = "postgres")]
+#[derive(Debug, Clone)]
+pub struct InboxService {
+    inbox: crate::inbox::Inbox,
+}
+
+#[cfg(feature = "postgres")]
+impl crate::inbox::Inbox {
+    /// The receiving side as a tower service: see [`InboxService`].
+    pub fn service(&self) -> InboxService {
+        InboxService { inbox: self.clone() }
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl<B> tower_service::Service<http::Request<B>> for InboxService
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = http::Response<http_body_util::Full<bytes::Bytes>>;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> Self::Future {
+        use http_body_util::BodyExt as _;
+        let inbox = self.inbox.clone();
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = match crate::adapter::read_body(inbox.verifier(), &parts.headers, body.into_data_stream()).await
+            {
+                Ok(body) => body,
+                Err(error) => return Ok(error.to_response()),
+            };
+            Ok(inbox.answer(&parts, &body).await)
+        })
+    }
+}

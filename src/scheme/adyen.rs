@@ -21,12 +21,12 @@
 
 use serde::Deserialize;
 
+use super::IdSource;
 use super::Parsed;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 #[derive(Deserialize)]
 struct Notification<'a> {

@@ -13,13 +13,13 @@
 use http::HeaderName;
 use http::header::AUTHORIZATION;
 
+use super::IdSource;
 use super::Parsed;
 use super::body_only::{self, BodyTag};
 use super::tag::Encoding;
 use super::token::{self, Token};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-hub-signature"), prefix: "sha256=", encoding: Encoding::Hex };

@@ -3,12 +3,12 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 /// A signature header over the body: its name, the text before the tag, and how the tag is spelled.
 pub(super) struct BodyTag {

@@ -13,13 +13,13 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{one, optional_str, required_bytes, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static TIMESTAMP: HeaderName = HeaderName::from_static("box-delivery-timestamp");
 static PRIMARY: HeaderName = HeaderName::from_static("box-signature-primary");

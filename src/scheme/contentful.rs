@@ -16,13 +16,13 @@
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{one, parse_timestamp, required_bytes, required_str, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-contentful-signature");
 static SIGNED_HEADERS: HeaderName = HeaderName::from_static("x-contentful-signed-headers");

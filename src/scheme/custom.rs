@@ -2,6 +2,7 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, parse_timestamp, required_bytes, required_str, value};
 use super::signed::{MAX_PIECES, Piece, Signed};
@@ -9,7 +10,6 @@ use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
 use crate::key::{Algorithm, SecretEncoding};
 use crate::request::{Incoming, PublicUrl};
-use crate::verified::IdSource;
 
 /// One piece of the signed content.
 #[derive(Debug, Clone, PartialEq, Eq)]

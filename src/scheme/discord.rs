@@ -13,14 +13,15 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::handshake::Handshake;
+use crate::json_field::top_level_field;
 use crate::request::Incoming;
-use crate::verified::{IdSource, top_level_field};
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-signature-ed25519");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-signature-timestamp");

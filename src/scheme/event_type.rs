@@ -3,7 +3,7 @@
 use http::{HeaderMap, HeaderName};
 
 use super::Scheme;
-use crate::verified::field_at;
+use crate::json_field::field_at;
 
 /// Where a scheme's event type lives.
 #[derive(Debug, Clone, Copy)]

@@ -12,12 +12,12 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{one, value};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static GITEA: HeaderName = HeaderName::from_static("x-gitea-signature");
 static FORGEJO: HeaderName = HeaderName::from_static("x-forgejo-signature");

@@ -18,13 +18,13 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::{Incoming, PublicUrl};
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-hubspot-signature-v3");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-hubspot-request-timestamp");

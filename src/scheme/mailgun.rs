@@ -14,13 +14,13 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::canonical_seconds;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 /// The parts of the body the verifier reads; every other field is skipped, but must be valid JSON.
 #[derive(Deserialize)]

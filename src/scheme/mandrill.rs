@@ -11,6 +11,7 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
@@ -18,7 +19,6 @@ use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use super::twilio::{path_and_query, sorted_parameters};
 use crate::error::Error;
 use crate::request::{Incoming, PublicUrl};
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-mandrill-signature");
 

@@ -109,6 +109,7 @@ mod gocardless;
 pub(crate) mod headers;
 mod hook0;
 mod hubspot;
+mod id;
 mod intercom;
 mod klaviyo;
 mod launchdarkly;
@@ -162,7 +163,11 @@ mod zoom;
 use http::{HeaderMap, HeaderName};
 
 pub use custom::Custom;
+/// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
+pub const DEFAULT_TOLERANCE: std::time::Duration = std::time::Duration::from_secs(300);
+
 pub(crate) use event_type::EventTypeSource;
+pub(crate) use id::IdSource;
 pub(crate) use signed::{Message, Signed};
 pub(crate) use tag::{Candidates, KeyKind};
 pub use tag::{Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Tag};
@@ -171,7 +176,6 @@ use crate::error::Error;
 use crate::handshake::Handshake;
 use crate::key::{Algorithm, Key, Mac, Material, PublicKeyFormat, SecretEncoding};
 use crate::request::{Incoming, PublicUrl};
-use crate::verified::IdSource;
 
 /// A provider's signature scheme.
 ///
@@ -452,7 +456,7 @@ impl Scheme {
             Self::TwitchEventSub | Self::Box => std::time::Duration::from_secs(600),
             Self::Linear => std::time::Duration::from_secs(60),
             Self::Contentful => std::time::Duration::from_secs(30),
-            _ => crate::verifier::DEFAULT_TOLERANCE,
+            _ => DEFAULT_TOLERANCE,
         }
     }
 
@@ -1102,7 +1106,7 @@ pub(crate) struct CheckKeys<'k> {
 /// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console
 /// check.
 fn no_events(body: &[u8]) -> bool {
-    crate::verified::field_at::<Vec<serde::de::IgnoredAny>>(body, &["events"]).is_some_and(|events| events.is_empty())
+    crate::json_field::field_at::<Vec<serde::de::IgnoredAny>>(body, &["events"]).is_some_and(|events| events.is_empty())
 }
 
 impl std::fmt::Display for Scheme {

@@ -9,12 +9,12 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::value;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-mollie-signature");
 

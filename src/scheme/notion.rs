@@ -19,8 +19,8 @@ use super::tag::Encoding;
 use super::{CheckKeys, TokenCallback};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::handshake::Handshake;
+use crate::json_field::top_level_field;
 use crate::request::Incoming;
-use crate::verified::top_level_field;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-notion-signature"), prefix: "sha256=", encoding: Encoding::Hex };

@@ -15,13 +15,13 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 pub(crate) static TRANSMISSION_ID: HeaderName = HeaderName::from_static("paypal-transmission-id");
 pub(crate) static TRANSMISSION_TIME: HeaderName = HeaderName::from_static("paypal-transmission-time");

@@ -10,12 +10,12 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, required_str, value};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static KEY: HeaderName = HeaderName::from_static("x-pusher-key");
 static SIGNATURE: HeaderName = HeaderName::from_static("x-pusher-signature");

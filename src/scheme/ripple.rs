@@ -11,13 +11,13 @@
 use http::{HeaderMap, HeaderName};
 use sha2::{Digest as _, Sha256};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{ListFormat, required_bytes, timestamped_list, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-webhook-timestamp");
 static SIGNATURE: HeaderName = HeaderName::from_static("x-webhook-signature");

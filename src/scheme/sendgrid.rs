@@ -13,13 +13,13 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-twilio-email-event-webhook-signature");
 static TIMESTAMP: HeaderName = HeaderName::from_static("x-twilio-email-event-webhook-timestamp");

@@ -7,13 +7,13 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static SIGNATURE: HeaderName = HeaderName::from_static("x-shopify-hmac-sha256");
 static WEBHOOK_ID: HeaderName = HeaderName::from_static("x-shopify-webhook-id");

@@ -4,13 +4,13 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{ListFormat, required_bytes, timestamped_list, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 /// One provider's signature list.
 pub(super) struct SignedList {

@@ -15,7 +15,7 @@ use http::HeaderName;
 use super::v0::V0Headers;
 use crate::error::Error;
 use crate::handshake::Handshake;
-use crate::verified::top_level_field;
+use crate::json_field::top_level_field;
 
 pub(super) static HEADERS: V0Headers = V0Headers {
     signature: HeaderName::from_static("x-slack-signature"),

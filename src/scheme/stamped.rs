@@ -9,13 +9,13 @@ use http::{HeaderMap, HeaderName};
 use time::format_description::{BorrowedFormatItem, parse as parse_description};
 use time::{OffsetDateTime, PrimitiveDateTime};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{canonical_seconds, required_bytes, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 /// How the timestamp header writes the time.
 pub(super) enum Notation {

@@ -17,13 +17,13 @@ use base64::engine::general_purpose::STANDARD;
 use http::{HeaderMap, HeaderName, header::AUTHORIZATION};
 use zeroize::Zeroizing;
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::signed::Signed;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 static GITLAB: HeaderName = HeaderName::from_static("x-gitlab-token");
 

@@ -16,14 +16,15 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::handshake::Handshake;
+use crate::json_field::top_level_field;
 use crate::request::Incoming;
-use crate::verified::{IdSource, top_level_field};
 
 static ID: HeaderName = HeaderName::from_static("twitch-eventsub-message-id");
 static TIMESTAMP: HeaderName = HeaderName::from_static("twitch-eventsub-message-timestamp");

@@ -4,12 +4,12 @@
 
 use http::{HeaderMap, HeaderName};
 
+use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, value};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{Detail, Error, ErrorKind};
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 /// One provider's versioned signature header.
 pub(super) struct Versioned {

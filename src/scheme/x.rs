@@ -17,6 +17,7 @@
 use base64::Engine as _;
 use http::HeaderName;
 
+use super::IdSource;
 use super::Parsed;
 use super::body_only::{self, BodyTag};
 use super::query::get_param;
@@ -25,7 +26,6 @@ use crate::error::{Detail, Error, ErrorKind};
 use crate::handshake::Handshake;
 use crate::key::{Key, Material};
 use crate::request::Incoming;
-use crate::verified::IdSource;
 
 pub(super) static TAG: BodyTag = BodyTag {
     header: HeaderName::from_static("x-twitter-webhooks-signature"),

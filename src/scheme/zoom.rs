@@ -15,8 +15,8 @@ use http::HeaderName;
 use super::v0::V0Headers;
 use crate::error::Error;
 use crate::handshake::Handshake;
+use crate::json_field::top_level_field;
 use crate::key::HmacKey;
-use crate::verified::top_level_field;
 
 pub(super) static HEADERS: V0Headers = V0Headers {
     signature: HeaderName::from_static("x-zm-signature"),

@@ -15,6 +15,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use crate::error::StoreError;
 pub use memory::{DEFAULT_CAPACITY, MemoryStore};
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
@@ -125,34 +126,6 @@ pub struct Retention {
     /// this long. The replay window for schemes with a signed timestamp; the whole `keep_for` for schemes without
     /// one (GitHub, Shopify, Twilio), whose only replay defence is the record itself.
     pub protect_for: Duration,
-}
-
-/// A store could not do what was asked (unreachable, timed out, full). Wraps the backend's own error.
-pub struct StoreError(Box<dyn std::error::Error + Send + Sync>);
-
-impl StoreError {
-    /// Wraps a backend error.
-    pub fn new(error: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self(error.into())
-    }
-}
-
-impl fmt::Debug for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.0, f)
-    }
-}
-
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "deduplication store: {}", self.0)
-    }
-}
-
-impl std::error::Error for StoreError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&*self.0)
-    }
 }
 
 /// A deduplication backend. Implement it for your own database; every method must be atomic for its key.

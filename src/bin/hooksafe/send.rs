@@ -1,0 +1,198 @@
+//! `hooksafe send`: correctly signed (or deliberately broken) deliveries to a local endpoint, never through a proxy.
+
+use std::io::IsTerminal as _;
+use std::net::IpAddr;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use clap::{Args, ValueEnum};
+use hooksafe::Scheme;
+use http::{HeaderMap, HeaderValue, Request, Uri};
+
+use super::{Delivery, Failure, Prepared, SigningKey, paint, signed_request};
+
+#[derive(Args)]
+pub(crate) struct SendArgs {
+    /// The endpoint, such as http://127.0.0.1:3000/webhooks/stripe.
+    url: String,
+    #[command(flatten)]
+    key: SigningKey,
+    #[command(flatten)]
+    delivery: Delivery,
+    /// Send the same delivery N times (a provider's retries: all but one should be duplicates).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    repeat: usize,
+    /// At most N deliveries in flight at once (at most 64).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=64))]
+    concurrency: u8,
+    /// Break the delivery after signing it, to see the endpoint refuse it.
+    #[arg(long)]
+    tamper: Option<Tamper>,
+    /// Sign as of SECONDS ago, to see the replay window refuse it.
+    #[arg(long, value_name = "SECONDS")]
+    stale: Option<u32>,
+    /// Allow an endpoint that is not on this machine (loopback).
+    #[arg(long)]
+    allow_remote: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Tamper {
+    /// Change one byte of the body.
+    Body,
+    /// Replace the signature with one made by another key.
+    Signature,
+    /// Move the signed timestamp a minute without signing it again.
+    Timestamp,
+}
+
+/// Whether `uri`'s host is this machine.
+fn is_loopback(uri: &Uri) -> bool {
+    match uri.host() {
+        Some("localhost") => true,
+        Some(host) => {
+            host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        None => false,
+    }
+}
+
+pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, Failure> {
+    let uri: Uri = args.url.parse().map_err(|_| Failure(format!("`{}` is not a URL", args.url)))?;
+    if uri.scheme_str() != Some("http") && uri.scheme_str() != Some("https") {
+        return Err(Failure(format!("`{}` is not an http:// or https:// URL", args.url)));
+    }
+    if !is_loopback(&uri) && !args.allow_remote {
+        return Err(Failure(format!(
+            "`{}` is not on this machine; hooksafe sends only to loopback unless --allow-remote is given",
+            args.url
+        )));
+    }
+    let signer = args.key.signer()?;
+    let mut prepared = args.delivery.prepare(&args.key.scheme)?;
+    if let Some(seconds) = args.stale {
+        prepared.timestamp -= time::Duration::seconds(i64::from(seconds));
+    }
+    let mut request = signed_request(&signer, &prepared, uri)?;
+    if let Some(tamper) = args.tamper {
+        tamper_with(&mut request, tamper, &args.key, &prepared)?;
+    }
+    // Never through a proxy (`HTTP_PROXY`, `ALL_PROXY`): "loopback only" must mean the delivery, and any token it
+    // carries, stays on this machine.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into();
+    let next = AtomicUsize::new(0);
+    let (succeeded, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let colour = std::io::stdout().is_terminal();
+    let errors = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..usize::from(args.concurrency).min(args.repeat) {
+            scope.spawn(|| {
+                while next.fetch_add(1, Ordering::SeqCst) < args.repeat {
+                    match post(&agent, &args.url, &request) {
+                        Ok((status, outcome)) => {
+                            let ok = (200..300).contains(&status);
+                            let counter = if ok { &succeeded } else { &failed };
+                            counter.fetch_add(1, Ordering::SeqCst);
+                            let line = format!(
+                                "{status} {}",
+                                outcome.map_or_else(String::new, |outcome| format!("({outcome})"))
+                            );
+                            println!("{}", paint(line.trim_end(), ok, colour));
+                        }
+                        Err(error) => errors.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(error),
+                    }
+                }
+            });
+        }
+    });
+    if let Some(error) = errors.into_inner().unwrap_or_default().into_iter().next() {
+        return Err(Failure(format!("could not send to {}: {error}", args.url)));
+    }
+    if args.repeat > 1 {
+        eprintln!("{} answered 2xx, {} did not", succeeded.load(Ordering::SeqCst), failed.load(Ordering::SeqCst));
+    }
+    Ok(if failed.load(Ordering::SeqCst) == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Posts `request`'s headers and body to `url`: the status and the `hooksafe-outcome` header.
+fn post(agent: &ureq::Agent, url: &str, request: &Request<Vec<u8>>) -> Result<(u16, Option<String>), String> {
+    let mut call = agent.post(url);
+    for (name, value) in request.headers() {
+        call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
+    }
+    let response = call.send(request.body().as_slice()).map_err(|error| error.to_string())?;
+    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    Ok((response.status().as_u16(), outcome))
+}
+
+/// Breaks a signed request as `tamper` says: the headers that carry the signature are those that differ when another
+/// key signs the same delivery; a timestamp is moved where it is written in unix seconds or milliseconds.
+fn tamper_with(
+    request: &mut Request<Vec<u8>>,
+    tamper: Tamper,
+    key: &SigningKey,
+    prepared: &Prepared,
+) -> Result<(), Failure> {
+    match tamper {
+        Tamper::Body => match request.body_mut().iter_mut().rev().find(|byte| byte.is_ascii_alphanumeric()) {
+            Some(byte) => *byte ^= 0x01,
+            None => request.body_mut().push(b' '),
+        },
+        Tamper::Signature => {
+            let other = match key.scheme {
+                Scheme::StandardWebhooks | Scheme::Svix => "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==".to_owned(),
+                Scheme::Stripe => "whsec_tampered_signature_key".to_owned(),
+                _ => "tampered-signature-key:x".to_owned(),
+            };
+            let forger = SigningKey { secret: Some(other), private_key: None, ..key.clone_without_secrets() };
+            let forged = forger.signer().and_then(|signer| signed_request(&signer, prepared, request.uri().clone()));
+            let forged = forged.map_err(|_| Failure("this scheme's signature cannot be tampered with here".into()))?;
+            let mut changed = false;
+            for (name, value) in forged.headers() {
+                if request.headers().get(name) != Some(value) {
+                    request.headers_mut().insert(name.clone(), value.clone());
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Err(Failure("this scheme carries no signature header to tamper with".into()));
+            }
+        }
+        Tamper::Timestamp => {
+            let seconds = prepared.timestamp.unix_timestamp();
+            let (from, to) = (seconds.to_string(), (seconds + 60).to_string());
+            let mut changed = false;
+            let headers: HeaderMap = request.headers().clone();
+            for (name, value) in &headers {
+                let text = value.to_str().unwrap_or_default();
+                if text.contains(&from) {
+                    request.headers_mut().insert(name.clone(), HeaderValue::from_str(&text.replace(&from, &to))?);
+                    changed = true;
+                }
+            }
+            if !changed {
+                return Err(Failure("this scheme's timestamp is not in a header hooksafe can move".into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl SigningKey {
+    /// The same scheme and settings, without a key.
+    fn clone_without_secrets(&self) -> Self {
+        Self {
+            scheme: self.scheme.clone(),
+            secret: None,
+            private_key: None,
+            webhook_id: self.webhook_id.clone(),
+            public_url: self.public_url.clone(),
+        }
+    }
+}

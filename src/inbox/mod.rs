@@ -1,0 +1,377 @@
+//! [`Inbox`]: acknowledge at once, process later, lose nothing. A durable queue of verified deliveries in PostgreSQL,
+//! with workers that retry with backoff and mark deliveries dead after the last attempt.
+//!
+//! The receiving side verifies a delivery and writes it (raw body, headers, scheme, key id, received-at, dedup key)
+//! in **one insert that is itself the deduplication check**, and answers `202 Accepted` only once that row is
+//! committed. A duplicate is answered like any duplicate (`200`, `hooksafe-outcome: duplicate`); a database failure
+//! is `503` with `Retry-After`, so the provider retries and nothing acknowledged is ever lost. Forged, stale and
+//! oversized deliveries are refused before any insert.
+//!
+//! Workers take deliveries with `FOR UPDATE SKIP LOCKED` and a visibility lease, run your handler inside a
+//! transaction that also marks the delivery processed (your writes and the completion commit together), and on
+//! failure retry with exponential backoff and jitter, up to the configured attempts, then mark the delivery dead. A
+//! worker killed mid-handler loses nothing: its transaction rolls back, its lease lapses, and another worker takes
+//! the delivery.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use hooksafe::inbox::{Inbox, InboxDelivery};
+//! use hooksafe::{Scheme, Verifier};
+//!
+//! let pool = sqlx::PgPool::connect("postgres://app@localhost/app").await?;
+//! let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_...").build()?;
+//! let inbox = Inbox::builder(verifier, pool).max_attempts(8).build()?;
+//! inbox.migrate().await?;
+//!
+//! // Receiving: `axum::Router::new().route_service("/webhooks/stripe", inbox.service())`.
+//! // Processing, in the same process or another:
+//! let worker = inbox.worker(|delivery: InboxDelivery, tx: &mut sqlx::PgTransaction<'static>| {
+//!     Box::pin(async move {
+//!         let event: serde_json::Value = delivery.json()?;
+//!         sqlx::query("INSERT INTO events (id, kind) VALUES ($1, $2)")
+//!             .bind(delivery.delivery_id())
+//!             .bind(event["type"].as_str())
+//!             .execute(&mut **tx)
+//!             .await?;
+//!         Ok(())
+//!     })
+//! });
+//! worker.concurrency(4).run().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod admin;
+mod sql;
+mod worker;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::Row as _;
+use sqlx::postgres::PgPool;
+
+use crate::error::{ConfigError, Error};
+use crate::handshake::Handshake;
+use crate::receiver::{Receiver, STORE_RETRY_AFTER};
+use crate::store::{PostgresStore, StoreError};
+use crate::verified::Verified;
+use crate::verifier::Verifier;
+use sql::INSERT;
+
+pub use admin::{Counts, DeadDelivery, MIN_RETENTION};
+pub use sql::MIGRATION;
+pub use worker::{Handling, InboxDelivery, Worker, handler};
+
+/// Headers never written to the table, even where a scheme sends them: they carry credentials (Basic auth, tokens).
+const NEVER_STORED: [&str; 4] = ["authorization", "proxy-authorization", "cookie", "x-gitlab-token"];
+
+/// A durable inbox of verified deliveries in PostgreSQL. Cheap to clone: clones share the pool and configuration.
+#[derive(Clone)]
+pub struct Inbox {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    /// The verifier and the dedup key derivation (its store is unused: the inbox's insert is the dedup check).
+    receiver: Receiver<PostgresStore>,
+    pool: PgPool,
+    max_attempts: u32,
+    backoff: (Duration, Duration),
+    lease: Duration,
+    handler_deadline: Duration,
+    insert_timeout: Duration,
+    ordering_key: Option<OrderingKey>,
+    /// The headers written with a delivery: the scheme's own and `content-type`, never a credential.
+    stored_headers: Vec<http::HeaderName>,
+}
+
+type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
+
+impl fmt::Debug for Inbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inbox")
+            .field("scheme", self.inner.receiver.verifier().scheme())
+            .field("max_attempts", &self.inner.max_attempts)
+            .field("backoff", &self.inner.backoff)
+            .field("lease", &self.inner.lease)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures an [`Inbox`]; mistakes are reported by [`build`](Self::build).
+pub struct InboxBuilder {
+    verifier: Verifier,
+    pool: PgPool,
+    namespace: Option<String>,
+    max_attempts: u32,
+    backoff: (Duration, Duration),
+    lease: Duration,
+    handler_deadline: Option<Duration>,
+    insert_timeout: Duration,
+    ordering_key: Option<OrderingKey>,
+    extra_headers: Vec<http::HeaderName>,
+}
+
+impl fmt::Debug for InboxBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InboxBuilder").field("max_attempts", &self.max_attempts).finish_non_exhaustive()
+    }
+}
+
+impl InboxBuilder {
+    /// Scopes the dedup keys, as [`ReceiverBuilder::namespace`](crate::ReceiverBuilder::namespace) does: set one when
+    /// several endpoints of the same scheme share one inbox table.
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// How many times a delivery is tried before it is marked dead. Defaults to 10; at least 1.
+    #[must_use]
+    pub const fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The wait before the first retry, doubled after each failed attempt up to `max`, each wait drawn between half
+    /// and all of it (jitter). Defaults to 1 s and 1 hour.
+    #[must_use]
+    pub const fn backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.backoff = (first, max);
+        self
+    }
+
+    /// How long a worker holds a delivery before another may take it, should the first one stop. Defaults to 5
+    /// minutes; at least one second.
+    #[must_use]
+    pub const fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How long a handler may run; a handler still running then is stopped, its transaction rolled back, and the
+    /// attempt counted as failed. Defaults to half the lease; must be shorter than it.
+    #[must_use]
+    pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
+        self.handler_deadline = Some(deadline);
+        self
+    }
+
+    /// How long the receiving side waits for the database to commit a delivery before answering `503` (the
+    /// provider retries): shorter than the provider's own timeout (GitHub's is 10 s). Defaults to 5 s.
+    #[must_use]
+    pub const fn insert_timeout(mut self, timeout: Duration) -> Self {
+        self.insert_timeout = timeout;
+        self
+    }
+
+    /// Also stores these request headers with each delivery (`X-Shopify-Shop-Domain`, `X-GitHub-Hook-ID`, …). By
+    /// default only the scheme's own headers (its signature, timestamp, id and event type) and `Content-Type` are
+    /// stored, so nothing a client or a proxy added lands in the table; credentials (`Authorization`, cookies,
+    /// GitLab's token) are never stored, even when named here.
+    #[must_use]
+    pub fn store_headers(mut self, names: impl IntoIterator<Item = http::HeaderName>) -> Self {
+        self.extra_headers.extend(names);
+        self
+    }
+
+    /// Processes deliveries in order per key: a delivery with the key `key` returns (a Stripe object id, say) waits
+    /// until every earlier delivery with the same key is processed or dead. Deliveries without a key are not ordered.
+    /// Compare [`InboxDelivery::provider_timestamp`] with what you stored to skip a stale update.
+    #[must_use]
+    pub fn ordering_key(mut self, key: impl Fn(&Verified<'_>) -> Option<String> + Send + Sync + 'static) -> Self {
+        self.ordering_key = Some(Box::new(key));
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidLease`] for a lease under one second; [`ConfigError::InvalidHandlerDeadline`] for a
+    /// deadline of zero or not shorter than the lease; [`ConfigError::InvalidInbox`] for zero attempts or a backoff
+    /// whose first wait is zero or above its maximum.
+    pub fn build(self) -> Result<Inbox, ConfigError> {
+        if self.lease < Duration::from_secs(1) {
+            return Err(ConfigError::InvalidLease);
+        }
+        let handler_deadline = self.handler_deadline.unwrap_or(self.lease / 2);
+        if handler_deadline.is_zero() || handler_deadline >= self.lease {
+            return Err(ConfigError::InvalidHandlerDeadline);
+        }
+        if self.max_attempts == 0 {
+            return Err(ConfigError::InvalidInbox("a delivery must be tried at least once"));
+        }
+        if self.backoff.0.is_zero() || self.backoff.0 > self.backoff.1 {
+            return Err(ConfigError::InvalidInbox("the first backoff must be above zero and at most the maximum"));
+        }
+        let mut stored_headers = self.verifier.scheme().own_headers();
+        stored_headers.push(http::header::CONTENT_TYPE);
+        stored_headers.extend(self.extra_headers);
+        stored_headers.retain(|name| !NEVER_STORED.contains(&name.as_str()));
+        let store = PostgresStore::new(self.pool.clone());
+        let receiver = Receiver::builder(self.verifier, store);
+        let receiver = match self.namespace {
+            Some(namespace) => receiver.namespace(namespace),
+            None => receiver,
+        };
+        Ok(Inbox {
+            inner: Arc::new(Inner {
+                receiver: receiver.build()?,
+                pool: self.pool,
+                max_attempts: self.max_attempts,
+                backoff: self.backoff,
+                lease: self.lease,
+                handler_deadline,
+                insert_timeout: self.insert_timeout,
+                ordering_key: self.ordering_key,
+                stored_headers,
+            }),
+        })
+    }
+}
+
+/// What [`Inbox::accept`] did with a verified request.
+#[derive(Debug)]
+pub enum Accepted {
+    /// The delivery was written and committed, with this id: answer `202`.
+    Stored(i64),
+    /// The request was the provider's endpoint check: answer it (nothing was written).
+    Handshake(Handshake),
+}
+
+fn store_error(error: sqlx::Error) -> StoreError {
+    StoreError::new(error)
+}
+
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+impl Inbox {
+    /// Starts configuring an inbox for deliveries `verifier` checks, in the database of `pool`.
+    pub fn builder(verifier: Verifier, pool: PgPool) -> InboxBuilder {
+        InboxBuilder {
+            verifier,
+            pool,
+            namespace: None,
+            max_attempts: 10,
+            backoff: (Duration::from_secs(1), Duration::from_secs(3600)),
+            lease: Duration::from_secs(300),
+            handler_deadline: None,
+            insert_timeout: Duration::from_secs(5),
+            ordering_key: None,
+            extra_headers: Vec::new(),
+        }
+    }
+
+    /// Creates the inbox table and its indexes if they do not exist: the SQL of [`MIGRATION`].
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database refuses it.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        sqlx::raw_sql(MIGRATION).execute(&self.inner.pool).await.map(drop).map_err(store_error)
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        self.inner.receiver.verifier()
+    }
+
+    /// Verifies a request (head and buffered body) and writes it: what the adapters call.
+    ///
+    /// # Errors
+    /// Every verification error, before anything is written; [`ErrorKind::Duplicate`](crate::ErrorKind::Duplicate)
+    /// when it was written before; [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the
+    /// database did not commit it (answer `503`: the provider retries).
+    pub async fn accept(&self, parts: &http::request::Parts, body: &[u8]) -> Result<Accepted, Error> {
+        let verified = self.verifier().verify_parts_async(parts, body).await?;
+        if let Some(handshake) = verified.handshake() {
+            return Ok(Accepted::Handshake(handshake.clone()));
+        }
+        let key = self.inner.receiver.key(&verified);
+        let headers: Vec<[String; 2]> = parts
+            .headers
+            .iter()
+            .filter(|(name, _)| self.inner.stored_headers.contains(name))
+            .map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
+            .collect();
+        let headers = serde_json::to_string(&headers).map_err(Error::payload)?;
+        let ordering_key = self.inner.ordering_key.as_ref().and_then(|key| key(&verified));
+        let scheme = self.verifier().scheme().name();
+        let insert = sqlx::query(INSERT)
+            .bind(&key.0[..])
+            .bind(scheme.as_ref())
+            .bind(verified.key_id())
+            .bind(verified.tenant())
+            .bind(verified.id())
+            .bind(verified.event_type())
+            .bind(ordering_key)
+            .bind(verified.timestamp())
+            .bind(headers)
+            .bind(body)
+            .fetch_optional(&self.inner.pool);
+        let unavailable = |error: StoreError| Error::store_unavailable(error, STORE_RETRY_AFTER);
+        let row = tokio::time::timeout(self.inner.insert_timeout, insert)
+            .await
+            .map_err(|_| unavailable(StoreError::new("the database did not commit the delivery in time")))?
+            .map_err(|error| unavailable(store_error(error)))?;
+        match row {
+            Some(row) => Ok(Accepted::Stored(row.get(0))),
+            None => {
+                self.compare_body(&key.0, &verified).await;
+                Err(Error::duplicate())
+            }
+        }
+    }
+
+    /// For a duplicate of a delivery whose signature does not bind its whole body (PayPal, Mailgun, Adyen): warns,
+    /// and counts in metrics, when the body is not the one stored with that dedup key.
+    async fn compare_body(&self, key: &[u8], verified: &Verified<'_>) {
+        let scheme = self.verifier().scheme();
+        if !scheme.signs_body_weakly() {
+            return;
+        }
+        let same = sqlx::query("SELECT body = $2 FROM hooksafe_inbox WHERE dedup_key = $1")
+            .bind(key)
+            .bind(verified.body())
+            .fetch_optional(&self.inner.pool)
+            .await;
+        if let Ok(Some(row)) = same
+            && !row.get::<bool, _>(0)
+        {
+            crate::log::warning!(
+                "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a \
+                 duplicate (a body forged to the same signature, or a provider bug)",
+                verified.id().unwrap_or("(none)")
+            );
+            crate::telemetry::duplicate_with_another_body(scheme);
+        }
+    }
+}
+
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+impl Inbox {
+    /// Verifies, writes and answers one request: what every adapter of the inbox does.
+    pub(crate) async fn answer<B: From<&'static str> + From<Vec<u8>>>(
+        &self,
+        parts: &http::request::Parts,
+        body: &[u8],
+    ) -> http::Response<B> {
+        match self.accept(parts, body).await {
+            Ok(Accepted::Stored(_)) => {
+                let mut response = http::Response::new(B::from("accepted"));
+                *response.status_mut() = http::StatusCode::ACCEPTED;
+                response
+            }
+            Ok(Accepted::Handshake(handshake)) => handshake.to_response(),
+            Err(error) => {
+                #[cfg(feature = "tracing")]
+                tracing::debug!(%error, "hooksafe: inbox refused a delivery");
+                error.to_response()
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The inbox's SQL: its table, and one statement for each step of a delivery's life.
+
+/// The inbox table, as [`Inbox::migrate`](super::Inbox::migrate) creates it. Run it yourself if you manage migrations with another tool.
+pub const MIGRATION: &str = "
+CREATE TABLE IF NOT EXISTS hooksafe_inbox (
+    id bigserial PRIMARY KEY,
+    dedup_key bytea NOT NULL UNIQUE,
+    scheme text NOT NULL,
+    key_id text NOT NULL,
+    tenant text,
+    delivery_id text,
+    event_type text,
+    ordering_key text,
+    provider_timestamp timestamptz,
+    headers jsonb NOT NULL,
+    body bytea NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'processing', 'processed', 'dead')),
+    attempts integer NOT NULL DEFAULT 0,
+    available_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    lease_token bytea,
+    lease_until timestamptz,
+    last_error text,
+    processed_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS hooksafe_inbox_ready ON hooksafe_inbox (id) WHERE state IN ('pending', 'processing');
+CREATE INDEX IF NOT EXISTS hooksafe_inbox_ordering ON hooksafe_inbox (ordering_key, id)
+    WHERE state IN ('pending', 'processing') AND ordering_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS hooksafe_inbox_processed ON hooksafe_inbox (processed_at) WHERE state = 'processed';
+";
+
+/// Writes a verified delivery; no row comes back for a duplicate. One statement.
+pub(super) const INSERT: &str = "
+INSERT INTO hooksafe_inbox
+    (dedup_key, scheme, key_id, tenant, delivery_id, event_type, ordering_key, provider_timestamp, headers, body)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
+ON CONFLICT (dedup_key) DO NOTHING
+RETURNING id";
+
+/// Leases the oldest delivery ready to run (pending and due, or processing with a lapsed lease), skipping those a
+/// running transaction holds and those behind an unfinished earlier delivery with the same ordering key.
+pub(super) const TAKE: &str = "
+UPDATE hooksafe_inbox AS i
+SET state = 'processing', attempts = i.attempts + 1, lease_token = $1,
+    lease_until = clock_timestamp() + $2 * interval '1 millisecond'
+WHERE i.id = (
+    SELECT c.id FROM hooksafe_inbox c
+    WHERE ((c.state = 'pending' AND c.available_at <= clock_timestamp())
+           OR (c.state = 'processing' AND c.lease_until <= clock_timestamp()))
+      AND (c.ordering_key IS NULL OR NOT EXISTS (
+          SELECT 1 FROM hooksafe_inbox e
+          WHERE e.ordering_key = c.ordering_key AND e.id < c.id AND e.state IN ('pending', 'processing')))
+    ORDER BY c.id
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED)
+RETURNING i.id, i.delivery_id, i.event_type, i.key_id, i.tenant, i.ordering_key, i.provider_timestamp,
+          i.received_at, i.attempts, i.body";
+
+/// Holds the leased row for the handler's transaction, if this worker's lease still holds it.
+pub(super) const HOLD: &str =
+    "SELECT 1 FROM hooksafe_inbox WHERE id = $1 AND lease_token = $2 AND state = 'processing' FOR UPDATE";
+
+/// Marks the row processed, in the handler's transaction.
+pub(super) const DONE: &str = "
+UPDATE hooksafe_inbox SET state = 'processed', processed_at = clock_timestamp(), lease_token = NULL,
+    lease_until = NULL, last_error = NULL
+WHERE id = $1 AND lease_token = $2";
+
+/// Records a failed attempt: back to pending after the backoff, or dead after the last attempt.
+pub(super) const FAILED: &str = "
+UPDATE hooksafe_inbox
+SET state = CASE WHEN attempts >= $3 THEN 'dead' ELSE 'pending' END,
+    available_at = clock_timestamp() + $4 * interval '1 millisecond',
+    lease_token = NULL, lease_until = NULL, last_error = $5
+WHERE id = $1 AND lease_token = $2";
+
+/// Deletes processed deliveries of one scheme: older than `$1` ms, and no longer protecting against a replay (a
+/// delivery with a timestamp once that is older than the replay window `$3` ms; one without, once processed more
+/// than `$2` ms ago).
+pub(super) const PURGE: &str = "
+DELETE FROM hooksafe_inbox
+WHERE state = 'processed' AND scheme = $4
+  AND processed_at < clock_timestamp() - $1 * interval '1 millisecond'
+  AND CASE WHEN provider_timestamp IS NULL OR $3 < 0
+           THEN processed_at < clock_timestamp() - $2 * interval '1 millisecond'
+           ELSE provider_timestamp < clock_timestamp() - $3 * interval '1 millisecond' END";
