@@ -103,7 +103,7 @@ impl Case {
     }
 
     fn verify(&self) -> bool {
-        self.verifier.verify_at(black_box(&self.headers), black_box(&self.body), self.now).is_ok()
+        self.verifier.verify_at((black_box(&self.headers), black_box(&self.body)), self.now).is_ok()
     }
 }
 
@@ -142,12 +142,12 @@ impl ResolverCase {
     }
 
     fn fixed(&self) -> bool {
-        self.fixed.verify_parts_at(black_box(&self.parts), black_box(&self.body), self.now).is_ok()
+        self.fixed.verify_at((black_box(&self.parts), black_box(&self.body)), self.now).is_ok()
     }
 
     /// The resolving verifier's future, polled once: a resolver that answers from memory is ready at once.
     fn resolving(&self) -> bool {
-        let future = self.resolving.verify_parts_async_at(black_box(&self.parts), black_box(&self.body), self.now);
+        let future = self.resolving.verify_async_at((black_box(&self.parts), black_box(&self.body)), self.now);
         let mut context = Context::from_waker(Waker::noop());
         matches!(std::pin::pin!(future).poll(&mut context), Poll::Ready(Ok(_)))
     }

@@ -28,7 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{name}: {}", value.to_str()?);
     }
 
-    let verified = verifier.verify(&headers, body)?;
+    let verified = verifier.verify((&headers, body))?;
     let event: Event = verified.json()?;
     println!("\nverified delivery {:?} at {:?}: {event:?}", verified.id(), verified.timestamp());
     if let Event::InvoicePaid { id, amount_paid } = &event {
@@ -37,16 +37,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     println!("\nrejected deliveries:");
     let tampered = br#"{"type":"invoice.paid","id":"in_1","amount_paid":1}"#;
-    let error = verifier.verify(&headers, tampered).unwrap_err();
+    let error = verifier.verify((&headers, tampered)).unwrap_err();
     println!("  tampered body:   {} -> {error}", error.status());
 
     let stale = provider.headers("msg_2mK8", now - Duration::minutes(10), body)?;
-    let error = verifier.verify(&stale, body).unwrap_err();
+    let error = verifier.verify((&stale, body)).unwrap_err();
     println!("  stale timestamp: {} -> {error}", error.status());
 
     let stranger = Signer::new(Scheme::StandardWebhooks, "whsec_c29tZWJvZHkgZWxzZSdzIDI0IGJ5dGUga2V5")?;
     let forged = stranger.headers("msg_2mK8", now, body)?;
-    let error = verifier.verify(&forged, body).unwrap_err();
+    let error = verifier.verify((&forged, body)).unwrap_err();
     println!("  wrong secret:    {} -> {error}", error.status());
     Ok(())
 }

@@ -21,7 +21,7 @@ fn handler(verifier: &Verifier, request: &Request<Vec<u8>>) -> Response<String> 
         *response.status_mut() = status;
         response
     };
-    let verified = match verifier.verify_request(request) {
+    let verified = match verifier.verify(request) {
         Ok(verified) => verified,
         Err(error) => {
             eprintln!("rejected: {error}"); // the detail goes to logs; the sender only learns the category

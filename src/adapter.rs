@@ -74,7 +74,7 @@ pub(crate) async fn receive<'a, S: Store>(
     body: &'a [u8],
 ) -> Result<Delivery<'a, S>, Error> {
     let started = Stopwatch::start();
-    let verified = match receiver.verifier().verify_parts_async(parts, body).await {
+    let verified = match receiver.verifier().verify_async((parts, body)).await {
         Ok(verified) => verified,
         Err(error) => {
             observer.rejected(&error, Some(started.elapsed()));

@@ -176,7 +176,7 @@ where
         let chunks = http_body_util::BodyExt::into_data_stream(body);
         let body =
             crate::adapter::read_body(&verifier, &parts.headers, chunks).await.map_err(WebhookRejection::Invalid)?;
-        let verified = verifier.verify_parts_async(&parts, &body).await.map_err(WebhookRejection::Invalid)?;
+        let verified = verifier.verify_async((&parts, &body)).await.map_err(WebhookRejection::Invalid)?;
         if let Some(handshake) = verified.handshake() {
             return Err(WebhookRejection::Handshake(handshake.clone()));
         }

@@ -28,8 +28,7 @@ pub enum ErrorKind {
     /// form is signed, more form parameters than the cap. Answered with 400.
     MalformedBody,
     /// The scheme signs the method or URL, but only headers and body were given: verify with
-    /// [`Verifier::verify_request`](crate::Verifier::verify_request) or
-    /// [`Verifier::verify_parts`](crate::Verifier::verify_parts). A server mistake, answered with 500.
+    /// a whole request or its head ([`RequestView`](crate::RequestView)). A server mistake, answered with 500.
     RequestLineRequired,
     /// The scheme signs the URL the provider called, but the request carries only a path and no public URL is
     /// configured: set [`VerifierBuilder::public_url`](crate::VerifierBuilder::public_url). A server mistake,
@@ -69,8 +68,7 @@ pub enum ErrorKind {
     /// configured one, or without one configured. Answered with 403.
     HandshakeRefused,
     /// The verifier resolves its keys per request, which takes an `async` call: use
-    /// [`Verifier::verify_request_async`](crate::Verifier::verify_request_async) or
-    /// [`Verifier::verify_parts_async`](crate::Verifier::verify_parts_async) (a `Receiver` and the adapters do).
+    /// [`Verifier::verify_async`](crate::Verifier::verify_async) (a `Receiver` and the adapters do).
     /// A server mistake, answered with 500.
     ResolverRequiresAsync,
     /// The certificate a PayPal delivery names, as the [`CertificateSource`](crate::paypal::CertificateSource)
@@ -228,7 +226,9 @@ impl Error {
         Self::new(
             ErrorKind::RequestLineRequired,
             None,
-            Detail::Text("this scheme signs the method or URL: verify with `verify_request` or `verify_parts`"),
+            Detail::Text(
+                "this scheme signs the method or URL: verify the whole request or its head, not headers alone",
+            ),
         )
     }
 
@@ -312,7 +312,7 @@ impl Error {
         Self::new(
             ErrorKind::ResolverRequiresAsync,
             None,
-            Detail::Text("this verifier resolves its keys: use `verify_request_async` or `verify_parts_async`"),
+            Detail::Text("this verifier resolves its keys: use `verify_async` or `verify_async_at`"),
         )
     }
 

@@ -52,6 +52,7 @@ pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
 pub use keys::MAX_SECRETS;
 pub use keys::{Keys, KeysBuilder};
 pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
+pub use request::RequestView;
 pub use resolver::{KeyResolver, PathParams, RequestHead, ResolveError};
 pub use router::Router;
 pub use scheme::{Custom, Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Scheme};

@@ -5,13 +5,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderMap;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Error};
-use crate::request::Incoming;
+use crate::request::RequestView;
 use crate::store::{Claim, DedupKey, Retention, Store, Token};
 use crate::verified::Verified;
 use crate::verifier::{Verifier, unix_now};
@@ -45,12 +44,12 @@ type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
 /// let body = br#"{"type":"invoice.paid"}"#;
 /// let headers = Signer::new(Scheme::Svix, secret)?.headers("msg_1", time::OffsetDateTime::now_utc(), body)?;
 ///
-/// let delivery = receiver.receive(&headers, body).await?;
+/// let delivery = receiver.receive((&headers, body)).await?;
 /// let event: serde_json::Value = delivery.json()?;
 /// // ... handle `event`; on failure call `delivery.release()` so the provider's retry is processed.
 /// delivery.complete().await?;
 ///
-/// let again = receiver.receive(&headers, body).await.unwrap_err();
+/// let again = receiver.receive((&headers, body)).await.unwrap_err();
 /// assert_eq!(again.kind(), ErrorKind::Duplicate); // answer 200, do not run the handler
 /// # Ok(())
 /// # }
@@ -113,17 +112,18 @@ impl<S: Store> Receiver<S> {
     ///
     /// # Errors
     /// As [`receive_at`](Self::receive_at).
-    pub async fn receive<'a>(&'a self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Delivery<'a, S>, Error> {
-        let incoming = Incoming { method: None, uri: None, headers, body };
-        let verified = self.verifier.verify_resolving(incoming, None, unix_now).await?;
+    pub async fn receive<'a>(&'a self, request: impl Into<RequestView<'a>>) -> Result<Delivery<'a, S>, Error> {
+        let view = request.into();
+        let verified = self.verifier.verify_resolving(view.incoming, view.params, unix_now).await?;
         self.claim(verified).await
     }
 
-    /// Verifies a delivery as of `now`, then claims it. Nothing reaches the store unless the signature and the
-    /// timestamp pass, so a forged request cannot pre-claim a real event's id.
+    /// Verifies a delivery as of `now` (a request, a head and body, or headers and body: see [`RequestView`]),
+    /// then claims it. Nothing reaches the store unless the signature and the timestamp pass, so a forged request
+    /// cannot pre-claim a real event's id.
     ///
     /// # Errors
-    /// Every verification error of [`Verifier::verify_at`], and:
+    /// Every verification error of [`Verifier::verify_async_at`], and:
     /// - [`ErrorKind::Duplicate`](crate::ErrorKind::Duplicate): it was processed to completion before;
     /// - [`ErrorKind::InProgress`](crate::ErrorKind::InProgress): another worker's claim is live
     ///   ([`Error::retry_after`] says for how long);
@@ -131,27 +131,11 @@ impl<S: Store> Receiver<S> {
     ///   [`fail_open_when_store_unavailable`](ReceiverBuilder::fail_open_when_store_unavailable) was chosen.
     pub async fn receive_at<'a>(
         &'a self,
-        headers: &'a HeaderMap,
-        body: &'a [u8],
+        request: impl Into<RequestView<'a>>,
         now: OffsetDateTime,
     ) -> Result<Delivery<'a, S>, Error> {
-        let incoming = Incoming { method: None, uri: None, headers, body };
-        let verified = self.verifier.verify_resolving(incoming, None, || now.unix_timestamp()).await?;
-        self.claim(verified).await
-    }
-
-    /// Verifies a request head and its buffered body against the system clock, then claims the delivery: what the
-    /// adapters call, and what a scheme that signs the method or URL (Twilio) needs. See
-    /// [`receive_at`](Self::receive_at).
-    ///
-    /// # Errors
-    /// As [`receive_at`](Self::receive_at), and those of [`Verifier::verify_parts`].
-    pub async fn receive_parts<'a>(
-        &'a self,
-        parts: &'a http::request::Parts,
-        body: &'a [u8],
-    ) -> Result<Delivery<'a, S>, Error> {
-        let verified = self.verifier.verify_parts_async(parts, body).await?;
+        let view = request.into();
+        let verified = self.verifier.verify_resolving(view.incoming, view.params, move || now.unix_timestamp()).await?;
         self.claim(verified).await
     }
 

@@ -5,6 +5,69 @@ use http::{HeaderMap, Method, Uri};
 
 use crate::error::{ConfigError, Error};
 
+/// The route's path parameters, which the axum and actix-web adapters put in the request's extensions for the
+/// resolver. A serverless handler that routes itself may insert them too, before `verify_async`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PathParams(Vec<(String, String)>);
+
+impl PathParams {
+    /// The parameters, as name and value pairs.
+    pub fn new<N: Into<String>, V: Into<String>>(params: impl IntoIterator<Item = (N, V)>) -> Self {
+        Self(params.into_iter().map(|(name, value)| (name.into(), value.into())).collect())
+    }
+
+    /// The value of `name`, if the route has that parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+}
+
+/// A request as a verifier reads it: what [`Verifier::verify`](crate::Verifier::verify) and the other verify and
+/// receive methods take. Made from
+/// - `&http::Request<B>` with a buffered body (what serverless runtimes hand a handler): method, URI, headers, body,
+///   and the route's [`PathParams`] if its extensions carry them;
+/// - `(&http::request::Parts, &body)`: the same, from a request head and its buffered body (what the adapters have);
+/// - `(&HeaderMap, &body)`: headers and body only, for the schemes that sign neither method nor URL.
+///
+/// ```
+/// use hooksafe::{Scheme, Verifier, sign::Signer};
+///
+/// let verifier = Verifier::builder(Scheme::GitHub).secret("It's a Secret to Everybody").build()?;
+/// let body = br#"{"zen":"Keep it logically awesome."}"#;
+/// let signer = Signer::new(Scheme::GitHub, "It's a Secret to Everybody")?;
+/// let now = time::OffsetDateTime::now_utc();
+/// // Headers and body:
+/// let headers = signer.headers("72d3162e-cc78-11e3-81ab-4c9367dc0958", now, body)?;
+/// assert!(verifier.verify((&headers, body)).is_ok());
+/// // A whole request:
+/// let request = signer.request("/webhooks".parse()?, "72d3162e-cc78-11e3-81ab-4c9367dc0958", now, body.to_vec())?;
+/// assert!(verifier.verify(&request).is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct RequestView<'a> {
+    pub(crate) incoming: Incoming<'a>,
+    pub(crate) params: Option<&'a PathParams>,
+}
+
+impl<'a, B: AsRef<[u8]>> From<&'a http::Request<B>> for RequestView<'a> {
+    fn from(request: &'a http::Request<B>) -> Self {
+        Self { incoming: Incoming::from_request(request), params: request.extensions().get() }
+    }
+}
+
+impl<'a, B: AsRef<[u8]> + ?Sized> From<(&'a Parts, &'a B)> for RequestView<'a> {
+    fn from((parts, body): (&'a Parts, &'a B)) -> Self {
+        Self { incoming: Incoming::from_parts(parts, body.as_ref()), params: parts.extensions.get() }
+    }
+}
+
+impl<'a, B: AsRef<[u8]> + ?Sized> From<(&'a HeaderMap, &'a B)> for RequestView<'a> {
+    fn from((headers, body): (&'a HeaderMap, &'a B)) -> Self {
+        Self { incoming: Incoming { method: None, uri: None, headers, body: body.as_ref() }, params: None }
+    }
+}
+
 /// One incoming request, borrowed. `method` and `uri` are absent when the caller gave only headers and body
 /// ([`Verifier::verify`](crate::Verifier::verify)).
 #[derive(Debug, Clone, Copy)]

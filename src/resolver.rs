@@ -8,6 +8,7 @@ use http::{HeaderMap, Method, Uri};
 
 pub use crate::error::ResolveError;
 use crate::keys::Keys;
+pub use crate::request::PathParams;
 
 /// What a [`KeyResolver`] sees of a request: its method and URI where the caller gave them, its headers, and the
 /// route's path parameters where the adapter has them (axum's `/webhooks/{tenant}`, actix-web's match info).
@@ -38,23 +39,6 @@ impl<'a> RequestHead<'a> {
     /// The route's path parameter `name`, as the framework matched it.
     pub fn path_param(&self, name: &str) -> Option<&'a str> {
         self.params?.get(name)
-    }
-}
-
-/// The route's path parameters, which the axum and actix-web adapters put in the request's extensions for the
-/// resolver. A serverless handler that routes itself may insert them too, before `verify_request_async`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PathParams(Vec<(String, String)>);
-
-impl PathParams {
-    /// The parameters, as name and value pairs.
-    pub fn new<N: Into<String>, V: Into<String>>(params: impl IntoIterator<Item = (N, V)>) -> Self {
-        Self(params.into_iter().map(|(name, value)| (name.into(), value.into())).collect())
-    }
-
-    /// The value of `name`, if the route has that parameter.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
 }
 

@@ -44,7 +44,7 @@ use crate::verified::Verified;
 /// let now = time::OffsetDateTime::now_utc();
 /// let headers = Signer::new(Scheme::Stripe, "whsec_test")?.headers("", now, body)?;
 /// let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_test").build()?;
-/// let verified = verifier.verify(&headers, body)?;
+/// let verified = verifier.verify((&headers, body))?;
 /// # let runtime = tokio::runtime::Builder::new_current_thread().build()?;
 /// let status = runtime.block_on(router.dispatch(&verified))?;
 /// assert_eq!(status, StatusCode::OK);

@@ -14,7 +14,7 @@
 //! )?;
 //!
 //! let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(secret).build()?;
-//! assert_eq!(verifier.verify_request(&request)?.id(), Some("msg_1"));
+//! assert_eq!(verifier.verify(&request)?.id(), Some("msg_1"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -223,7 +223,7 @@ impl Signer {
     /// let now = time::OffsetDateTime::now_utc();
     /// let sent = signer.body("token-1", now, br#"{"event":"delivered"}"#)?;
     /// let verifier = Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build()?;
-    /// assert_eq!(verifier.verify(&signer.headers("token-1", now, b"{}")?, &sent)?.id(), Some("token-1"));
+    /// assert_eq!(verifier.verify((&signer.headers("token-1", now, b"{}")?, &sent))?.id(), Some("token-1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

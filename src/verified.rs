@@ -153,7 +153,7 @@ impl<'a> Verified<'a> {
     /// let signer = Signer::new(Scheme::Slack, "8f742231b10e8888abcd99yyyzzz85a5")?;
     /// let request = signer.request(http::Uri::from_static("/slack/events"), "", time::OffsetDateTime::now_utc(), body.to_vec())?;
     ///
-    /// let verified = verifier.verify_request(&request)?;
+    /// let verified = verifier.verify(&request)?;
     /// let response: http::Response<Vec<u8>> = match verified.handshake() {
     ///     Some(handshake) => handshake.to_response(),
     ///     None => unreachable!("process the event here"),

@@ -58,7 +58,7 @@ fn attempt(scheme: &Scheme, headers: &HeaderMap, body: &[u8]) -> ErrorKind {
     let receiver = Receiver::new(verifier, Spy::default());
     let handler_runs = AtomicUsize::new(0);
     let outcome = poll(async {
-        let delivery = receiver.receive_at(headers, body, at(NOW)).await?;
+        let delivery = receiver.receive_at((headers, body), at(NOW)).await?;
         handler_runs.fetch_add(1, Ordering::SeqCst);
         delivery.complete().await
     });
@@ -87,7 +87,7 @@ fn with(scheme: &Scheme, name: &'static str, value: &str) -> HeaderMap {
 fn the_genuine_deliveries_are_accepted() {
     for scheme in [Scheme::StandardWebhooks, Scheme::Stripe, Scheme::GitHub, Scheme::Slack, Scheme::Paddle] {
         let verifier = Verifier::builder(scheme.clone()).secret(secret(&scheme)).build().unwrap();
-        assert!(verifier.verify_at(&signed(&scheme), BODY, at(NOW)).is_ok(), "{scheme:?}");
+        assert!(verifier.verify_at((&signed(&scheme), BODY), at(NOW)).is_ok(), "{scheme:?}");
     }
 }
 

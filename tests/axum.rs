@@ -256,7 +256,7 @@ async fn a_body_that_does_not_fit_the_type_is_422_and_the_claim_is_released() {
     }
     assert_eq!(runs.0.load(Ordering::SeqCst), 0);
     let headers = delivery("/hook", "msg_1", r#"{"kind":"no type tag"}"#).into_parts().0.headers;
-    assert!(receiver.receive(&headers, br#"{"kind":"no type tag"}"#).await.is_ok(), "nothing holds it");
+    assert!(receiver.receive((&headers, br#"{"kind":"no type tag"}"#)).await.is_ok(), "nothing holds it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

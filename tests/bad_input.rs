@@ -40,7 +40,7 @@ fn required_headers(headers: &HeaderMap) -> Vec<HeaderName> {
 fn every_scheme_accepts_what_its_signer_sends() {
     for (scheme, secret) in all_schemes() {
         let headers = signed(&scheme, secret);
-        assert!(verifier(&scheme, secret).verify(&headers, BODY).is_ok(), "{scheme:?}");
+        assert!(verifier(&scheme, secret).verify((&headers, BODY)).is_ok(), "{scheme:?}");
     }
 }
 
@@ -51,13 +51,13 @@ fn a_missing_or_empty_header_is_missing_and_named() {
         for name in required_headers(&signed(&scheme, secret)) {
             let mut headers = signed(&scheme, secret);
             headers.remove(&name);
-            let error = verifier.verify(&headers, BODY).unwrap_err();
+            let error = verifier.verify((&headers, BODY)).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::MissingHeader, "{scheme:?} without {name}");
             assert_eq!(error.status(), StatusCode::BAD_REQUEST);
             assert!(error.to_string().contains(name.as_str()), "{error}");
 
             headers.insert(&name, HeaderValue::from_static(""));
-            assert_eq!(verifier.verify(&headers, BODY).unwrap_err().kind(), ErrorKind::MissingHeader);
+            assert_eq!(verifier.verify((&headers, BODY)).unwrap_err().kind(), ErrorKind::MissingHeader);
         }
     }
 }
@@ -70,7 +70,7 @@ fn a_header_that_appears_twice_is_rejected_not_first_wins() {
         for name in required_headers(&original) {
             let mut headers = original.clone();
             headers.append(&name, original[&name].clone());
-            let error = verifier.verify(&headers, BODY).unwrap_err();
+            let error = verifier.verify((&headers, BODY)).unwrap_err();
             assert_eq!(error.kind(), ErrorKind::MalformedHeader, "{scheme:?} with {name} twice");
             assert_eq!(error.header_name(), Some(&name));
         }
@@ -81,7 +81,7 @@ fn a_header_that_appears_twice_is_rejected_not_first_wins() {
 fn repeated_unsigned_id_headers_are_rejected_too() {
     let mut headers = signed(&Scheme::GitHub, "github secret");
     headers.append("x-github-delivery", HeaderValue::from_static("another"));
-    let error = verifier(&Scheme::GitHub, "github secret").verify(&headers, BODY).unwrap_err();
+    let error = verifier(&Scheme::GitHub, "github secret").verify((&headers, BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedHeader);
 }
 
@@ -89,7 +89,7 @@ fn repeated_unsigned_id_headers_are_rejected_too() {
 fn a_header_that_is_not_visible_ascii_is_malformed() {
     let mut headers = signed(&Scheme::StandardWebhooks, SW_SECRET);
     headers.insert("webhook-id", HeaderValue::from_bytes(b"msg_\xff").unwrap());
-    let error = verifier(&Scheme::StandardWebhooks, SW_SECRET).verify(&headers, BODY).unwrap_err();
+    let error = verifier(&Scheme::StandardWebhooks, SW_SECRET).verify((&headers, BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedHeader);
     assert_eq!(error.header_name().map(HeaderName::as_str), Some("webhook-id"));
 }
@@ -104,12 +104,12 @@ fn more_signatures_than_any_rotation_needs_are_rejected() {
     let mut entries = vec!["v1,AAAA"; MAX_SIGNATURES - 1];
     entries.push(&valid);
     at_cap.insert("webhook-signature", HeaderValue::from_str(&entries.join(" ")).unwrap());
-    assert!(verifier.verify(&at_cap, BODY).is_ok(), "{MAX_SIGNATURES} entries are allowed");
+    assert!(verifier.verify((&at_cap, BODY)).is_ok(), "{MAX_SIGNATURES} entries are allowed");
 
     let mut over = headers.clone();
     entries.insert(0, "v2,AAAA");
     over.insert("webhook-signature", HeaderValue::from_str(&entries.join(" ")).unwrap());
-    let error = verifier.verify(&over, BODY).unwrap_err();
+    let error = verifier.verify((&over, BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedHeader);
 
     let stripe = signed(&Scheme::Stripe, "whsec_stripe");
@@ -117,7 +117,7 @@ fn more_signatures_than_any_rotation_needs_are_rejected() {
     value.push_str(&",v0=00".repeat(MAX_SIGNATURES));
     let mut over = HeaderMap::new();
     over.insert("stripe-signature", HeaderValue::from_str(&value).unwrap());
-    let error = Verifier::builder(Scheme::Stripe).secret("whsec_stripe").build().unwrap().verify(&over, BODY);
+    let error = Verifier::builder(Scheme::Stripe).secret("whsec_stripe").build().unwrap().verify((&over, BODY));
     assert_eq!(error.unwrap_err().kind(), ErrorKind::MalformedHeader);
 }
 
@@ -128,24 +128,24 @@ fn empty_truncated_and_extended_tags_are_invalid_signatures() {
     for value in ["sha256=".to_owned(), tag[..tag.len() - 2].to_owned(), format!("{tag}00"), tag[..9].to_owned()] {
         let mut headers = HeaderMap::new();
         headers.insert("x-hub-signature-256", HeaderValue::from_str(&value).unwrap());
-        let error = github.verify(&headers, BODY).unwrap_err();
+        let error = github.verify((&headers, BODY)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidSignature, "{value}");
         assert_eq!(error.status(), StatusCode::UNAUTHORIZED);
     }
     let standard = verifier(&Scheme::StandardWebhooks, SW_SECRET);
     let mut headers = signed(&Scheme::StandardWebhooks, SW_SECRET);
     headers.insert("webhook-signature", HeaderValue::from_static("v1,"));
-    assert_eq!(standard.verify(&headers, BODY).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(standard.verify((&headers, BODY)).unwrap_err().kind(), ErrorKind::InvalidSignature);
 }
 
 #[test]
 fn a_body_over_the_limit_is_413_before_anything_else() {
     let verifier = Verifier::builder(Scheme::Stripe).secret("whsec_stripe").max_body_size(BODY.len() - 1).build();
-    let error = verifier.unwrap().verify(&HeaderMap::new(), BODY).unwrap_err();
+    let error = verifier.unwrap().verify((&HeaderMap::new(), BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::PayloadTooLarge);
     assert_eq!(error.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let exact = Verifier::builder(Scheme::Stripe).secret("whsec_stripe").max_body_size(BODY.len()).build().unwrap();
-    assert!(exact.verify(&signed(&Scheme::Stripe, "whsec_stripe"), BODY).is_ok());
+    assert!(exact.verify((&signed(&Scheme::Stripe, "whsec_stripe"), BODY)).is_ok());
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn a_body_that_does_not_fit_the_type_is_422() {
         amount: String,
     }
     let headers = signed(&Scheme::Stripe, "whsec_stripe");
-    let verified = verifier(&Scheme::Stripe, "whsec_stripe").verify(&headers, BODY).unwrap();
+    let verified = verifier(&Scheme::Stripe, "whsec_stripe").verify((&headers, BODY)).unwrap();
     let error = verified.json::<Charge>().unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidPayload);
     assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -178,12 +178,12 @@ fn the_body_is_hashed_as_received_not_as_json() {
     let reserialized = serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(BODY).unwrap()).unwrap();
     let crlf = [BODY, b"\r\n"].concat();
     for body in [&reserialized[..], &crlf, &BODY[..BODY.len() - 1]] {
-        assert_eq!(verifier.verify(&headers, body).unwrap_err().kind(), ErrorKind::InvalidSignature);
+        assert_eq!(verifier.verify((&headers, body)).unwrap_err().kind(), ErrorKind::InvalidSignature);
     }
     let binary = b"\x00\xff\xfe not utf-8";
     let headers =
         Signer::new(Scheme::GitHub, "g-secret").unwrap().headers("", OffsetDateTime::now_utc(), binary).unwrap();
-    assert!(Verifier::builder(Scheme::GitHub).secret("g-secret").build().unwrap().verify(&headers, binary).is_ok());
+    assert!(Verifier::builder(Scheme::GitHub).secret("g-secret").build().unwrap().verify((&headers, binary)).is_ok());
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn secrets_never_appear_in_debug_display_or_errors() {
     let mut headers = signer.headers("msg_1", OffsetDateTime::now_utc(), BODY).unwrap();
     let good_tag = headers["webhook-signature"].to_str().unwrap().trim_start_matches("v1,").to_owned();
     headers.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
-    let error = verifier.verify(&headers, BODY).unwrap_err();
+    let error = verifier.verify((&headers, BODY)).unwrap_err();
     let bad_config = Verifier::builder(Scheme::Svix).secret("whsec_secret!!").build().unwrap_err();
     for text in [
         builder_debug,
@@ -260,7 +260,7 @@ fn secrets_never_appear_in_debug_display_or_errors() {
 #[test]
 fn every_error_has_one_http_answer_naming_only_its_category() {
     let headers = signed(&Scheme::Stripe, "whsec_stripe");
-    let error = verifier(&Scheme::Stripe, "whsec_other").verify(&headers, BODY).unwrap_err();
+    let error = verifier(&Scheme::Stripe, "whsec_other").verify((&headers, BODY)).unwrap_err();
     let response: http::Response<String> = error.to_response();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.body(), "invalid signature");
@@ -316,10 +316,10 @@ fn a_custom_id_that_contains_its_separator_is_malformed() {
     let signer = Signer::new(scheme.clone(), "custom secret").unwrap();
     let verifier = verifier(&scheme, "custom secret");
     let fine = signer.headers("evt_1", now, BODY).unwrap();
-    assert!(verifier.verify(&fine, BODY).is_ok());
+    assert!(verifier.verify((&fine, BODY)).is_ok());
     let mut ambiguous = fine.clone();
     ambiguous.insert("x-id", HeaderValue::from_static("evt.1"));
-    let error = verifier.verify(&ambiguous, BODY).unwrap_err();
+    let error = verifier.verify((&ambiguous, BODY)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedHeader);
     assert_eq!(error.header_name().map(HeaderName::as_str), Some("x-id"));
 }

@@ -69,7 +69,7 @@ fn sign_prints_what_the_library_verifies() {
         headers.insert(http::HeaderName::from_bytes(name.as_bytes()).unwrap(), value.parse().unwrap());
     }
     let verifier = Verifier::builder(Scheme::Stripe).secret(SECRET).build().unwrap();
-    assert_eq!(verifier.verify(&headers, body.as_bytes()).unwrap().id(), Some("evt_1"));
+    assert_eq!(verifier.verify((&headers, body.as_bytes())).unwrap().id(), Some("evt_1"));
     assert!(!stdout(&output).contains(SECRET));
 
     let curl = hooksafe(&[

@@ -75,15 +75,15 @@ async fn a_bad_signature_or_stale_timestamp_never_reaches_the_store() {
     let receiver = Receiver::new(verifier(), Spy::default());
     let mut forged = signed("msg_1");
     forged.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
-    assert_eq!(receiver.receive(&forged, BODY).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(receiver.receive((&forged, BODY)).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     let old = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
     let old = old.headers("msg_1", OffsetDateTime::now_utc() - Duration::from_secs(3600), BODY).unwrap();
-    assert_eq!(receiver.receive(&old, BODY).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
-    assert_eq!(receiver.receive(&signed("msg_1"), b"{}").await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(receiver.receive((&old, BODY)).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    assert_eq!(receiver.receive((&signed("msg_1"), b"{}")).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     assert_eq!(receiver.store().calls.load(Ordering::SeqCst), 0);
 
     // A forged attempt did not pre-claim the real delivery.
-    assert!(receiver.receive(&signed("msg_1"), BODY).await.is_ok());
+    assert!(receiver.receive((&signed("msg_1"), BODY)).await.is_ok());
 }
 
 #[tokio::test]
@@ -91,14 +91,14 @@ async fn an_unreachable_store_fails_closed_and_processing_resumes_when_it_is_bac
     let receiver = Receiver::new(verifier(), Spy::default());
     let headers = signed("msg_1");
     receiver.store().down.store(true, Ordering::SeqCst);
-    let error = receiver.receive(&headers, BODY).await.unwrap_err();
+    let error = receiver.receive((&headers, BODY)).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
     assert_eq!(error.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(error.retry_after().is_some());
     assert!(error.to_string().contains("connection refused"), "{error}");
 
     receiver.store().down.store(false, Ordering::SeqCst);
-    let delivery = receiver.receive(&headers, BODY).await.unwrap();
+    let delivery = receiver.receive((&headers, BODY)).await.unwrap();
     assert!(delivery.is_claimed());
     delivery.complete().await.unwrap();
 }
@@ -108,7 +108,7 @@ async fn failing_open_is_an_explicit_choice_and_the_delivery_says_it_is_unclaime
     let receiver = Receiver::builder(verifier(), Spy::default()).fail_open_when_store_unavailable().build().unwrap();
     receiver.store().down.store(true, Ordering::SeqCst);
     let headers = signed("msg_1");
-    let delivery = receiver.receive(&headers, BODY).await.expect("processed without a claim");
+    let delivery = receiver.receive((&headers, BODY)).await.expect("processed without a claim");
     assert!(!delivery.is_claimed());
     delivery.complete().await.unwrap();
 }
@@ -120,10 +120,10 @@ async fn endpoints_of_one_scheme_with_their_own_namespaces_sharing_a_store_never
     let first = Receiver::builder(verifier(), store.clone()).namespace("billing").build().unwrap();
     let second = Verifier::builder(Scheme::StandardWebhooks).secret(other_secret).build().unwrap();
     let second = Receiver::builder(second, store).namespace("crm").build().unwrap();
-    first.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
+    first.receive((&signed("msg_1"), BODY)).await.unwrap().complete().await.unwrap();
     let headers = Signer::new(Scheme::StandardWebhooks, other_secret).unwrap();
     let headers = headers.headers("msg_1", OffsetDateTime::now_utc(), BODY).unwrap();
-    assert!(second.receive(&headers, BODY).await.is_ok(), "same id, other endpoint: not a duplicate");
+    assert!(second.receive((&headers, BODY)).await.is_ok(), "same id, other endpoint: not a duplicate");
 }
 
 #[tokio::test]
@@ -134,7 +134,7 @@ async fn a_github_and_a_shopify_receiver_with_one_secret_never_share_records() {
         let receiver =
             Receiver::new(Verifier::builder(scheme.clone()).secret("one secret").build().unwrap(), store.clone());
         let headers = Signer::new(scheme.clone(), "one secret").unwrap().headers("", now, BODY).unwrap();
-        let delivery = receiver.receive(&headers, BODY).await;
+        let delivery = receiver.receive((&headers, BODY)).await;
         assert!(delivery.is_ok(), "{scheme:?}: the same body on another scheme's endpoint is not a duplicate");
         delivery.unwrap().complete().await.unwrap();
     }
@@ -148,11 +148,11 @@ async fn rotating_the_first_secret_forgets_no_record() {
     let captured =
         Signer::new(Scheme::GitHub, "old secret").unwrap().headers("guid-1", OffsetDateTime::now_utc(), BODY);
     let captured = captured.unwrap();
-    before.receive(&captured, BODY).await.unwrap().complete().await.unwrap();
+    before.receive((&captured, BODY)).await.unwrap().complete().await.unwrap();
     // The new secret goes first; the old one stays during the rollover, then goes.
     let rotated = Verifier::builder(Scheme::GitHub).secret("new secret").secret("old secret").build().unwrap();
     let after = Receiver::new(rotated, store.clone());
-    assert_eq!(after.receive(&captured, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(after.receive((&captured, BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
 #[tokio::test]
@@ -168,7 +168,7 @@ async fn a_full_memory_store_never_evicts_the_records_of_a_scheme_without_a_time
     let mut processed = Vec::new();
     for body in &bodies {
         let headers = signer.headers("", now, body).unwrap();
-        match receiver.receive(&headers, body).await {
+        match receiver.receive((&headers, body)).await {
             Ok(delivery) => {
                 delivery.complete().await.unwrap();
                 processed.push(body);
@@ -180,7 +180,7 @@ async fn a_full_memory_store_never_evicts_the_records_of_a_scheme_without_a_time
     // A replay of anything processed is never processed again: it is a duplicate, or refused while full.
     for body in processed {
         let headers = signer.headers("", now, body).unwrap();
-        assert_eq!(receiver.receive(&headers, body).await.unwrap_err().kind(), ErrorKind::Duplicate);
+        assert_eq!(receiver.receive((&headers, body)).await.unwrap_err().kind(), ErrorKind::Duplicate);
     }
 }
 
@@ -191,9 +191,9 @@ async fn a_github_replay_under_a_fresh_delivery_guid_is_still_a_duplicate() {
     let signer = Signer::new(Scheme::GitHub, "gh-secret").unwrap();
     let now = OffsetDateTime::now_utc();
     let original = signer.headers("72d3162e-cc78-11e3-81ab-4c9367dc0958", now, BODY).unwrap();
-    receiver.receive(&original, BODY).await.unwrap().complete().await.unwrap();
+    receiver.receive((&original, BODY)).await.unwrap().complete().await.unwrap();
     let replay = signer.headers("00000000-0000-0000-0000-000000000000", now, BODY).unwrap();
-    assert_eq!(receiver.receive(&replay, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&replay, BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
 #[tokio::test]
@@ -205,9 +205,9 @@ async fn stripe_deliveries_are_keyed_by_the_signed_event_id() {
     let resent = br#"{"id":"evt_1","type":"invoice.paid","attempt":2}"#;
     let now = OffsetDateTime::now_utc();
     let headers = signer.headers("", now, first).unwrap();
-    receiver.receive(&headers, first).await.unwrap().complete().await.unwrap();
+    receiver.receive((&headers, first)).await.unwrap().complete().await.unwrap();
     let headers = signer.headers("", now + Duration::from_secs(30), resent).unwrap();
-    assert_eq!(receiver.receive(&headers, resent).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&headers, resent)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
 #[tokio::test]
@@ -216,8 +216,8 @@ async fn a_custom_key_function_decides_what_counts_as_the_same_delivery() {
         .key(|verified| verified.json::<serde_json::Value>().ok()?["type"].as_str().map(|t| t.as_bytes().to_vec()))
         .build()
         .unwrap();
-    receiver.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
-    assert_eq!(receiver.receive(&signed("msg_2"), BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    receiver.receive((&signed("msg_1"), BODY)).await.unwrap().complete().await.unwrap();
+    assert_eq!(receiver.receive((&signed("msg_2"), BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
 #[test]
@@ -254,8 +254,8 @@ fn the_handler_deadline_must_end_before_the_lease() {
 async fn a_delivery_dropped_without_settling_is_released_at_once() {
     let receiver = Receiver::new(verifier(), MemoryStore::new());
     let headers = signed("msg_dropped");
-    drop(receiver.receive(&headers, BODY).await.unwrap());
-    assert!(receiver.receive(&headers, BODY).await.is_ok(), "not in progress: the dropped claim was released");
+    drop(receiver.receive((&headers, BODY)).await.unwrap());
+    assert!(receiver.receive((&headers, BODY)).await.is_ok(), "not in progress: the dropped claim was released");
 }
 
 fn key(shard: u8, n: u8) -> DedupKey {
@@ -367,12 +367,12 @@ async fn a_mailgun_signature_block_is_accepted_once_whatever_event_data_comes_wi
     let now = OffsetDateTime::now_utc();
     let genuine = signer.body("token-1", now, br#"{"event":"delivered"}"#).unwrap();
     let headers = http::HeaderMap::new();
-    receiver.receive(&headers, &genuine).await.unwrap().complete().await.unwrap();
+    receiver.receive((&headers, &genuine)).await.unwrap().complete().await.unwrap();
     // The same block with other event data: the signature still matches, so the token decides.
     let text = String::from_utf8(genuine).unwrap();
     let swapped = text.replace(r#"{"event":"delivered"}"#, r#"{"event":"failed"}"#);
     assert_ne!(text, swapped);
-    let error = receiver.receive(&headers, swapped.as_bytes()).await.unwrap_err();
+    let error = receiver.receive((&headers, swapped.as_bytes())).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Duplicate);
 }
 
@@ -403,7 +403,7 @@ async fn a_twilio_or_mandrill_replay_with_its_parameters_re_encoded_is_still_a_d
         let signer = Signer::new(scheme.clone(), secret).unwrap().public_url(url).unwrap();
         let original = "From=%2B14158675309&Body=hello+world&To=%2B14155551212";
         let (parts, body) = form_request(&signer, "/sms", original);
-        receiver.receive_parts(&parts, &body).await.unwrap().complete().await.unwrap();
+        receiver.receive((&parts, &body)).await.unwrap().complete().await.unwrap();
         for replay in [
             "To=%2B14155551212&Body=hello+world&From=%2B14158675309",
             "From=%2B14158675309&Body=hello%20world&To=%2B14155551212",
@@ -411,17 +411,17 @@ async fn a_twilio_or_mandrill_replay_with_its_parameters_re_encoded_is_still_a_d
             "From=+14158675309&Body=hello world&To=+14155551212".replace(' ', "%20").replace('+', "%2B").as_str(),
         ] {
             let (parts, body) = reencoded(&parts, replay);
-            assert!(receiver.verifier().verify_parts(&parts, &body).is_ok(), "{scheme} {replay}: still verifies");
-            let error = receiver.receive_parts(&parts, &body).await.unwrap_err();
+            assert!(receiver.verifier().verify((&parts, &body)).is_ok(), "{scheme} {replay}: still verifies");
+            let error = receiver.receive((&parts, &body)).await.unwrap_err();
             assert_eq!(error.kind(), ErrorKind::Duplicate, "{scheme} {replay}");
         }
         // Different parameters are another delivery.
         let (parts, body) = form_request(&signer, "/sms", "From=%2B14158675309&Body=bye&To=%2B14155551212");
-        assert!(receiver.receive_parts(&parts, &body).await.is_ok(), "{scheme}");
+        assert!(receiver.receive((&parts, &body)).await.is_ok(), "{scheme}");
         // So are parameters in the signed query of a request without a body (Twilio's `GET` webhooks).
         for query in ["/sms?MessageSid=SM1", "/sms?MessageSid=SM2"] {
             let (parts, body) = form_request(&signer, query, "");
-            assert!(receiver.receive_parts(&parts, &body).await.is_ok(), "{scheme} {query}");
+            assert!(receiver.receive((&parts, &body)).await.is_ok(), "{scheme} {query}");
         }
     }
 }
@@ -450,16 +450,16 @@ async fn adyen_batches_recombined_from_captured_items_are_refused_or_duplicates(
     // By default, a notification of more than one item is refused before anything is claimed.
     let receiver = Receiver::new(Verifier::builder(Scheme::Adyen).secret(KEY).build().unwrap(), MemoryStore::new());
     for body in [batch(&[a, b]), batch(&[b, a]), batch(&[a, a])] {
-        assert_eq!(receiver.receive(&none, &body).await.unwrap_err().kind(), ErrorKind::MalformedBody);
+        assert_eq!(receiver.receive((&none, &body)).await.unwrap_err().kind(), ErrorKind::MalformedBody);
     }
-    receiver.receive(&none, &batch(&[a])).await.unwrap().complete().await.unwrap();
-    assert_eq!(receiver.receive(&none, &batch(&[a])).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    receiver.receive((&none, &batch(&[a]))).await.unwrap().complete().await.unwrap();
+    assert_eq!(receiver.receive((&none, &batch(&[a]))).await.unwrap_err().kind(), ErrorKind::Duplicate);
 
     // Opted in, a batch is one delivery whatever the order or repeats of its items.
     let verifier = Verifier::builder(Scheme::Adyen).secret(KEY).dangerous_allow_adyen_batches().build().unwrap();
     let receiver = Receiver::new(verifier, MemoryStore::new());
-    receiver.receive(&none, &batch(&[a, b])).await.unwrap().complete().await.unwrap();
+    receiver.receive((&none, &batch(&[a, b]))).await.unwrap().complete().await.unwrap();
     for body in [batch(&[b, a]), batch(&[a, b, a])] {
-        assert_eq!(receiver.receive(&none, &body).await.unwrap_err().kind(), ErrorKind::Duplicate);
+        assert_eq!(receiver.receive((&none, &body)).await.unwrap_err().kind(), ErrorKind::Duplicate);
     }
 }

@@ -77,8 +77,7 @@ fn the_serverless_path_answers_each_providers_check_once_verified() {
     ];
     let mut bodies = Vec::new();
     for (verifier, request, content_type) in cases {
-        let verified =
-            verifier.verify_request(&request).unwrap_or_else(|error| panic!("{:?}: {error}", verifier.scheme()));
+        let verified = verifier.verify(&request).unwrap_or_else(|error| panic!("{:?}: {error}", verifier.scheme()));
         let response: http::Response<Vec<u8>> = verified.handshake().expect("a handshake").to_response();
         assert_eq!(response.status(), StatusCode::OK);
         assert_eq!(response.headers()["content-type"], content_type);
@@ -93,7 +92,7 @@ fn the_serverless_path_answers_each_providers_check_once_verified() {
 
     let (ping, public_key) = discord_ping();
     let discord = Verifier::builder(Scheme::Discord).public_key(public_key).build().unwrap();
-    let verified = discord.verify_request(&ping).unwrap();
+    let verified = discord.verify(&ping).unwrap();
     assert_eq!(verified.handshake().unwrap().body(), br#"{"type":1}"#);
 }
 
@@ -101,18 +100,18 @@ fn the_serverless_path_answers_each_providers_check_once_verified() {
 fn a_check_that_fails_verification_is_rejected_like_any_request() {
     let mut forged = zoom_check();
     forged.headers_mut().insert("x-zm-signature", HeaderValue::from_static("v0=00"));
-    let error = verifier(Scheme::Zoom, ZOOM_SECRET).verify_request(&forged).unwrap_err();
+    let error = verifier(Scheme::Zoom, ZOOM_SECRET).verify(&forged).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::InvalidSignature);
     // Another app's secret token cannot answer for this one.
     let other = verifier(Scheme::Zoom, "another_secret_token");
-    assert_eq!(other.verify_request(&zoom_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(other.verify(&zoom_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
     let slack = verifier(Scheme::Slack, "another slack secret");
-    assert_eq!(slack.verify_request(&slack_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(slack.verify(&slack_check()).unwrap_err().kind(), ErrorKind::InvalidSignature);
     // Discord sends badly signed PINGs on purpose and expects 401.
     let (mut ping, public_key) = discord_ping();
     ping.body_mut().push(b' ');
     let discord = Verifier::builder(Scheme::Discord).public_key(public_key).build().unwrap();
-    assert_eq!(discord.verify_request(&ping).unwrap_err().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(discord.verify(&ping).unwrap_err().status(), StatusCode::UNAUTHORIZED);
 }
 
 #[test]
@@ -121,7 +120,7 @@ fn twitch_decides_a_verification_by_its_signed_body_not_its_unsigned_type() {
     // A captured verification replayed as a notification does not reach the handler.
     let mut retyped = twitch_check();
     retyped.headers_mut().insert("twitch-eventsub-message-type", HeaderValue::from_static("notification"));
-    let error = verifier.verify_request(&retyped).unwrap_err();
+    let error = verifier.verify(&retyped).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedHeader);
     assert_eq!(error.header_name().unwrap(), "twitch-eventsub-message-type");
     // A notification typed as a verification carries no challenge to echo.
@@ -129,26 +128,26 @@ fn twitch_decides_a_verification_by_its_signed_body_not_its_unsigned_type() {
     let mut notification = signed(&signer, "/twitch", "msg-1", br#"{"subscription":{},"event":{}}"#);
     let kind = HeaderValue::from_static("webhook_callback_verification");
     notification.headers_mut().insert("twitch-eventsub-message-type", kind);
-    assert_eq!(verifier.verify_request(&notification).unwrap_err().kind(), ErrorKind::MalformedBody);
+    assert_eq!(verifier.verify(&notification).unwrap_err().kind(), ErrorKind::MalformedBody);
 }
 
 #[test]
 fn dropbox_answers_only_a_get_with_exactly_one_challenge() {
     let verifier = verifier(Scheme::Dropbox, DROPBOX_SECRET);
     for uri in ["/dropbox", "/dropbox?challenge=a&challenge=b", "/dropbox?other=1"] {
-        let error = verifier.verify_request(&dropbox_check(uri)).unwrap_err();
+        let error = verifier.verify(&dropbox_check(uri)).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::MissingHeader, "{uri}");
     }
     let mut post = dropbox_check("/dropbox?challenge=abc");
     *post.method_mut() = Method::POST;
-    assert_eq!(verifier.verify_request(&post).unwrap_err().kind(), ErrorKind::MissingHeader);
+    assert_eq!(verifier.verify(&post).unwrap_err().kind(), ErrorKind::MissingHeader);
     let check = dropbox_check("/dropbox?challenge=abc");
-    let verified = verifier.verify_request(&check).unwrap();
+    let verified = verifier.verify(&check).unwrap();
     assert_eq!((verified.body(), verified.id(), verified.key_id()), (&b""[..], None, ""));
     // An ordinary signed notification is no handshake.
     let signer = Signer::new(Scheme::Dropbox, DROPBOX_SECRET).unwrap();
     let notification = signed(&signer, "/dropbox", "", br#"{"delta":{"users":[1]}}"#);
-    assert!(verifier.verify_request(&notification).unwrap().handshake().is_none());
+    assert!(verifier.verify(&notification).unwrap().handshake().is_none());
 }
 
 /// A memory store that counts the claims it was asked for.
@@ -177,7 +176,7 @@ async fn the_receiver_claims_nothing_for_a_handshake() {
     let receiver = Receiver::new(verifier(Scheme::Zoom, ZOOM_SECRET), store.clone());
     let (parts, body) = zoom_check().into_parts();
     for _ in 0..2 {
-        let delivery = receiver.receive_parts(&parts, &body).await.unwrap();
+        let delivery = receiver.receive((&parts, &body)).await.unwrap();
         assert!(delivery.handshake().is_some() && !delivery.is_claimed());
     }
     assert_eq!(store.claims.load(Ordering::SeqCst), 0);
@@ -381,21 +380,21 @@ mod catalogue_part_two {
     fn x_answers_its_crc_check_with_the_tokens_mac_and_verifies_deliveries() {
         let verifier = verifier(Scheme::X, "x-consumer-secret-0123");
         let crc = get("/x?crc_token=challenge-token-42");
-        let verified = verifier.verify_request(&crc).unwrap();
+        let verified = verifier.verify(&crc).unwrap();
         let answer: serde_json::Value = serde_json::from_slice(verified.handshake().unwrap().body()).unwrap();
         assert_eq!(
             answer,
             serde_json::json!({ "response_token": "sha256=UKWPYF8oi5iQkG5SfPJ7vJiGRNLZ9EE4oJ4jf/2l3bc=" })
         );
         // Without a token, a GET is a request without a signature.
-        assert_eq!(verifier.verify_request(&get("/x")).unwrap_err().status(), StatusCode::BAD_REQUEST);
+        assert_eq!(verifier.verify(&get("/x")).unwrap_err().status(), StatusCode::BAD_REQUEST);
         let body = br#"{"for_user_id":"1","tweet_create_events":[]}"#;
         let delivery =
             signed_with("x-twitter-webhooks-signature", "sha256=Q5pfEHTFmHCPRWWEW0EyWVzwFgq8Ol1e27PQQLoU6gM=", body);
-        assert!(verifier.verify_request(&delivery).unwrap().handshake().is_none());
+        assert!(verifier.verify(&delivery).unwrap().handshake().is_none());
         let tampered =
             signed_with("x-twitter-webhooks-signature", "sha256=Q5pfEHTFmHCPRWWEW0EyWVzwFgq8Ol1e27PQQLoU6gM=", b"{}");
-        assert_eq!(verifier.verify_request(&tampered).unwrap_err().kind(), ErrorKind::InvalidSignature);
+        assert_eq!(verifier.verify(&tampered).unwrap_err().kind(), ErrorKind::InvalidSignature);
     }
 
     #[test]
@@ -405,13 +404,13 @@ mod catalogue_part_two {
         let verifier =
             Verifier::builder(Scheme::Meta).secret("meta-app-secret-01").verify_token("meatyhamhock").build().unwrap();
         let subscription = get(check);
-        let verified = verifier.verify_request(&subscription).unwrap();
+        let verified = verifier.verify(&subscription).unwrap();
         assert_eq!(verified.handshake().unwrap().body(), b"1158201444");
         for refused in [
             "/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhocks",
             "/meta?hub.mode=unsubscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock",
         ] {
-            let error = verifier.verify_request(&get(refused)).unwrap_err();
+            let error = verifier.verify(&get(refused)).unwrap_err();
             assert_eq!(
                 (error.kind(), error.status()),
                 (ErrorKind::HandshakeRefused, StatusCode::FORBIDDEN),
@@ -419,13 +418,13 @@ mod catalogue_part_two {
             );
         }
         let unconfigured = self::verifier(Scheme::Meta, "meta-app-secret-01");
-        assert_eq!(unconfigured.verify_request(&get(check)).unwrap_err().kind(), ErrorKind::HandshakeRefused);
+        assert_eq!(unconfigured.verify(&get(check)).unwrap_err().kind(), ErrorKind::HandshakeRefused);
         // Deliveries: the SHA-256 header only.
         let body = br#"{"object":"page","entry":[{"id":"1"}]}"#;
         let tag = "sha256=c1481724149a8929588ce833aecc1d7fc3c252cc4d66fa824ff86b9f8836f448";
-        assert!(verifier.verify_request(&signed_with("x-hub-signature-256", tag, body)).is_ok());
+        assert!(verifier.verify(&signed_with("x-hub-signature-256", tag, body)).is_ok());
         let legacy = signed_with("x-hub-signature", "sha1=0000000000000000000000000000000000000000", body);
-        assert_eq!(verifier.verify_request(&legacy).unwrap_err().kind(), ErrorKind::MissingHeader);
+        assert_eq!(verifier.verify(&legacy).unwrap_err().kind(), ErrorKind::MissingHeader);
         // The Verify Token never shows in the verifier's `Debug`.
         assert!(!format!("{verifier:?}").contains("meatyhamhock"));
     }
@@ -433,24 +432,21 @@ mod catalogue_part_two {
     #[test]
     fn nylas_echoes_its_challenge_and_xero_and_line_acknowledge_their_empty_checks() {
         let nylas = verifier(Scheme::Nylas, "nylas-webhook-secret");
-        assert_eq!(
-            nylas.verify_request(&get("/nylas?challenge=bc609e9d")).unwrap().handshake().unwrap().body(),
-            b"bc609e9d"
-        );
+        assert_eq!(nylas.verify(&get("/nylas?challenge=bc609e9d")).unwrap().handshake().unwrap().body(), b"bc609e9d");
         let itr = br#"{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"S0m3r4Nd0mt3xt"}"#;
         let xero = verifier(Scheme::Xero, "xero-webhook-key-01");
         let genuine = signed_with("x-xero-signature", "fgmc+A14wUhDdxPwhkaEZuCM6Nr3V3GHrZmHWiBrUTM=", itr);
-        let verified = xero.verify_request(&genuine).unwrap();
+        let verified = xero.verify(&genuine).unwrap();
         let response: http::Response<Vec<u8>> = verified.handshake().unwrap().to_response();
         assert_eq!((response.status(), response.body().len()), (StatusCode::OK, 0));
         let forged = signed_with("x-xero-signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", itr);
-        assert_eq!(xero.verify_request(&forged).unwrap_err().status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(xero.verify(&forged).unwrap_err().status(), StatusCode::UNAUTHORIZED);
         let signer = Signer::new(Scheme::Line, "line-channel-secret").unwrap();
         let line = verifier(Scheme::Line, "line-channel-secret");
         let check = signed(&signer, "/line", "", br#"{"destination":"U1","events":[]}"#);
-        assert!(line.verify_request(&check).unwrap().handshake().is_some());
+        assert!(line.verify(&check).unwrap().handshake().is_some());
         let event = signed(&signer, "/line", "", br#"{"destination":"U1","events":[{"type":"message"}]}"#);
-        assert!(line.verify_request(&event).unwrap().handshake().is_none());
+        assert!(line.verify(&event).unwrap().handshake().is_none());
     }
 }
 
@@ -468,17 +464,17 @@ fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it
         .unwrap();
     let mut request = Request::new(body.clone().into_bytes());
     *request.method_mut() = Method::POST;
-    let verified = first.verify_request(&request).unwrap();
+    let verified = first.verify(&request).unwrap();
     assert_eq!(verified.handshake().unwrap().to_response::<Vec<u8>>().status(), StatusCode::OK);
     assert_eq!(*received.lock().unwrap(), vec![token.to_owned()]);
     // Without a callback, the request is refused rather than lost.
     let silent = verifier(Scheme::Notion, "placeholder-until-verified");
-    assert_eq!(silent.verify_request(&request).unwrap_err().kind(), ErrorKind::HandshakeRefused);
+    assert_eq!(silent.verify(&request).unwrap_err().kind(), ErrorKind::HandshakeRefused);
     // With the token as the key, Notion's signed deliveries verify.
     let configured = verifier(Scheme::Notion, token);
     let signature = "sha256=461e8cbcba8a75c3edd866f0e71280f5a85cbf21eff040ebd10fe266df38a735";
     request.headers_mut().insert("x-notion-signature", HeaderValue::from_static(signature));
-    assert!(configured.verify_request(&request).unwrap().handshake().is_none());
+    assert!(configured.verify(&request).unwrap().handshake().is_none());
     request.headers_mut().insert("x-notion-signature", HeaderValue::from_static("sha256=00"));
-    assert_eq!(configured.verify_request(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(configured.verify(&request).unwrap_err().kind(), ErrorKind::InvalidSignature);
 }

@@ -101,9 +101,9 @@ fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted()
                 .webhook_id("WH-TEST-HOOKSAFE")
                 .certificate_url("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test");
             let headers = signer.headers("WH-1", now, BODY).unwrap();
-            receiver.receive_at(&headers, BODY, now).await.unwrap().complete().await.unwrap();
+            receiver.receive_at((&headers, BODY), now).await.unwrap().complete().await.unwrap();
             // The genuine retry: a duplicate, nothing counted.
-            let again = receiver.receive_at(&headers, BODY, now).await.unwrap_err();
+            let again = receiver.receive_at((&headers, BODY), now).await.unwrap_err();
             assert_eq!(again.kind(), hooksafe::ErrorKind::Duplicate);
             let counted = value(
                 &snapshotter.snapshot().into_vec(),
@@ -115,8 +115,8 @@ fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted()
             // The forged body verifies (same CRC-32, same signature), is refused as a duplicate, and is counted.
             let forged = (0..FORGED.len()).step_by(2).map(|i| u8::from_str_radix(&FORGED[i..i + 2], 16).unwrap());
             let forged: Vec<u8> = forged.collect();
-            assert!(receiver.verifier().verify_at(&headers, &forged, now).is_ok());
-            let error = receiver.receive_at(&headers, &forged, now).await.unwrap_err();
+            assert!(receiver.verifier().verify_at((&headers, &forged), now).is_ok());
+            let error = receiver.receive_at((&headers, &forged), now).await.unwrap_err();
             assert_eq!(error.kind(), hooksafe::ErrorKind::Duplicate);
         });
     });

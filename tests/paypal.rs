@@ -76,12 +76,12 @@ fn verifies_paypals_published_example_with_its_sandbox_certificate() {
     assert_eq!(SALE_COMPLETED.len(), 1229);
     let at = datetime!(2015-01-20 21:36:40 UTC);
     let genuine = published("SHA1withRSA", SALE_COMPLETED);
-    let verified = sandbox_verifier("6XE614444P001923J").verify_request_at(&genuine, at).unwrap();
+    let verified = sandbox_verifier("6XE614444P001923J").verify_at(&genuine, at).unwrap();
     assert_eq!(verified.id(), Some("657044e0-a0ec-11e4-a003-6b62a8a99ac4"));
     assert!(verified.id_is_signed());
     assert_eq!(verified.timestamp(), Some(datetime!(2015-01-20 21:36:30 UTC)));
 
-    let verify = |verifier: &Verifier, request: &Request<Vec<u8>>| verifier.verify_request_at(request, at).map(|_| ());
+    let verify = |verifier: &Verifier, request: &Request<Vec<u8>>| verifier.verify_at(request, at).map(|_| ());
     let mut tampered = SALE_COMPLETED.to_vec();
     let last = tampered.len() - 3;
     tampered[last] ^= 1;
@@ -110,14 +110,14 @@ fn verifies_paypals_published_example_with_its_sandbox_certificate() {
 
     // SHA-1 only when allowed, the sandbox only when configured.
     let strict = Verifier::builder(Scheme::PayPal).webhook_id("6XE614444P001923J").certificate(SANDBOX_CERT).sandbox();
-    let error = strict.build().unwrap().verify_request_at(&genuine, at).unwrap_err();
+    let error = strict.build().unwrap().verify_at(&genuine, at).unwrap_err();
     assert_eq!(
         (error.kind(), error.header_name().map(|name| name.as_str())),
         (ErrorKind::MalformedHeader, Some("paypal-auth-algo"))
     );
     assert!(error.to_string().contains("allow_sha1"), "{error}");
     let live = Verifier::builder(Scheme::PayPal).webhook_id("6XE614444P001923J").certificate(SANDBOX_CERT).allow_sha1();
-    let error = live.build().unwrap().verify_request_at(&genuine, at).unwrap_err();
+    let error = live.build().unwrap().verify_at(&genuine, at).unwrap_err();
     assert_eq!(
         (error.kind(), error.header_name().map(|name| name.as_str())),
         (ErrorKind::MalformedHeader, Some("paypal-cert-url"))
@@ -132,8 +132,8 @@ fn verifies_paypals_published_example_with_its_sandbox_certificate() {
         .dangerous_skip_timestamp_check()
         .build()
         .unwrap();
-    assert!(unbounded.verify_request_at(&genuine, at).is_ok());
-    let expired = unbounded.verify_request_at(&genuine, datetime!(2016-07-21 00:00:00 UTC)).unwrap_err();
+    assert!(unbounded.verify_at(&genuine, at).is_ok());
+    let expired = unbounded.verify_at(&genuine, datetime!(2016-07-21 00:00:00 UTC)).unwrap_err();
     assert_eq!(expired.kind(), ErrorKind::InvalidSignature);
 }
 
@@ -156,12 +156,12 @@ fn verifies_a_signature_made_by_openssl() {
         SALE_COMPLETED,
     );
     let verifier = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_LEAF).build().unwrap();
-    assert_eq!(verifier.verify_request_at(&delivery, NOW).unwrap().id(), Some("b1a7d2e0-0000-4000-8000-000000000001"));
-    let stale = verifier.verify_request_at(&delivery, datetime!(2027-03-01 12:05:01 UTC)).unwrap_err();
+    assert_eq!(verifier.verify_at(&delivery, NOW).unwrap().id(), Some("b1a7d2e0-0000-4000-8000-000000000001"));
+    let stale = verifier.verify_at(&delivery, datetime!(2027-03-01 12:05:01 UTC)).unwrap_err();
     assert_eq!(stale.kind(), ErrorKind::TimestampTooOld);
     // Another certificate's key does not verify it.
     let other = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_ROOT).build().unwrap();
-    assert_eq!(other.verify_request_at(&delivery, NOW).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(other.verify_at(&delivery, NOW).unwrap_err().kind(), ErrorKind::InvalidSignature);
 }
 
 fn signer() -> Signer {
@@ -178,16 +178,16 @@ fn the_test_kit_signs_as_paypal_does() {
     assert_eq!(delivery.headers()["paypal-auth-algo"], "SHA256withRSA");
     assert_eq!(delivery.headers()["paypal-transmission-time"], "2027-03-01T12:00:00Z");
     let pinned = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_CHAIN).build().unwrap();
-    assert!(pinned.verify_request_at(&delivery, NOW).is_ok());
+    assert!(pinned.verify_at(&delivery, NOW).is_ok());
     let mut forged = delivery;
     *forged.body_mut() = b"{}".to_vec();
-    assert_eq!(pinned.verify_request_at(&forged, NOW).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(pinned.verify_at(&forged, NOW).unwrap_err().kind(), ErrorKind::InvalidSignature);
 
     let sha1 = signer().sha1().request("/".parse().unwrap(), "WH-2", NOW, b"{}".to_vec()).unwrap();
     assert_eq!(sha1.headers()["paypal-auth-algo"], "SHA1withRSA");
-    assert_eq!(pinned.verify_request_at(&sha1, NOW).unwrap_err().kind(), ErrorKind::MalformedHeader);
+    assert_eq!(pinned.verify_at(&sha1, NOW).unwrap_err().kind(), ErrorKind::MalformedHeader);
     let allowing = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_LEAF).allow_sha1();
-    assert!(allowing.build().unwrap().verify_request_at(&sha1, NOW).is_ok());
+    assert!(allowing.build().unwrap().verify_at(&sha1, NOW).is_ok());
 }
 
 /// A source serving the fixtures by certificate name, counting its calls.
@@ -219,7 +219,7 @@ async fn verify_async(
     request: &Request<Vec<u8>>,
     now: OffsetDateTime,
 ) -> Result<(), hooksafe::Error> {
-    verifier.verify_request_async_at(request, now).await.map(|_| ())
+    verifier.verify_async_at(request, now).await.map(|_| ())
 }
 
 #[tokio::test]
@@ -231,7 +231,7 @@ async fn fetched_certificates_must_chain_to_a_trusted_root_and_be_paypals() {
     verify_async(&verifier, &signed("WH-2", datetime!(2027-03-01 12:00:05 UTC)), NOW).await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 1, "cached by URL");
     // The sync path cannot fetch.
-    assert_eq!(verifier.verify_request_at(&delivery, NOW).unwrap_err().kind(), ErrorKind::ResolverRequiresAsync);
+    assert_eq!(verifier.verify_at(&delivery, NOW).unwrap_err().kind(), ErrorKind::ResolverRequiresAsync);
 
     // Issued to another name, though by the trusted intermediate.
     let foreign = signer().certificate_url("https://api.paypal.com/v1/notifications/certs/CERT-foreign");

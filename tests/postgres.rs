@@ -64,7 +64,7 @@ async fn one_statement_per_claim_and_per_completion() {
     sqlx::query("SELECT pg_stat_statements_reset()").execute(store.pool()).await.unwrap();
     let receiver = Receiver::new(verifier(), store.clone());
     for id in ["msg_1", "msg_2", "msg_3"] {
-        receiver.receive(&signed(id), BODY).await.unwrap().complete().await.unwrap();
+        receiver.receive((&signed(id), BODY)).await.unwrap().complete().await.unwrap();
     }
     assert_eq!(statement_calls(&store, "%WITH claimed AS%", "").await, 3, "one claim statement per delivery");
     let completions = statement_calls(&store, "%INSERT INTO hooksafe_dedup%", "%WITH claimed AS%").await;
@@ -82,21 +82,21 @@ async fn a_completion_inside_the_applications_transaction_commits_with_its_write
     let headers = signed("msg_paid");
 
     // The handler's transaction rolls back (a crash before commit): neither its write nor the completion happened.
-    let delivery = receiver.receive(&headers, BODY).await.unwrap();
+    let delivery = receiver.receive((&headers, BODY)).await.unwrap();
     let mut tx = store.pool().begin().await.unwrap();
     sqlx::query("INSERT INTO payments VALUES ($1)").bind(delivery.id()).execute(&mut *tx).await.unwrap();
     assert!(delivery.complete_in(&mut tx).await.unwrap());
     tx.rollback().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress, "still claimed");
+    assert_eq!(receiver.receive((&headers, BODY)).await.unwrap_err().kind(), ErrorKind::InProgress, "still claimed");
 
     // After the lease, the provider's retry is processed, and this time the transaction commits.
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let retry = receiver.receive(&headers, BODY).await.expect("the lapsed claim is taken over");
+    let retry = receiver.receive((&headers, BODY)).await.expect("the lapsed claim is taken over");
     let mut tx = store.pool().begin().await.unwrap();
     sqlx::query("INSERT INTO payments VALUES ($1)").bind(retry.id()).execute(&mut *tx).await.unwrap();
     assert!(retry.complete_in(&mut tx).await.unwrap());
     tx.commit().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&headers, BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
     let count: i64 = sqlx::query("SELECT count(*) FROM payments").fetch_one(store.pool()).await.unwrap().get(0);
     assert_eq!(count, 1, "the effect is applied exactly once");
 }
@@ -105,13 +105,13 @@ async fn a_completion_inside_the_applications_transaction_commits_with_its_write
 async fn a_stopped_database_is_store_unavailable_and_processing_resumes_when_it_is_back() {
     let server = Postgres::start();
     let receiver = Receiver::new(verifier(), store(&server).await);
-    receiver.receive(&signed("msg_1"), BODY).await.unwrap().complete().await.unwrap();
+    receiver.receive((&signed("msg_1"), BODY)).await.unwrap().complete().await.unwrap();
     server.stop();
-    let error = receiver.receive(&signed("msg_2"), BODY).await.unwrap_err();
+    let error = receiver.receive((&signed("msg_2"), BODY)).await.unwrap_err();
     assert_eq!((error.kind(), error.status().as_u16()), (ErrorKind::StoreUnavailable, 503));
     assert!(error.retry_after().is_some());
     server.start_again();
     // The pool reconnects; the retry is processed, and the earlier record survived.
-    receiver.receive(&signed("msg_2"), BODY).await.expect("processed after the restart").complete().await.unwrap();
-    assert_eq!(receiver.receive(&signed("msg_1"), BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    receiver.receive((&signed("msg_2"), BODY)).await.expect("processed after the restart").complete().await.unwrap();
+    assert_eq!(receiver.receive((&signed("msg_1"), BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }

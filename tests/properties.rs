@@ -144,7 +144,7 @@ proptest! {
         // Anywhere inside the scheme's own default window (180 s for Calendly and WorkOS, else 300 s).
         let tolerance = i64::try_from(scheme.default_tolerance().as_secs()).unwrap();
         let skew = skew.clamp(-tolerance, tolerance);
-        let verified = verifier.verify_at(&headers, &body, signed_at + time::Duration::seconds(skew)).unwrap();
+        let verified = verifier.verify_at((&headers, &body), signed_at + time::Duration::seconds(skew)).unwrap();
         prop_assert_eq!(verified.body(), &body[..]);
         if scheme.has_timestamp() {
             prop_assert_eq!(verified.timestamp(), Some(signed_at));
@@ -162,7 +162,7 @@ proptest! {
         let headers = signer.headers("msg_1", now, &body).unwrap();
         let mut tampered = body.clone();
         tampered[(bit / 8) % body.len()] ^= 1 << (bit % 8);
-        let kind = verifier.verify_at(&headers, &tampered, now).unwrap_err().kind();
+        let kind = verifier.verify_at((&headers, &tampered), now).unwrap_err().kind();
         // An X body whose braces the flip broke is no JSON object, refused before its signature is checked.
         let refused = kind == ErrorKind::InvalidSignature || (scheme == Scheme::X && kind == ErrorKind::MalformedBody);
         prop_assert!(refused, "{:?}", kind);
@@ -232,7 +232,7 @@ proptest! {
             let same_tag = flipped[name].to_str().is_ok_and(|text| text.eq_ignore_ascii_case(headers[name].to_str().unwrap()))
                 && !name.ends_with("-id");
             prop_assume!(!same_tag);
-            prop_assert!(verifier.verify_at(&flipped, &body, now).is_err(), "{} flipped", name);
+            prop_assert!(verifier.verify_at((&flipped, &body), now).is_err(), "{} flipped", name);
         }
     }
 
@@ -251,7 +251,7 @@ proptest! {
             .unwrap();
         let signer_secret = signer_index.get(&secrets);
         let headers = Signer::new(Scheme::GitHub, signer_secret).unwrap().headers("", at(0), b"{}").unwrap();
-        let accepted = verifier.verify(&headers, b"{}").is_ok();
+        let accepted = verifier.verify((&headers, b"{}")).is_ok();
         prop_assert_eq!(accepted, secrets[..configured].contains(signer_secret));
     }
 }

@@ -129,7 +129,7 @@ async fn forged_deliveries_never_reach_redis() {
     let receiver = receiver(&server).await;
     let mut forged = signed("msg_1");
     forged.insert("webhook-signature", HeaderValue::from_static("v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
-    assert_eq!(receiver.receive(&forged, BODY).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(receiver.receive((&forged, BODY)).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     assert_eq!(server.cli(&["DBSIZE"]), "0");
 }
 
@@ -137,12 +137,12 @@ async fn forged_deliveries_never_reach_redis() {
 async fn a_killed_redis_is_store_unavailable_and_processing_resumes_when_it_is_back() {
     let mut server = Server::start(&[]);
     let receiver = receiver(&server).await;
-    receiver.receive(&signed("msg_before"), BODY).await.unwrap().complete().await.unwrap();
+    receiver.receive((&signed("msg_before"), BODY)).await.unwrap().complete().await.unwrap();
 
     server.kill();
     let headers = signed("msg_during");
     let started = Instant::now();
-    let error = receiver.receive(&headers, BODY).await.unwrap_err();
+    let error = receiver.receive((&headers, BODY)).await.unwrap_err();
     assert_eq!(error.kind(), ErrorKind::StoreUnavailable);
     assert!(error.retry_after().is_some());
     assert!(started.elapsed() < Duration::from_secs(10), "fails fast, does not hang");
@@ -150,7 +150,7 @@ async fn a_killed_redis_is_store_unavailable_and_processing_resumes_when_it_is_b
     server.restart();
     let deadline = Instant::now() + Duration::from_secs(15);
     let delivery = loop {
-        match receiver.receive(&headers, BODY).await {
+        match receiver.receive((&headers, BODY)).await {
             Ok(delivery) => break delivery,
             Err(error) if error.kind() == ErrorKind::StoreUnavailable && Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(100)).await;

@@ -35,7 +35,7 @@ fn signed(scheme: &Scheme, body: &[u8], extra: &[(&'static str, &str)]) -> Heade
 fn event_type(scheme: Scheme, body: &[u8], extra: &[(&'static str, &str)]) -> (Option<String>, bool) {
     let headers = signed(&scheme, body, extra);
     let verifier = Verifier::builder(scheme).secret(SECRET).build().unwrap();
-    let verified = verifier.verify(&headers, body).unwrap();
+    let verified = verifier.verify((&headers, body)).unwrap();
     (verified.event_type(), verified.event_type_is_signed())
 }
 
@@ -91,7 +91,7 @@ fn router(runs: &Arc<AtomicUsize>) -> Router {
 async fn dispatch(router: &Router, body: &str) -> Result<StatusCode, hooksafe::Error> {
     let headers = signed(&Scheme::Stripe, body.as_bytes(), &[]);
     let verifier = Verifier::builder(Scheme::Stripe).secret(SECRET).build().unwrap();
-    let verified = verifier.verify(&headers, body.as_bytes()).unwrap();
+    let verified = verifier.verify((&headers, body.as_bytes())).unwrap();
     router.dispatch(&verified).await
 }
 

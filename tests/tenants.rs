@@ -78,19 +78,19 @@ async fn each_tenant_is_verified_with_its_own_keys_as_they_are_now() {
     let now = OffsetDateTime::now_utc();
 
     let genuine = delivery("/tenant/a", A, "msg_1", now);
-    let verified = verifier.verify_request_async(&genuine).await.unwrap();
+    let verified = verifier.verify_async(&genuine).await.unwrap();
     assert_eq!((verified.tenant(), verified.key_id()), (Some("a"), "a-1"));
     // Tenant B's key does not open tenant A's door.
     let crossed = delivery("/tenant/a", B, "msg_1", now);
-    assert_eq!(verifier.verify_request_async(&crossed).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify_async(&crossed).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     // A key added while the server runs is used from the next request on.
     let rotated = delivery("/tenant/a", A_ROTATED, "msg_2", now);
-    assert_eq!(verifier.verify_request_async(&rotated).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify_async(&rotated).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
     tenants.set("a", &[Secret::new(A).id("a-1"), Secret::new(A_ROTATED).id("a-2")]);
-    assert_eq!(verifier.verify_request_async(&rotated).await.unwrap().key_id(), "a-2");
+    assert_eq!(verifier.verify_async(&rotated).await.unwrap().key_id(), "a-2");
     // An unknown tenant looks like a bad signature, unless the verifier reveals it.
     let stranger = delivery("/tenant/c", A, "msg_3", now);
-    let error = verifier.verify_request_async(&stranger).await.unwrap_err();
+    let error = verifier.verify_async(&stranger).await.unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::InvalidSignature, StatusCode::UNAUTHORIZED));
     let lookup = tenants.0.clone();
     let revealing = Verifier::builder(SCHEME)
@@ -102,10 +102,10 @@ async fn each_tenant_is_verified_with_its_own_keys_as_they_are_now() {
         .reveal_unknown_tenant()
         .build()
         .unwrap();
-    let error = revealing.verify_request_async(&stranger).await.unwrap_err();
+    let error = revealing.verify_async(&stranger).await.unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::UnknownTenant, StatusCode::NOT_FOUND));
     // The synchronous calls cannot wait for a resolver, and say so.
-    let error = verifier.verify_request(&genuine).unwrap_err();
+    let error = verifier.verify(&genuine).unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::ResolverRequiresAsync, StatusCode::INTERNAL_SERVER_ERROR));
 }
 
@@ -121,14 +121,13 @@ async fn the_resolver_is_asked_only_for_well_formed_fresh_requests_and_its_failu
         .build()
         .unwrap();
     let stale = delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc() - time::Duration::hours(1));
-    assert_eq!(verifier.verify_request_async(&stale).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
+    assert_eq!(verifier.verify_async(&stale).await.unwrap_err().kind(), ErrorKind::TimestampTooOld);
     let mut unsigned = delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc());
     unsigned.headers_mut().remove("webhook-signature");
-    assert_eq!(verifier.verify_request_async(&unsigned).await.unwrap_err().kind(), ErrorKind::MissingHeader);
+    assert_eq!(verifier.verify_async(&unsigned).await.unwrap_err().kind(), ErrorKind::MissingHeader);
     assert_eq!(asked.load(Ordering::SeqCst), 0);
 
-    let error =
-        verifier.verify_request_async(&delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc())).await.unwrap_err();
+    let error = verifier.verify_async(&delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc())).await.unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::KeysUnavailable, StatusCode::SERVICE_UNAVAILABLE));
     assert!(error.retry_after().is_some());
     assert!(error.to_string().contains("connection refused"), "{error}");
@@ -145,13 +144,13 @@ fn a_key_is_tried_only_inside_its_validity_window() {
         .unwrap();
     let signed = |secret, when| Signer::new(SCHEME, secret).unwrap().headers("msg_1", at(when), b"{}").unwrap();
     let old = signed(A, start + 100);
-    assert_eq!(verifier.verify_at(&old, b"{}", at(start + 100)).unwrap().key_id(), "old");
+    assert_eq!(verifier.verify_at((&old, b"{}"), at(start + 100)).unwrap().key_id(), "old");
     let late = signed(A, start + 101);
-    assert_eq!(verifier.verify_at(&late, b"{}", at(start + 101)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify_at((&late, b"{}"), at(start + 101)).unwrap_err().kind(), ErrorKind::InvalidSignature);
     let early = signed(A_ROTATED, start - 1);
-    assert_eq!(verifier.verify_at(&early, b"{}", at(start - 1)).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify_at((&early, b"{}"), at(start - 1)).unwrap_err().kind(), ErrorKind::InvalidSignature);
     let new = signed(A_ROTATED, start);
-    assert_eq!(verifier.verify_at(&new, b"{}", at(start)).unwrap().key_id(), "new");
+    assert_eq!(verifier.verify_at((&new, b"{}"), at(start)).unwrap().key_id(), "new");
 }
 
 #[test]
@@ -164,7 +163,7 @@ fn usage_counts_show_when_a_retired_key_stops_being_used() {
     let now = OffsetDateTime::now_utc();
     let send = |secret| {
         let headers = Signer::new(SCHEME, secret).unwrap().headers("msg_1", now, b"{}").unwrap();
-        verifier.verify_at(&headers, b"{}", now).unwrap();
+        verifier.verify_at((&headers, b"{}"), now).unwrap();
     };
     send(A);
     send(A_ROTATED);
@@ -175,7 +174,7 @@ fn usage_counts_show_when_a_retired_key_stops_being_used() {
     verifier.replace_keys(Keys::builder(&SCHEME).secret(Secret::new(A_ROTATED).id("new")).build().unwrap()).unwrap();
     send(A_ROTATED);
     let headers = Signer::new(SCHEME, A).unwrap().headers("msg_1", now, b"{}").unwrap();
-    assert_eq!(verifier.verify_at(&headers, b"{}", now).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(verifier.verify_at((&headers, b"{}"), now).unwrap_err().kind(), ErrorKind::InvalidSignature);
     assert_eq!(verifier.keys().unwrap().usage(), vec![("new".to_owned(), 1)]);
 }
 
@@ -216,7 +215,7 @@ fn concurrent_reloads_never_reject_a_validly_signed_request() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let (mut checked, mut rejected) = (0, 0);
     while (checked < 20_000 || reloads.load(Ordering::Relaxed) < 200) && std::time::Instant::now() < deadline {
-        if verifier.verify_at(&headers, b"{}", now).is_err() {
+        if verifier.verify_at((&headers, b"{}"), now).is_err() {
             rejected += 1;
         }
         checked += 1;
@@ -237,12 +236,12 @@ async fn two_tenants_deliveries_with_the_same_id_are_both_processed() {
     let now = OffsetDateTime::now_utc();
     for (uri, secret) in [("/tenant/a", A), ("/tenant/b", B)] {
         let (parts, body) = delivery(uri, secret, "msg_same", now).into_parts();
-        receiver.receive_parts(&parts, &body).await.unwrap().complete().await.unwrap();
+        receiver.receive((&parts, &body)).await.unwrap().complete().await.unwrap();
     }
     // The same delivery to tenant A again is a duplicate; a rotation of A's keys forgets nothing.
     tenants.set("a", &[Secret::new(A_ROTATED), Secret::new(A)]);
     let (parts, body) = delivery("/tenant/a", A, "msg_same", now).into_parts();
-    assert_eq!(receiver.receive_parts(&parts, &body).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&parts, &body)).await.unwrap_err().kind(), ErrorKind::Duplicate);
     // The duplicate was verified (by A's old key, in the new set) before the store refused it.
     assert_eq!(tenants.get("a").usage(), vec![("1".to_owned(), 0), ("2".to_owned(), 1)]);
 }
@@ -386,7 +385,7 @@ async fn a_resolver_map_changing_under_load_never_rejects_a_validly_signed_reque
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let (mut checked, mut rejected) = (0, 0);
     while (checked < 3_000 || writes.load(Ordering::Relaxed) < 100) && std::time::Instant::now() < deadline {
-        if verifier.verify_request_async(&requests[checked % 3]).await.is_err() {
+        if verifier.verify_async(&requests[checked % 3]).await.is_err() {
             rejected += 1;
         }
         checked += 1;
@@ -410,7 +409,7 @@ async fn a_resolver_must_name_the_tenant_whose_keys_it_returns() {
     let receiver = Receiver::new(verifier, MemoryStore::new());
     let request = delivery("/tenant/a", A, "msg_1", OffsetDateTime::now_utc());
     let (parts, body) = request.into_parts();
-    let error = receiver.receive_parts(&parts, &body).await.unwrap_err();
+    let error = receiver.receive((&parts, &body)).await.unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::KeysUnavailable, StatusCode::SERVICE_UNAVAILABLE));
     assert!(error.to_string().contains("tenant"), "{error}");
     // Named, the same keys verify.
@@ -419,6 +418,6 @@ async fn a_resolver_must_name_the_tenant_whose_keys_it_returns() {
         .resolver(move |_: &RequestHead<'_>| std::future::ready(Ok(Some(named.clone()))))
         .build()
         .unwrap();
-    let verified = verifier.verify_parts_async(&parts, &body).await.unwrap();
+    let verified = verifier.verify_async((&parts, &body)).await.unwrap();
     assert_eq!(verified.tenant(), Some("a"));
 }

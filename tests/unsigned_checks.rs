@@ -38,7 +38,7 @@ fn encoded(text: &str) -> String {
 
 /// The check's answer to a request that asks it to answer for `DELIVERY`, as text (empty when it refused).
 fn answer(verifier: &Verifier, check: &Request<Vec<u8>>) -> Result<String, ErrorKind> {
-    match verifier.verify_request(check) {
+    match verifier.verify(check) {
         Ok(verified) => Ok(String::from_utf8(verified.handshake().expect("a check").body().to_vec()).unwrap()),
         Err(error) => Err(error.kind()),
     }
@@ -48,12 +48,12 @@ fn answer(verifier: &Verifier, check: &Request<Vec<u8>>) -> Result<String, Error
 fn x_answers_no_crc_token_that_could_be_a_delivery_body() {
     let verifier = Verifier::builder(Scheme::X).secret("x-consumer-secret-0123").build().unwrap();
     // The attack: a JSON body as the token, then that body posted with the answer as its signature.
-    let error = verifier.verify_request(&get(&format!("/x?crc_token={}", encoded(DELIVERY)))).unwrap_err();
+    let error = verifier.verify(&get(&format!("/x?crc_token={}", encoded(DELIVERY)))).unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::MalformedBody, StatusCode::BAD_REQUEST));
     assert!(error.to_string().contains("crc_token"), "{error}");
     // Every token outside the plain alphabet, or too long, is refused the same way.
     for token in ["%7B%7D", "a%20b", "a.b", "%22", "", &"A".repeat(129)] {
-        let error = verifier.verify_request(&get(&format!("/x?crc_token={token}"))).unwrap_err();
+        let error = verifier.verify(&get(&format!("/x?crc_token={token}"))).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::MalformedBody, "{token:?}");
     }
     // A plain token is answered, and the answer used as a signature over that token is refused: the body is no
@@ -63,7 +63,7 @@ fn x_answers_no_crc_token_that_could_be_a_delivery_body() {
     let response: serde_json::Value = serde_json::from_str(&answered).unwrap();
     let signature = response["response_token"].as_str().unwrap();
     let forged = post("x-twitter-webhooks-signature", signature, token.as_bytes());
-    let error = verifier.verify_request(&forged).unwrap_err();
+    let error = verifier.verify(&forged).unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::MalformedBody, StatusCode::BAD_REQUEST));
     assert!(token.len() <= 128);
 }
@@ -80,12 +80,12 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
     let echoed = answer(&dropbox, &get(&format!("/d?challenge={}", encoded(DELIVERY)))).unwrap();
     assert_eq!(echoed, DELIVERY, "an echo, not a MAC");
     let forged = post("x-dropbox-signature", &echoed, DELIVERY.as_bytes());
-    assert!(dropbox.verify_request(&forged).is_err());
+    assert!(dropbox.verify(&forged).is_err());
 
     let nylas = Verifier::builder(Scheme::Nylas).secret("nylas-webhook-secret-42").build().unwrap();
     let echoed = answer(&nylas, &get(&format!("/n?challenge={}", encoded(DELIVERY)))).unwrap();
     let forged = post("x-nylas-signature", &echoed, DELIVERY.as_bytes());
-    assert!(nylas.verify_request(&forged).is_err());
+    assert!(nylas.verify(&forged).is_err());
 
     let meta =
         Verifier::builder(Scheme::Meta).secret("meta-app-secret-01").verify_token("meatyhamhock").build().unwrap();
@@ -93,7 +93,7 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
     let echoed = answer(&meta, &get(&check)).unwrap();
     for header in ["x-hub-signature-256", "x-hub-signature"] {
         let forged = post(header, &format!("sha256={echoed}"), DELIVERY.as_bytes());
-        assert!(meta.verify_request(&forged).is_err());
+        assert!(meta.verify(&forged).is_err());
     }
 
     let notion = Verifier::builder(Scheme::Notion).on_verification_token(|_, _| {}).build().unwrap();
@@ -103,7 +103,7 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
     let empty = answer(&notion, &check).unwrap_or_default();
     assert_eq!(empty, "", "Notion's check is answered with nothing derived from a key");
     let forged = post("x-notion-signature", &format!("sha256={empty}"), DELIVERY.as_bytes());
-    assert!(notion.verify_request(&forged).is_err());
+    assert!(notion.verify(&forged).is_err());
 }
 
 /// A resolver that counts its calls and knows one tenant.
@@ -131,15 +131,15 @@ async fn unsigned_checks_reach_the_resolver_only_when_their_answer_needs_a_key()
     ] {
         let keys = Keys::builder(&scheme).secret("tenant-secret-0123").tenant("acme").build().unwrap();
         let (verifier, calls) = counting_resolver(scheme.clone(), keys);
-        let _ = verifier.verify_request_async(&get(uri)).await;
+        let _ = verifier.verify_async(&get(uri)).await;
         assert_eq!(calls.load(Ordering::SeqCst), 0, "{scheme} {uri}");
     }
     // X's answer is a MAC: it needs the tenant's key, but only for a plain token.
     let keys = Keys::builder(&Scheme::X).secret("x-consumer-secret-0123").tenant("acme").build().unwrap();
     let (verifier, calls) = counting_resolver(Scheme::X, keys);
-    let bad = verifier.verify_request_async(&get("/x?crc_token=%7B%7D")).await.unwrap_err();
+    let bad = verifier.verify_async(&get("/x?crc_token=%7B%7D")).await.unwrap_err();
     assert_eq!((bad.kind(), calls.load(Ordering::SeqCst)), (ErrorKind::MalformedBody, 0));
-    assert!(verifier.verify_request_async(&get("/x?crc_token=plain-token")).await.is_ok());
+    assert!(verifier.verify_async(&get("/x?crc_token=plain-token")).await.is_ok());
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
@@ -165,12 +165,12 @@ fn notions_callback_runs_only_during_setup() {
         .on_verification_token(record.clone())
         .build()
         .unwrap();
-    let error = configured.verify_request(&notion_check("attacker-chosen text")).unwrap_err();
+    let error = configured.verify(&notion_check("attacker-chosen text")).unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::HandshakeRefused, StatusCode::FORBIDDEN));
     assert!(received.lock().unwrap().is_empty());
     // During setup it runs.
     let setup = Verifier::builder(Scheme::Notion).on_verification_token(record).build().unwrap();
-    assert!(setup.verify_request(&notion_check("secret_first")).is_ok());
+    assert!(setup.verify(&notion_check("secret_first")).is_ok());
     assert_eq!(*received.lock().unwrap(), vec![(None, "secret_first".to_owned())]);
     // Without the callback there is no setup period: a Notion verifier needs its secret.
     assert!(Verifier::builder(Scheme::Notion).build().is_err());
@@ -202,8 +202,8 @@ async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key
         request.headers_mut().insert("x-tenant", HeaderValue::from_static(tenant));
         request
     };
-    assert!(verifier.verify_request_async(&for_tenant("acme")).await.is_ok());
-    let refused = verifier.verify_request_async(&for_tenant("globex")).await.unwrap_err();
+    assert!(verifier.verify_async(&for_tenant("acme")).await.is_ok());
+    let refused = verifier.verify_async(&for_tenant("globex")).await.unwrap_err();
     assert_eq!(refused.kind(), ErrorKind::HandshakeRefused);
     assert_eq!(*received.lock().unwrap(), vec![(Some("acme".to_owned()), "secret_from_notion".to_owned())]);
     // Keys without a secret are never setup by accident (a secret missing from a database row): only by name.

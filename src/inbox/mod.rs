@@ -287,7 +287,7 @@ impl Inbox {
     /// when it was written before; [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the
     /// database did not commit it (answer `503`: the provider retries).
     pub async fn accept(&self, parts: &http::request::Parts, body: &[u8]) -> Result<Accepted, Error> {
-        let verified = self.verifier().verify_parts_async(parts, body).await?;
+        let verified = self.verifier().verify_async((parts, body)).await?;
         if let Some(handshake) = verified.handshake() {
             return Ok(Accepted::Handshake(handshake.clone()));
         }

@@ -93,8 +93,7 @@ impl Custom {
     /// (the request method, such as `POST`) and `{url}` (the URL the provider called: see
     /// [`VerifierBuilder::public_url`](crate::VerifierBuilder::public_url)), between literal text. Defaults to
     /// `{body}`. A scheme that signs `{method}` or `{url}` verifies through
-    /// [`Verifier::verify_request`](crate::Verifier::verify_request) or
-    /// [`Verifier::verify_parts`](crate::Verifier::verify_parts).
+    /// a whole request or its head ([`RequestView`](crate::RequestView)).
     #[must_use]
     pub fn signed_content(mut self, template: &str) -> Self {
         match parse_template(template) {

@@ -6,7 +6,7 @@
 //! - Handshake: the **unsigned** `GET ?challenge=<value>` Dropbox sends when the URL is saved is answered with the
 //!   value as plain text (`nosniff`: the text is the caller's). Only a `GET` whose query has exactly one `challenge`;
 //!   it never reaches a handler or the dedup store. It needs the request line: verify through
-//!   [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts).
+//!   a whole request or its head ([`RequestView`](crate::RequestView)).
 //!
 //! Source: <https://www.dropbox.com/developers/reference/webhooks>.
 

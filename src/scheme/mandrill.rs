@@ -4,7 +4,7 @@
 //! - S: the webhook's URL exactly as entered in Mailchimp, then each POST field's name and value (form-decoded),
 //!   sorted by name, no separators, as Twilio signs (the body is a form: `mandrill_events=<json>`). The URL is
 //!   configuration: [`public_url`](crate::VerifierBuilder::public_url) followed by the request's path and query, as
-//!   for Twilio; verify through `verify_request` or `verify_parts`.
+//!   for Twilio; verify a whole request or its head.
 //! - No timestamp; deduplicate on each event's `_id` in your handler.
 //!
 //! Source: <https://mailchimp.com/developer/transactional/guides/track-respond-activity-webhooks/>.

@@ -9,8 +9,8 @@
 //!   Twitch EventSub, Typeform, Lemon Squeezy, Vercel, Intercom, Coinbase Commerce, Calendly, WorkOS, Linear,
 //!   Dropbox, HubSpot v1, and the body HMACs from Bitbucket to WooCommerce): [`Verifier::verify`](crate::Verifier::verify)
 //!   with the headers and the raw body is enough.
-//! - **The URL it called** (Twilio, HubSpot v3 and v2, a custom `{url}`): verify the whole request with
-//!   [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), and set
+//! - **The URL it called** (Twilio, HubSpot v3 and v2, a custom `{url}`): verify a whole request or its head
+//!   ([`RequestView`](crate::RequestView)), and set
 //!   [`public_url`](crate::VerifierBuilder::public_url) behind a proxy. Square signs the notification URL you give
 //!   [`Scheme::square`], never the request's.
 //! - **The provider's private key** (Standard Webhooks `v1a`, Discord, SendGrid): give the verifier the public key
@@ -22,7 +22,7 @@
 //!   parsed strictly (valid JSON, no repeated field among those read) and errors name no header.
 //! - **Endpoint checks** (Slack, Discord, Zoom, Twitch EventSub, Dropbox): answered through
 //!   [`Verified::handshake`](crate::Verified::handshake); the framework adapters answer them themselves. Dropbox's
-//!   check is an unsigned `GET`, recognised only through `verify_request` or `verify_parts`.
+//!   check is an unsigned `GET`, recognised only in a whole request or its head.
 //!
 //! # Unsigned checks
 //!
@@ -216,7 +216,7 @@ pub enum Scheme {
     /// Twilio: `X-Twilio-Signature: <base64>`, HMAC-SHA1 with the Auth Token of the URL Twilio called followed by
     /// each POST parameter's name and value, sorted by name. A JSON body instead carries `bodySHA256` in the
     /// query, which must be the body's SHA-256. Signs the URL, so it verifies through
-    /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), with
+    /// a whole request or its head ([`RequestView`](crate::RequestView)), with
     /// [`public_url`](crate::VerifierBuilder::public_url) behind a proxy. **No timestamp**: rely on deduplication.
     /// `I-Twilio-Idempotency-Token` is reported as the id but is not signed.
     Twilio,
@@ -252,8 +252,7 @@ pub enum Scheme {
     WorkOS,
     /// HubSpot, signature version 3: `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 of the method, the URL
     /// HubSpot called, the body and `X-HubSpot-Request-Timestamp` (milliseconds, as sent), with no separators.
-    /// Signs the URL: verify through [`verify_request`](crate::Verifier::verify_request) or
-    /// [`verify_parts`](crate::Verifier::verify_parts), with [`public_url`](crate::VerifierBuilder::public_url) behind
+    /// Signs the URL: verify a whole request or its head ([`RequestView`](crate::RequestView)), with [`public_url`](crate::VerifierBuilder::public_url) behind
     /// a proxy. The body is an array of events: deduplicate per `eventId` in your handler.
     HubSpot,
     /// HubSpot's legacy signature version 1: `X-HubSpot-Signature: <hex>`, a bare **SHA-256 (not an HMAC)** of the
@@ -264,8 +263,7 @@ pub enum Scheme {
     /// HubSpot's legacy signature version 2: `X-HubSpot-Signature: <hex>`, a bare **SHA-256 (not an HMAC)** of the
     /// client secret, the method, the URL HubSpot called and the body, with `X-HubSpot-Signature-Version: v2`.
     /// **No timestamp**, open to length extension like [`Scheme::HubSpotV1`]; prefer [`Scheme::HubSpot`] (v3).
-    /// Signs the URL: verify through [`verify_request`](crate::Verifier::verify_request) or
-    /// [`verify_parts`](crate::Verifier::verify_parts).
+    /// Signs the URL: verify a whole request or its head ([`RequestView`](crate::RequestView)).
     HubSpotV2,
     /// Square: `x-square-hmacsha256-signature: <base64>`, HMAC-SHA256 of the subscription's **configured**
     /// notification URL (byte for byte, a trailing slash included; never rebuilt from the request) followed by the
@@ -290,8 +288,7 @@ pub enum Scheme {
     TwitchEventSub,
     /// Dropbox: `X-Dropbox-Signature: <hex>`, HMAC-SHA256 of the body with the app secret. **No timestamp** and no
     /// delivery id. Dropbox's unsigned `GET ?challenge=` is answered as a [handshake](crate::Verified::handshake)
-    /// when verifying through [`verify_request`](crate::Verifier::verify_request) or
-    /// [`verify_parts`](crate::Verifier::verify_parts).
+    /// when verifying a whole request or its head ([`RequestView`](crate::RequestView)).
     Dropbox,
     /// Mailgun: the JSON body's `signature` block (`timestamp`, `token`, hex `signature`), HMAC-SHA256 of
     /// `{timestamp}{token}` with the HTTP webhook signing key; the crate's 300 s window on that timestamp. **The
@@ -414,7 +411,7 @@ pub enum Scheme {
     Ripple,
     /// Mailchimp Transactional (Mandrill): `X-Mandrill-Signature: <base64>`, HMAC-**SHA1** of the webhook URL followed
     /// by the sorted form fields, as Twilio signs. Signs the URL: verify through
-    /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts), with
+    /// a whole request or its head ([`RequestView`](crate::RequestView)), with
     /// [`public_url`](crate::VerifierBuilder::public_url) as entered in Mailchimp. **No timestamp**.
     Mandrill,
     /// Notion: `X-Notion-Signature: sha256=<hex>`, HMAC-SHA256 of the body keyed with the verification token. **No
@@ -424,7 +421,7 @@ pub enum Scheme {
     /// Contentful: `x-contentful-signature: <hex>`, HMAC-SHA256 of the method, the path as Contentful's toolkit escapes
     /// it, the headers `x-contentful-signed-headers` lists, and the body, with a millisecond `x-contentful-timestamp`
     /// among them; 30 s window by default. Signs the request line: verify through
-    /// [`verify_request`](crate::Verifier::verify_request) or [`verify_parts`](crate::Verifier::verify_parts).
+    /// a whole request or its head ([`RequestView`](crate::RequestView)).
     Contentful,
     /// PayPal: `PAYPAL-TRANSMISSION-SIG`, RSASSA-PKCS1-v1_5 (SHA-256; SHA-1 only after
     /// [`allow_sha1`](crate::VerifierBuilder::allow_sha1)) of `{transmission id}|{transmission time}|{webhook

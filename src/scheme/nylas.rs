@@ -5,7 +5,7 @@
 //!   inflating (the crate refuses a `Content-Encoding` anyway).
 //! - No timestamp; deduplication is on the signed body.
 //! - Handshake: the **unsigned** `GET ?challenge=<value>` is answered with exactly the value, as plain text. It needs
-//!   the request line: verify through `verify_request` or `verify_parts`.
+//!   the request line: verify a whole request or its head.
 //!
 //! Source: <https://developer.nylas.com/docs/v3/notifications/webhooks/>.
 

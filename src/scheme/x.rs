@@ -6,7 +6,7 @@
 //! - Handshake: the CRC check, an **unsigned** `GET ?crc_token=<token>` (on registration, then hourly to daily), is
 //!   answered with `{"response_token":"sha256=<base64 HMAC-SHA256(consumer secret, crc_token)>"}`, with the first key
 //!   valid now. A `GET` without a `crc_token` is a missing signature (`400`). It needs the request line: verify
-//!   through `verify_request` or `verify_parts`.
+//!   with a whole request or its head.
 //! - **The CRC answer and a delivery's signature are the same MAC**, so their inputs are kept apart: a `crc_token`
 //!   must be 1 to 128 characters of `A-Z a-z 0-9 + / = _ -` (X sends a short base64 token; anything else is `400`
 //!   and no MAC is computed), and a delivery's body must be a JSON object (`{…}`), which no such token can be. So no

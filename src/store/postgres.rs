@@ -68,7 +68,7 @@ const RELEASE: &str = "DELETE FROM hooksafe_dedup WHERE key = $1 AND token = $2 
 /// let receiver = Receiver::new(Verifier::builder(Scheme::Stripe).secret("whsec_...").build()?, store.clone());
 ///
 /// # let headers = http::HeaderMap::new(); let body = b"";
-/// let delivery = receiver.receive(&headers, body).await?;
+/// let delivery = receiver.receive((&headers, body)).await?;
 /// let mut tx = store.pool().begin().await?;
 /// sqlx::query("INSERT INTO payments (event) VALUES ($1)").bind(delivery.id()).execute(&mut *tx).await?;
 /// delivery.complete_in(&mut tx).await?; // the same transaction

@@ -153,7 +153,7 @@ impl VerifierBuilder {
     /// Looks the keys up for each request instead of holding them: a tenant's, from your database (see
     /// [`KeyResolver`]). Give no [`secret`](Self::secret) or [`public_key`](Self::public_key) then. Everything else
     /// (window, cap, adapters, deduplication, which now happens per tenant) works the same; verify with the `async`
-    /// methods ([`verify_request_async`](Verifier::verify_request_async), [`verify_parts_async`](Verifier::verify_parts_async)),
+    /// methods ([`verify_async`](Verifier::verify_async)),
     /// as a [`Receiver`](crate::Receiver) and the adapters do.
     #[must_use]
     pub fn resolver(mut self, resolver: impl KeyResolver) -> Self {

@@ -6,8 +6,7 @@ use std::sync::atomic::Ordering;
 
 use arc_swap::ArcSwap;
 
-use http::request::Parts;
-use http::{HeaderMap, Request};
+use http::HeaderMap;
 use std::time::Duration;
 
 use time::OffsetDateTime;
@@ -16,7 +15,7 @@ use crate::error::{ConfigError, Detail, Error, ErrorKind};
 use crate::key::SharedToken;
 use crate::keys::{KeySet, Keys};
 use crate::paypal::Certificates;
-use crate::request::{Incoming, PublicUrl};
+use crate::request::{Incoming, PublicUrl, RequestView};
 use crate::resolver::{DynResolver, PathParams, RequestHead};
 use crate::scheme::{CheckConfig, CheckKeys, Context, Parsed, Scheme, paypal};
 use crate::verified::Verified;
@@ -53,7 +52,7 @@ const LATEST_TIMESTAMP: i64 = time::PrimitiveDateTime::MAX.assume_utc().unix_tim
 /// let now = time::OffsetDateTime::now_utc();
 /// let headers = Signer::new(Scheme::Stripe, "whsec_test")?.headers("evt_1", now, body)?;
 ///
-/// let verified = verifier.verify(&headers, body)?;
+/// let verified = verifier.verify((&headers, body))?;
 /// assert_eq!(verified.id(), Some("evt_1"));
 /// assert_eq!(verified.key_id(), "1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -184,19 +183,20 @@ impl Verifier {
         Ok(())
     }
 
-    /// Verifies a delivery from its headers and raw body against the system clock, for schemes that sign no method
-    /// or URL. See [`verify_at`](Self::verify_at).
+    /// Verifies a delivery against the system clock: see [`verify_at`](Self::verify_at).
     ///
     /// # Errors
     /// As [`verify_at`](Self::verify_at).
-    pub fn verify<'a>(&self, headers: &'a HeaderMap, body: &'a [u8]) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming { method: None, uri: None, headers, body }, unix_now)
+    pub fn verify<'a>(&self, request: impl Into<RequestView<'a>>) -> Result<Verified<'a>, Error> {
+        self.verify_with(request.into().incoming, unix_now)
     }
 
-    /// Verifies a delivery (its headers and the raw body exactly as received) as of `now`.
-    ///
-    /// A scheme that signs the method or URL (Twilio, a custom scheme with `{method}` or `{url}`) fails here with
-    /// [`ErrorKind::RequestLineRequired`]: use [`verify_parts_at`](Self::verify_parts_at).
+    /// Verifies a delivery as of `now`: a whole `http::Request` with its body buffered, a request head and body
+    /// (`(&parts, &body)`), or headers and body (`(&headers, &body)`); see [`RequestView`]. The body must be exactly
+    /// as received. A scheme that signs the method or URL (Twilio, HubSpot v3, a custom `{url}`) needs the request
+    /// line: verify a request or a head, not headers alone. The URL it signs is the configured
+    /// [`public_url`](VerifierBuilder::public_url) followed by the request's path and query, or else the request's
+    /// URI when it is absolute.
     ///
     /// # Errors
     /// - [`ErrorKind::PayloadTooLarge`] when the body is over [`max_body_size`](Self::max_body_size);
@@ -207,113 +207,44 @@ impl Verifier {
     /// - [`ErrorKind::MalformedBody`] when the body is not in the form the scheme signs;
     /// - [`ErrorKind::RequestLineRequired`] or [`ErrorKind::PublicUrlRequired`] when the scheme signs what was not
     ///   given;
-    /// - [`ErrorKind::InvalidSignature`] when no signature matches any key.
+    /// - [`ErrorKind::InvalidSignature`] when no signature matches any key;
+    /// - [`ErrorKind::ResolverRequiresAsync`] when the keys come from a [`resolver`](VerifierBuilder::resolver) or a
+    ///   certificate source: use [`verify_async_at`](Self::verify_async_at).
     pub fn verify_at<'a>(
         &self,
-        headers: &'a HeaderMap,
-        body: &'a [u8],
+        request: impl Into<RequestView<'a>>,
         now: OffsetDateTime,
     ) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming { method: None, uri: None, headers, body }, || now.unix_timestamp())
+        self.verify_with(request.into().incoming, || now.unix_timestamp())
     }
 
-    /// Verifies an `http::Request` whose body is already buffered (what `lambda_http` and other serverless
-    /// runtimes hand a handler): its method, URI, headers and body, against the system clock.
+    /// Verifies a delivery against the system clock, resolving its keys first: see
+    /// [`verify_async_at`](Self::verify_async_at).
     ///
     /// # Errors
-    /// As [`verify_parts_at`](Self::verify_parts_at).
-    pub fn verify_request<'a, B: AsRef<[u8]>>(&self, request: &'a Request<B>) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming::from_request(request), unix_now)
+    /// As [`verify_async_at`](Self::verify_async_at).
+    pub async fn verify_async<'a>(&self, request: impl Into<RequestView<'a>>) -> Result<Verified<'a>, Error> {
+        let view = request.into();
+        self.verify_resolving(view.incoming, view.params, unix_now).await
     }
 
-    /// Verifies an `http::Request` whose body is already buffered as of `now`: for tests and replays of stored
-    /// deliveries. See [`verify_parts_at`](Self::verify_parts_at).
-    ///
-    /// # Errors
-    /// As [`verify_parts_at`](Self::verify_parts_at).
-    pub fn verify_request_at<'a, B: AsRef<[u8]>>(
-        &self,
-        request: &'a Request<B>,
-        now: OffsetDateTime,
-    ) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming::from_request(request), || now.unix_timestamp())
-    }
-
-    /// Verifies a request head and its buffered body against the system clock: what the adapters call. See
-    /// [`verify_parts_at`](Self::verify_parts_at).
-    ///
-    /// # Errors
-    /// As [`verify_parts_at`](Self::verify_parts_at).
-    pub fn verify_parts<'a>(&self, parts: &'a Parts, body: &'a [u8]) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming::from_parts(parts, body), unix_now)
-    }
-
-    /// Verifies a request head and its buffered body as of `now`. The URL a scheme signs is the configured
-    /// [`public_url`](VerifierBuilder::public_url) followed by the request's path and query, or else the request's
-    /// URI when it is absolute.
-    ///
-    /// # Errors
-    /// As [`verify_at`](Self::verify_at).
-    pub fn verify_parts_at<'a>(
-        &self,
-        parts: &'a Parts,
-        body: &'a [u8],
-        now: OffsetDateTime,
-    ) -> Result<Verified<'a>, Error> {
-        self.verify_with(Incoming::from_parts(parts, body), || now.unix_timestamp())
-    }
-
-    /// Verifies an `http::Request` whose body is already buffered against the system clock, resolving its keys
-    /// first if the verifier has a [`resolver`](VerifierBuilder::resolver) (the route's [`PathParams`] are read from
-    /// the request's extensions). With fixed keys it is [`verify_request`](Self::verify_request).
-    ///
-    /// # Errors
-    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
-    pub async fn verify_request_async<'a, B: AsRef<[u8]>>(
-        &self,
-        request: &'a Request<B>,
-    ) -> Result<Verified<'a>, Error> {
-        self.verify_resolving(Incoming::from_request(request), request.extensions().get(), unix_now).await
-    }
-
-    /// As [`verify_request_async`](Self::verify_request_async), as of `now`.
-    ///
-    /// # Errors
-    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
-    pub async fn verify_request_async_at<'a, B: AsRef<[u8]>>(
-        &self,
-        request: &'a Request<B>,
-        now: OffsetDateTime,
-    ) -> Result<Verified<'a>, Error> {
-        let clock = move || now.unix_timestamp();
-        self.verify_resolving(Incoming::from_request(request), request.extensions().get(), clock).await
-    }
-
-    /// Verifies a request head and its buffered body against the system clock, resolving the keys first if the
-    /// verifier has a resolver. See [`verify_parts_async_at`](Self::verify_parts_async_at).
-    ///
-    /// # Errors
-    /// As [`verify_parts_async_at`](Self::verify_parts_async_at).
-    pub async fn verify_parts_async<'a>(&self, parts: &'a Parts, body: &'a [u8]) -> Result<Verified<'a>, Error> {
-        self.verify_resolving(Incoming::from_parts(parts, body), parts.extensions.get(), unix_now).await
-    }
-
-    /// Verifies a request head and its buffered body as of `now`, like [`verify_parts_at`](Self::verify_parts_at),
-    /// with the keys a [`resolver`](VerifierBuilder::resolver) returns for it. The resolver is asked only once the
-    /// size, the headers and the timestamp passed, so a malformed or stale request never reaches your database.
+    /// Verifies a delivery as of `now` like [`verify_at`](Self::verify_at), with the keys a
+    /// [`resolver`](VerifierBuilder::resolver) returns for it (reading the route's [`PathParams`] from the request's
+    /// extensions) or the certificate a PayPal delivery names. The keys are looked up only once the size, the
+    /// headers and the timestamp passed, so a malformed or stale request never reaches your database. With fixed
+    /// keys it is [`verify_at`](Self::verify_at).
     ///
     /// # Errors
     /// As [`verify_at`](Self::verify_at), and [`ErrorKind::KeysUnavailable`] when the resolver fails,
     /// [`ErrorKind::UnknownTenant`] (if revealed; else [`ErrorKind::InvalidSignature`]) when it knows no keys for
     /// the request.
-    pub async fn verify_parts_async_at<'a>(
+    pub async fn verify_async_at<'a>(
         &self,
-        parts: &'a Parts,
-        body: &'a [u8],
+        request: impl Into<RequestView<'a>>,
         now: OffsetDateTime,
     ) -> Result<Verified<'a>, Error> {
-        let clock = move || now.unix_timestamp();
-        self.verify_resolving(Incoming::from_parts(parts, body), parts.extensions.get(), clock).await
+        let view = request.into();
+        self.verify_resolving(view.incoming, view.params, move || now.unix_timestamp()).await
     }
 
     /// The synchronous path, for fixed keys; `clock` (unix seconds) is read only when the scheme has a timestamp or

@@ -35,7 +35,7 @@ pub async fn thirty_two_concurrent_receives_claim_once<S: Store>(receiver: Recei
             let (receiver, headers, start, end) = (receiver.clone(), headers.clone(), start.clone(), end.clone());
             tokio::spawn(async move {
                 start.wait().await;
-                let delivery = receiver.receive(&headers, BODY).await;
+                let delivery = receiver.receive((&headers, BODY)).await;
                 // Every claim is held until all 32 have tried (a dropped claim is released).
                 end.wait().await;
                 delivery.map(drop).map_err(|error| error.kind())
@@ -55,18 +55,18 @@ pub async fn thirty_two_concurrent_receives_claim_once<S: Store>(receiver: Recei
 /// While claimed: `InProgress`; released: the retry is processed; completed: `Duplicate`.
 pub async fn release_lets_the_retry_through_and_complete_makes_duplicates<S: Store>(receiver: &Receiver<S>) {
     let headers = signed("msg_1");
-    let delivery = receiver.receive(&headers, BODY).await.unwrap();
-    let in_progress = receiver.receive(&headers, BODY).await.unwrap_err();
+    let delivery = receiver.receive((&headers, BODY)).await.unwrap();
+    let in_progress = receiver.receive((&headers, BODY)).await.unwrap_err();
     assert_eq!(in_progress.kind(), ErrorKind::InProgress);
     assert_eq!(in_progress.status(), http::StatusCode::CONFLICT);
     assert!(in_progress.retry_after().is_some_and(|after| after >= StdDuration::from_secs(1)));
 
     delivery.release().await.unwrap(); // the handler failed
-    let retry = receiver.receive(&headers, BODY).await.expect("the provider's retry is processed");
+    let retry = receiver.receive((&headers, BODY)).await.expect("the provider's retry is processed");
     assert_eq!(retry.json::<serde_json::Value>().unwrap()["amount"], 42);
     retry.complete().await.unwrap();
 
-    let duplicate = receiver.receive(&headers, BODY).await.unwrap_err();
+    let duplicate = receiver.receive((&headers, BODY)).await.unwrap_err();
     assert_eq!(duplicate.kind(), ErrorKind::Duplicate);
     assert_eq!(duplicate.status(), http::StatusCode::OK);
 }
@@ -74,21 +74,21 @@ pub async fn release_lets_the_retry_through_and_complete_makes_duplicates<S: Sto
 /// With a one-second lease: a lapsed claim is taken over, and the stale holder's late `complete` changes nothing.
 pub async fn a_lapsed_lease_is_taken_over_and_the_stale_complete_ignored<S: Store>(receiver: &Receiver<S>) {
     let headers = signed("msg_slow");
-    let stale = receiver.receive(&headers, BODY).await.unwrap();
+    let stale = receiver.receive((&headers, BODY)).await.unwrap();
     tokio::time::sleep(StdDuration::from_millis(1100)).await;
-    let fresh = receiver.receive(&headers, BODY).await.expect("the lease lapsed");
+    let fresh = receiver.receive((&headers, BODY)).await.expect("the lease lapsed");
     assert!(!stale.complete().await.unwrap(), "too late: another worker holds the delivery");
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::InProgress);
+    assert_eq!(receiver.receive((&headers, BODY)).await.unwrap_err().kind(), ErrorKind::InProgress);
     fresh.complete().await.unwrap();
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&headers, BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }
 
 /// With a one-second lease: a handler that outlives its lease while nobody else claims the delivery still records
 /// its completion, so the provider's next retry is a duplicate (even after the lapsed lease's record expired).
 pub async fn a_late_completion_with_no_other_claim_is_recorded<S: Store>(receiver: &Receiver<S>) {
     let headers = signed("msg_outlived");
-    let slow = receiver.receive(&headers, BODY).await.unwrap();
+    let slow = receiver.receive((&headers, BODY)).await.unwrap();
     tokio::time::sleep(StdDuration::from_millis(1200)).await;
     assert!(slow.complete().await.unwrap(), "the completion is recorded");
-    assert_eq!(receiver.receive(&headers, BODY).await.unwrap_err().kind(), ErrorKind::Duplicate);
+    assert_eq!(receiver.receive((&headers, BODY)).await.unwrap_err().kind(), ErrorKind::Duplicate);
 }

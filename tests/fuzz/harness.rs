@@ -225,7 +225,7 @@ const NAMES: [&str; 93] = [
 /// Splits `data` at `\n` into a request target, header values (each assigned, in turn, to one of the schemes'
 /// header names, some repeated) and a body; verifies the result under every scheme at a fixed clock, with and
 /// without the request line. Covers the header parsers, the timestamp parser and window, the tag decoders, the
-/// URL and form handling and the whole of `verify_parts_at`.
+/// URL and form handling and the whole of `verify_at` on a request head.
 pub fn verify(data: &[u8]) {
     let mut parts = data.split(|&byte| byte == b'\n');
     let selector = parts.next().unwrap_or_default();
@@ -251,8 +251,8 @@ pub fn verify(data: &[u8]) {
         let seconds = if scheme == Scheme::PayPal { 1_800_000_000 } else { 1_700_000_000 };
         let now = OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH);
         let verifier = verifier(scheme);
-        let _ = verifier.verify_at(&head.headers, &body, now).map_err(|error| error.to_string());
-        match verifier.verify_parts_at(&head, &body, now) {
+        let _ = verifier.verify_at((&head.headers, &body), now).map_err(|error| error.to_string());
+        match verifier.verify_at((&head, &body), now) {
             Ok(verified) => {
                 let _ = (verified.id(), verified.timestamp(), verified.json::<serde_json::Value>());
                 let _ = verified.handshake().map(hooksafe::Handshake::to_response::<Vec<u8>>);

@@ -63,7 +63,7 @@ async fn receive(
             return response;
         }
     };
-    let delivery = match receiver.receive_parts(&parts, &body).await {
+    let delivery = match receiver.receive((&parts, &body)).await {
         Ok(delivery) => delivery,
         Err(error) if error.kind() == ErrorKind::Duplicate => {
             println!("= {} {}: a duplicate, acknowledged without processing", parts.method, parts.uri);

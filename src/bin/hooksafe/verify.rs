@@ -58,7 +58,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, Failure> {
     let request = parse_request(&bytes)?;
     let now = args.at.as_deref().map(time_arg).transpose()?.unwrap_or_else(OffsetDateTime::now_utc);
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    match runtime.block_on(verifier.verify_request_async_at(&request, now)) {
+    match runtime.block_on(verifier.verify_async_at(&request, now)) {
         Ok(verified) => {
             println!("verified: the signature matches key {}", verified.key_id());
             println!("  id:         {}", verified.id().unwrap_or("(none)"));
