@@ -1,0 +1,153 @@
+//! [`ReceiverBuilder`]: a receiver's namespace, lease, handler deadline, retention and failure policy, checked at
+//! build.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use super::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, KeyFn, Receiver};
+use crate::error::ConfigError;
+use crate::store::{Retention, Store};
+use crate::verified::Verified;
+use crate::verifier::Verifier;
+
+/// Configures a [`Receiver`]; mistakes are reported by [`build`](Self::build).
+pub struct ReceiverBuilder<S> {
+    verifier: Verifier,
+    store: S,
+    namespace: Option<String>,
+    lease: Duration,
+    handler_deadline: Option<Duration>,
+    retention: Duration,
+    key_fn: Option<KeyFn>,
+    fail_open: bool,
+}
+
+impl<S: fmt::Debug> fmt::Debug for ReceiverBuilder<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReceiverBuilder")
+            .field("verifier", &self.verifier)
+            .field("namespace", &self.namespace)
+            .field("lease", &self.lease)
+            .field("retention", &self.retention)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S: Store> ReceiverBuilder<S> {
+    /// A builder with the defaults: see [`Receiver::builder`].
+    pub(super) fn new(verifier: Verifier, store: S) -> Self {
+        Self {
+            verifier,
+            store,
+            namespace: None,
+            lease: DEFAULT_LEASE,
+            handler_deadline: None,
+            retention: DEFAULT_RETENTION,
+            key_fn: None,
+            fail_open: false,
+        }
+    }
+
+    /// Scopes this receiver's records, so endpoints sharing one store never collide. Defaults to the scheme's name
+    /// (`github`, `stripe`, `custom:<signature header>`…), which no key rotation changes: set a name of your own
+    /// when several endpoints of **the same scheme** share one store.
+    ///
+    /// Migrating from a release whose default namespace was derived from the first secret: records written
+    /// under the old default are not found under the new one, so deliveries completed before the upgrade could be
+    /// processed once more if the provider replays them. For schemes with a timestamp this lasts only for the replay
+    /// window; for GitHub, Shopify and Twilio, keep the old process's store running alongside, or deploy while no
+    /// retries are pending.
+    #[must_use]
+    pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
+        self.namespace = Some(namespace.into());
+        self
+    }
+
+    /// How long a claim holds a delivery before another worker may take it over. Defaults to [`DEFAULT_LEASE`]; at
+    /// least one second, longer than the [handler deadline](Self::handler_deadline), shorter than the retention.
+    #[must_use]
+    pub const fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How long the tower, axum and actix-web adapters let a handler run. A handler still running then is stopped
+    /// (its future dropped), its claim released, and the provider answered `503` with `Retry-After`
+    /// ([`ErrorKind::HandlerTimeout`](crate::ErrorKind::HandlerTimeout)): a handler can never outlive its lease and
+    /// run a second time, concurrently, when the lease lapses. Defaults to [`DEFAULT_HANDLER_DEADLINE`] or half the
+    /// [lease](Self::lease), whichever is shorter; a deadline you set must be shorter than the lease. Code that calls
+    /// [`Receiver::receive`] itself bounds its own handler.
+    #[must_use]
+    pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
+        self.handler_deadline = Some(deadline);
+        self
+    }
+
+    /// How long a completed delivery is remembered. Defaults to [`DEFAULT_RETENTION`]; must exceed the verifier's
+    /// replay window.
+    #[must_use]
+    pub const fn retention(mut self, retention: Duration) -> Self {
+        self.retention = retention;
+        self
+    }
+
+    /// Derives the dedup key yourself, for example from a field of the payload. Returning `None` falls back to
+    /// the default: the signed id, or else the signed body.
+    #[must_use]
+    pub fn key(mut self, key_fn: impl Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync + 'static) -> Self {
+        self.key_fn = Some(Arc::new(key_fn));
+        self
+    }
+
+    /// **Dangerous:** when the store cannot be reached, process the delivery anyway, without a claim, so it may run
+    /// twice. Each such delivery is logged (to `tracing` with the `tracing` feature, else to standard error).
+    #[must_use]
+    pub const fn fail_open_when_store_unavailable(mut self) -> Self {
+        self.fail_open = true;
+        self
+    }
+
+    /// Checks the configuration.
+    ///
+    /// # Errors
+    /// [`ConfigError::InvalidLease`] for a lease under one second or not shorter than the retention;
+    /// [`ConfigError::RetentionTooShort`] when the retention does not exceed the replay window.
+    pub fn build(self) -> Result<Receiver<S>, ConfigError> {
+        let window = self.verifier.replay_window().unwrap_or(Duration::ZERO);
+        if self.retention <= window {
+            return Err(ConfigError::RetentionTooShort {
+                retention_secs: self.retention.as_secs(),
+                window_secs: window.as_secs(),
+            });
+        }
+        if self.lease < Duration::from_secs(1) || self.lease >= self.retention {
+            return Err(ConfigError::InvalidLease);
+        }
+        let lease = self.lease;
+        let handler_deadline = self.handler_deadline.unwrap_or_else(|| DEFAULT_HANDLER_DEADLINE.min(lease / 2));
+        if handler_deadline.is_zero() || handler_deadline >= lease {
+            return Err(ConfigError::InvalidHandlerDeadline);
+        }
+        // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
+        // defence: no store may evict it before the retention ends.
+        let protect_for = if window.is_zero() { self.retention } else { window };
+        let name = self.namespace.clone().unwrap_or_else(|| format!("scheme:{}", self.verifier.scheme().name()));
+        let namespace: [u8; 32] =
+            Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into();
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&namespace);
+        Ok(Receiver {
+            key_prefix: Sha256::new_with_prefix(block),
+            lease,
+            handler_deadline,
+            retention: Retention { keep_for: self.retention, protect_for },
+            verifier: self.verifier,
+            store: self.store,
+            key_fn: self.key_fn,
+            fail_open: self.fail_open,
+        })
+    }
+}
