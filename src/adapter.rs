@@ -23,7 +23,7 @@ use crate::telemetry::{Observer, Outcome, Stopwatch};
 /// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
 /// `PayloadTooLarge` too, wherever it sits in the error's chain; any other read error is `UnreadableBody`.
 pub(crate) async fn read_body<D, E>(
-    verifier: &crate::Verifier,
+    verifier: &crate::verifier::Verifier,
     headers: &http::HeaderMap,
     chunks: impl Stream<Item = Result<D, E>>,
 ) -> Result<Bytes, Error>
@@ -68,7 +68,7 @@ pub(crate) enum Ran<R> {
 /// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
 /// to answer with (already reported).
 pub(crate) async fn receive<'a, S: Store>(
-    receiver: &'a crate::Receiver<S>,
+    receiver: &'a crate::receiver::Receiver<S>,
     observer: &Observer,
     parts: &'a http::request::Parts,
     body: &'a [u8],

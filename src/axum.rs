@@ -115,7 +115,7 @@ fn with_path_params(parts: &mut Parts) {
     let params = {
         let extraction = std::pin::pin!(axum::extract::RawPathParams::from_request_parts(parts, &()));
         match extraction.poll(&mut context) {
-            Poll::Ready(Ok(params)) if params.iter().next().is_some() => crate::PathParams::new(params.iter()),
+            Poll::Ready(Ok(params)) if params.iter().next().is_some() => crate::request::PathParams::new(params.iter()),
             _ => return,
         }
     };

@@ -49,8 +49,8 @@ pub mod tower;
 pub use error::{ConfigError, Error, ErrorKind, OUTCOME};
 pub use handshake::Handshake;
 pub use key::{Algorithm, PublicKey, Secret, SecretEncoding};
-pub use keys::MAX_SECRETS;
-pub use keys::{Keys, KeysBuilder};
+
+pub use keys::{Keys, KeysBuilder, MAX_SECRETS};
 pub use receiver::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, Delivery, Receiver, ReceiverBuilder};
 pub use request::RequestView;
 pub use resolver::{KeyResolver, PathParams, RequestHead, ResolveError};

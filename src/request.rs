@@ -148,7 +148,7 @@ impl PublicUrl {
 #[cfg(test)]
 mod tests {
     use super::{Incoming, PublicUrl};
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     fn url(uri: &str, base: Option<&str>) -> Result<String, ErrorKind> {
         let uri: http::Uri = uri.parse().unwrap();

@@ -231,8 +231,8 @@ pub trait Routable: sealed::Sealed {
 /// Implemented here for the core's views, and by the adapters for theirs.
 pub(crate) mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::Verified<'_> {}
-    impl<S: crate::store::Store> Sealed for crate::Delivery<'_, S> {}
+    impl Sealed for crate::verified::Verified<'_> {}
+    impl<S: crate::store::Store> Sealed for crate::receiver::Delivery<'_, S> {}
 }
 
 impl Routable for Verified<'_> {
@@ -241,7 +241,7 @@ impl Routable for Verified<'_> {
     }
 }
 
-impl<S: crate::store::Store> Routable for crate::Delivery<'_, S> {
+impl<S: crate::store::Store> Routable for crate::receiver::Delivery<'_, S> {
     fn routed(&self) -> (&[u8], Meta) {
         self.verified().routed()
     }

@@ -53,7 +53,7 @@ impl<'a, S: Store> Delivery<'a, S> {
 
     /// The answer to the provider's endpoint check, when this request is one: return it, and do not process the
     /// request. Nothing was claimed for it. See [`Verified::handshake`].
-    pub fn handshake(&self) -> Option<&crate::Handshake> {
+    pub fn handshake(&self) -> Option<&crate::handshake::Handshake> {
         self.verified.handshake()
     }
 

@@ -32,7 +32,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::Window;
-    use crate::ErrorKind;
+    use crate::error::ErrorKind;
 
     /// The window written the other way round: the accepted interval `[now - past, now + future]`, in `i128`.
     fn model(timestamp: i64, now: i64, past: i64, future: i64) -> Option<ErrorKind> {
