@@ -2,11 +2,14 @@
 //! is processed).
 
 use std::fmt;
+#[cfg(any(feature = "tower", feature = "actix-web"))]
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::{Receiver, STORE_RETRY_AFTER};
+use super::Receiver;
+#[cfg(feature = "postgres")]
+use super::STORE_RETRY_AFTER;
 use crate::error::Error;
 use crate::store::{DedupKey, Store, Token};
 use crate::verified::Verified;

@@ -19,7 +19,9 @@ mod delivery;
 
 pub use builder::ReceiverBuilder;
 pub use delivery::Delivery;
-pub(crate) use delivery::{HeldClaim, OwnedClaim};
+pub(crate) use delivery::HeldClaim;
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+pub(crate) use delivery::OwnedClaim;
 
 /// How long a claim holds a delivery before another worker may take it over: 60 seconds.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
