@@ -230,10 +230,14 @@ pub(crate) fn claim_settled(scheme: &Scheme) {
     metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).decrement(1.0);
 }
 
-/// A duplicate of a `scheme` delivery came with another body than the first (see `Receiver`'s body comparison).
-pub(crate) fn duplicate_with_another_body(scheme: &Scheme) {
+/// A duplicate of a `scheme` delivery (id `id`) came with another body than the first, which its signature does not
+/// bind: warned, and counted, since it is an attack (a body forged to the same signature) or a provider bug.
+pub(crate) fn duplicate_with_another_body(scheme: &Scheme, id: Option<&str>) {
+    crate::log::warning!(
+        "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a duplicate \
+         (a body forged to the same signature, or a provider bug)",
+        id.unwrap_or("(none)")
+    );
     #[cfg(feature = "metrics")]
     metrics::counter!("hooksafe_duplicates_with_another_body_total", "scheme" => scheme.name()).increment(1);
-    #[cfg(not(feature = "metrics"))]
-    let _ = scheme;
 }

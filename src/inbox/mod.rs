@@ -342,12 +342,7 @@ impl Inbox {
         if let Ok(Some(row)) = same
             && !row.get::<bool, _>(0)
         {
-            crate::log::warning!(
-                "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a \
-                 duplicate (a body forged to the same signature, or a provider bug)",
-                verified.id().unwrap_or("(none)")
-            );
-            crate::telemetry::duplicate_with_another_body(scheme);
+            crate::telemetry::duplicate_with_another_body(scheme, verified.id());
         }
     }
 }

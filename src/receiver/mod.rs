@@ -213,13 +213,7 @@ impl<S: Store> Receiver<S> {
         let token = Token::new();
         if let Ok(Claim::Claimed) = self.store.claim(body_key, token, self.lease).await {
             let _ = self.store.release(body_key, token).await;
-            let scheme = self.verifier.scheme();
-            crate::log::warning!(
-                "a {scheme} delivery arrived again as id {:?} with another body than the first; refused as a duplicate \
-                 (a body forged to the same signature, or a provider bug)",
-                verified.id().unwrap_or("(none)")
-            );
-            crate::telemetry::duplicate_with_another_body(scheme);
+            crate::telemetry::duplicate_with_another_body(self.verifier.scheme(), verified.id());
         }
     }
 

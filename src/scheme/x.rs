@@ -14,6 +14,8 @@
 //!
 //! Source: <https://developer.x.com/en/docs/x-api/enterprise/account-activity-api/guides/securing-webhooks>.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use http::HeaderName;
 
@@ -48,14 +50,19 @@ fn is_plain_token(token: &str) -> bool {
         && token.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'=' | b'_' | b'-'))
 }
 
-/// Refuses a CRC check whose token is not plain, before any key is looked up or any MAC computed.
-pub(super) fn check_token(request: &Incoming<'_>) -> Result<(), Error> {
+/// The CRC check's token, refused unless plain, before any key is looked up or any MAC computed.
+fn plain_token<'a>(request: &Incoming<'a>) -> Result<Cow<'a, str>, Error> {
     match get_param(request, "crc_token") {
-        Some(token) if is_plain_token(&token) => Ok(()),
+        Some(token) if is_plain_token(&token) => Ok(token),
         _ => Err(Error::malformed_body(
             "belongs to X's CRC check, whose `crc_token` is not 1 to 128 characters of `A-Za-z0-9+/=_-`",
         )),
     }
+}
+
+/// Refuses a CRC check whose token is not plain: see [`plain_token`].
+pub(super) fn check_token(request: &Incoming<'_>) -> Result<(), Error> {
+    plain_token(request).map(drop)
 }
 
 /// A delivery: the body must be a JSON object, which no CRC token can be, before its signature is looked at.
@@ -69,11 +76,10 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 
 /// The answer to it: the token's MAC under the consumer secret, for a plain token only.
 pub(super) fn answer(request: &Incoming<'_>, key: Option<&Key>) -> Result<Handshake, Error> {
-    check_token(request)?;
+    let token = plain_token(request)?;
     let Some(Material::Hmac(mac)) = key.map(|key| &key.material) else {
         return Err(Error::new(ErrorKind::InvalidSignature, None, Detail::Text("has no key valid now to answer with")));
     };
-    let token = get_param(request, "crc_token").unwrap_or_default();
     let tag = base64::engine::general_purpose::STANDARD.encode(mac.tag_of(token.as_bytes()).as_slice());
     Ok(Handshake::json(&serde_json::json!({ "response_token": format!("sha256={tag}") })))
 }
