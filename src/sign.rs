@@ -70,11 +70,11 @@ impl Signer {
     /// [`ConfigError::KeyKindNotAccepted`] for a scheme that signs with a private key (use
     /// [`with_private_key`](Self::with_private_key)).
     pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
-        scheme.validate()?;
-        if let Some(wire) = scheme.token_wire_form(secret, 1)? {
+        scheme.provider().validate()?;
+        if let Some(wire) = scheme.provider().token_wire_form(secret, 1)? {
             return Ok(Self::with_key(scheme, SigningKey::Token(wire)));
         }
-        let Some((mac, encoding)) = scheme.hmac() else {
+        let Some((mac, encoding)) = scheme.provider().hmac() else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "secret" });
         };
         Ok(Self::with_key(scheme, SigningKey::Hmac(HmacKey::from_secret(mac, encoding, secret, 1)?)))
@@ -88,7 +88,7 @@ impl Signer {
     /// [`ConfigError::BasicCredentials`] without exactly one `:`; [`ConfigError::KeyKindNotAccepted`] for a scheme
     /// that takes no Basic credentials.
     pub fn basic_auth(scheme: Scheme, credentials: &str) -> Result<Self, ConfigError> {
-        let Some(wire) = scheme.basic_auth_wire_form(credentials, 1)? else {
+        let Some(wire) = scheme.provider().basic_auth_wire_form(credentials, 1)? else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "Basic credential" });
         };
         Ok(Self::with_key(scheme, SigningKey::Token(wire)))
@@ -207,7 +207,7 @@ impl Signer {
     /// for a scheme that signs the method or URL.
     pub fn headers(&self, id: &str, timestamp: OffsetDateTime, body: &[u8]) -> Result<HeaderMap, Error> {
         let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.provider().content_type()));
         self.sign(None, &mut headers, body, id, timestamp)?;
         Ok(headers)
     }
@@ -276,7 +276,7 @@ impl Signer {
         *request.method_mut() = Method::POST;
         *request.uri_mut() = uri;
         let (mut parts, body) = request.into_parts();
-        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.content_type()));
+        parts.headers.insert(CONTENT_TYPE, HeaderValue::from_static(self.scheme.provider().content_type()));
         let line = (parts.method.clone(), parts.uri.clone());
         let (_, wrapped) = self.sign_with_body(Some((&line.0, &line.1)), &mut parts.headers, &body, id, timestamp)?;
         Ok(Request::from_parts(parts, wrapped.unwrap_or(body)))
@@ -308,7 +308,7 @@ impl Signer {
         let seconds = timestamp.unix_timestamp().to_string();
         let (kind, placeholder) = match &self.key {
             SigningKey::Hmac(_) => {
-                (KeyKind::Hmac, Tag(vec![0; self.scheme.hmac().map_or(32, |(mac, _)| mac.tag_len())]))
+                (KeyKind::Hmac, Tag(vec![0; self.scheme.provider().hmac().map_or(32, |(mac, _)| mac.tag_len())]))
             }
             SigningKey::Ed25519(_) => (KeyKind::Ed25519, Tag(vec![0; ed25519_dalek::SIGNATURE_LENGTH])),
             SigningKey::P256(_) => (KeyKind::P256, Tag(vec![0; 70])),
@@ -317,21 +317,21 @@ impl Signer {
             SigningKey::Rsa(_) => (KeyKind::RsaSha256, Tag(vec![0; 256])),
         };
         let context = Context { public_url: self.public_url.as_ref(), paypal: &self.paypal, adyen_batches: true };
-        self.scheme.render(headers, (id, &seconds), &placeholder, kind, context)?;
+        self.scheme.provider().render(headers, (id, &seconds), &placeholder, kind, context)?;
         let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
-        let wrapped = self.scheme.render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
+        let wrapped = self.scheme.provider().render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
         let tag = {
             let body = wrapped.as_deref().unwrap_or(body);
             let request =
                 Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
             // Parsed as the verifier would, but this signer's algorithm and sandbox URLs are always accepted.
             let paypal = paypal::Settings { allow_sha1: true, sandbox: true, ..self.paypal.clone() };
-            let parsed = self.scheme.parse(&request, Context { paypal: &paypal, ..context })?;
+            let parsed = self.scheme.provider().parse(&request, Context { paypal: &paypal, ..context })?;
             let message = parsed.signed.messages().next().ok_or_else(Error::request_line_required)?;
             self.key.sign(&message, self.paypal.allow_sha1)
         };
-        self.scheme.render(headers, (id, &seconds), &tag, kind, context)?;
-        let wrapped = self.scheme.render_body((id, &seconds), body, &tag, &sign_bytes)?;
+        self.scheme.provider().render(headers, (id, &seconds), &tag, kind, context)?;
+        let wrapped = self.scheme.provider().render_body((id, &seconds), body, &tag, &sign_bytes)?;
         Ok((tag, wrapped))
     }
 }

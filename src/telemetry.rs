@@ -103,7 +103,7 @@ impl Observer {
             use tracing::field::Empty;
             tracing::info_span!(
                 "hooksafe_delivery",
-                scheme = %scheme.name(),
+                scheme = %scheme.provider().name(),
                 id = Empty,
                 key_id = Empty,
                 tenant = Empty,
@@ -119,7 +119,7 @@ impl Observer {
         Self {
             span,
             #[cfg(feature = "metrics")]
-            scheme: scheme.name().into(),
+            scheme: scheme.provider().name().into(),
         }
     }
 
@@ -221,13 +221,13 @@ fn micros(duration: Duration) -> u64 {
 /// A claim was taken for `scheme`.
 pub(crate) fn claim_taken(scheme: &Scheme) {
     #[cfg(feature = "metrics")]
-    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).increment(1.0);
+    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.provider().name()).increment(1.0);
 }
 
 /// A claim for `scheme` was completed, released, or dropped.
 pub(crate) fn claim_settled(scheme: &Scheme) {
     #[cfg(feature = "metrics")]
-    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.name()).decrement(1.0);
+    metrics::gauge!("hooksafe_claims_in_flight", "scheme" => scheme.provider().name()).decrement(1.0);
 }
 
 /// A duplicate of a `scheme` delivery (id `id`) came with another body than the first, which its signature does not
@@ -239,5 +239,5 @@ pub(crate) fn duplicate_with_another_body(scheme: &Scheme, id: Option<&str>) {
         id.unwrap_or("(none)")
     );
     #[cfg(feature = "metrics")]
-    metrics::counter!("hooksafe_duplicates_with_another_body_total", "scheme" => scheme.name()).increment(1);
+    metrics::counter!("hooksafe_duplicates_with_another_body_total", "scheme" => scheme.provider().name()).increment(1);
 }

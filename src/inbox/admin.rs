@@ -154,7 +154,7 @@ impl Inbox {
         // never loses a row its window still protects.
         let widest = crate::verifier::MAX_TOLERANCE * 2;
         let window = self.verifier().replay_window().map_or(-1, |window| millis(window.max(widest)));
-        let scheme = self.verifier().scheme().name();
+        let scheme = self.verifier().scheme().provider().name();
         let deleted = sqlx::query(PURGE)
             .bind(millis(retention))
             .bind(millis(untimestamped))

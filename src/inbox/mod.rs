@@ -300,7 +300,7 @@ impl Inbox {
             .collect();
         let headers = serde_json::to_string(&headers).map_err(Error::payload)?;
         let ordering_key = self.inner.ordering_key.as_ref().and_then(|key| key(&verified));
-        let scheme = self.verifier().scheme().name();
+        let scheme = self.verifier().scheme().provider().name();
         let insert = sqlx::query(INSERT)
             .bind(&key.0[..])
             .bind(scheme.as_ref())
@@ -331,7 +331,7 @@ impl Inbox {
     /// and counts in metrics, when the body is not the one stored with that dedup key.
     async fn compare_body(&self, key: &[u8], verified: &Verified<'_>) {
         let scheme = self.verifier().scheme();
-        if !scheme.signs_body_weakly() {
+        if !scheme.provider().signs_body_weakly() {
             return;
         }
         let same = sqlx::query("SELECT body = $2 FROM hooksafe_inbox WHERE dedup_key = $1")

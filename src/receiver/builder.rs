@@ -134,7 +134,8 @@ impl<S: Store> ReceiverBuilder<S> {
         // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
         // defence: no store may evict it before the retention ends.
         let protect_for = if window.is_zero() { self.retention } else { window };
-        let name = self.namespace.clone().unwrap_or_else(|| format!("scheme:{}", self.verifier.scheme().name()));
+        let name =
+            self.namespace.clone().unwrap_or_else(|| format!("scheme:{}", self.verifier.scheme().provider().name()));
         let namespace: [u8; 32] =
             Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into();
         let mut block = [0u8; 64];

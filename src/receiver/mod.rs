@@ -188,7 +188,7 @@ impl<S: Store> Receiver<S> {
     /// The store key of the body that came with the delivery of dedup key `key`, for the schemes whose signature
     /// does not bind the whole body (PayPal's CRC-32, Mailgun's and Adyen's unsigned fields); `None` for the others.
     fn body_key(&self, key: DedupKey, verified: &Verified<'_>) -> Option<DedupKey> {
-        if !self.verifier.scheme().signs_body_weakly() {
+        if !self.verifier.scheme().provider().signs_body_weakly() {
             return None;
         }
         let digest = Sha256::new().chain_update(b"hooksafe/body:").chain_update(key.0).chain_update(verified.body());

@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use super::IdSource;
 use super::Parsed;
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -154,4 +155,54 @@ pub(super) fn render_body(body: &[u8], sign: &dyn Fn(&[u8]) -> Tag) -> Result<Ve
         item["additionalData"]["hmacSignature"] = serde_json::Value::String(sign(&signed).to_base64());
     }
     Ok(notification.to_string().into_bytes())
+}
+
+/// The [`Scheme::Adyen`](crate::Scheme::Adyen) provider.
+pub(super) struct Adyen;
+
+impl Provider for Adyen {
+    fn name(&self) -> Cow<'static, str> {
+        "adyen".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn signs_body_weakly(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Hex))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, context.adyen_batches)
+    }
+
+    fn render(
+        &self,
+        _headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        _tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn render_body(
+        &self,
+        (_id, _timestamp): (&str, &str),
+        body: &[u8],
+        _tag: &Tag,
+        sign: &dyn Fn(&[u8]) -> Tag,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        render_body(body, sign).map(Some)
+    }
 }

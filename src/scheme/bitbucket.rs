@@ -16,6 +16,7 @@ use http::header::AUTHORIZATION;
 use super::IdSource;
 use super::Parsed;
 use super::body_only::{self, BodyTag};
+use super::provider::prelude::*;
 use super::tag::Encoding;
 use super::token::{self, Token};
 use crate::error::Error;
@@ -31,4 +32,83 @@ pub(super) fn parse_server<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>,
         return token::parse(request, Token::Basic);
     }
     body_only::parse(request, &TAG, IdSource::None)
+}
+
+/// The [`Scheme::BitbucketCloud`](crate::Scheme::BitbucketCloud) provider.
+pub(super) struct BitbucketCloud;
+
+impl Provider for BitbucketCloud {
+    fn name(&self) -> Cow<'static, str> {
+        "bitbucket-cloud".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-event-key")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::body_only::parse(request, &TAG, IdSource::None)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::body_only::render(&TAG, headers, tag)
+    }
+}
+/// The [`Scheme::BitbucketServer`](crate::Scheme::BitbucketServer) provider.
+pub(super) struct BitbucketServer;
+
+impl Provider for BitbucketServer {
+    fn name(&self) -> Cow<'static, str> {
+        "bitbucket-server".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn basic_auth_wire_form(&self, credentials: &str, index: usize) -> Result<Option<Zeroizing<Vec<u8>>>, ConfigError> {
+        super::token::wire_form(super::token::Token::Basic, credentials, index).map(Some)
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-event-key")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse_server(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        if kind == KeyKind::Token {
+            super::token::render(Token::Basic, headers, tag)
+        } else {
+            body_only::render(&TAG, headers, tag)
+        }
+    }
 }

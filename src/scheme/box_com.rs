@@ -16,6 +16,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{one, optional_str, required_bytes, rfc3339_seconds, rfc3339_text, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -67,4 +68,44 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
     headers.insert(ALGORITHM.clone(), HeaderValue::from_static("HmacSHA256"));
     headers.insert(PRIMARY.clone(), value(&tag.to_base64(), &PRIMARY)?);
     Ok(())
+}
+
+/// The [`Scheme::Box`](crate::Scheme::Box) provider.
+pub(super) struct BoxCom;
+
+impl Provider for BoxCom {
+    fn name(&self) -> Cow<'static, str> {
+        "box".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn default_tolerance(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["trigger"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
 }

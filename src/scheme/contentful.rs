@@ -19,6 +19,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{one, parse_timestamp, required_bytes, required_str, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -124,4 +125,44 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
     headers.insert(SIGNED_HEADERS.clone(), HeaderValue::from_static("x-contentful-timestamp"));
     headers.insert(SIGNATURE.clone(), value(&tag.to_hex(), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Contentful`](crate::Scheme::Contentful) provider.
+pub(super) struct Contentful;
+
+impl Provider for Contentful {
+    fn name(&self) -> Cow<'static, str> {
+        "contentful".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn default_tolerance(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-contentful-topic")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
 }

@@ -5,11 +5,12 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, parse_timestamp, required_bytes, required_str, value};
+use super::provider::prelude::*;
 use super::signed::{MAX_PIECES, Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
 use crate::key::{Algorithm, SecretEncoding};
-use crate::request::{Incoming, PublicUrl};
+use crate::request::Incoming;
 
 /// One piece of the signed content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,29 +131,25 @@ impl Custom {
         self.algorithm = algorithm;
         self
     }
+}
 
-    pub(crate) fn signature_header_name(&self) -> &str {
-        self.signature_header.as_str()
-    }
-
-    pub(crate) const fn algorithm_value(&self) -> Algorithm {
-        self.algorithm
-    }
-
-    pub(crate) const fn secret_encoding_value(&self) -> SecretEncoding {
-        self.secret_encoding
-    }
-
-    pub(super) fn signs_id(&self) -> bool {
+impl Custom {
+    fn signs_id(&self) -> bool {
         self.parts.contains(&Part::Id)
     }
+}
 
-    pub(super) fn has_timestamp(&self) -> bool {
+impl Provider for Custom {
+    fn name(&self) -> Cow<'static, str> {
+        format!("custom:{}", self.signature_header).into()
+    }
+
+    fn has_timestamp(&self) -> bool {
         self.timestamp_header.is_some()
     }
 
     /// The first mistake in the description, if any.
-    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+    fn validate(&self) -> Result<(), ConfigError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
@@ -172,11 +169,16 @@ impl Custom {
         Ok(())
     }
 
-    pub(super) fn parse<'s, 'a: 's>(
-        &'s self,
-        request: &Incoming<'a>,
-        public_url: Option<&PublicUrl>,
-    ) -> Result<Parsed<'s, 'a>, Error> {
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(self.algorithm), self.secret_encoding))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        let public_url = context.public_url;
         let headers = request.headers;
         let id = match &self.id_header {
             Some(name) if self.signs_id() => Some(required_str(headers, name)?),
@@ -252,7 +254,14 @@ impl Custom {
         })
     }
 
-    pub(super) fn render(&self, headers: &mut HeaderMap, id: &str, timestamp: &str, tag: &Tag) -> Result<(), Error> {
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
         let header = &self.signature_header;
         headers.insert(header.clone(), value(&format!("{}{}", self.prefix, tag.encode(self.encoding)), header)?);
         for (name, text) in [(&self.id_header, id), (&self.timestamp_header, timestamp)] {

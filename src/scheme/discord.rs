@@ -16,6 +16,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -50,4 +51,48 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
 /// The answer to a verified `PING`: a `PONG`.
 pub(super) fn handshake(body: &[u8]) -> Option<Handshake> {
     (top_level_field::<u64>(body, "type") == Some(1)).then(|| Handshake::json(&serde_json::json!({ "type": 1 })))
+}
+
+/// The [`Scheme::Discord`](crate::Scheme::Discord) provider.
+pub(super) struct Discord;
+
+impl Provider for Discord {
+    fn name(&self) -> Cow<'static, str> {
+        "discord".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        None
+    }
+
+    fn public_key_format(&self) -> Option<PublicKeyFormat> {
+        Some(PublicKeyFormat::Ed25519Hex)
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
+
+    fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+        Ok(handshake(request.body))
+    }
 }

@@ -2,7 +2,6 @@
 
 use http::{HeaderMap, HeaderName};
 
-use super::Scheme;
 use crate::json_field::field_at;
 
 /// Where a scheme's event type lives.
@@ -53,49 +52,5 @@ impl EventTypeSource {
     /// Whether the type is covered by the signature.
     pub(crate) const fn is_signed(self) -> bool {
         matches!(self, Self::Body(_))
-    }
-}
-
-impl Scheme {
-    /// Where this scheme's event type lives.
-    pub(crate) const fn event_type_source(&self) -> EventTypeSource {
-        use EventTypeSource::{Body, Header, HeaderAndBody, None};
-        match self {
-            Self::StandardWebhooks | Self::Svix | Self::Stripe | Self::Square { .. } | Self::Linear => Body(&["type"]),
-            Self::Vercel | Self::CircleCI | Self::Fintoc | Self::Mux | Self::Zendesk | Self::Nylas => Body(&["type"]),
-            Self::Mollie | Self::Notion => Body(&["type"]),
-            Self::Slack => Body(&["event", "type"]),
-            Self::Paddle | Self::Typeform | Self::PayPal => Body(&["event_type"]),
-            Self::LemonSqueezy => Body(&["meta", "event_name"]),
-            Self::Intercom => Body(&["topic"]),
-            Self::CoinbaseCommerce => Body(&["event", "type"]),
-            Self::Calendly | Self::WorkOS | Self::Zoom | Self::Paystack | Self::Razorpay | Self::DocuSign => {
-                Body(&["event"])
-            }
-            Self::Mailgun => Body(&["event-data", "event"]),
-            Self::Tally => Body(&["eventType"]),
-            Self::AzureDevOps => Body(&["eventType"]),
-            Self::Airwallex => Body(&["name"]),
-            Self::Webflow => Body(&["triggerType"]),
-            Self::Meta => Body(&["object"]),
-            Self::PagerDuty => Body(&["event", "event_type"]),
-            Self::Box => Body(&["trigger"]),
-            Self::GitHub | Self::GitHubSha1 => HeaderAndBody("x-github-event", "action"),
-            Self::Sentry => HeaderAndBody("sentry-hook-resource", "action"),
-            Self::Shopify => Header("x-shopify-topic"),
-            Self::TwitchEventSub => Header("twitch-eventsub-subscription-type"),
-            Self::BitbucketCloud | Self::BitbucketServer => Header("x-event-key"),
-            Self::Recharge => Header("x-recharge-topic"),
-            Self::WooCommerce => Header("x-wc-webhook-topic"),
-            Self::Gitea => Header("x-gitea-event"),
-            Self::GitLab => Header("x-gitlab-event"),
-            Self::Hook0 => Header("x-event-type"),
-            Self::Contentful => Header("x-contentful-topic"),
-            // Batches (one type per item), numeric types (Discord), or none at all.
-            Self::Twilio | Self::Discord | Self::SendGrid | Self::HubSpot | Self::HubSpotV1 | Self::HubSpotV2 => None,
-            Self::Dropbox | Self::Adyen | Self::Expo | Self::FastSpring | Self::GoCardless | Self::LaunchDarkly => None,
-            Self::Line | Self::Tailscale | Self::CloudflareStream | Self::Klaviyo | Self::X | Self::Xero => None,
-            Self::Pusher | Self::Ripple | Self::Mandrill | Self::Custom(_) => None,
-        }
     }
 }

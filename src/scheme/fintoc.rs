@@ -11,6 +11,7 @@
 use http::HeaderName;
 
 use super::headers::ListFormat;
+use super::provider::prelude::*;
 use super::signed_list::SignedList;
 
 pub(super) static LIST: SignedList = SignedList {
@@ -19,3 +20,39 @@ pub(super) static LIST: SignedList = SignedList {
     joiner: b".",
     rendered_separator: ",",
 };
+
+/// The [`Scheme::Fintoc`](crate::Scheme::Fintoc) provider.
+pub(super) struct Fintoc;
+
+impl Provider for Fintoc {
+    fn name(&self) -> Cow<'static, str> {
+        "fintoc".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["id"]))
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::signed_list::render(&LIST, headers, timestamp, tag)
+    }
+}

@@ -15,6 +15,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{one, value};
+use super::provider::prelude::*;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -50,4 +51,40 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
     headers.insert(GITEA.clone(), value(&tag.to_hex(), &GITEA)?);
     Ok(())
+}
+
+/// The [`Scheme::Gitea`](crate::Scheme::Gitea) provider.
+pub(super) struct Gitea;
+
+impl Provider for Gitea {
+    fn name(&self) -> Cow<'static, str> {
+        "gitea".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-gitea-event")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, tag)
+    }
 }

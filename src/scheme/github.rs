@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -63,4 +64,83 @@ pub(super) fn render(header: &Header, headers: &mut HeaderMap, id: &str, tag: &T
         headers.insert(DELIVERY.clone(), value(id, &DELIVERY)?);
     }
     Ok(())
+}
+
+/// The [`Scheme::GitHub`](crate::Scheme::GitHub) provider.
+pub(super) struct GitHub;
+
+impl Provider for GitHub {
+    fn name(&self) -> Cow<'static, str> {
+        "github".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn default_max_body_size(&self) -> usize {
+        25 * 1024 * 1024
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::HeaderAndBody("x-github-event", "action")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, &SHA256)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(&SHA256, headers, id, tag)
+    }
+}
+/// The [`Scheme::GitHubSha1`](crate::Scheme::GitHubSha1) provider.
+pub(super) struct GitHubSha1;
+
+impl Provider for GitHubSha1 {
+    fn name(&self) -> Cow<'static, str> {
+        "github-sha1".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn default_max_body_size(&self) -> usize {
+        25 * 1024 * 1024
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::HeaderAndBody("x-github-event", "action")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, &SHA1)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(&SHA1, headers, id, tag)
+    }
 }

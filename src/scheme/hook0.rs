@@ -18,6 +18,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{one, parse_timestamp, required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -115,4 +116,44 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Result<(), Error> {
     headers.insert(SIGNATURE.clone(), value(&format!("t={timestamp},v0={}", tag.to_hex()), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Hook0`](crate::Scheme::Hook0) provider.
+pub(super) struct Hook0;
+
+impl Provider for Hook0 {
+    fn name(&self) -> Cow<'static, str> {
+        "coinbase-cdp".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        &["hook0"]
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-event-type")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
 }

@@ -21,6 +21,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, timestamp_and_signature, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -109,4 +110,110 @@ pub(super) fn render_legacy(legacy: &Legacy, headers: &mut HeaderMap, tag: &Tag)
     headers.insert(LEGACY_VERSION.clone(), http::HeaderValue::from_static(legacy.version));
     headers.insert(LEGACY_SIGNATURE.clone(), value(&tag.to_hex(), &LEGACY_SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::HubSpot`](crate::Scheme::HubSpot) provider.
+pub(super) struct HubSpot;
+
+impl Provider for HubSpot {
+    fn name(&self) -> Cow<'static, str> {
+        "hubspot".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, context.public_url)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
+}
+/// The [`Scheme::HubSpotV1`](crate::Scheme::HubSpotV1) provider.
+pub(super) struct HubSpotV1;
+
+impl Provider for HubSpotV1 {
+    fn name(&self) -> Cow<'static, str> {
+        "hubspot-v1".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse_legacy(request, &V1, None)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render_legacy(&V1, headers, tag)
+    }
+}
+/// The [`Scheme::HubSpotV2`](crate::Scheme::HubSpotV2) provider.
+pub(super) struct HubSpotV2;
+
+impl Provider for HubSpotV2 {
+    fn name(&self) -> Cow<'static, str> {
+        "hubspot-v2".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse_legacy(request, &V2, context.public_url)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render_legacy(&V2, headers, tag)
+    }
 }

@@ -17,6 +17,7 @@ use serde::de::IgnoredAny;
 use super::IdSource;
 use super::Parsed;
 use super::headers::canonical_seconds;
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -78,4 +79,54 @@ pub(super) fn render_body(token: &str, timestamp: &str, event_data: &[u8], tag: 
     body.extend_from_slice(event_data);
     body.push(b'}');
     Ok(body)
+}
+
+/// The [`Scheme::Mailgun`](crate::Scheme::Mailgun) provider.
+pub(super) struct Mailgun;
+
+impl Provider for Mailgun {
+    fn name(&self) -> Cow<'static, str> {
+        "mailgun".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn signs_body_weakly(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["event-data", "event"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        _headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        _tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn render_body(
+        &self,
+        (id, timestamp): (&str, &str),
+        body: &[u8],
+        tag: &Tag,
+        _sign: &dyn Fn(&[u8]) -> Tag,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        render_body(id, timestamp, body, tag).map(Some)
+    }
 }

@@ -14,6 +14,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use super::twilio::{path_and_query, sorted_parameters};
@@ -48,4 +49,44 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, public_url: Option<&PublicUrl>) 
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
     headers.insert(SIGNATURE.clone(), value(&tag.to_base64(), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Mandrill`](crate::Scheme::Mandrill) provider.
+pub(super) struct Mandrill;
+
+impl Provider for Mandrill {
+    fn name(&self) -> Cow<'static, str> {
+        "mailchimp-transactional".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn content_type(&self) -> &'static str {
+        "application/x-www-form-urlencoded"
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, context.public_url)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, tag)
+    }
 }

@@ -15,6 +15,7 @@ use http::HeaderName;
 use subtle::ConstantTimeEq as _;
 
 use super::body_only::BodyTag;
+use super::provider::prelude::*;
 use super::query::get_param;
 use super::tag::Encoding;
 use crate::error::{Detail, Error, ErrorKind};
@@ -44,4 +45,53 @@ pub(super) fn answer(request: &Incoming<'_>, verify_token: Option<&[u8]>) -> Res
     }
     let challenge = get_param(request, "hub.challenge").ok_or_else(|| refused("carries no single `hub.challenge`"))?;
     Ok(Handshake::text(challenge.into_owned()))
+}
+
+/// The [`Scheme::Meta`](crate::Scheme::Meta) provider.
+pub(super) struct Meta;
+
+impl Provider for Meta {
+    fn name(&self) -> Cow<'static, str> {
+        "meta".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["object"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::body_only::parse(request, &TAG, IdSource::None)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::body_only::render(&TAG, headers, tag)
+    }
+
+    fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
+        is_check(request)
+    }
+
+    fn unsigned_handshake(
+        &self,
+        request: &Incoming<'_>,
+        _keys: &CheckKeys<'_>,
+        config: &CheckConfig<'_>,
+    ) -> Result<Handshake, Error> {
+        answer(request, config.verify_token)
+    }
 }

@@ -12,6 +12,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::value;
+use super::provider::prelude::*;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -36,4 +37,40 @@ pub(super) fn parse<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error>
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
     headers.insert(SIGNATURE.clone(), value(&format!("sha256={}", tag.to_hex()), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Mollie`](crate::Scheme::Mollie) provider.
+pub(super) struct Mollie;
+
+impl Provider for Mollie {
+    fn name(&self) -> Cow<'static, str> {
+        "mollie".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, tag)
+    }
 }

@@ -15,6 +15,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::provider::prelude::*;
 use super::tag::Encoding;
 use super::{CheckKeys, TokenCallback};
 use crate::error::{Detail, Error, ErrorKind};
@@ -49,4 +50,57 @@ pub(super) fn answer(
         callback(keys.tenant, token);
     }
     Ok(Handshake::empty())
+}
+
+/// The [`Scheme::Notion`](crate::Scheme::Notion) provider.
+pub(super) struct Notion;
+
+impl Provider for Notion {
+    fn name(&self) -> Cow<'static, str> {
+        "notion".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::body_only::parse(request, &TAG, IdSource::None)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::body_only::render(&TAG, headers, tag)
+    }
+
+    fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
+        is_check(request)
+    }
+
+    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>, config: &CheckConfig<'_>) -> Result<bool, Error> {
+        Ok(config.on_verification_token.is_some())
+    }
+
+    fn unsigned_handshake(
+        &self,
+        request: &Incoming<'_>,
+        keys: &CheckKeys<'_>,
+        config: &CheckConfig<'_>,
+    ) -> Result<Handshake, Error> {
+        answer(request, keys, config.on_verification_token)
+    }
 }

@@ -9,6 +9,7 @@
 
 use http::HeaderName;
 
+use super::provider::prelude::*;
 use super::versioned::Versioned;
 use crate::error::ErrorKind;
 
@@ -17,3 +18,39 @@ pub(super) static HEADER: Versioned = Versioned {
     version: "v1",
     without: ErrorKind::MalformedHeader,
 };
+
+/// The [`Scheme::PagerDuty`](crate::Scheme::PagerDuty) provider.
+pub(super) struct PagerDuty;
+
+impl Provider for PagerDuty {
+    fn name(&self) -> Cow<'static, str> {
+        "pagerduty".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["event", "event_type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::versioned::parse(request, &HEADER, IdSource::BodyField(&["event", "id"]))
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::versioned::render(&HEADER, headers, tag)
+    }
+}

@@ -18,6 +18,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -194,6 +195,50 @@ pub(super) fn render(
     headers.insert(CERT_URL.clone(), value(url, &CERT_URL)?);
     headers.insert(AUTH_ALGO.clone(), value(algorithm, &AUTH_ALGO)?);
     Ok(())
+}
+
+/// The [`Scheme::PayPal`](crate::Scheme::PayPal) provider.
+pub(super) struct PayPal;
+
+impl Provider for PayPal {
+    fn name(&self) -> Cow<'static, str> {
+        "paypal".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn signs_body_weakly(&self) -> bool {
+        true
+    }
+
+    fn takes_certificates(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        None
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["event_type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, context.paypal)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, (id, timestamp), tag, context.paypal)
+    }
 }
 
 #[cfg(test)]

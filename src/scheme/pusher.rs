@@ -13,6 +13,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, required_str, value};
+use super::provider::prelude::*;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
@@ -35,4 +36,40 @@ pub(super) fn render(headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(),
     headers.insert(KEY.clone(), value(if id.is_empty() { "1" } else { id }, &KEY)?);
     headers.insert(SIGNATURE.clone(), value(&tag.to_hex(), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Pusher`](crate::Scheme::Pusher) provider.
+pub(super) struct Pusher;
+
+impl Provider for Pusher {
+    fn name(&self) -> Cow<'static, str> {
+        "pusher".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, id, tag)
+    }
 }

@@ -14,6 +14,7 @@ use sha2::{Digest as _, Sha256};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{ListFormat, required_bytes, timestamped_list, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -55,4 +56,40 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
     headers.insert(TIMESTAMP.clone(), value(&millis, &TIMESTAMP)?);
     headers.insert(SIGNATURE.clone(), value(&format!("t={millis},v1={}", tag.to_hex()), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::Ripple`](crate::Scheme::Ripple) provider.
+pub(super) struct Ripple;
+
+impl Provider for Ripple {
+    fn name(&self) -> Cow<'static, str> {
+        "ripple".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Base64))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
 }

@@ -16,6 +16,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{timestamp_and_signature, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -43,4 +44,44 @@ pub(super) fn render(headers: &mut HeaderMap, timestamp: &str, tag: &Tag) -> Res
     headers.insert(TIMESTAMP.clone(), value(timestamp, &TIMESTAMP)?);
     headers.insert(SIGNATURE.clone(), value(&tag.to_base64(), &SIGNATURE)?);
     Ok(())
+}
+
+/// The [`Scheme::SendGrid`](crate::Scheme::SendGrid) provider.
+pub(super) struct SendGrid;
+
+impl Provider for SendGrid {
+    fn name(&self) -> Cow<'static, str> {
+        "sendgrid".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        None
+    }
+
+    fn public_key_format(&self) -> Option<PublicKeyFormat> {
+        Some(PublicKeyFormat::P256Der)
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, timestamp, tag)
+    }
 }

@@ -10,6 +10,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -40,4 +41,40 @@ pub(super) fn render(headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(),
         headers.insert(WEBHOOK_ID.clone(), value(id, &WEBHOOK_ID)?);
     }
     Ok(())
+}
+
+/// The [`Scheme::Shopify`](crate::Scheme::Shopify) provider.
+pub(super) struct Shopify;
+
+impl Provider for Shopify {
+    fn name(&self) -> Cow<'static, str> {
+        "shopify".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("x-shopify-topic")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, id, tag)
+    }
 }

@@ -12,6 +12,7 @@
 
 use http::HeaderName;
 
+use super::provider::prelude::*;
 use super::v0::V0Headers;
 use crate::error::Error;
 use crate::handshake::Handshake;
@@ -30,4 +31,48 @@ pub(super) fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
     let challenge = top_level_field::<String>(body, "challenge")
         .ok_or_else(|| Error::malformed_body("is a `url_verification` without a single string `challenge`"))?;
     Ok(Some(Handshake::text(challenge)))
+}
+
+/// The [`Scheme::Slack`](crate::Scheme::Slack) provider.
+pub(super) struct Slack;
+
+impl Provider for Slack {
+    fn name(&self) -> Cow<'static, str> {
+        "slack".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["event", "type"])
+    }
+
+    fn content_type(&self) -> &'static str {
+        "application/x-www-form-urlencoded"
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::v0::parse(request, &HEADERS)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::v0::render(&HEADERS, headers, timestamp, tag)
+    }
+
+    fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+        handshake(request.body)
+    }
 }

@@ -14,6 +14,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -42,4 +43,62 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, notification_url: &'s st
 pub(super) fn render(headers: &mut HeaderMap, tag: &Tag) -> Result<(), Error> {
     headers.insert(SIGNATURE.clone(), value(&tag.to_base64(), &SIGNATURE)?);
     Ok(())
+}
+
+/// Square's subscription, as [`Scheme::square`](crate::Scheme::square) builds it: the notification URL Square signs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Square {
+    notification_url: String,
+}
+
+impl Square {
+    pub(super) const fn new(notification_url: String) -> Self {
+        Self { notification_url }
+    }
+
+    /// The notification URL exactly as entered in the Square subscription.
+    #[must_use]
+    pub fn notification_url(&self) -> &str {
+        &self.notification_url
+    }
+}
+
+impl Provider for Square {
+    fn name(&self) -> Cow<'static, str> {
+        "square".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.notification_url.trim().is_empty() {
+            return Err(ConfigError::InvalidScheme("Square needs the subscription's notification URL"));
+        }
+        Ok(())
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, &self.notification_url)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, tag)
+    }
 }

@@ -15,6 +15,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{one, parse_timestamp, required_bytes, required_str, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -143,4 +144,91 @@ pub(super) fn render(
     let signature = format!("{version},{}", tag.to_base64());
     headers.insert(names.signature.clone(), value(&signature, &names.signature)?);
     Ok(())
+}
+
+/// The [`Scheme::StandardWebhooks`](crate::Scheme::StandardWebhooks) provider.
+pub(super) struct StandardWebhooks;
+
+impl Provider for StandardWebhooks {
+    fn name(&self) -> Cow<'static, str> {
+        "standard-webhooks".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn default_max_body_size(&self) -> usize {
+        256 * 1024
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks))
+    }
+
+    fn public_key_format(&self) -> Option<PublicKeyFormat> {
+        Some(PublicKeyFormat::StandardWebhooks)
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, &WEBHOOK)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, timestamp): (&str, &str),
+        tag: &Tag,
+        kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(&WEBHOOK, headers, id, timestamp, tag, kind)
+    }
+}
+/// The [`Scheme::Svix`](crate::Scheme::Svix) provider.
+pub(super) struct Svix;
+
+impl Provider for Svix {
+    fn name(&self) -> Cow<'static, str> {
+        "svix".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn default_max_body_size(&self) -> usize {
+        256 * 1024
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks))
+    }
+
+    fn public_key_format(&self) -> Option<PublicKeyFormat> {
+        Some(PublicKeyFormat::StandardWebhooks)
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["type"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse_svix(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, timestamp): (&str, &str),
+        tag: &Tag,
+        kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(&SVIX, headers, id, timestamp, tag, kind)
+    }
 }

@@ -21,6 +21,7 @@ use subtle::ConstantTimeEq as _;
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -153,6 +154,46 @@ pub(super) fn render(headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(),
         headers.insert(IDEMPOTENCY.clone(), value(id, &IDEMPOTENCY)?);
     }
     Ok(())
+}
+
+/// The [`Scheme::Twilio`](crate::Scheme::Twilio) provider.
+pub(super) struct Twilio;
+
+impl Provider for Twilio {
+    fn name(&self) -> Cow<'static, str> {
+        "twilio".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn content_type(&self) -> &'static str {
+        "application/x-www-form-urlencoded"
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, context.public_url)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, id, tag)
+    }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use http::{HeaderMap, HeaderName};
 use super::IdSource;
 use super::Parsed;
 use super::headers::{optional_str, required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
+use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
@@ -78,5 +79,57 @@ pub(super) fn handshake(headers: &HeaderMap, body: &[u8]) -> Result<Option<Hands
             Err(Error::malformed(TYPE.clone(), "is not `webhook_callback_verification`, but the body is"))
         }
         (false, None) => Ok(None),
+    }
+}
+
+/// The [`Scheme::TwitchEventSub`](crate::Scheme::TwitchEventSub) provider.
+pub(super) struct TwitchEventSub;
+
+impl Provider for TwitchEventSub {
+    fn name(&self) -> Cow<'static, str> {
+        "twitch-eventsub".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    // "The secret must be an ASCII string that's a minimum of 10 characters long and a maximum of 100".
+    fn check_secret(&self, text: &str, index: usize, _allow_short: bool) -> Result<(), ConfigError> {
+        if !(text.is_ascii() && (10..=100).contains(&text.len())) {
+            return Err(ConfigError::SecretLength { index, len: text.len(), min: 10, max: 100 });
+        }
+        Ok(())
+    }
+
+    fn default_tolerance(&self) -> Duration {
+        Duration::from_secs(600)
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Header("twitch-eventsub-subscription-type")
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(headers, id, timestamp, tag)
+    }
+
+    fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+        handshake(request.headers, request.body)
     }
 }

@@ -22,6 +22,7 @@ use http::HeaderName;
 use super::IdSource;
 use super::Parsed;
 use super::body_only::{self, BodyTag};
+use super::provider::prelude::*;
 use super::query::get_param;
 use super::tag::Encoding;
 use crate::error::{Detail, Error, ErrorKind};
@@ -82,4 +83,57 @@ pub(super) fn answer(request: &Incoming<'_>, key: Option<&Key>) -> Result<Handsh
     };
     let tag = base64::engine::general_purpose::STANDARD.encode(mac.tag_of(token.as_bytes()).as_slice());
     Ok(Handshake::json(&serde_json::json!({ "response_token": format!("sha256={tag}") })))
+}
+
+/// The [`Scheme::X`](crate::Scheme::X) provider.
+pub(super) struct X;
+
+impl Provider for X {
+    fn name(&self) -> Cow<'static, str> {
+        "x".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::None
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::body_only::render(&TAG, headers, tag)
+    }
+
+    fn is_unsigned_check(&self, request: &Incoming<'_>) -> bool {
+        is_check(request)
+    }
+
+    fn unsigned_check_needs_keys(&self, request: &Incoming<'_>, _config: &CheckConfig<'_>) -> Result<bool, Error> {
+        check_token(request).map(|()| true)
+    }
+
+    fn unsigned_handshake(
+        &self,
+        request: &Incoming<'_>,
+        keys: &CheckKeys<'_>,
+        _config: &CheckConfig<'_>,
+    ) -> Result<Handshake, Error> {
+        answer(request, keys.key)
+    }
 }

@@ -12,6 +12,7 @@
 
 use http::HeaderName;
 
+use super::provider::prelude::*;
 use super::v0::V0Headers;
 use crate::error::Error;
 use crate::handshake::Handshake;
@@ -38,4 +39,47 @@ pub(super) fn handshake(body: &[u8], key: &HmacKey) -> Result<Option<Handshake>,
         })?;
     let encrypted_token = hex::encode(key.tag_of(plain_token.as_bytes()).as_slice());
     Ok(Some(Handshake::json(&serde_json::json!({ "plainToken": plain_token, "encryptedToken": encrypted_token }))))
+}
+
+/// The [`Scheme::Zoom`](crate::Scheme::Zoom) provider.
+pub(super) struct Zoom;
+
+impl Provider for Zoom {
+    fn name(&self) -> Cow<'static, str> {
+        "zoom".into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        true
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        EventTypeSource::Body(&["event"])
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        super::v0::parse(request, &HEADERS)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        super::v0::render(&HEADERS, headers, timestamp, tag)
+    }
+
+    fn handshake(&self, request: &Incoming<'_>, key: &Key) -> Result<Option<Handshake>, Error> {
+        match &key.material {
+            Material::Hmac(mac) => handshake(request.body, mac),
+            _ => Ok(None),
+        }
+    }
 }

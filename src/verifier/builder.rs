@@ -316,13 +316,13 @@ impl VerifierBuilder {
                 return Err(ConfigError::PayPal("takes pinned certificates or a certificate source, not both"));
             }
             (Some(resolver), true) => {
-                self.scheme.validate()?;
+                self.scheme.provider().validate()?;
                 KeySource::Resolver(resolver.clone())
             }
             (Some(_), false) => return Err(ConfigError::KeysAndResolver),
             (None, true) if self.scheme == Scheme::Notion && self.on_verification_token.is_some() => {
                 // Notion's setup period: no key until its verification token arrives.
-                self.scheme.validate()?;
+                self.scheme.provider().validate()?;
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::notion_setup(None))))
             }
             (None, _) => {

@@ -256,11 +256,11 @@ impl Verifier {
     ) -> Result<Verified<'a>, Error> {
         self.check_size(&request)?;
         let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
-        if self.scheme.is_unsigned_check(&request) {
-            let needs_keys = self.scheme.unsigned_check_needs_keys(&request, &self.check_config())?;
+        if self.scheme.provider().is_unsigned_check(&request) {
+            let needs_keys = self.scheme.provider().unsigned_check_needs_keys(&request, &self.check_config())?;
             return self.answer_unsigned(&request, needs_keys.then(|| keys.load_full()).as_deref(), &clock);
         }
-        let parsed = self.scheme.parse(&request, self.context())?;
+        let parsed = self.scheme.provider().parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
         self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
     }
@@ -273,16 +273,16 @@ impl Verifier {
         clock: impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
         self.check_size(&request)?;
-        if self.scheme.is_unsigned_check(&request) {
+        if self.scheme.provider().is_unsigned_check(&request) {
             // The keys are looked up only when the answer needs them: an unauthenticated check costs no lookup and
             // tells nothing of which tenants exist.
-            let keys = match self.scheme.unsigned_check_needs_keys(&request, &self.check_config())? {
+            let keys = match self.scheme.provider().unsigned_check_needs_keys(&request, &self.check_config())? {
                 true => Some(self.keys_for(&request, params, &clock).await?),
                 false => None,
             };
             return self.answer_unsigned(&request, keys.as_deref(), &clock);
         }
-        let parsed = self.scheme.parse(&request, self.context())?;
+        let parsed = self.scheme.provider().parse(&request, self.context())?;
         let timestamp = self.check_timestamp(&parsed, &clock)?;
         let keys = self.keys_for(&request, params, &clock).await?;
         self.finish(&request, &parsed, timestamp, &keys, &clock)
@@ -366,7 +366,7 @@ impl Verifier {
                 configured: !keys.setup,
             }
         });
-        let handshake = self.scheme.unsigned_handshake(request, &check_keys, &self.check_config())?;
+        let handshake = self.scheme.provider().unsigned_handshake(request, &check_keys, &self.check_config())?;
         Ok(Verified::unsigned_handshake(handshake))
     }
 
@@ -410,15 +410,15 @@ impl Verifier {
     ) -> Result<Verified<'a>, Error> {
         let now = keys.bounded.then(clock);
         let key = self.matching_key(parsed, &keys.keys, now)?;
-        let timestamp = match self.scheme.body_timestamp_field() {
+        let timestamp = match self.scheme.provider().body_timestamp_field() {
             Some(field) => Some(self.check_body_timestamp(request.body, field, clock)?),
             None => timestamp,
         };
-        let handshake = self.scheme.handshake(request, key)?;
+        let handshake = self.scheme.provider().handshake(request, key)?;
         key.uses.fetch_add(1, Ordering::Relaxed);
         let verified = Verified::new(request.body, parsed.id.clone(), timestamp, key.id.clone());
         let verified = verified.with_signed_content(parsed.signed.dedup_content());
-        let verified = verified.with_event_type(request.headers, self.scheme.event_type_source());
+        let verified = verified.with_event_type(request.headers, self.scheme.provider().event_type());
         Ok(verified.with_tenant(keys.tenant.clone()).with_handshake(handshake))
     }
 

@@ -45,7 +45,7 @@ impl Verifier {
         now: Option<i64>,
         well_formed: &mut bool,
     ) -> Option<&'k Key> {
-        let tag_len = self.scheme.hmac().map(|(mac, _)| mac.tag_len());
+        let tag_len = self.scheme.provider().hmac().map(|(mac, _)| mac.tag_len());
         for message in signed.messages() {
             for (position, key) in keys.iter().enumerate() {
                 if now.is_some_and(|now| !key.validity.contains(now)) {

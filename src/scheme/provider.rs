@@ -1,0 +1,223 @@
+//! What a provider is: the one trait each provider's file implements, stating its whole contract in one place.
+//!
+//! A provider's file holds its headers and signed bytes, and one `impl Provider` that says everything else: its name,
+//! key kinds and secret checks, timestamp and default window, body cap, dedup id, event type, unsigned checks and
+//! handshakes. [`Scheme::provider`](super::Scheme) is the one table from a [`Scheme`](super::Scheme) variant to its
+//! provider; nothing else in the crate matches on providers. The defaults are the common case: a JSON body of at
+//! most 5 MiB, the 300 s window, no endpoint check, no public key, no token.
+//!
+//! The invariants every provider gets from the core, whatever its file says: an unsigned check is answered before
+//! any key is looked up unless [`Provider::unsigned_check_needs_keys`] says so, and never reaches the signature
+//! check; signature entries per request are bounded ([`MAX_SIGNATURES`](super::MAX_SIGNATURES),
+//! [`MAX_PUBLIC_KEY_SIGNATURES`](super::MAX_PUBLIC_KEY_SIGNATURES)) by the one [`Candidates`](super::Candidates)
+//! list every parser fills; the dedup key is derived from what [`Provider::parse`] says is signed; a provider without
+//! a timestamp is protected by the dedup record alone, for its whole retention.
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use http::HeaderMap;
+use zeroize::Zeroizing;
+
+use super::{CheckConfig, CheckKeys, Context, DEFAULT_TOLERANCE, EventTypeSource, KeyKind, Parsed, Tag};
+use crate::error::{ConfigError, Error};
+use crate::handshake::Handshake;
+use crate::key::{Key, Mac, PublicKeyFormat, SecretEncoding};
+use crate::request::Incoming;
+
+/// What every provider's file needs to state its contract.
+pub(super) mod prelude {
+    pub(crate) use super::super::{CheckConfig, CheckKeys, Context, EventTypeSource, IdSource, KeyKind, Parsed, Tag};
+    pub(crate) use super::Provider;
+    pub(crate) use crate::error::{ConfigError, Error};
+    pub(crate) use crate::handshake::Handshake;
+    pub(crate) use crate::key::{Algorithm, Key, Mac, Material, PublicKeyFormat, SecretEncoding};
+    pub(crate) use crate::request::Incoming;
+    pub(crate) use http::HeaderMap;
+    pub(crate) use std::borrow::Cow;
+    pub(crate) use std::time::Duration;
+    pub(crate) use zeroize::Zeroizing;
+}
+
+/// The largest body a verifier accepts unless the provider or the caller says otherwise.
+const DEFAULT_MAX_BODY_SIZE: usize = 5 * 1024 * 1024;
+
+/// One provider's whole contract. Required: its name, whether it signs a timestamp, what its secrets compute, where
+/// its event type lives, and how it reads and writes a signed request. Everything else has the common default.
+pub(crate) trait Provider: Sync {
+    /// The stable name [`Display`](std::fmt::Display) writes and [`FromStr`](std::str::FromStr) parses.
+    fn name(&self) -> Cow<'static, str>;
+
+    /// Other names that parse to this provider.
+    fn aliases(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Whether requests carry a signed timestamp, and so get a replay window.
+    fn has_timestamp(&self) -> bool;
+
+    /// The replay tolerance in each direction unless the caller says otherwise.
+    fn default_tolerance(&self) -> Duration {
+        DEFAULT_TOLERANCE
+    }
+
+    /// The largest body accepted unless the caller says otherwise.
+    fn default_max_body_size(&self) -> usize {
+        DEFAULT_MAX_BODY_SIZE
+    }
+
+    /// Whether the signature leaves part of the body unbound, so that a duplicate's body is compared with the first
+    /// one's.
+    fn signs_body_weakly(&self) -> bool {
+        false
+    }
+
+    /// The mistakes in the provider's own configuration.
+    fn validate(&self) -> Result<(), ConfigError> {
+        Ok(())
+    }
+
+    /// The top-level body field that carries the timestamp in milliseconds, when the body does.
+    fn body_timestamp_field(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// What secrets compute and how their text becomes the key; `None` when the provider takes no secret.
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)>;
+
+    /// The provider's own rules for a secret's text (a prefix, a length), before the crate's.
+    fn check_secret(&self, _text: &str, _index: usize, _allow_short: bool) -> Result<(), ConfigError> {
+        Ok(())
+    }
+
+    /// For a provider that sends a shared token instead of a signature, the token's wire form from the secret.
+    fn token_wire_form(&self, _secret: &str, _index: usize) -> Result<Option<Zeroizing<Vec<u8>>>, ConfigError> {
+        Ok(None)
+    }
+
+    /// For a provider that takes HTTP Basic credentials, their wire form.
+    fn basic_auth_wire_form(
+        &self,
+        _credentials: &str,
+        _index: usize,
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, ConfigError> {
+        Ok(None)
+    }
+
+    /// How the provider's public keys are written, if it takes any.
+    fn public_key_format(&self) -> Option<PublicKeyFormat> {
+        None
+    }
+
+    /// Whether the provider's keys are X.509 certificates (PayPal).
+    fn takes_certificates(&self) -> bool {
+        false
+    }
+
+    /// Reads what the provider sent: id, timestamp, signature entries, and the signed bytes.
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error>;
+
+    /// Writes the headers the provider sends for a delivery with `id` and `timestamp` signed by `tag`, a signature
+    /// of kind `kind`.
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        id_and_timestamp: (&str, &str),
+        tag: &Tag,
+        kind: KeyKind,
+        context: Context<'_>,
+    ) -> Result<(), Error>;
+
+    /// The body the provider sends for `body` when its signature travels in the body; `None` when sent as given.
+    fn render_body(
+        &self,
+        _id_and_timestamp: (&str, &str),
+        _body: &[u8],
+        _tag: &Tag,
+        _sign: &dyn Fn(&[u8]) -> Tag,
+    ) -> Result<Option<Vec<u8>>, Error> {
+        Ok(None)
+    }
+
+    /// Whether `request` is an endpoint check the provider sends unsigned.
+    fn is_unsigned_check(&self, _request: &Incoming<'_>) -> bool {
+        false
+    }
+
+    /// Whether answering the unsigned check `request` needs the keys; only then is a resolver asked.
+    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>, _config: &CheckConfig<'_>) -> Result<bool, Error> {
+        Ok(false)
+    }
+
+    /// The answer to an unsigned endpoint check.
+    fn unsigned_handshake(
+        &self,
+        _request: &Incoming<'_>,
+        _keys: &CheckKeys<'_>,
+        _config: &CheckConfig<'_>,
+    ) -> Result<Handshake, Error> {
+        Err(Error::malformed_body("is no endpoint check of this scheme"))
+    }
+
+    /// The answer to a signed endpoint check, once `key` verified the request; `None` for an ordinary event.
+    fn handshake(&self, _request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+        Ok(None)
+    }
+
+    /// The content type the provider sends its body with.
+    fn content_type(&self) -> &'static str {
+        "application/json"
+    }
+
+    /// Where the provider's deliveries say what happened.
+    fn event_type(&self) -> EventTypeSource;
+}
+
+impl super::Scheme {
+    /// The replay tolerance a verifier for this scheme uses unless told otherwise, in each direction: 180 s for
+    /// Calendly and WorkOS, 60 s for Linear, 600 s for Twitch EventSub and Box, 30 s for Contentful (what each
+    /// documents), 300 s for every other scheme with a timestamp.
+    #[must_use]
+    pub fn default_tolerance(&self) -> Duration {
+        self.provider().default_tolerance()
+    }
+
+    /// The largest body a verifier for this scheme accepts unless told otherwise: 25 MiB for GitHub (its documented
+    /// payload cap), 256 KiB for Standard Webhooks and Svix (the specification recommends payloads under 20 kB, and
+    /// their `v1a` signatures are Ed25519, which hashes the whole body for each check), 5 MiB for every other scheme.
+    #[must_use]
+    pub fn default_max_body_size(&self) -> usize {
+        self.provider().default_max_body_size()
+    }
+
+    /// Whether requests of this scheme carry a signed timestamp, and so get a replay window.
+    #[must_use]
+    pub fn has_timestamp(&self) -> bool {
+        self.provider().has_timestamp()
+    }
+
+    /// The names of the headers this provider sends its signature, timestamp, id and event type in, as its test kit
+    /// renders them, for storing a delivery's own headers by allow-list (the inbox).
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn own_headers(&self) -> Vec<http::HeaderName> {
+        let provider = self.provider();
+        let mut headers = HeaderMap::new();
+        let kinds = [
+            (KeyKind::Hmac, 32),
+            (KeyKind::Ed25519, 64),
+            (KeyKind::P256, 70),
+            (KeyKind::Token, 16),
+            (KeyKind::RsaSha256, 256),
+        ];
+        for (kind, len) in kinds {
+            // A kind the scheme does not sign with may fail to render: only the names rendered matter.
+            let _ =
+                provider.render(&mut headers, ("msg_1", "1700000000"), &Tag(vec![1; len]), kind, Context::default());
+        }
+        let mut names: Vec<http::HeaderName> = headers.keys().cloned().collect();
+        if let Some(name) = provider.event_type().header() {
+            names.push(http::HeaderName::from_static(name));
+        }
+        names
+    }
+}
