@@ -53,6 +53,6 @@ impl Provider for Line {
     }
 
     fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
-        Ok(super::no_events(request.body).then(Handshake::empty))
+        Ok(super::provider::no_events(request.body).then(Handshake::empty))
     }
 }

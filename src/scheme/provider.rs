@@ -19,16 +19,19 @@ use std::time::Duration;
 use http::HeaderMap;
 use zeroize::Zeroizing;
 
-use super::{CheckConfig, CheckKeys, Context, DEFAULT_TOLERANCE, EventTypeSource, KeyKind, Parsed, Tag};
+use http::HeaderName;
+
+use super::{Candidates, DEFAULT_TOLERANCE, EventTypeSource, IdSource, KeyKind, Signed, Tag, paypal, signed};
 use crate::error::{ConfigError, Error};
 use crate::handshake::Handshake;
 use crate::key::{Key, Mac, PublicKeyFormat, SecretEncoding};
 use crate::request::Incoming;
+use crate::request::PublicUrl;
 
 /// What every provider's file needs to state its contract.
 pub(super) mod prelude {
-    pub(crate) use super::super::{CheckConfig, CheckKeys, Context, EventTypeSource, IdSource, KeyKind, Parsed, Tag};
-    pub(crate) use super::Provider;
+    pub(crate) use super::super::{EventTypeSource, IdSource, KeyKind, Tag};
+    pub(crate) use super::{CheckConfig, CheckKeys, Context, Parsed, Provider};
     pub(crate) use crate::error::{ConfigError, Error};
     pub(crate) use crate::handshake::Handshake;
     pub(crate) use crate::key::{Algorithm, Key, Mac, Material, PublicKeyFormat, SecretEncoding};
@@ -171,6 +174,83 @@ pub(crate) trait Provider: Sync {
 
     /// Where the provider's deliveries say what happened.
     fn event_type(&self) -> EventTypeSource;
+}
+
+/// What a verifier or signer holds beside the scheme that some schemes' signed bytes need.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'c> {
+    /// The URL the provider called, for the schemes that sign it.
+    pub public_url: Option<&'c PublicUrl>,
+    /// PayPal's webhook id and certificate policy (the defaults for every other scheme).
+    pub paypal: &'c paypal::Settings,
+    /// Whether an Adyen notification may carry more than one item.
+    pub adyen_batches: bool,
+}
+
+impl Default for Context<'_> {
+    fn default() -> Self {
+        Self { public_url: None, paypal: &paypal::NO_SETTINGS, adyen_batches: false }
+    }
+}
+
+/// What a scheme read off one request: the id borrows the request (`'a`); the rest may also borrow the scheme
+/// (`'s`: a custom scheme's header names and literals).
+#[derive(Debug)]
+pub(crate) struct Parsed<'s, 'a> {
+    pub id: IdSource<'a>,
+    /// The signed timestamp in unix seconds, and the header that carried it (`None`: the body did).
+    pub timestamp: Option<(i64, Option<&'s HeaderName>)>,
+    /// The header the signature entries came from, for error messages (`None`: the body).
+    pub signature_header: Option<&'s HeaderName>,
+    pub candidates: Candidates<'s>,
+    pub signed: Signed<'s>,
+    /// Further messages, each with its own signature, that the key matching the first must also have signed (the
+    /// other items of an Adyen batch); empty for every other scheme.
+    pub batch: Vec<(Signed<'s>, Candidates<'s>)>,
+}
+
+impl<'s, 'a: 's> Parsed<'s, 'a> {
+    /// What a scheme that signs the body alone read: its id, the header its entries came from, and the entries.
+    pub(crate) fn over_body(
+        id: IdSource<'a>,
+        signature_header: &'s HeaderName,
+        candidates: Candidates<'s>,
+        body: &'a [u8],
+    ) -> Self {
+        Self {
+            id,
+            timestamp: None,
+            signature_header: Some(signature_header),
+            batch: Vec::new(),
+            candidates,
+            signed: Signed::new(&[signed::Piece::Bytes(body)]),
+        }
+    }
+}
+
+/// What a verifier is configured with for the unsigned endpoint checks: Meta's Verify Token, and the callback that
+/// receives Notion's verification token.
+pub(crate) struct CheckConfig<'c> {
+    pub verify_token: Option<&'c [u8]>,
+    pub on_verification_token: Option<&'c TokenCallback>,
+}
+
+/// The callback that receives Notion's verification token: the tenant (if any) and the token.
+pub(crate) type TokenCallback = dyn Fn(Option<&str>, &str) + Send + Sync;
+
+/// What an unsigned endpoint check that needs keys is answered with: the first key valid now, the tenant, and
+/// whether they are configured keys, not a Notion subscription's explicit setup (which has none).
+#[derive(Default)]
+pub(crate) struct CheckKeys<'k> {
+    pub key: Option<&'k Key>,
+    pub tenant: Option<&'k str>,
+    pub configured: bool,
+}
+
+/// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console
+/// check.
+pub(super) fn no_events(body: &[u8]) -> bool {
+    crate::json_field::field_at::<Vec<serde::de::IgnoredAny>>(body, &["events"]).is_some_and(|events| events.is_empty())
 }
 
 impl super::Scheme {

@@ -52,6 +52,6 @@ impl Provider for Xero {
     }
 
     fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
-        Ok(super::no_events(request.body).then(Handshake::empty))
+        Ok(super::provider::no_events(request.body).then(Handshake::empty))
     }
 }
