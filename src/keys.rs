@@ -56,7 +56,7 @@ impl KeySet {
 
     /// The keys of a Notion subscription being set up: none, until its verification token is configured.
     pub(crate) fn notion_setup(tenant: Option<Arc<str>>) -> Self {
-        Self { scheme: Scheme::Notion, keys: Box::new([]), tenant, bounded: false, setup: true }
+        Self { scheme: Scheme::notion().into(), keys: Box::new([]), tenant, bounded: false, setup: true }
     }
 }
 
@@ -187,7 +187,7 @@ impl KeysBuilder {
     /// length the scheme refuses, a public key does not decode to a valid key, or two keys share an id.
     pub fn build(self) -> Result<Keys, ConfigError> {
         if self.notion_setup {
-            if self.scheme != Scheme::Notion || !self.specs.is_empty() {
+            if !matches!(self.scheme, Scheme::Notion(_)) || !self.specs.is_empty() {
                 return Err(ConfigError::NotionSetup("is for a Notion tenant that has no secret yet"));
             }
             return Ok(Keys(Arc::new(KeySet::notion_setup(self.tenant.map(Arc::from)))));

@@ -128,7 +128,7 @@ impl Certificates {
                 let pem = fetching.await.map_err(|error| Failure::Unavailable(error.to_string().into()))?;
                 let (material, validity) = trusted(&roots, &pem, now).map_err(Failure::Refused)?;
                 let key = Key { id: name.into(), material, validity, uses: 0.into() };
-                Ok(Arc::new(KeySet::new(Scheme::PayPal, Box::new([key]), None)))
+                Ok(Arc::new(KeySet::new(Scheme::paypal("").into(), Box::new([key]), None)))
             })
         };
         self.cache.get(&url, fetch).await.map_err(|failure| match failure {

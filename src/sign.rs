@@ -29,7 +29,7 @@ use crate::key::{HmacKey, LENIENT_BASE64};
 use crate::request::{Incoming, PublicUrl};
 use crate::scheme::KeyKind;
 pub use crate::scheme::Tag;
-use crate::scheme::{Context, Message, Scheme, paypal};
+use crate::scheme::{Context, Message, Scheme};
 
 /// Signs deliveries the way a provider does, with one key.
 #[derive(Clone)]
@@ -37,8 +37,10 @@ pub struct Signer {
     scheme: Scheme,
     key: SigningKey,
     public_url: Option<PublicUrl>,
-    /// PayPal's webhook id, certificate URL and algorithm.
-    paypal: paypal::Settings,
+    /// The certificate URL sent (PayPal's `PAYPAL-CERT-URL`); `None`: a placeholder.
+    certificate_url: Option<String>,
+    /// Whether RSA signs with SHA-1 (older PayPal deliveries).
+    sha1: bool,
 }
 
 /// What signs: a shared secret, or a private key.
@@ -69,7 +71,8 @@ impl Signer {
     /// The same [`ConfigError`]s as [`VerifierBuilder::build`](crate::VerifierBuilder::build) for that secret;
     /// [`ConfigError::KeyKindNotAccepted`] for a scheme that signs with a private key (use
     /// [`with_private_key`](Self::with_private_key)).
-    pub fn new(scheme: Scheme, secret: &str) -> Result<Self, ConfigError> {
+    pub fn new(scheme: impl Into<Scheme>, secret: &str) -> Result<Self, ConfigError> {
+        let scheme = scheme.into();
         scheme.provider().validate()?;
         if let Some(wire) = scheme.provider().token_wire_form(secret, 1)? {
             return Ok(Self::with_key(scheme, SigningKey::Token(wire)));
@@ -87,7 +90,8 @@ impl Signer {
     /// # Errors
     /// [`ConfigError::BasicCredentials`] without exactly one `:`; [`ConfigError::KeyKindNotAccepted`] for a scheme
     /// that takes no Basic credentials.
-    pub fn basic_auth(scheme: Scheme, credentials: &str) -> Result<Self, ConfigError> {
+    pub fn basic_auth(scheme: impl Into<Scheme>, credentials: &str) -> Result<Self, ConfigError> {
+        let scheme = scheme.into();
         let Some(wire) = scheme.provider().basic_auth_wire_form(credentials, 1)? else {
             return Err(ConfigError::KeyKindNotAccepted { index: 1, given: "Basic credential" });
         };
@@ -95,7 +99,7 @@ impl Signer {
     }
 
     const fn with_key(scheme: Scheme, key: SigningKey) -> Self {
-        Self { scheme, key, public_url: None, paypal: paypal::Settings::none() }
+        Self { scheme, key, public_url: None, certificate_url: None, sha1: false }
     }
 
     /// A signer for an asymmetric `scheme` with the provider's private key:
@@ -104,13 +108,15 @@ impl Signer {
     /// - Discord: the same seed or seed and public key, as hex;
     /// - SendGrid: base64 of a PKCS#8 DER P-256 private key (`openssl pkcs8 -topk8 -nocrypt -outform DER | base64`);
     /// - PayPal: a PKCS#8 PEM RSA private key (`openssl genpkey -algorithm RSA`), the key of the certificate the
-    ///   verifier pins or fetches; give the [`webhook_id`](Self::webhook_id) and the
+    ///   verifier pins or fetches, for [`Scheme::paypal`] with the verifier's webhook id; give the
     ///   [`certificate_url`](Self::certificate_url) too.
     ///
     /// # Errors
     /// [`ConfigError::InvalidPublicKey`] when the key does not decode, or the public half of a 64-byte Ed25519 key
     /// does not match its seed; [`ConfigError::KeyKindNotAccepted`] for an HMAC scheme.
-    pub fn with_private_key(scheme: Scheme, private_key: &str) -> Result<Self, ConfigError> {
+    pub fn with_private_key(scheme: impl Into<Scheme>, private_key: &str) -> Result<Self, ConfigError> {
+        let scheme = scheme.into();
+        scheme.provider().validate()?;
         let invalid = |why| ConfigError::InvalidPublicKey { index: 1, why };
         let key = match &scheme {
             Scheme::StandardWebhooks | Scheme::Svix => {
@@ -130,7 +136,7 @@ impl Signer {
                     .map_err(|_| invalid("is not a PKCS#8 DER P-256 private key"))?;
                 SigningKey::P256(key)
             }
-            Scheme::PayPal => {
+            Scheme::PayPal(_) => {
                 use rsa::pkcs8::DecodePrivateKey as _;
                 let key = rsa::PrivateKey::from_pkcs8_pem(private_key)
                     .map_err(|_| invalid("is not a PKCS#8 PEM RSA private key"))?;
@@ -141,26 +147,18 @@ impl Signer {
         Ok(Self::with_key(scheme, key))
     }
 
-    /// PayPal: the webhook id every message is signed with, as the verifier's
-    /// [`webhook_id`](crate::VerifierBuilder::webhook_id).
-    #[must_use]
-    pub fn webhook_id(mut self, id: &str) -> Self {
-        id.clone_into(&mut self.paypal.webhook_id);
-        self
-    }
-
     /// PayPal: the `PAYPAL-CERT-URL` sent, by default
     /// `https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test-kit`.
     #[must_use]
     pub fn certificate_url(mut self, url: &str) -> Self {
-        self.paypal.certificate_url = Some(url.to_owned());
+        self.certificate_url = Some(url.to_owned());
         self
     }
 
     /// PayPal: signs with `SHA1withRSA`, as older deliveries are, instead of `SHA256withRSA`.
     #[must_use]
     pub const fn sha1(mut self) -> Self {
-        self.paypal.allow_sha1 = true;
+        self.sha1 = true;
         self
     }
 
@@ -314,9 +312,14 @@ impl Signer {
             SigningKey::P256(_) => (KeyKind::P256, Tag(vec![0; 70])),
             // A token is its own "signature": sent as it is, whatever the message.
             SigningKey::Token(wire) => (KeyKind::Token, Tag(wire.to_vec())),
-            SigningKey::Rsa(_) => (KeyKind::RsaSha256, Tag(vec![0; 256])),
+            SigningKey::Rsa(_) => (if self.sha1 { KeyKind::RsaSha1 } else { KeyKind::RsaSha256 }, Tag(vec![0; 256])),
         };
-        let context = Context { public_url: self.public_url.as_ref(), paypal: &self.paypal, adyen_batches: true };
+        let context = Context {
+            public_url: self.public_url.as_ref(),
+            certificate_url: self.certificate_url.as_deref(),
+            // Read back as a verifier would, but every algorithm and host this signer may write is accepted.
+            signing: true,
+        };
         self.scheme.provider().render(headers, (id, &seconds), &placeholder, kind, context)?;
         let sign_bytes = |bytes: &[u8]| self.key.sign_bytes(bytes);
         let wrapped = self.scheme.provider().render_body((id, &seconds), body, &placeholder, &sign_bytes)?;
@@ -324,11 +327,9 @@ impl Signer {
             let body = wrapped.as_deref().unwrap_or(body);
             let request =
                 Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
-            // Parsed as the verifier would, but this signer's algorithm and sandbox URLs are always accepted.
-            let paypal = paypal::Settings { allow_sha1: true, sandbox: true, ..self.paypal.clone() };
-            let parsed = self.scheme.provider().parse(&request, Context { paypal: &paypal, ..context })?;
+            let parsed = self.scheme.provider().parse(&request, context)?;
             let message = parsed.signed.messages().next().ok_or_else(Error::request_line_required)?;
-            self.key.sign(&message, self.paypal.allow_sha1)
+            self.key.sign(&message, self.sha1)
         };
         self.scheme.provider().render(headers, (id, &seconds), &tag, kind, context)?;
         let wrapped = self.scheme.provider().render_body((id, &seconds), body, &tag, &sign_bytes)?;

@@ -434,7 +434,7 @@ async fn adyen_batches_recombined_from_captured_items_are_refused_or_duplicates(
             r#"{{"NotificationRequestItem":{{"additionalData":{{"hmacSignature":""}},"amount":{{"currency":"EUR","value":1000}},"eventCode":"CAPTURE","merchantAccountCode":"acct","merchantReference":"ref","pspReference":"{psp}","success":"true"}}}}"#
         )
     };
-    let signer = Signer::new(Scheme::Adyen, KEY).unwrap();
+    let signer = Signer::new(Scheme::adyen(), KEY).unwrap();
     let signed_items = |psps: &[&str]| {
         let items = psps.iter().map(|psp| item(psp)).collect::<Vec<_>>().join(",");
         let unsigned = format!(r#"{{"live":"false","notificationItems":[{items}]}}"#);
@@ -448,7 +448,7 @@ async fn adyen_batches_recombined_from_captured_items_are_refused_or_duplicates(
     let none = http::HeaderMap::new();
 
     // By default, a notification of more than one item is refused before anything is claimed.
-    let receiver = Receiver::new(Verifier::builder(Scheme::Adyen).secret(KEY).build().unwrap(), MemoryStore::new());
+    let receiver = Receiver::new(Verifier::builder(Scheme::adyen()).secret(KEY).build().unwrap(), MemoryStore::new());
     for body in [batch(&[a, b]), batch(&[b, a]), batch(&[a, a])] {
         assert_eq!(receiver.receive((&none, &body)).await.unwrap_err().kind(), ErrorKind::MalformedBody);
     }
@@ -456,7 +456,7 @@ async fn adyen_batches_recombined_from_captured_items_are_refused_or_duplicates(
     assert_eq!(receiver.receive((&none, &batch(&[a]))).await.unwrap_err().kind(), ErrorKind::Duplicate);
 
     // Opted in, a batch is one delivery whatever the order or repeats of its items.
-    let verifier = Verifier::builder(Scheme::Adyen).secret(KEY).dangerous_allow_adyen_batches().build().unwrap();
+    let verifier = Verifier::builder(Scheme::adyen().dangerous_allow_batches()).secret(KEY).build().unwrap();
     let receiver = Receiver::new(verifier, MemoryStore::new());
     receiver.receive((&none, &batch(&[a, b]))).await.unwrap().complete().await.unwrap();
     for body in [batch(&[b, a]), batch(&[a, b, a])] {

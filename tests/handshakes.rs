@@ -59,7 +59,7 @@ fn dropbox_check(uri: &'static str) -> Request<Vec<u8>> {
     request
 }
 
-fn verifier(scheme: Scheme, secret: &str) -> Verifier {
+fn verifier(scheme: impl Into<Scheme>, secret: &str) -> Verifier {
     Verifier::builder(scheme).secret(secret).build().unwrap()
 }
 
@@ -402,7 +402,7 @@ mod catalogue_part_two {
         // Meta's "Sample Verification Request".
         let check = "/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock";
         let verifier =
-            Verifier::builder(Scheme::Meta).secret("meta-app-secret-01").verify_token("meatyhamhock").build().unwrap();
+            Verifier::builder(Scheme::meta().verify_token("meatyhamhock")).secret("meta-app-secret-01").build().unwrap();
         let subscription = get(check);
         let verified = verifier.verify(&subscription).unwrap();
         assert_eq!(verified.handshake().unwrap().body(), b"1158201444");
@@ -417,7 +417,7 @@ mod catalogue_part_two {
                 "{refused}"
             );
         }
-        let unconfigured = self::verifier(Scheme::Meta, "meta-app-secret-01");
+        let unconfigured = self::verifier(Scheme::meta(), "meta-app-secret-01");
         assert_eq!(unconfigured.verify(&get(check)).unwrap_err().kind(), ErrorKind::HandshakeRefused);
         // Deliveries: the SHA-256 header only.
         let body = br#"{"object":"page","entry":[{"id":"1"}]}"#;
@@ -458,8 +458,8 @@ fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it
     let received = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = received.clone();
     // Setup: no secret yet, only the callback.
-    let first = Verifier::builder(Scheme::Notion)
-        .on_verification_token(move |_tenant, token| sink.lock().unwrap().push(token.to_owned()))
+    let notion = Scheme::notion().on_verification_token(move |_tenant, token| sink.lock().unwrap().push(token.to_owned()));
+    let first = Verifier::builder(notion)
         .build()
         .unwrap();
     let mut request = Request::new(body.clone().into_bytes());
@@ -468,10 +468,10 @@ fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it
     assert_eq!(verified.handshake().unwrap().to_response::<Vec<u8>>().status(), StatusCode::OK);
     assert_eq!(*received.lock().unwrap(), vec![token.to_owned()]);
     // Without a callback, the request is refused rather than lost.
-    let silent = verifier(Scheme::Notion, "placeholder-until-verified");
+    let silent = verifier(Scheme::notion(), "placeholder-until-verified");
     assert_eq!(silent.verify(&request).unwrap_err().kind(), ErrorKind::HandshakeRefused);
     // With the token as the key, Notion's signed deliveries verify.
-    let configured = verifier(Scheme::Notion, token);
+    let configured = verifier(Scheme::notion(), token);
     let signature = "sha256=461e8cbcba8a75c3edd866f0e71280f5a85cbf21eff040ebd10fe266df38a735";
     request.headers_mut().insert("x-notion-signature", HeaderValue::from_static(signature));
     assert!(configured.verify(&request).unwrap().handshake().is_none());

@@ -94,11 +94,10 @@ fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted()
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let verifier =
-                Verifier::builder(Scheme::PayPal).webhook_id("WH-TEST-HOOKSAFE").certificate(CHAIN).build().unwrap();
+                Verifier::builder(Scheme::paypal("WH-TEST-HOOKSAFE")).certificate(CHAIN).build().unwrap();
             let receiver = Receiver::new(verifier, MemoryStore::new());
-            let signer = Signer::with_private_key(Scheme::PayPal, KEY)
+            let signer = Signer::with_private_key(Scheme::paypal("WH-TEST-HOOKSAFE"), KEY)
                 .unwrap()
-                .webhook_id("WH-TEST-HOOKSAFE")
                 .certificate_url("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test");
             let headers = signer.headers("WH-1", now, BODY).unwrap();
             receiver.receive_at((&headers, BODY), now).await.unwrap().complete().await.unwrap();

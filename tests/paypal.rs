@@ -62,12 +62,7 @@ fn published(algorithm: &str, body: &[u8]) -> Request<Vec<u8>> {
 }
 
 fn sandbox_verifier(webhook_id: &str) -> Verifier {
-    Verifier::builder(Scheme::PayPal)
-        .webhook_id(webhook_id)
-        .certificate(SANDBOX_CERT)
-        .allow_sha1()
-        .sandbox()
-        .build()
+    Verifier::builder(Scheme::paypal(webhook_id).allow_sha1().sandbox()).certificate(SANDBOX_CERT).build()
         .unwrap()
 }
 
@@ -109,14 +104,14 @@ fn verifies_paypals_published_example_with_its_sandbox_certificate() {
     }
 
     // SHA-1 only when allowed, the sandbox only when configured.
-    let strict = Verifier::builder(Scheme::PayPal).webhook_id("6XE614444P001923J").certificate(SANDBOX_CERT).sandbox();
+    let strict = Verifier::builder(Scheme::paypal("6XE614444P001923J").sandbox()).certificate(SANDBOX_CERT);
     let error = strict.build().unwrap().verify_at(&genuine, at).unwrap_err();
     assert_eq!(
         (error.kind(), error.header_name().map(|name| name.as_str())),
         (ErrorKind::MalformedHeader, Some("paypal-auth-algo"))
     );
     assert!(error.to_string().contains("allow_sha1"), "{error}");
-    let live = Verifier::builder(Scheme::PayPal).webhook_id("6XE614444P001923J").certificate(SANDBOX_CERT).allow_sha1();
+    let live = Verifier::builder(Scheme::paypal("6XE614444P001923J").allow_sha1()).certificate(SANDBOX_CERT);
     let error = live.build().unwrap().verify_at(&genuine, at).unwrap_err();
     assert_eq!(
         (error.kind(), error.header_name().map(|name| name.as_str())),
@@ -124,11 +119,8 @@ fn verifies_paypals_published_example_with_its_sandbox_certificate() {
     );
 
     // A pinned certificate is trusted only inside its validity period, whatever the window allows.
-    let unbounded = Verifier::builder(Scheme::PayPal)
-        .webhook_id("6XE614444P001923J")
+    let unbounded = Verifier::builder(Scheme::paypal("6XE614444P001923J").allow_sha1().sandbox())
         .certificate(SANDBOX_CERT)
-        .allow_sha1()
-        .sandbox()
         .dangerous_skip_timestamp_check()
         .build()
         .unwrap();
@@ -155,17 +147,17 @@ fn verifies_a_signature_made_by_openssl() {
         ],
         SALE_COMPLETED,
     );
-    let verifier = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_LEAF).build().unwrap();
+    let verifier = Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate(TEST_LEAF).build().unwrap();
     assert_eq!(verifier.verify_at(&delivery, NOW).unwrap().id(), Some("b1a7d2e0-0000-4000-8000-000000000001"));
     let stale = verifier.verify_at(&delivery, datetime!(2027-03-01 12:05:01 UTC)).unwrap_err();
     assert_eq!(stale.kind(), ErrorKind::TimestampTooOld);
     // Another certificate's key does not verify it.
-    let other = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_ROOT).build().unwrap();
+    let other = Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate(TEST_ROOT).build().unwrap();
     assert_eq!(other.verify_at(&delivery, NOW).unwrap_err().kind(), ErrorKind::InvalidSignature);
 }
 
 fn signer() -> Signer {
-    Signer::with_private_key(Scheme::PayPal, TEST_KEY).unwrap().webhook_id(WEBHOOK_ID).certificate_url(CERT_URL)
+    Signer::with_private_key(Scheme::paypal(WEBHOOK_ID), TEST_KEY).unwrap().certificate_url(CERT_URL)
 }
 
 fn signed(id: &str, at: OffsetDateTime) -> Request<Vec<u8>> {
@@ -177,7 +169,7 @@ fn the_test_kit_signs_as_paypal_does() {
     let delivery = signed("WH-1", datetime!(2027-03-01 12:00:00 UTC));
     assert_eq!(delivery.headers()["paypal-auth-algo"], "SHA256withRSA");
     assert_eq!(delivery.headers()["paypal-transmission-time"], "2027-03-01T12:00:00Z");
-    let pinned = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_CHAIN).build().unwrap();
+    let pinned = Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate(TEST_CHAIN).build().unwrap();
     assert!(pinned.verify_at(&delivery, NOW).is_ok());
     let mut forged = delivery;
     *forged.body_mut() = b"{}".to_vec();
@@ -186,7 +178,7 @@ fn the_test_kit_signs_as_paypal_does() {
     let sha1 = signer().sha1().request("/".parse().unwrap(), "WH-2", NOW, b"{}".to_vec()).unwrap();
     assert_eq!(sha1.headers()["paypal-auth-algo"], "SHA1withRSA");
     assert_eq!(pinned.verify_at(&sha1, NOW).unwrap_err().kind(), ErrorKind::MalformedHeader);
-    let allowing = Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate(TEST_LEAF).allow_sha1();
+    let allowing = Verifier::builder(Scheme::paypal(WEBHOOK_ID).allow_sha1()).certificate(TEST_LEAF);
     assert!(allowing.build().unwrap().verify_at(&sha1, NOW).is_ok());
 }
 
@@ -207,7 +199,7 @@ fn source(
 fn fetching(calls: &Arc<AtomicUsize>, root: Option<&str>) -> Verifier {
     static CHAINS: [(&str, &str); 2] = [("CERT-hooksafe-test", TEST_CHAIN), ("CERT-foreign", FOREIGN_CHAIN)];
     let builder =
-        Verifier::builder(Scheme::PayPal).webhook_id(WEBHOOK_ID).certificate_source(source(&CHAINS, calls.clone()));
+        Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate_source(source(&CHAINS, calls.clone()));
     match root {
         Some(root) => builder.certificate_root(root).build().unwrap(),
         None => builder.build().unwrap(),
@@ -292,26 +284,27 @@ async fn a_certificate_url_off_paypals_hosts_is_refused_before_any_fetch() {
 #[test]
 fn a_paypal_verifier_needs_its_webhook_id_and_one_way_to_its_certificate() {
     let error = |builder: hooksafe::VerifierBuilder| builder.build().unwrap_err();
-    let paypal = || Verifier::builder("paypal".parse().unwrap());
-    assert!(matches!(error(paypal().certificate(TEST_LEAF)), ConfigError::PayPal(why) if why.contains("webhook_id")));
-    assert!(matches!(error(paypal().webhook_id(WEBHOOK_ID)), ConfigError::PayPal(why) if why.contains("certificate")));
-    let both = paypal().webhook_id(WEBHOOK_ID).certificate(TEST_LEAF).certificate_source(source(&[], Arc::default()));
+    let unconfigured = Verifier::builder("paypal".parse::<Scheme>().unwrap());
+    assert!(matches!(error(unconfigured.certificate(TEST_LEAF)), ConfigError::PayPal(why) if why.contains("webhook_id")));
+    let paypal = || Verifier::builder(Scheme::paypal(WEBHOOK_ID));
+    assert!(matches!(error(paypal()), ConfigError::PayPal(why) if why.contains("certificate")));
+    let both = paypal().certificate(TEST_LEAF).certificate_source(source(&[], Arc::default()));
     assert!(matches!(error(both), ConfigError::PayPal(_)));
     let not_pem =
-        paypal().webhook_id(WEBHOOK_ID).certificate("MIIDhjCCAm6gAwIBAgIEU3E1kDANBgkqhkiG9w0BAQUFADCBhDELMAkGA1UEBhMC");
+        paypal().certificate("MIIDhjCCAm6gAwIBAgIEU3E1kDANBgkqhkiG9w0BAQUFADCBhDELMAkGA1UEBhMC");
     assert!(matches!(error(not_pem), ConfigError::InvalidCertificate { index: 1, .. }));
     let bad_root =
-        paypal().webhook_id(WEBHOOK_ID).certificate_source(source(&[], Arc::default())).certificate_root("root");
+        paypal().certificate_source(source(&[], Arc::default())).certificate_root("root");
     assert!(matches!(error(bad_root), ConfigError::InvalidCertificate { index: 1, .. }));
     // PayPal's settings on another scheme are a mistake, and a certificate is no key for it.
     let stripe = || Verifier::builder(Scheme::Stripe).secret("whsec_test_secret");
-    assert!(matches!(error(stripe().webhook_id(WEBHOOK_ID)), ConfigError::PayPal(_)));
+    assert!(matches!(error(stripe().certificate_source(source(&[], Arc::default()))), ConfigError::PayPal(_)));
     assert!(matches!(
         error(stripe().certificate(TEST_LEAF)),
         ConfigError::KeyKindNotAccepted { given: "certificate", .. }
     ));
     assert!(matches!(
-        error(paypal().webhook_id(WEBHOOK_ID).secret("a-shared-secret")),
+        error(paypal().secret("a-shared-secret")),
         ConfigError::KeyKindNotAccepted { .. }
     ));
 }
@@ -395,8 +388,7 @@ async fn concurrent_requests_for_one_certificate_wait_for_a_single_fetch() {
         }
     };
     let verifier = Arc::new(
-        Verifier::builder(Scheme::PayPal)
-            .webhook_id(WEBHOOK_ID)
+        Verifier::builder(Scheme::paypal(WEBHOOK_ID))
             .certificate_source(slow)
             .certificate_root(TEST_ROOT)
             .build()

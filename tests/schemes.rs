@@ -17,7 +17,7 @@ fn at(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap()
 }
 
-fn verifier(scheme: Scheme, secret: &str) -> Verifier {
+fn verifier(scheme: impl Into<Scheme>, secret: &str) -> Verifier {
     Verifier::builder(scheme).secret(secret).build().unwrap()
 }
 
@@ -751,7 +751,7 @@ fn adyen(items: &[String]) -> Vec<u8> {
 
 #[test]
 fn accepts_adyens_published_example_keyed_with_the_hex_decoded_key() {
-    let verifier = verifier(Scheme::Adyen, ADYEN_KEY);
+    let verifier = verifier(Scheme::adyen(), ADYEN_KEY);
     let none = HeaderMap::new();
     let body = adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, "")]);
     let verified = verifier.verify((&none, &body)).unwrap();
@@ -766,23 +766,23 @@ fn accepts_adyens_published_example_keyed_with_the_hex_decoded_key() {
     // The classic bug, keying with the ASCII of the hex key, makes another signature, which is refused.
     let ascii_keyed = adyen(&[adyen_item("pspReference", "5eVueInPymecscWGFlP2TcIBcno+a40qjo0ItgTGX1o=", "")]);
     assert_eq!(verifier.verify((&none, &ascii_keyed)).unwrap_err().kind(), ErrorKind::InvalidSignature);
-    let wrong = Verifier::builder(Scheme::Adyen).secret("00".repeat(32)).build().unwrap();
+    let wrong = Verifier::builder(Scheme::adyen()).secret("00".repeat(32)).build().unwrap();
     assert_eq!(wrong.verify((&none, &body)).unwrap_err().kind(), ErrorKind::InvalidSignature);
-    let error = Verifier::builder(Scheme::Adyen).secret("not hex").build().unwrap_err();
+    let error = Verifier::builder(Scheme::adyen()).secret("not hex").build().unwrap_err();
     assert!(matches!(error, hooksafe::ConfigError::UndecodableSecret { .. }), "{error}");
 }
 
 #[test]
 fn every_item_of_an_adyen_batch_must_verify() {
-    let verifier = Verifier::builder(Scheme::Adyen).secret(ADYEN_KEY).dangerous_allow_adyen_batches().build().unwrap();
+    let verifier = Verifier::builder(Scheme::adyen().dangerous_allow_batches()).secret(ADYEN_KEY).build().unwrap();
     let none = HeaderMap::new();
-    let signer = Signer::new(Scheme::Adyen, ADYEN_KEY).unwrap();
+    let signer = Signer::new(Scheme::adyen(), ADYEN_KEY).unwrap();
     let unsigned = adyen(&[adyen_item("psp-2", "", ""), adyen_item("psp-1", "", "")]);
     let batch = signer.body("", time::OffsetDateTime::UNIX_EPOCH, &unsigned).unwrap();
     let verified = verifier.verify((&none, &batch)).unwrap();
     assert_eq!(verified.id(), Some("psp-1:CAPTURE psp-2:CAPTURE"));
     // By default, a batch is refused: its separately signed items could be recombined.
-    let error = self::verifier(Scheme::Adyen, ADYEN_KEY).verify((&none, &batch)).unwrap_err();
+    let error = self::verifier(Scheme::adyen(), ADYEN_KEY).verify((&none, &batch)).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::MalformedBody);
     // A genuine first item cannot carry a forged second one.
     let forged = adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, ""), adyen_item("psp-2", ADYEN_SIGNATURE, "")]);
@@ -836,7 +836,7 @@ fn the_catalogues_examples_verify_as_whole_requests() {
         assert_eq!(verified.id(), id, "{scheme:?}");
     };
     check(
-        Scheme::square(SQUARE_URL),
+        Scheme::square(SQUARE_URL).into(),
         SQUARE_KEY,
         post("/square", &[("x-square-hmacsha256-signature", SQUARE_SIGNATURE)], SQUARE_BODY),
         Some("ac3ac95b-f97d-458c-a6e6-18981597e05f"),
@@ -909,7 +909,7 @@ fn the_catalogues_examples_verify_as_whole_requests() {
         Some(MAILGUN_TOKEN),
     );
     check(
-        Scheme::Adyen,
+        Scheme::adyen().into(),
         ADYEN_KEY,
         post("/adyen", &[], &adyen(&[adyen_item("pspReference", ADYEN_SIGNATURE, "")])),
         Some("pspReference:CAPTURE"),

@@ -88,7 +88,7 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
     assert!(nylas.verify(&forged).is_err());
 
     let meta =
-        Verifier::builder(Scheme::Meta).secret("meta-app-secret-01").verify_token("meatyhamhock").build().unwrap();
+        Verifier::builder(Scheme::meta().verify_token("meatyhamhock")).secret("meta-app-secret-01").build().unwrap();
     let check = format!("/m?hub.mode=subscribe&hub.verify_token=meatyhamhock&hub.challenge={}", encoded(DELIVERY));
     let echoed = answer(&meta, &get(&check)).unwrap();
     for header in ["x-hub-signature-256", "x-hub-signature"] {
@@ -96,7 +96,7 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
         assert!(meta.verify(&forged).is_err());
     }
 
-    let notion = Verifier::builder(Scheme::Notion).on_verification_token(|_, _| {}).build().unwrap();
+    let notion = Verifier::builder(Scheme::notion().on_verification_token(|_, _| {})).build().unwrap();
     let mut check = Request::new(format!(r#"{{"verification_token":{}}}"#, serde_json::json!(DELIVERY)).into_bytes());
     *check.method_mut() = Method::POST;
     // A body as the token needs escapes, so this is not even taken for a check; a check is answered with nothing.
@@ -110,8 +110,11 @@ fn no_unsigned_check_answers_for_a_delivery_body_with_something_that_verifies_it
 fn counting_resolver(scheme: Scheme, keys: Keys) -> (Verifier, Arc<AtomicUsize>) {
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = calls.clone();
-    let verifier = Verifier::builder(scheme.clone())
-        .verify_token("meatyhamhock")
+    let scheme = match scheme {
+        Scheme::Meta(_) => Scheme::meta().verify_token("meatyhamhock").into(),
+        other => other,
+    };
+    let verifier = Verifier::builder(scheme)
         .resolver(move |_: &RequestHead<'_>| {
             counter.fetch_add(1, Ordering::SeqCst);
             std::future::ready(Ok(Some(keys.clone())))
@@ -126,8 +129,8 @@ async fn unsigned_checks_reach_the_resolver_only_when_their_answer_needs_a_key()
     for (scheme, uri) in [
         (Scheme::Dropbox, "/d?challenge=abc"),
         (Scheme::Nylas, "/n?challenge=abc"),
-        (Scheme::Meta, "/m?hub.mode=subscribe&hub.verify_token=meatyhamhock&hub.challenge=1"),
-        (Scheme::Meta, "/m?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1"),
+        (Scheme::meta().into(), "/m?hub.mode=subscribe&hub.verify_token=meatyhamhock&hub.challenge=1"),
+        (Scheme::meta().into(), "/m?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1"),
     ] {
         let keys = Keys::builder(&scheme).secret("tenant-secret-0123").tenant("acme").build().unwrap();
         let (verifier, calls) = counting_resolver(scheme.clone(), keys);
@@ -160,32 +163,31 @@ fn notions_callback_runs_only_during_setup() {
         sink.lock().unwrap().push((tenant.map(str::to_owned), token.to_owned()));
     };
     // Once the token is configured as the secret, a verification request is refused and the callback not called.
-    let configured = Verifier::builder(Scheme::Notion)
+    let configured = Verifier::builder(Scheme::notion().on_verification_token(record.clone()))
         .secret("secret_tMrlL1qK5vuQAh1b6cZGhFChZTSYJlce98V0pYn7yBl")
-        .on_verification_token(record.clone())
         .build()
         .unwrap();
     let error = configured.verify(&notion_check("attacker-chosen text")).unwrap_err();
     assert_eq!((error.kind(), error.status()), (ErrorKind::HandshakeRefused, StatusCode::FORBIDDEN));
     assert!(received.lock().unwrap().is_empty());
     // During setup it runs.
-    let setup = Verifier::builder(Scheme::Notion).on_verification_token(record).build().unwrap();
+    let setup = Verifier::builder(Scheme::notion().on_verification_token(record)).build().unwrap();
     assert!(setup.verify(&notion_check("secret_first")).is_ok());
     assert_eq!(*received.lock().unwrap(), vec![(None, "secret_first".to_owned())]);
     // Without the callback there is no setup period: a Notion verifier needs its secret.
-    assert!(Verifier::builder(Scheme::Notion).build().is_err());
+    assert!(Verifier::builder(Scheme::notion()).build().is_err());
 }
 
 #[tokio::test]
 async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key() {
     let received: Received = Arc::default();
     let sink = received.clone();
-    let in_setup = Keys::builder(&Scheme::Notion).tenant("acme").notion_setup().build().unwrap();
-    let live = Keys::builder(&Scheme::Notion).secret("secret_live_token_0123").tenant("globex").build().unwrap();
-    let verifier = Verifier::builder(Scheme::Notion)
-        .on_verification_token(move |tenant, token| {
-            sink.lock().unwrap().push((tenant.map(str::to_owned), token.to_owned()));
-        })
+    let in_setup = Keys::builder(&Scheme::notion().into()).tenant("acme").notion_setup().build().unwrap();
+    let live = Keys::builder(&Scheme::notion().into()).secret("secret_live_token_0123").tenant("globex").build().unwrap();
+    let notion = Scheme::notion().on_verification_token(move |tenant, token| {
+        sink.lock().unwrap().push((tenant.map(str::to_owned), token.to_owned()));
+    });
+    let verifier = Verifier::builder(notion)
         .resolver(move |head: &RequestHead<'_>| {
             let tenant = head.headers().get("x-tenant").and_then(|value| value.to_str().ok()).unwrap_or_default();
             let keys = match tenant {
@@ -207,9 +209,9 @@ async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key
     assert_eq!(refused.kind(), ErrorKind::HandshakeRefused);
     assert_eq!(*received.lock().unwrap(), vec![(Some("acme".to_owned()), "secret_from_notion".to_owned())]);
     // Keys without a secret are never setup by accident (a secret missing from a database row): only by name.
-    assert!(Keys::builder(&Scheme::Notion).tenant("acme").build().is_err());
+    assert!(Keys::builder(&Scheme::notion().into()).tenant("acme").build().is_err());
     assert!(Keys::builder(&Scheme::GitHub).tenant("acme").notion_setup().build().is_err());
-    let with_secret = Keys::builder(&Scheme::Notion).secret("secret_live_token_0123").notion_setup().build();
+    let with_secret = Keys::builder(&Scheme::notion().into()).secret("secret_live_token_0123").notion_setup().build();
     assert!(with_secret.is_err());
 }
 

@@ -8,7 +8,7 @@
 //!   not signed. Every item of a batch must verify under the same key, or the request is refused.
 //! - **One item per notification**, as Adyen sends: each item is signed on its own, so a batch could be recombined
 //!   from captured items (`[B, A]`, `[A, A]`, `[A]` out of `[A, B]`) and claimed again. A notification with more than
-//!   one item is refused unless the verifier was built with `dangerous_allow_adyen_batches()`; then the batch is
+//!   one item is refused unless the scheme allows it (`Scheme::adyen().dangerous_allow_batches()`); then the batch is
 //!   deduplicated on the set of its items, and each item must be deduplicated by the handler.
 //! - Id: `pspReference:eventCode` of the item (signed); for an allowed batch, each item's, sorted, repeats removed,
 //!   space-separated. No timestamp: rely on the
@@ -101,7 +101,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, batches: bool) -> Result<Parsed<
     if notification.items.len() > 1 && !batches {
         return Err(Error::malformed_body(
             "carries more than one notification item; Adyen sends one, and a batch of separately signed items can be \
-             recombined from captured ones (see `dangerous_allow_adyen_batches`)",
+             recombined from captured ones (see `Scheme::adyen().dangerous_allow_batches()`)",
         ));
     }
     let mut items = notification.items.into_iter().map(|wrapper| wrapper.item);
@@ -157,8 +157,35 @@ pub(super) fn render_body(body: &[u8], sign: &dyn Fn(&[u8]) -> Tag) -> Result<Ve
     Ok(notification.to_string().into_bytes())
 }
 
-/// The [`Scheme::Adyen`](crate::Scheme::Adyen) provider.
-pub(super) struct Adyen;
+/// Adyen's configuration, as [`Scheme::adyen`](crate::Scheme::adyen) starts it: whether a notification may carry
+/// more than one item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Adyen {
+    batches: bool,
+}
+
+impl Adyen {
+    /// One item per notification.
+    pub(super) const UNCONFIGURED: Self = Self { batches: false };
+
+    /// **Dangerous**: accepts notifications that carry more than one item. Each item is signed on its own, so a
+    /// batch can be recombined from captured items (`[B, A]`, `[A, A]` or `[A]` out of `[A, B]`); by default a
+    /// notification with more than one item is refused (`400`), as Adyen sends one item per notification. With
+    /// this, a batch is deduplicated on the set of its items' `pspReference:eventCode` (order and repeats ignored),
+    /// but a subset of a processed batch is new to the receiver: **deduplicate each item in your handler** by its
+    /// `pspReference`.
+    #[must_use]
+    pub const fn dangerous_allow_batches(mut self) -> Self {
+        self.batches = true;
+        self
+    }
+}
+
+impl From<Adyen> for crate::Scheme {
+    fn from(adyen: Adyen) -> Self {
+        Self::Adyen(adyen)
+    }
+}
 
 impl Provider for Adyen {
     fn name(&self) -> Cow<'static, str> {
@@ -181,8 +208,8 @@ impl Provider for Adyen {
         EventTypeSource::None
     }
 
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse(request, context.adyen_batches)
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, self.batches)
     }
 
     fn render(

@@ -62,7 +62,6 @@ impl Provider for Dropbox {
         &self,
         request: &Incoming<'_>,
         _keys: &CheckKeys<'_>,
-        _config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         Ok(super::query::echo_challenge(request))
     }

@@ -6,7 +6,7 @@
 //! - No timestamp; deduplicate on the entry or message ids in your handler (the body is a batch of `entry`).
 //! - Handshake: the **unsigned** subscription check `GET ?hub.mode=subscribe&hub.verify_token=<t>&hub.challenge=<n>`
 //!   is answered with the challenge as plain text when the mode is `subscribe` and the token equals the configured
-//!   [Verify Token](crate::VerifierBuilder::verify_token) (constant time); otherwise it is refused with `403`
+//!   [Verify Token](Meta::verify_token) (constant time); otherwise it is refused with `403`
 //!   ([`ErrorKind::HandshakeRefused`](crate::ErrorKind::HandshakeRefused)). The dotted names are read as sent.
 //!
 //! Source: <https://developers.facebook.com/docs/graph-api/webhooks/getting-started/>.
@@ -20,6 +20,7 @@ use super::query::get_param;
 use super::tag::Encoding;
 use crate::error::{Detail, Error, ErrorKind};
 use crate::handshake::Handshake;
+use crate::key::SharedToken;
 use crate::request::Incoming;
 
 pub(super) static TAG: BodyTag =
@@ -34,7 +35,7 @@ pub(super) fn is_check(request: &Incoming<'_>) -> bool {
 pub(super) fn answer(request: &Incoming<'_>, verify_token: Option<&[u8]>) -> Result<Handshake, Error> {
     let refused = |why| Error::new(ErrorKind::HandshakeRefused, None, Detail::Text(why));
     let Some(expected) = verify_token else {
-        return Err(refused("is Meta's subscription check, and no Verify Token is configured (`verify_token`)"));
+        return Err(refused("is Meta's subscription check, and no Verify Token is configured (`Scheme::meta().verify_token(..)`)"));
     };
     if get_param(request, "hub.mode").as_deref() != Some("subscribe") {
         return Err(refused("is a subscription check whose `hub.mode` is not `subscribe`"));
@@ -47,8 +48,51 @@ pub(super) fn answer(request: &Incoming<'_>, verify_token: Option<&[u8]>) -> Res
     Ok(Handshake::text(challenge.into_owned()))
 }
 
-/// The [`Scheme::Meta`](crate::Scheme::Meta) provider.
-pub(super) struct Meta;
+/// Meta's configuration, as [`Scheme::meta`](crate::Scheme::meta) starts it: the Verify Token its subscription check
+/// must carry. Without one, the check is refused with `403` (deliveries verify all the same).
+///
+/// ```
+/// use hooksafe::{Scheme, Verifier};
+///
+/// let verifier = Verifier::builder(Scheme::meta().verify_token("meatyhamhock")).secret("meta-app-secret").build()?;
+/// # let _ = verifier;
+/// # Ok::<(), hooksafe::ConfigError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    verify_token: Option<SharedToken>,
+}
+
+impl Meta {
+    /// No Verify Token: subscription checks are refused.
+    pub(super) const UNCONFIGURED: Self = Self { verify_token: None };
+
+    /// The Verify Token you entered beside the callback URL. Meta's subscription check (`GET
+    /// ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`) is answered with the challenge only when the token
+    /// matches (compared in constant time); otherwise it is refused with `403`.
+    #[must_use]
+    pub fn verify_token(mut self, token: impl Into<String>) -> Self {
+        self.verify_token = Some(SharedToken::new(token.into()));
+        self
+    }
+}
+
+impl PartialEq for Meta {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.verify_token, &other.verify_token) {
+            (Some(mine), Some(theirs)) => bool::from(mine.as_bytes().ct_eq(theirs.as_bytes())),
+            (mine, theirs) => mine.is_none() && theirs.is_none(),
+        }
+    }
+}
+
+impl Eq for Meta {}
+
+impl From<Meta> for crate::Scheme {
+    fn from(meta: Meta) -> Self {
+        Self::Meta(meta)
+    }
+}
 
 impl Provider for Meta {
     fn name(&self) -> Cow<'static, str> {
@@ -90,8 +134,7 @@ impl Provider for Meta {
         &self,
         request: &Incoming<'_>,
         _keys: &CheckKeys<'_>,
-        config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
-        answer(request, config.verify_token)
+        answer(request, self.verify_token.as_ref().map(SharedToken::as_bytes))
     }
 }

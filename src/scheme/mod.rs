@@ -87,6 +87,10 @@ mod zendesk;
 mod zoom;
 
 pub use custom::Custom;
+pub use adyen::Adyen;
+pub use meta::Meta;
+pub use notion::Notion;
+pub use paypal::PayPal;
 pub use square::Square;
 /// The default replay tolerance, in each direction: 300 seconds, as Standard Webhooks, Stripe and Slack specify.
 pub const DEFAULT_TOLERANCE: std::time::Duration = std::time::Duration::from_secs(300);
@@ -98,13 +102,14 @@ pub(crate) use tag::{Candidates, KeyKind};
 pub use tag::{Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Tag};
 
 use provider::Provider;
-pub(crate) use provider::{CheckConfig, CheckKeys, Context, Parsed, TokenCallback};
+pub(crate) use provider::{CheckKeys, Context, Parsed, TokenCallback};
 
 /// Declares [`Scheme`], [`Scheme::ALL`] and [`Scheme::provider`], the one table from a variant to its provider, from
 /// one row per provider: its documentation, its variant, and the value in its own file that states its contract. The
-/// rows start with the providers whose variant carries their configuration; [`Scheme::Custom`] is not a row.
+/// rows start with the providers whose variant carries their configuration (each with an `UNCONFIGURED` value for
+/// [`Scheme::ALL`]); [`Scheme::Custom`] is not a row.
 macro_rules! providers {
-    ($(#[doc = $square_doc:literal])* Square(Square) => square, $($(#[doc = $doc:literal])* $variant:ident => $provider:path,)*) => {
+    (configured { $($(#[doc = $config_doc:literal])* $configured:ident($config:ident),)* } $($(#[doc = $doc:literal])* $variant:ident => $provider:path,)*) => {
         /// A provider's signature scheme.
         ///
         /// Pick the provider you receive from; [`Scheme::Custom`] covers any other HMAC scheme. Each variant's documentation
@@ -114,8 +119,7 @@ macro_rules! providers {
         #[allow(clippy::large_enum_variant, reason = "built once per verifier; boxing would change the public variant")]
         pub enum Scheme {
             $($(#[doc = $doc])* $variant,)*
-            $(#[doc = $square_doc])*
-            Square(Square),
+            $($(#[doc = $config_doc])* $configured($config),)*
             /// A scheme you describe: see [`Custom`].
             Custom(Custom),
         }
@@ -131,13 +135,13 @@ macro_rules! providers {
             ///     assert_eq!(scheme.to_string().parse::<Scheme>().as_ref(), Ok(scheme));
             /// }
             /// ```
-            pub const ALL: &'static [Scheme] = &[$(Self::$variant,)* Self::Square(Square::new(String::new()))];
+            pub const ALL: &'static [Scheme] = &[$(Self::$variant,)* $(Self::$configured($config::UNCONFIGURED),)*];
 
             /// The one table: each provider's whole contract, stated in its own file.
             pub(crate) fn provider(&self) -> &dyn Provider {
                 match self {
                     $(Self::$variant => &$provider,)*
-                    Self::Square(square) => square,
+                    $(Self::$configured(config) => config,)*
                     Self::Custom(custom) => custom,
                 }
             }
@@ -146,11 +150,36 @@ macro_rules! providers {
 }
 
 providers! {
+    // The providers whose variant carries their configuration, built by `Scheme::<provider>(..)`.
+    configured {
     /// Square: `x-square-hmacsha256-signature: <base64>`, HMAC-SHA256 of the subscription's **configured**
     /// notification URL (byte for byte, a trailing slash included; never rebuilt from the request) followed by the
     /// body, keyed with the signature key as text. **No timestamp**. The dedup id is the event's `event_id` field.
     /// Build it with [`Scheme::square`].
-    Square(Square) => square,
+    Square(Square),
+    /// PayPal: `PAYPAL-TRANSMISSION-SIG`, RSASSA-PKCS1-v1_5 (SHA-256; SHA-1 only after [`PayPal::allow_sha1`]) of
+    /// `{transmission id}|{transmission time}|{webhook id}|{CRC-32 of the body}`, by the certificate
+    /// `PAYPAL-CERT-URL` names. Build it with [`Scheme::paypal`] and the subscription's webhook id; give a pinned
+    /// [`certificate`](crate::VerifierBuilder::certificate) or a
+    /// [`certificate_source`](crate::VerifierBuilder::certificate_source). See [`crate::paypal`].
+    PayPal(PayPal),
+    /// Meta (Facebook, Instagram, WhatsApp): `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body with the
+    /// App Secret. **No timestamp**. The unsigned subscription check (`GET ?hub.mode=subscribe&hub.verify_token=…`) is
+    /// answered as a [handshake](crate::Verified::handshake) when the token is the one given to
+    /// [`Meta::verify_token`], and refused with `403` otherwise. Build it with [`Scheme::meta`].
+    Meta(Meta),
+    /// Notion: `X-Notion-Signature: sha256=<hex>`, HMAC-SHA256 of the body keyed with the verification token. **No
+    /// timestamp**. Its unsigned verification request is handed to [`Notion::on_verification_token`] during setup
+    /// and answered `200`. Build it with [`Scheme::notion`].
+    Notion(Notion),
+    /// Adyen: each notification item's `additionalData.hmacSignature`, base64 HMAC-SHA256 (keyed with the
+    /// **hex-decoded** HMAC key) of `pspReference:originalReference:merchantAccountCode:merchantReference:`
+    /// `amount.value:amount.currency:eventCode:success`. **Only those fields are signed** (not `eventDate`, `reason`,
+    /// `paymentMethod` or the rest of `additionalData`), and there is **no timestamp**. Every item must verify. The
+    /// dedup id is `pspReference:eventCode` (signed). Acknowledge with a 2xx (classically `[accepted]`). Build it
+    /// with [`Scheme::adyen`].
+    Adyen(Adyen),
+    }
     /// [Standard Webhooks](https://www.standardwebhooks.com/) 1.0: `webhook-id`, `webhook-timestamp` and
     /// `webhook-signature: v1,<base64> v1a,<base64> …`, signing `{id}.{timestamp}.{body}`. `v1` entries are
     /// HMAC-SHA256, checked with `whsec_` secrets (base64 of 24 to 64 bytes, the prefix optional); `v1a` entries are
@@ -254,12 +283,6 @@ providers! {
     /// The signed token is the dedup id, so a block is accepted once whatever event data comes with it; confirm
     /// events that matter through Mailgun's API.
     Mailgun => mailgun::Mailgun,
-    /// Adyen: each notification item's `additionalData.hmacSignature`, base64 HMAC-SHA256 (keyed with the
-    /// **hex-decoded** HMAC key) of `pspReference:originalReference:merchantAccountCode:merchantReference:`
-    /// `amount.value:amount.currency:eventCode:success`. **Only those fields are signed** (not `eventDate`, `reason`,
-    /// `paymentMethod` or the rest of `additionalData`), and there is **no timestamp**. Every item must verify. The
-    /// dedup id is `pspReference:eventCode` (signed). Acknowledge with a 2xx (classically `[accepted]`).
-    Adyen => adyen::Adyen,
     /// Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>`, HMAC-SHA256 of the body. **No timestamp**; no signed id.
     BitbucketCloud => bitbucket::BitbucketCloud,
     /// Bitbucket Server / Data Center: the same header and format as Bitbucket Cloud. **No timestamp**.
@@ -318,11 +341,6 @@ providers! {
     /// Klaviyo: `Klaviyo-Timestamp` (HTTP date) and `Klaviyo-Signature: <hex>`, HMAC-SHA256 of the body **followed
     /// by** the timestamp.
     Klaviyo => klaviyo::Klaviyo,
-    /// Meta (Facebook, Instagram, WhatsApp): `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body with the
-    /// App Secret. **No timestamp**. The unsigned subscription check (`GET ?hub.mode=subscribe&hub.verify_token=…`) is
-    /// answered as a [handshake](crate::Verified::handshake) when the token is the configured
-    /// [`verify_token`](crate::VerifierBuilder::verify_token), and refused with `403` otherwise.
-    Meta => meta::Meta,
     /// X (Twitter) Account Activity: `x-twitter-webhooks-signature: sha256=<base64>`, HMAC-SHA256 of the body with
     /// the consumer secret. **No timestamp**. The unsigned CRC check (`GET ?crc_token=…`) is answered with its
     /// `response_token` as a [handshake](crate::Verified::handshake).
@@ -372,22 +390,11 @@ providers! {
     /// a whole request or its head ([`RequestView`](crate::RequestView)), with
     /// [`public_url`](crate::VerifierBuilder::public_url) as entered in Mailchimp. **No timestamp**.
     Mandrill => mandrill::Mandrill,
-    /// Notion: `X-Notion-Signature: sha256=<hex>`, HMAC-SHA256 of the body keyed with the verification token. **No
-    /// timestamp**. Its unsigned verification request is handed to
-    /// [`on_verification_token`](crate::VerifierBuilder::on_verification_token) and answered `200`.
-    Notion => notion::Notion,
     /// Contentful: `x-contentful-signature: <hex>`, HMAC-SHA256 of the method, the path as Contentful's toolkit escapes
     /// it, the headers `x-contentful-signed-headers` lists, and the body, with a millisecond `x-contentful-timestamp`
     /// among them; 30 s window by default. Signs the request line: verify through
     /// a whole request or its head ([`RequestView`](crate::RequestView)).
     Contentful => contentful::Contentful,
-    /// PayPal: `PAYPAL-TRANSMISSION-SIG`, RSASSA-PKCS1-v1_5 (SHA-256; SHA-1 only after
-    /// [`allow_sha1`](crate::VerifierBuilder::allow_sha1)) of `{transmission id}|{transmission time}|{webhook
-    /// id}|{CRC-32 of the body}`, by the certificate `PAYPAL-CERT-URL` names. Needs the subscription's
-    /// [`webhook_id`](crate::VerifierBuilder::webhook_id), and a pinned
-    /// [`certificate`](crate::VerifierBuilder::certificate) or a
-    /// [`certificate_source`](crate::VerifierBuilder::certificate_source). See [`crate::paypal`].
-    PayPal => paypal::PayPal,
 }
 
 impl Scheme {
@@ -396,7 +403,40 @@ impl Scheme {
     pub const CoinbaseCdp: Self = Self::Hook0;
 
     /// [`Scheme::Square`] for the subscription whose notification URL is `notification_url`, exactly as entered.
-    pub fn square(notification_url: impl Into<String>) -> Self {
-        Self::Square(square::Square::new(notification_url.into()))
+    pub fn square(notification_url: impl Into<String>) -> Square {
+        Square::new(notification_url.into())
+    }
+
+    /// [`Scheme::PayPal`] for the subscription whose webhook id is `webhook_id` (`WH-…` in the developer dashboard,
+    /// or the id the webhooks API returned), part of every message PayPal signs; see [`PayPal`] for its options.
+    pub fn paypal(webhook_id: impl Into<String>) -> PayPal {
+        PayPal::new(webhook_id.into())
+    }
+
+    /// [`Scheme::Meta`], without a Verify Token until [`Meta::verify_token`] gives it.
+    #[must_use]
+    pub const fn meta() -> Meta {
+        Meta::UNCONFIGURED
+    }
+
+    /// [`Scheme::Notion`], without a setup callback until [`Notion::on_verification_token`] gives it.
+    #[must_use]
+    pub const fn notion() -> Notion {
+        Notion::UNCONFIGURED
+    }
+
+    /// [`Scheme::Adyen`], one item per notification unless [`Adyen::dangerous_allow_batches`].
+    #[must_use]
+    pub const fn adyen() -> Adyen {
+        Adyen::UNCONFIGURED
+    }
+
+    /// Whether `other` is the same provider, whatever its configuration (keys prepared for one check the other's
+    /// deliveries): the same variant, or the same custom scheme.
+    pub(crate) fn same_provider(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Custom(mine), Self::Custom(theirs)) => mine == theirs,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
     }
 }

@@ -4,13 +4,15 @@
 //!   subscription's `verification_token`.
 //! - No timestamp; deduplication is on the signed body.
 //! - Handshake: when the subscription is created, Notion sends an **unsigned** `POST {"verification_token":"…"}`.
-//!   During setup only (the verifier, or the tenant's resolved keys, has no key yet) it is handed to the verifier's
-//!   [`on_verification_token`](crate::VerifierBuilder::on_verification_token) callback with the tenant, never to an
+//!   During setup only (the verifier, or the tenant's resolved keys, has no key yet) it is handed to the scheme's
+//!   [`on_verification_token`](Notion::on_verification_token) callback with the tenant, never to an
 //!   event handler, and answered `200`. Without a callback, or once a key is configured, it is refused (`403`) and
 //!   the callback is not called. Anyone can send such a request: only a token you then confirm in Notion's settings
 //!   is genuine. Configure it as the secret afterwards, which ends the setup period.
 //!
 //! Source: <https://developers.notion.com/reference/webhooks> (the example in `tests/schemes.rs`).
+
+use std::sync::Arc;
 
 use http::HeaderName;
 
@@ -52,8 +54,68 @@ pub(super) fn answer(
     Ok(Handshake::empty())
 }
 
-/// The [`Scheme::Notion`](crate::Scheme::Notion) provider.
-pub(super) struct Notion;
+/// Notion's configuration, as [`Scheme::notion`](crate::Scheme::notion) starts it: the callback that receives the
+/// verification token during setup.
+#[derive(Clone, Default)]
+pub struct Notion {
+    on_verification_token: Option<Arc<TokenCallback>>,
+}
+
+impl Notion {
+    /// No setup callback: Notion's verification request is refused.
+    pub(super) const UNCONFIGURED: Self = Self { on_verification_token: None };
+
+    /// Receives Notion's verification token during setup: Notion's unsigned `POST {"verification_token":"…"}` is
+    /// handed to `callback` with the tenant (when a [`resolver`](crate::VerifierBuilder::resolver) names one) and
+    /// answered `200`, never given to an event handler. Setup lasts while no key is configured: build the verifier
+    /// (or the tenant's [`Keys`](crate::Keys)) without a secret, and the callback runs; once the token is configured
+    /// as the secret, the request is refused (`403`) and the callback is not called. Without this setting it is
+    /// always refused. Anyone can send such a request: only a token you then confirm in Notion's settings is genuine.
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, Verifier};
+    ///
+    /// let notion = Scheme::notion()
+    ///     .on_verification_token(|tenant, token| println!("Notion sent {token} for {tenant:?}; confirm it in Notion"));
+    /// let setup = Verifier::builder(notion).build()?; // no secret yet: the setup period
+    /// # let _ = setup;
+    /// # Ok::<(), hooksafe::ConfigError>(())
+    /// ```
+    #[must_use]
+    pub fn on_verification_token(mut self, callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static) -> Self {
+        self.on_verification_token = Some(Arc::new(callback));
+        self
+    }
+
+    /// Whether a setup callback is configured.
+    pub(crate) const fn in_setup(&self) -> bool {
+        self.on_verification_token.is_some()
+    }
+}
+
+impl std::fmt::Debug for Notion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notion").field("on_verification_token", &self.on_verification_token.is_some()).finish()
+    }
+}
+
+/// Two configurations are equal when they have no callback, or the same one.
+impl PartialEq for Notion {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.on_verification_token, &other.on_verification_token) {
+            (Some(mine), Some(theirs)) => Arc::ptr_eq(mine, theirs),
+            (mine, theirs) => mine.is_none() && theirs.is_none(),
+        }
+    }
+}
+
+impl Eq for Notion {}
+
+impl From<Notion> for crate::Scheme {
+    fn from(notion: Notion) -> Self {
+        Self::Notion(notion)
+    }
+}
 
 impl Provider for Notion {
     fn name(&self) -> Cow<'static, str> {
@@ -91,16 +153,15 @@ impl Provider for Notion {
         is_check(request)
     }
 
-    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>, config: &CheckConfig<'_>) -> Result<bool, Error> {
-        Ok(config.on_verification_token.is_some())
+    fn has_setup_period(&self) -> bool {
+        self.in_setup()
     }
 
-    fn unsigned_handshake(
-        &self,
-        request: &Incoming<'_>,
-        keys: &CheckKeys<'_>,
-        config: &CheckConfig<'_>,
-    ) -> Result<Handshake, Error> {
-        answer(request, keys, config.on_verification_token)
+    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>) -> Result<bool, Error> {
+        Ok(self.in_setup())
+    }
+
+    fn unsigned_handshake(&self, request: &Incoming<'_>, keys: &CheckKeys<'_>) -> Result<Handshake, Error> {
+        answer(request, keys, self.on_verification_token.as_deref())
     }
 }

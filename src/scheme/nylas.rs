@@ -61,7 +61,6 @@ impl Provider for Nylas {
         &self,
         request: &Incoming<'_>,
         _keys: &CheckKeys<'_>,
-        _config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         Ok(super::query::echo_challenge(request))
     }

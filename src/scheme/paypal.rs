@@ -39,26 +39,51 @@ const CERT_PATH: &str = "/v1/notifications/certs/";
 /// The longest certificate name accepted (PayPal's are about 40 characters).
 const MAX_CERT_NAME: usize = 128;
 
-/// What a PayPal verifier or signer is configured with, beside its keys.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Settings {
-    /// The subscription's webhook id, part of every signed message.
-    pub webhook_id: String,
-    /// Whether certificate URLs on the sandbox hosts are accepted.
-    pub sandbox: bool,
-    /// Whether `SHA1withRSA` is accepted.
-    pub allow_sha1: bool,
-    /// The certificate URL the test kit sends (`None`: a placeholder on `api-m.paypal.com`).
-    pub certificate_url: Option<String>,
+/// PayPal's configuration, as [`Scheme::paypal`](crate::Scheme::paypal) starts it: the subscription's webhook id,
+/// part of every message PayPal signs, and which certificate hosts and algorithms are accepted. The certificates
+/// themselves are keys: pin them with [`certificate`](crate::VerifierBuilder::certificate) or fetch them through a
+/// [`certificate_source`](crate::VerifierBuilder::certificate_source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayPal {
+    webhook_id: String,
+    sandbox: bool,
+    allow_sha1: bool,
 }
 
-/// The settings of a verifier or signer for any other scheme.
-pub(crate) static NO_SETTINGS: Settings = Settings::none();
+impl PayPal {
+    /// No webhook id: the verifier will not build.
+    pub(super) const UNCONFIGURED: Self = Self { webhook_id: String::new(), sandbox: false, allow_sha1: false };
 
-impl Settings {
-    /// No webhook id, live hosts, SHA-256 only.
-    pub(crate) const fn none() -> Self {
-        Self { webhook_id: String::new(), sandbox: false, allow_sha1: false, certificate_url: None }
+    pub(super) const fn new(webhook_id: String) -> Self {
+        Self { webhook_id, sandbox: false, allow_sha1: false }
+    }
+
+    /// Accepts certificate URLs on PayPal's sandbox hosts too (`api.sandbox.paypal.com`, `api-m.sandbox.paypal.com`),
+    /// for a sandbox webhook.
+    #[must_use]
+    pub const fn sandbox(mut self) -> Self {
+        self.sandbox = true;
+        self
+    }
+
+    /// Also accepts `SHA1withRSA` signatures, which older deliveries carry. SHA-1 is broken for collision
+    /// resistance: leave it off unless your deliveries need it.
+    #[must_use]
+    pub const fn allow_sha1(mut self) -> Self {
+        self.allow_sha1 = true;
+        self
+    }
+
+    /// The subscription's webhook id.
+    #[must_use]
+    pub fn webhook_id(&self) -> &str {
+        &self.webhook_id
+    }
+}
+
+impl From<PayPal> for crate::Scheme {
+    fn from(paypal: PayPal) -> Self {
+        Self::PayPal(paypal)
     }
 }
 
@@ -126,11 +151,13 @@ impl std::fmt::Display for CertificateUrl {
 /// # Errors
 /// [`ErrorKind::MissingHeader`](crate::ErrorKind::MissingHeader) or
 /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) for `PAYPAL-CERT-URL`.
-pub(crate) fn certificate_url(headers: &HeaderMap, settings: &Settings) -> Result<CertificateUrl, Error> {
-    CertificateUrl::parse(required_str(headers, &CERT_URL)?, settings.sandbox)
+fn certificate_url(headers: &HeaderMap, sandbox: bool) -> Result<CertificateUrl, Error> {
+    CertificateUrl::parse(required_str(headers, &CERT_URL)?, sandbox)
 }
 
-pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, settings: &'s Settings) -> Result<Parsed<'s, 'a>, Error> {
+/// Reads a delivery; `lenient` accepts the sandbox hosts and SHA-1 whatever the configuration (the test kit reading
+/// back what it wrote).
+fn parse<'s, 'a: 's>(request: &Incoming<'a>, settings: &'s PayPal, lenient: bool) -> Result<Parsed<'s, 'a>, Error> {
     let id = required_str(request.headers, &TRANSMISSION_ID)?;
     if id.is_empty() || id.contains('|') {
         return Err(Error::malformed(TRANSMISSION_ID.clone(), "is empty or contains `|`"));
@@ -138,14 +165,14 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, settings: &'s Settings) 
     let time = required_bytes(request.headers, &TRANSMISSION_TIME)?;
     let seconds = rfc3339_seconds(time)
         .ok_or_else(|| Error::malformed(TRANSMISSION_TIME.clone(), "is not an RFC 3339 date and time"))?;
-    certificate_url(request.headers, settings)?;
+    certificate_url(request.headers, settings.sandbox || lenient)?;
     let kind = match required_bytes(request.headers, &AUTH_ALGO)? {
         b"SHA256withRSA" => KeyKind::RsaSha256,
-        b"SHA1withRSA" if settings.allow_sha1 => KeyKind::RsaSha1,
+        b"SHA1withRSA" if settings.allow_sha1 || lenient => KeyKind::RsaSha1,
         b"SHA1withRSA" => {
             return Err(Error::malformed(
                 AUTH_ALGO.clone(),
-                "names SHA1withRSA, which this verifier accepts only after `allow_sha1()`",
+                "names SHA1withRSA, which this verifier accepts only with `Scheme::paypal(..).allow_sha1()`",
             ));
         }
         _ => return Err(Error::malformed(AUTH_ALGO.clone(), "names neither SHA256withRSA nor SHA1withRSA")),
@@ -175,20 +202,19 @@ pub(super) fn parse<'s, 'a: 's>(request: &Incoming<'a>, settings: &'s Settings) 
 }
 
 /// The headers PayPal sends for transmission `id` at `timestamp` (unix seconds, as text), signed by `tag` with
-/// SHA-256, or SHA-1 when only that is allowed.
-pub(super) fn render(
+/// SHA-1 for a `kind` of [`KeyKind::RsaSha1`], else SHA-256, naming `certificate_url` (by default a placeholder on
+/// `api-m.paypal.com`).
+fn render(
     headers: &mut HeaderMap,
     (id, timestamp): (&str, &str),
     tag: &Tag,
-    settings: &Settings,
+    kind: KeyKind,
+    certificate_url: Option<&str>,
 ) -> Result<(), Error> {
     let time = rfc3339_text(timestamp)
         .ok_or_else(|| Error::malformed(TRANSMISSION_TIME.clone(), "cannot be written as RFC 3339"))?;
-    let url = settings
-        .certificate_url
-        .as_deref()
-        .unwrap_or("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test-kit");
-    let algorithm = if settings.allow_sha1 { "SHA1withRSA" } else { "SHA256withRSA" };
+    let url = certificate_url.unwrap_or("https://api-m.paypal.com/v1/notifications/certs/CERT-hooksafe-test-kit");
+    let algorithm = if kind == KeyKind::RsaSha1 { "SHA1withRSA" } else { "SHA256withRSA" };
     headers.insert(TRANSMISSION_ID.clone(), value(id, &TRANSMISSION_ID)?);
     headers.insert(TRANSMISSION_TIME.clone(), value(&time, &TRANSMISSION_TIME)?);
     headers.insert(TRANSMISSION_SIG.clone(), value(&tag.encode(Encoding::Base64), &TRANSMISSION_SIG)?);
@@ -196,9 +222,6 @@ pub(super) fn render(
     headers.insert(AUTH_ALGO.clone(), value(algorithm, &AUTH_ALGO)?);
     Ok(())
 }
-
-/// The [`Scheme::PayPal`](crate::Scheme::PayPal) provider.
-pub(super) struct PayPal;
 
 impl Provider for PayPal {
     fn name(&self) -> Cow<'static, str> {
@@ -217,6 +240,18 @@ impl Provider for PayPal {
         true
     }
 
+    fn certificate_url(&self, request: &Incoming<'_>) -> Option<Result<CertificateUrl, Error>> {
+        Some(certificate_url(request.headers, self.sandbox))
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let id = &self.webhook_id;
+        if id.is_empty() || id.trim() != id || id.contains('|') {
+            return Err(ConfigError::PayPal("needs the subscription's webhook id: `Scheme::paypal(webhook_id)`"));
+        }
+        Ok(())
+    }
+
     fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
         None
     }
@@ -226,7 +261,7 @@ impl Provider for PayPal {
     }
 
     fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse(request, context.paypal)
+        parse(request, self, context.signing)
     }
 
     fn render(
@@ -234,10 +269,10 @@ impl Provider for PayPal {
         headers: &mut HeaderMap,
         (id, timestamp): (&str, &str),
         tag: &Tag,
-        _kind: KeyKind,
+        kind: KeyKind,
         context: Context<'_>,
     ) -> Result<(), Error> {
-        render(headers, (id, timestamp), tag, context.paypal)
+        render(headers, (id, timestamp), tag, kind, context.certificate_url)
     }
 }
 

@@ -21,7 +21,8 @@ use zeroize::Zeroizing;
 
 use http::HeaderName;
 
-use super::{Candidates, DEFAULT_TOLERANCE, EventTypeSource, IdSource, KeyKind, Signed, Tag, paypal, signed};
+use super::paypal::CertificateUrl;
+use super::{Candidates, DEFAULT_TOLERANCE, EventTypeSource, IdSource, KeyKind, Signed, Tag, signed};
 use crate::error::{ConfigError, Error};
 use crate::handshake::Handshake;
 use crate::key::{Key, Mac, PublicKeyFormat, SecretEncoding};
@@ -31,7 +32,7 @@ use crate::request::PublicUrl;
 /// What every provider's file needs to state its contract.
 pub(super) mod prelude {
     pub(crate) use super::super::{EventTypeSource, IdSource, KeyKind, Tag};
-    pub(crate) use super::{CheckConfig, CheckKeys, Context, Parsed, Provider};
+    pub(crate) use super::{CheckKeys, Context, Parsed, Provider};
     pub(crate) use crate::error::{ConfigError, Error};
     pub(crate) use crate::handshake::Handshake;
     pub(crate) use crate::key::{Algorithm, Key, Mac, Material, PublicKeyFormat, SecretEncoding};
@@ -117,6 +118,18 @@ pub(crate) trait Provider: Sync {
         false
     }
 
+    /// For a provider whose requests name the certificate that signed them, that certificate's URL, checked against
+    /// the provider's allow-list before anything is fetched.
+    fn certificate_url(&self, _request: &Incoming<'_>) -> Option<Result<CertificateUrl, Error>> {
+        None
+    }
+
+    /// Whether this configuration has a setup period, during which a verifier without keys answers the provider's
+    /// unsigned setup request (Notion's verification request, when a callback receives it).
+    fn has_setup_period(&self) -> bool {
+        false
+    }
+
     /// Reads what the provider sent: id, timestamp, signature entries, and the signed bytes.
     fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, context: Context<'s>) -> Result<Parsed<'s, 'a>, Error>;
 
@@ -148,7 +161,7 @@ pub(crate) trait Provider: Sync {
     }
 
     /// Whether answering the unsigned check `request` needs the keys; only then is a resolver asked.
-    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>, _config: &CheckConfig<'_>) -> Result<bool, Error> {
+    fn unsigned_check_needs_keys(&self, _request: &Incoming<'_>) -> Result<bool, Error> {
         Ok(false)
     }
 
@@ -157,7 +170,6 @@ pub(crate) trait Provider: Sync {
         &self,
         _request: &Incoming<'_>,
         _keys: &CheckKeys<'_>,
-        _config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         Err(Error::malformed_body("is no endpoint check of this scheme"))
     }
@@ -177,20 +189,14 @@ pub(crate) trait Provider: Sync {
 }
 
 /// What a verifier or signer holds beside the scheme that some schemes' signed bytes need.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Context<'c> {
     /// The URL the provider called, for the schemes that sign it.
     pub public_url: Option<&'c PublicUrl>,
-    /// PayPal's webhook id and certificate policy (the defaults for every other scheme).
-    pub paypal: &'c paypal::Settings,
-    /// Whether an Adyen notification may carry more than one item.
-    pub adyen_batches: bool,
-}
-
-impl Default for Context<'_> {
-    fn default() -> Self {
-        Self { public_url: None, paypal: &paypal::NO_SETTINGS, adyen_batches: false }
-    }
+    /// The certificate URL the test kit names (PayPal; `None`: a placeholder on the provider's host).
+    pub certificate_url: Option<&'c str>,
+    /// Whether the test kit is reading back what it wrote: every algorithm and host it may write is accepted.
+    pub signing: bool,
 }
 
 /// What a scheme read off one request: the id borrows the request (`'a`); the rest may also borrow the scheme
@@ -226,13 +232,6 @@ impl<'s, 'a: 's> Parsed<'s, 'a> {
             signed: Signed::new(&[signed::Piece::Bytes(body)]),
         }
     }
-}
-
-/// What a verifier is configured with for the unsigned endpoint checks: Meta's Verify Token, and the callback that
-/// receives Notion's verification token.
-pub(crate) struct CheckConfig<'c> {
-    pub verify_token: Option<&'c [u8]>,
-    pub on_verification_token: Option<&'c TokenCallback>,
 }
 
 /// The callback that receives Notion's verification token: the tenant (if any) and the token.

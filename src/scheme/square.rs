@@ -52,6 +52,9 @@ pub struct Square {
 }
 
 impl Square {
+    /// No notification URL: the verifier will not build.
+    pub(super) const UNCONFIGURED: Self = Self { notification_url: String::new() };
+
     pub(super) const fn new(notification_url: String) -> Self {
         Self { notification_url }
     }
@@ -60,6 +63,12 @@ impl Square {
     #[must_use]
     pub fn notification_url(&self) -> &str {
         &self.notification_url
+    }
+}
+
+impl From<Square> for crate::Scheme {
+    fn from(square: Square) -> Self {
+        Self::Square(square)
     }
 }
 

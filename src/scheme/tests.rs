@@ -103,7 +103,7 @@ fn each_schemes_own_headers_are_the_ones_it_sends() {
     for name in ["x-hub-signature-256", "x-github-delivery", "x-github-event"] {
         assert!(github.contains(&name.to_owned()), "{github:?}");
     }
-    let paypal = names(&Scheme::PayPal);
+    let paypal = names(&Scheme::paypal("WH-1").into());
     for name in ["paypal-transmission-id", "paypal-transmission-time", "paypal-transmission-sig", "paypal-cert-url"] {
         assert!(paypal.contains(&name.to_owned()), "{paypal:?}");
     }

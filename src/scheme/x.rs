@@ -124,7 +124,7 @@ impl Provider for X {
         is_check(request)
     }
 
-    fn unsigned_check_needs_keys(&self, request: &Incoming<'_>, _config: &CheckConfig<'_>) -> Result<bool, Error> {
+    fn unsigned_check_needs_keys(&self, request: &Incoming<'_>) -> Result<bool, Error> {
         check_token(request).map(|()| true)
     }
 
@@ -132,7 +132,6 @@ impl Provider for X {
         &self,
         request: &Incoming<'_>,
         keys: &CheckKeys<'_>,
-        _config: &CheckConfig<'_>,
     ) -> Result<Handshake, Error> {
         answer(request, keys.key)
     }

@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 
-use super::{KeySource, MAX_TOLERANCE, TokenCallback, Verifier, Window};
+use super::{KeySource, MAX_TOLERANCE, Verifier, Window};
 use crate::error::ConfigError;
-use crate::key::{PublicKey, Secret, SharedToken};
+use crate::key::{PublicKey, Secret};
 use crate::keys::{KeySet, KeySpec, prepare};
 use crate::paypal::{CertificateSource, Certificates, DynSource};
 use crate::request::PublicUrl;
 use crate::resolver::{DynResolver, KeyResolver};
-use crate::scheme::{Scheme, paypal};
+use crate::scheme::Scheme;
 
 /// Configures a [`Verifier`]. Every mistake is reported by [`build`](Self::build), never at request time.
 ///
@@ -29,27 +29,8 @@ pub struct VerifierBuilder {
     public_url: Option<String>,
     resolver: Option<Arc<dyn DynResolver>>,
     reveal_unknown_tenant: bool,
-    verify_token: Option<SharedToken>,
-    on_verification_token: Option<TokenCallback>,
-    paypal: PayPalOptions,
-    adyen_batches: bool,
-}
-
-/// What a PayPal verifier is being configured with, beside pinned certificates.
-#[derive(Default)]
-struct PayPalOptions {
-    webhook_id: Option<String>,
-    sandbox: bool,
-    allow_sha1: bool,
-    source: Option<Box<dyn DynSource>>,
-    roots: Vec<String>,
-}
-
-impl PayPalOptions {
-    /// Whether any PayPal setting was given.
-    fn any(&self) -> bool {
-        self.webhook_id.is_some() || self.sandbox || self.allow_sha1 || self.source.is_some() || !self.roots.is_empty()
-    }
+    certificate_source: Option<Box<dyn DynSource>>,
+    certificate_roots: Vec<String>,
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -82,10 +63,8 @@ impl VerifierBuilder {
             public_url: None,
             resolver: None,
             reveal_unknown_tenant: false,
-            verify_token: None,
-            on_verification_token: None,
-            paypal: PayPalOptions::default(),
-            adyen_batches: false,
+            certificate_source: None,
+            certificate_roots: Vec::new(),
         }
     }
 
@@ -161,45 +140,6 @@ impl VerifierBuilder {
         self
     }
 
-    /// Meta's Verify Token: the string you entered beside the callback URL. Meta's subscription check (`GET
-    /// ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`) is answered with the challenge only when the token
-    /// matches (compared in constant time); otherwise, or without this setting, it is refused with `403`.
-    #[must_use]
-    pub fn verify_token(mut self, token: impl Into<String>) -> Self {
-        self.verify_token = Some(SharedToken::new(token.into()));
-        self
-    }
-
-    /// Receives Notion's verification token during setup: Notion's unsigned `POST {"verification_token":"…"}` is
-    /// handed to `callback` with the tenant (when a [`resolver`](Self::resolver) names one) and answered `200`, never
-    /// given to an event handler. Setup lasts while no key is configured: build the verifier (or the tenant's
-    /// [`Keys`](crate::Keys)) without a secret, and the callback runs; once the token is configured as the secret,
-    /// the request is refused (`403`) and the callback is not called. Without this setting it is always refused.
-    /// Anyone can send such a request: only a token you then confirm in Notion's settings is genuine.
-    ///
-    /// ```
-    /// use hooksafe::{Scheme, Verifier};
-    ///
-    /// let setup = Verifier::builder(Scheme::Notion)
-    ///     .on_verification_token(|tenant, token| println!("Notion sent {token} for {tenant:?}; confirm it in Notion"))
-    ///     .build()?; // no secret yet: the setup period
-    /// # let _ = setup;
-    /// # Ok::<(), hooksafe::ConfigError>(())
-    /// ```
-    #[must_use]
-    pub fn on_verification_token(mut self, callback: impl Fn(Option<&str>, &str) + Send + Sync + 'static) -> Self {
-        self.on_verification_token = Some(TokenCallback(Arc::new(callback)));
-        self
-    }
-
-    /// PayPal: the id of the webhook subscription (`WH-…` in the developer dashboard, or the id the webhooks API
-    /// returned), part of every message PayPal signs. Required for [`Scheme::PayPal`].
-    #[must_use]
-    pub fn webhook_id(mut self, id: impl Into<String>) -> Self {
-        self.paypal.webhook_id = Some(id.into());
-        self
-    }
-
     /// PayPal: pins a certificate, as the PEM PayPal serves at the `PAYPAL-CERT-URL` of its deliveries. It is
     /// trusted as given, but only inside its validity period at the verification time; call it again to pin the
     /// next certificate before PayPal switches. See [`crate::paypal`].
@@ -215,7 +155,7 @@ impl VerifierBuilder {
     /// [`Receiver`](crate::Receiver) and the adapters do. See [`crate::paypal`].
     #[must_use]
     pub fn certificate_source(mut self, source: impl CertificateSource) -> Self {
-        self.paypal.source = Some(Box::new(source));
+        self.certificate_source = Some(Box::new(source));
         self
     }
 
@@ -223,23 +163,7 @@ impl VerifierBuilder {
     /// each root. For a private PKI in tests, or to trust only the root PayPal's certificates are issued from.
     #[must_use]
     pub fn certificate_root(mut self, pem: impl Into<String>) -> Self {
-        self.paypal.roots.push(pem.into());
-        self
-    }
-
-    /// PayPal: also accepts `SHA1withRSA` signatures, which older deliveries carry. SHA-1 is broken for collision
-    /// resistance: leave it off unless your deliveries need it.
-    #[must_use]
-    pub const fn allow_sha1(mut self) -> Self {
-        self.paypal.allow_sha1 = true;
-        self
-    }
-
-    /// PayPal: accepts certificate URLs on PayPal's sandbox hosts too (`api.sandbox.paypal.com`,
-    /// `api-m.sandbox.paypal.com`), for a sandbox webhook.
-    #[must_use]
-    pub const fn sandbox(mut self) -> Self {
-        self.paypal.sandbox = true;
+        self.certificate_roots.push(pem.into());
         self
     }
 
@@ -269,18 +193,6 @@ impl VerifierBuilder {
         self
     }
 
-    /// **Dangerous**, Adyen only: accepts notifications that carry more than one item. Each item is signed on its
-    /// own, so a batch can be recombined from captured items (`[B, A]`, `[A, A]` or `[A]` out of `[A, B]`); by
-    /// default a notification with more than one item is refused (`400`), as Adyen sends one item per
-    /// notification. With this, a batch is deduplicated on the set of its items' `pspReference:eventCode` (order
-    /// and repeats ignored), but a subset of a processed batch is new to the receiver: **deduplicate each item in
-    /// your handler** by its `pspReference`.
-    #[must_use]
-    pub const fn dangerous_allow_adyen_batches(mut self) -> Self {
-        self.adyen_batches = true;
-        self
-    }
-
     /// **Dangerous:** accepts any timestamp, however old, so a captured delivery can be replayed forever. Only for
     /// re-verifying stored deliveries, never for a live endpoint.
     #[must_use]
@@ -306,13 +218,14 @@ impl VerifierBuilder {
     /// not decode to a valid key; two keys share an id; a tolerance is under one second; the body cap is zero; the
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
     pub fn build(mut self) -> Result<Verifier, ConfigError> {
-        let paypal = self.paypal_settings()?;
+        self.check_certificates()?;
         let keys = match (&self.resolver, self.keys.is_empty()) {
-            (None, true) if self.paypal.source.is_some() => {
-                let source = self.paypal.source.take().ok_or(ConfigError::NoSecret)?;
-                KeySource::Certificates(Arc::new(Certificates::new(source, &self.paypal.roots)?))
+            (None, true) if self.certificate_source.is_some() => {
+                self.scheme.provider().validate()?;
+                let source = self.certificate_source.take().ok_or(ConfigError::NoSecret)?;
+                KeySource::Certificates(Arc::new(Certificates::new(source, &self.certificate_roots)?))
             }
-            (_, false) if self.paypal.source.is_some() => {
+            (_, false) if self.certificate_source.is_some() => {
                 return Err(ConfigError::PayPal("takes pinned certificates or a certificate source, not both"));
             }
             (Some(resolver), true) => {
@@ -320,7 +233,7 @@ impl VerifierBuilder {
                 KeySource::Resolver(resolver.clone())
             }
             (Some(_), false) => return Err(ConfigError::KeysAndResolver),
-            (None, true) if self.scheme == Scheme::Notion && self.on_verification_token.is_some() => {
+            (None, true) if self.scheme.provider().has_setup_period() => {
                 // Notion's setup period: no key until its verification token arrives.
                 self.scheme.provider().validate()?;
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::notion_setup(None))))
@@ -347,30 +260,22 @@ impl VerifierBuilder {
             max_body_size: self.max_body_size,
             public_url,
             reveal_unknown_tenant: self.reveal_unknown_tenant,
-            verify_token: self.verify_token,
-            on_verification_token: self.on_verification_token,
-            paypal,
-            adyen_batches: self.adyen_batches,
         })
     }
 
-    /// PayPal's settings, checked: a webhook id for PayPal, and no PayPal setting for another scheme.
-    fn paypal_settings(&self) -> Result<Option<Arc<paypal::Settings>>, ConfigError> {
-        if self.scheme != Scheme::PayPal {
-            return if self.paypal.any() {
-                Err(ConfigError::PayPal("a webhook id, certificate source or root is a PayPal setting"))
+    /// The certificate settings, checked: a scheme whose keys are certificates needs some (pinned, fetched or
+    /// resolved), and no other scheme takes a certificate source or root.
+    fn check_certificates(&self) -> Result<(), ConfigError> {
+        let fetching = self.certificate_source.is_some() || !self.certificate_roots.is_empty();
+        if !self.scheme.provider().takes_certificates() {
+            return if fetching {
+                Err(ConfigError::PayPal("a certificate source or root is a PayPal setting"))
             } else {
-                Ok(None)
+                Ok(())
             };
         }
-        let webhook_id = self.paypal.webhook_id.clone().unwrap_or_default();
-        if webhook_id.is_empty() || webhook_id.trim() != webhook_id || webhook_id.contains('|') {
-            return Err(ConfigError::PayPal("needs the subscription's webhook id: call `.webhook_id(..)`"));
-        }
-        if self.keys.is_empty() && self.paypal.source.is_none() && self.resolver.is_none() {
+        if self.keys.is_empty() && self.certificate_source.is_none() && self.resolver.is_none() {
             return Err(ConfigError::PayPal("needs a pinned `.certificate(..)` or a `.certificate_source(..)`"));
         }
-        let (sandbox, allow_sha1) = (self.paypal.sandbox, self.paypal.allow_sha1);
-        Ok(Some(Arc::new(paypal::Settings { webhook_id, sandbox, allow_sha1, certificate_url: None })))
-    }
-}
+        Ok(())
+    }}

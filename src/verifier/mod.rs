@@ -12,12 +12,11 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Detail, Error, ErrorKind};
-use crate::key::SharedToken;
 use crate::keys::{KeySet, Keys};
 use crate::paypal::Certificates;
 use crate::request::{Incoming, PublicUrl, RequestView};
 use crate::resolver::{DynResolver, PathParams, RequestHead};
-use crate::scheme::{CheckConfig, CheckKeys, Context, Parsed, Scheme, paypal};
+use crate::scheme::{CheckKeys, Context, Parsed, Scheme};
 use crate::verified::Verified;
 
 pub use crate::scheme::DEFAULT_TOLERANCE;
@@ -67,24 +66,6 @@ pub struct Verifier {
     max_body_size: usize,
     public_url: Option<PublicUrl>,
     reveal_unknown_tenant: bool,
-    /// Meta's Verify Token, for its subscription check.
-    verify_token: Option<SharedToken>,
-    /// What receives Notion's verification token.
-    on_verification_token: Option<TokenCallback>,
-    /// PayPal's webhook id and certificate policy.
-    paypal: Option<Arc<paypal::Settings>>,
-    /// Whether an Adyen notification may carry more than one item.
-    adyen_batches: bool,
-}
-
-/// The application's callback for Notion's verification token.
-#[derive(Clone)]
-struct TokenCallback(Arc<crate::scheme::TokenCallback>);
-
-impl std::fmt::Debug for TokenCallback {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("TokenCallback")
-    }
 }
 
 /// Where a verifier's keys come from.
@@ -94,7 +75,7 @@ enum KeySource {
     Fixed(Arc<ArcSwap<KeySet>>),
     /// Looked up for each request.
     Resolver(Arc<dyn DynResolver>),
-    /// PayPal's certificates, fetched by the URL each request names and checked.
+    /// Certificates fetched by the URL each request names, and checked (PayPal's).
     Certificates(Arc<Certificates>),
 }
 
@@ -109,9 +90,10 @@ impl std::fmt::Debug for KeySource {
 }
 
 impl Verifier {
-    /// Starts configuring a verifier for `scheme`.
-    pub fn builder(scheme: Scheme) -> VerifierBuilder {
-        VerifierBuilder::new(scheme)
+    /// Starts configuring a verifier for `scheme`: a [`Scheme`] variant, or a provider's configuration
+    /// ([`Scheme::paypal`], [`Scheme::meta`], [`Scheme::notion`], [`Scheme::adyen`], [`Scheme::square`]).
+    pub fn builder(scheme: impl Into<Scheme>) -> VerifierBuilder {
+        VerifierBuilder::new(scheme.into())
     }
 
     /// Replaces the keys of a running verifier (and of its clones) at once: requests already verifying finish with
@@ -123,7 +105,7 @@ impl Verifier {
     /// [`ConfigError::KeysAreResolved`] for a verifier built with a [`resolver`](VerifierBuilder::resolver).
     pub fn replace_keys(&self, keys: Keys) -> Result<(), ConfigError> {
         let KeySource::Fixed(current) = &self.keys else { return Err(ConfigError::KeysAreResolved) };
-        if keys.0.scheme != self.scheme {
+        if !keys.0.scheme.same_provider(&self.scheme) {
             return Err(ConfigError::KeysForAnotherScheme { prepared_for: keys.0.scheme.to_string() });
         }
         current.store(keys.0);
@@ -257,7 +239,7 @@ impl Verifier {
         self.check_size(&request)?;
         let KeySource::Fixed(keys) = &self.keys else { return Err(Error::resolver_requires_async()) };
         if self.scheme.provider().is_unsigned_check(&request) {
-            let needs_keys = self.scheme.provider().unsigned_check_needs_keys(&request, &self.check_config())?;
+            let needs_keys = self.scheme.provider().unsigned_check_needs_keys(&request)?;
             return self.answer_unsigned(&request, needs_keys.then(|| keys.load_full()).as_deref(), &clock);
         }
         let parsed = self.scheme.provider().parse(&request, self.context())?;
@@ -276,7 +258,7 @@ impl Verifier {
         if self.scheme.provider().is_unsigned_check(&request) {
             // The keys are looked up only when the answer needs them: an unauthenticated check costs no lookup and
             // tells nothing of which tenants exist.
-            let keys = match self.scheme.provider().unsigned_check_needs_keys(&request, &self.check_config())? {
+            let keys = match self.scheme.provider().unsigned_check_needs_keys(&request)? {
                 true => Some(self.keys_for(&request, params, &clock).await?),
                 false => None,
             };
@@ -290,11 +272,7 @@ impl Verifier {
 
     /// What the scheme's parse needs beside the request.
     fn context(&self) -> Context<'_> {
-        Context {
-            public_url: self.public_url.as_ref(),
-            paypal: self.paypal.as_deref().unwrap_or(&paypal::NO_SETTINGS),
-            adyen_batches: self.adyen_batches,
-        }
+        Context { public_url: self.public_url.as_ref(), ..Context::default() }
     }
 
     /// The keys for `request`: the verifier's own, the resolver's answer, or the certificate the request names.
@@ -307,14 +285,17 @@ impl Verifier {
         Ok(match &self.keys {
             KeySource::Fixed(keys) => keys.load_full(),
             KeySource::Certificates(certificates) => {
-                let url = paypal::certificate_url(request.headers, self.context().paypal)?;
+                // Only a scheme whose requests name their certificate is built with a certificate source.
+                let url = self.scheme.provider().certificate_url(request).unwrap_or_else(|| {
+                    Err(Error::keys_unavailable(None, "the scheme's requests name no certificate"))
+                })?;
                 certificates.keys(url, clock()).await?
             }
             KeySource::Resolver(resolver) => {
                 let head = RequestHead { method: request.method, uri: request.uri, headers: request.headers, params };
                 match resolver.resolve_boxed(&head).await {
-                    Ok(Some(keys)) if keys.0.scheme == self.scheme && keys.0.tenant.is_some() => keys.0,
-                    Ok(Some(keys)) if keys.0.scheme == self.scheme => {
+                    Ok(Some(keys)) if keys.0.scheme.same_provider(&self.scheme) && keys.0.tenant.is_some() => keys.0,
+                    Ok(Some(keys)) if keys.0.scheme.same_provider(&self.scheme) => {
                         // Without a tenant name, every tenant's deliveries would share one dedup namespace, and one
                         // tenant could claim another's ids first.
                         return Err(Error::keys_unavailable(
@@ -366,16 +347,8 @@ impl Verifier {
                 configured: !keys.setup,
             }
         });
-        let handshake = self.scheme.provider().unsigned_handshake(request, &check_keys, &self.check_config())?;
+        let handshake = self.scheme.provider().unsigned_handshake(request, &check_keys)?;
         Ok(Verified::unsigned_handshake(handshake))
-    }
-
-    /// What the unsigned endpoint checks are configured with.
-    fn check_config(&self) -> CheckConfig<'_> {
-        CheckConfig {
-            verify_token: self.verify_token.as_ref().map(SharedToken::as_bytes),
-            on_verification_token: self.on_verification_token.as_ref().map(|callback| &*callback.0),
-        }
     }
 
     /// The signed timestamp against the window. `parsed` stays where the caller made it: it is large, and moving it

@@ -132,17 +132,19 @@ fn time_arg(value: &str) -> Result<OffsetDateTime, Failure> {
         .map_err(|_| Failure(format!("`{value}` is neither unix seconds nor an RFC 3339 time")))
 }
 
-/// Square's notification URL comes from --public-url; every other scheme as named.
-fn scheme_with_url(scheme: &Scheme, public_url: Option<&str>) -> Scheme {
-    match (scheme, public_url) {
-        (Scheme::Square { .. }, Some(url)) => Scheme::square(url),
+/// The scheme as named, with what the command line configures: Square's notification URL from --public-url,
+/// PayPal's webhook id from --webhook-id.
+fn configured(scheme: &Scheme, public_url: Option<&str>, webhook_id: Option<&str>) -> Scheme {
+    match (scheme, public_url, webhook_id) {
+        (Scheme::Square(_), Some(url), _) => Scheme::square(url).into(),
+        (Scheme::PayPal(_), _, Some(id)) => Scheme::paypal(id).into(),
         _ => scheme.clone(),
     }
 }
 
 impl SigningKey {
     fn signer(&self) -> Result<Signer, Failure> {
-        let scheme = scheme_with_url(&self.scheme, self.public_url.as_deref());
+        let scheme = configured(&self.scheme, self.public_url.as_deref(), self.webhook_id.as_deref());
         let mut signer = match (&self.secret, &self.private_key) {
             (_, Some(private_key)) => {
                 let key = String::from_utf8(text_or_file(private_key)?)?;
@@ -151,9 +153,6 @@ impl SigningKey {
             (Some(secret), None) => Signer::new(scheme, secret)?,
             (None, None) => return Err(Failure("give --secret (or HOOKSAFE_SECRET) or --private-key".into())),
         };
-        if let Some(webhook_id) = &self.webhook_id {
-            signer = signer.webhook_id(webhook_id);
-        }
         if let Some(url) = &self.public_url {
             signer = signer.public_url(url)?;
         }
@@ -234,7 +233,7 @@ struct VerifyingKeys {
 
 impl VerifyingKeys {
     fn verifier(&self) -> Result<Verifier, Failure> {
-        let scheme = scheme_with_url(&self.scheme, self.public_url.as_deref());
+        let scheme = configured(&self.scheme, self.public_url.as_deref(), self.webhook_id.as_deref());
         let mut builder: VerifierBuilder = Verifier::builder(scheme);
         for secret in &self.secret {
             builder = builder.secret(secret.as_str());
@@ -246,9 +245,6 @@ impl VerifyingKeys {
             let pem = std::fs::read_to_string(path)
                 .map_err(|error| Failure(format!("cannot read {}: {error}", path.display())))?;
             builder = builder.certificate(pem);
-        }
-        if let Some(webhook_id) = &self.webhook_id {
-            builder = builder.webhook_id(webhook_id);
         }
         if let Some(url) = &self.public_url {
             builder = builder.public_url(url);
