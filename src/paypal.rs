@@ -1,4 +1,4 @@
-//! PayPal's certificates: how a [`Scheme::PayPal`] verifier gets the key that checks a
+//! PayPal's certificates: how a [`Scheme::paypal`] verifier gets the key that checks a
 //! delivery.
 //!
 //! PayPal signs each delivery with RSA and names the certificate in the request (`PAYPAL-CERT-URL`), so the URL is
@@ -32,8 +32,7 @@
 //! use hooksafe::{Scheme, Verifier, paypal::CertificateUrl};
 //!
 //! // Serve certificates you stored yourself (or from a test fixture): any async closure is a source.
-//! let verifier = Verifier::builder(Scheme::PayPal)
-//!     .webhook_id("6XE614444P001923J")
+//! let verifier = Verifier::builder(Scheme::paypal("6XE614444P001923J"))
 //!     .certificate_source(|url: &CertificateUrl| {
 //!         let name = url.name().to_owned();
 //!         async move { std::fs::read(format!("certs/{name}.pem")).map_err(hooksafe::ResolveError::new) }
@@ -163,8 +162,7 @@ fn trusted(roots: &[TrustAnchor<'_>], pem: &[u8], now: i64) -> Result<(Material,
 /// use hooksafe::paypal::HttpsCertificateSource;
 /// use hooksafe::{Scheme, Verifier};
 ///
-/// let verifier = Verifier::builder(Scheme::PayPal)
-///     .webhook_id(std::env::var("PAYPAL_WEBHOOK_ID")?)
+/// let verifier = Verifier::builder(Scheme::paypal(std::env::var("PAYPAL_WEBHOOK_ID")?))
 ///     .certificate_source(HttpsCertificateSource::new())
 ///     .build()?;
 /// # let _ = verifier;

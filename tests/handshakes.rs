@@ -401,8 +401,10 @@ mod catalogue_part_two {
     fn meta_answers_its_subscription_check_only_with_the_configured_verify_token() {
         // Meta's "Sample Verification Request".
         let check = "/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=meatyhamhock";
-        let verifier =
-            Verifier::builder(Scheme::meta().verify_token("meatyhamhock")).secret("meta-app-secret-01").build().unwrap();
+        let verifier = Verifier::builder(Scheme::meta().verify_token("meatyhamhock"))
+            .secret("meta-app-secret-01")
+            .build()
+            .unwrap();
         let subscription = get(check);
         let verified = verifier.verify(&subscription).unwrap();
         assert_eq!(verified.handshake().unwrap().body(), b"1158201444");
@@ -458,10 +460,9 @@ fn notion_hands_its_verification_token_to_the_callback_and_then_verifies_with_it
     let received = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sink = received.clone();
     // Setup: no secret yet, only the callback.
-    let notion = Scheme::notion().on_verification_token(move |_tenant, token| sink.lock().unwrap().push(token.to_owned()));
-    let first = Verifier::builder(notion)
-        .build()
-        .unwrap();
+    let notion =
+        Scheme::notion().on_verification_token(move |_tenant, token| sink.lock().unwrap().push(token.to_owned()));
+    let first = Verifier::builder(notion).build().unwrap();
     let mut request = Request::new(body.clone().into_bytes());
     *request.method_mut() = Method::POST;
     let verified = first.verify(&request).unwrap();

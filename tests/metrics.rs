@@ -93,8 +93,7 @@ fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted()
     metrics::with_local_recorder(&recorder, || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
-            let verifier =
-                Verifier::builder(Scheme::paypal("WH-TEST-HOOKSAFE")).certificate(CHAIN).build().unwrap();
+            let verifier = Verifier::builder(Scheme::paypal("WH-TEST-HOOKSAFE")).certificate(CHAIN).build().unwrap();
             let receiver = Receiver::new(verifier, MemoryStore::new());
             let signer = Signer::with_private_key(Scheme::paypal("WH-TEST-HOOKSAFE"), KEY)
                 .unwrap()

@@ -62,8 +62,7 @@ fn published(algorithm: &str, body: &[u8]) -> Request<Vec<u8>> {
 }
 
 fn sandbox_verifier(webhook_id: &str) -> Verifier {
-    Verifier::builder(Scheme::paypal(webhook_id).allow_sha1().sandbox()).certificate(SANDBOX_CERT).build()
-        .unwrap()
+    Verifier::builder(Scheme::paypal(webhook_id).allow_sha1().sandbox()).certificate(SANDBOX_CERT).build().unwrap()
 }
 
 #[test]
@@ -198,8 +197,7 @@ fn source(
 
 fn fetching(calls: &Arc<AtomicUsize>, root: Option<&str>) -> Verifier {
     static CHAINS: [(&str, &str); 2] = [("CERT-hooksafe-test", TEST_CHAIN), ("CERT-foreign", FOREIGN_CHAIN)];
-    let builder =
-        Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate_source(source(&CHAINS, calls.clone()));
+    let builder = Verifier::builder(Scheme::paypal(WEBHOOK_ID)).certificate_source(source(&CHAINS, calls.clone()));
     match root {
         Some(root) => builder.certificate_root(root).build().unwrap(),
         None => builder.build().unwrap(),
@@ -285,16 +283,16 @@ async fn a_certificate_url_off_paypals_hosts_is_refused_before_any_fetch() {
 fn a_paypal_verifier_needs_its_webhook_id_and_one_way_to_its_certificate() {
     let error = |builder: hooksafe::VerifierBuilder| builder.build().unwrap_err();
     let unconfigured = Verifier::builder("paypal".parse::<Scheme>().unwrap());
-    assert!(matches!(error(unconfigured.certificate(TEST_LEAF)), ConfigError::PayPal(why) if why.contains("webhook_id")));
+    assert!(
+        matches!(error(unconfigured.certificate(TEST_LEAF)), ConfigError::PayPal(why) if why.contains("webhook_id"))
+    );
     let paypal = || Verifier::builder(Scheme::paypal(WEBHOOK_ID));
     assert!(matches!(error(paypal()), ConfigError::PayPal(why) if why.contains("certificate")));
     let both = paypal().certificate(TEST_LEAF).certificate_source(source(&[], Arc::default()));
     assert!(matches!(error(both), ConfigError::PayPal(_)));
-    let not_pem =
-        paypal().certificate("MIIDhjCCAm6gAwIBAgIEU3E1kDANBgkqhkiG9w0BAQUFADCBhDELMAkGA1UEBhMC");
+    let not_pem = paypal().certificate("MIIDhjCCAm6gAwIBAgIEU3E1kDANBgkqhkiG9w0BAQUFADCBhDELMAkGA1UEBhMC");
     assert!(matches!(error(not_pem), ConfigError::InvalidCertificate { index: 1, .. }));
-    let bad_root =
-        paypal().certificate_source(source(&[], Arc::default())).certificate_root("root");
+    let bad_root = paypal().certificate_source(source(&[], Arc::default())).certificate_root("root");
     assert!(matches!(error(bad_root), ConfigError::InvalidCertificate { index: 1, .. }));
     // PayPal's settings on another scheme are a mistake, and a certificate is no key for it.
     let stripe = || Verifier::builder(Scheme::Stripe).secret("whsec_test_secret");
@@ -303,10 +301,7 @@ fn a_paypal_verifier_needs_its_webhook_id_and_one_way_to_its_certificate() {
         error(stripe().certificate(TEST_LEAF)),
         ConfigError::KeyKindNotAccepted { given: "certificate", .. }
     ));
-    assert!(matches!(
-        error(paypal().secret("a-shared-secret")),
-        ConfigError::KeyKindNotAccepted { .. }
-    ));
+    assert!(matches!(error(paypal().secret("a-shared-secret")), ConfigError::KeyKindNotAccepted { .. }));
 }
 
 #[cfg(feature = "axum")]

@@ -183,7 +183,8 @@ async fn notions_callback_gets_the_tenant_in_setup_and_nothing_once_it_has_a_key
     let received: Received = Arc::default();
     let sink = received.clone();
     let in_setup = Keys::builder(&Scheme::notion().into()).tenant("acme").notion_setup().build().unwrap();
-    let live = Keys::builder(&Scheme::notion().into()).secret("secret_live_token_0123").tenant("globex").build().unwrap();
+    let live =
+        Keys::builder(&Scheme::notion().into()).secret("secret_live_token_0123").tenant("globex").build().unwrap();
     let notion = Scheme::notion().on_verification_token(move |tenant, token| {
         sink.lock().unwrap().push((tenant.map(str::to_owned), token.to_owned()));
     });

@@ -58,11 +58,7 @@ impl Provider for Dropbox {
         super::query::is_challenge(request)
     }
 
-    fn unsigned_handshake(
-        &self,
-        request: &Incoming<'_>,
-        _keys: &CheckKeys<'_>,
-    ) -> Result<Handshake, Error> {
+    fn unsigned_handshake(&self, request: &Incoming<'_>, _keys: &CheckKeys<'_>) -> Result<Handshake, Error> {
         Ok(super::query::echo_challenge(request))
     }
 }

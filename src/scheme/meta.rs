@@ -35,7 +35,9 @@ pub(super) fn is_check(request: &Incoming<'_>) -> bool {
 pub(super) fn answer(request: &Incoming<'_>, verify_token: Option<&[u8]>) -> Result<Handshake, Error> {
     let refused = |why| Error::new(ErrorKind::HandshakeRefused, None, Detail::Text(why));
     let Some(expected) = verify_token else {
-        return Err(refused("is Meta's subscription check, and no Verify Token is configured (`Scheme::meta().verify_token(..)`)"));
+        return Err(refused(
+            "is Meta's subscription check, and no Verify Token is configured (`Scheme::meta().verify_token(..)`)",
+        ));
     };
     if get_param(request, "hub.mode").as_deref() != Some("subscribe") {
         return Err(refused("is a subscription check whose `hub.mode` is not `subscribe`"));
@@ -130,11 +132,7 @@ impl Provider for Meta {
         is_check(request)
     }
 
-    fn unsigned_handshake(
-        &self,
-        request: &Incoming<'_>,
-        _keys: &CheckKeys<'_>,
-    ) -> Result<Handshake, Error> {
+    fn unsigned_handshake(&self, request: &Incoming<'_>, _keys: &CheckKeys<'_>) -> Result<Handshake, Error> {
         answer(request, self.verify_token.as_ref().map(SharedToken::as_bytes))
     }
 }

@@ -86,9 +86,10 @@ mod xero;
 mod zendesk;
 mod zoom;
 
-pub use custom::Custom;
 pub use adyen::Adyen;
+pub use custom::Custom;
 pub use meta::Meta;
+pub use name::UnknownScheme;
 pub use notion::Notion;
 pub use paypal::PayPal;
 pub use square::Square;

@@ -166,11 +166,7 @@ pub(crate) trait Provider: Sync {
     }
 
     /// The answer to an unsigned endpoint check.
-    fn unsigned_handshake(
-        &self,
-        _request: &Incoming<'_>,
-        _keys: &CheckKeys<'_>,
-    ) -> Result<Handshake, Error> {
+    fn unsigned_handshake(&self, _request: &Incoming<'_>, _keys: &CheckKeys<'_>) -> Result<Handshake, Error> {
         Err(Error::malformed_body("is no endpoint check of this scheme"))
     }
 

@@ -108,8 +108,9 @@ fn each_schemes_own_headers_are_the_ones_it_sends() {
         assert!(paypal.contains(&name.to_owned()), "{paypal:?}");
     }
     assert!(names(&Scheme::Twilio).contains(&"i-twilio-idempotency-token".to_owned()));
-    let empty: Vec<String> =
+    let mut empty: Vec<String> =
         Scheme::ALL.iter().filter(|scheme| names(scheme).is_empty()).map(Scheme::to_string).collect();
+    empty.sort();
     // Mailgun and Adyen sign in the body; Azure DevOps sends only Basic credentials, which are never stored.
-    assert_eq!(empty, ["mailgun", "adyen", "azure-devops"]);
+    assert_eq!(empty, ["adyen", "azure-devops", "mailgun"]);
 }

@@ -128,11 +128,7 @@ impl Provider for X {
         check_token(request).map(|()| true)
     }
 
-    fn unsigned_handshake(
-        &self,
-        request: &Incoming<'_>,
-        keys: &CheckKeys<'_>,
-    ) -> Result<Handshake, Error> {
+    fn unsigned_handshake(&self, request: &Incoming<'_>, keys: &CheckKeys<'_>) -> Result<Handshake, Error> {
         answer(request, keys.key)
     }
 }

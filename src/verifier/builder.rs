@@ -278,4 +278,5 @@ impl VerifierBuilder {
             return Err(ConfigError::PayPal("needs a pinned `.certificate(..)` or a `.certificate_source(..)`"));
         }
         Ok(())
-    }}
+    }
+}

@@ -43,10 +43,14 @@ fn verifier(scheme: Scheme) -> Verifier {
         }
         Scheme::Expo => Verifier::builder(scheme).secret("whsec_secret_of_16+"),
         Scheme::Ripple => Verifier::builder(scheme).secret("cmlwcGxlLXZlcmlmaWNhdGlvbi1rZXk="),
-        Scheme::Notion(_) => Verifier::builder(Scheme::notion().on_verification_token(|_, _| {})).secret("whsec_secret"),
+        Scheme::Notion(_) => {
+            Verifier::builder(Scheme::notion().on_verification_token(|_, _| {})).secret("whsec_secret")
+        }
         Scheme::AzureDevOps => Verifier::builder(scheme).secret("hooks:whsec_secret"),
         Scheme::BitbucketServer => Verifier::builder(scheme).secret("whsec_secret").basic_auth("hooks:whsec_secret"),
-        Scheme::Square(_) => Verifier::builder(Scheme::square("https://hooks.example.com/square")).secret("whsec_secret"),
+        Scheme::Square(_) => {
+            Verifier::builder(Scheme::square("https://hooks.example.com/square")).secret("whsec_secret")
+        }
         Scheme::PayPal(_) => Verifier::builder(Scheme::paypal("WH-FUZZ").allow_sha1()).certificate(PAYPAL_CERT),
         Scheme::Meta(_) => Verifier::builder(Scheme::meta().verify_token("meatyhamhock")).secret("whsec_secret"),
         Scheme::Adyen(_) => {
