@@ -170,7 +170,7 @@ impl KeysBuilder {
 
     /// Notion only: the keys of a tenant whose subscription is being set up, with no secret yet. Its verification
     /// request (the token Notion sends unsigned) reaches the verifier's
-    /// [`on_verification_token`](crate::VerifierBuilder::on_verification_token) callback with the tenant; any other
+    /// [`on_verification_token`](crate::scheme::Notion::on_verification_token) callback with the tenant; any other
     /// request is refused. Once you have confirmed the token in Notion, build the tenant's keys with it as the secret
     /// instead, which ends the setup: from then on a verification request is refused (`403`).
     #[must_use]
