@@ -328,6 +328,11 @@ impl Signer {
             let request =
                 Incoming { method: line.map(|(method, _)| method), uri: line.map(|(_, uri)| uri), headers, body };
             let parsed = self.scheme.provider().parse(&request, context)?;
+            // A provider that keeps its timestamp in the body never sends a body without it.
+            let timestamp_field = self.scheme.provider().body_timestamp_field();
+            if timestamp_field.is_some_and(|field| crate::json_field::top_level_field::<i64>(body, field).is_none()) {
+                return Err(Error::malformed_body("carries no timestamp field, which this provider always sends"));
+            }
             let message = parsed.signed.messages().next().ok_or_else(Error::request_line_required)?;
             self.key.sign(&message, self.sha1)
         };

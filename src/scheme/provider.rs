@@ -76,6 +76,12 @@ pub(crate) trait Provider: Sync {
         false
     }
 
+    /// Whether a verified delivery's whole body is what the provider signed: not for a partial signature
+    /// ([`signs_body_weakly`](Self::signs_body_weakly)), nor for a shared token, which signs nothing.
+    fn signs_whole_body(&self) -> bool {
+        !self.signs_body_weakly()
+    }
+
     /// The mistakes in the provider's own configuration.
     fn validate(&self) -> Result<(), ConfigError> {
         Ok(())
@@ -269,6 +275,15 @@ impl super::Scheme {
     #[must_use]
     pub fn has_timestamp(&self) -> bool {
         self.provider().has_timestamp()
+    }
+
+    /// Whether a verified delivery's whole body is what the provider signed. Not for PayPal (a CRC-32 of the body),
+    /// Mailgun (its signature block only) or Adyen (some fields of each item), nor for the shared tokens of GitLab
+    /// and Azure DevOps (or Bitbucket Server's Basic credentials), which sign nothing: for those, confirm what
+    /// matters through the provider's API.
+    #[must_use]
+    pub fn signs_whole_body(&self) -> bool {
+        self.provider().signs_whole_body()
     }
 
     /// The names of the headers this provider sends its signature, timestamp, id and event type in, as its test kit
