@@ -168,6 +168,11 @@ impl Provider for Twilio {
         false
     }
 
+    // Each name is followed by its value with no separator: where one ends and the next begins is not signed.
+    fn signs_whole_body(&self) -> bool {
+        false
+    }
+
     fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
         Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
     }
