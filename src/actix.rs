@@ -50,12 +50,12 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::de::DeserializeOwned;
 
-pub use crate::adapter::VerifiedWebhook;
 use crate::adapter::{Ran, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
 use crate::telemetry::Observer;
+pub use crate::verified::VerifiedWebhook;
 
 /// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries.
 pub struct WebhookMiddleware<S> {
@@ -155,9 +155,8 @@ where
     if let Some(handshake) = delivery.handshake() {
         return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
     }
-    let webhook = VerifiedWebhook::new(&delivery, body.clone());
-    let delivery_fields = (webhook.shared_id(), observer);
-    let claim = delivery.detach(receiver.clone());
+    let (webhook, claim) = delivery.into_parts();
+    let delivery_fields = (webhook.id().map(Arc::from), observer);
     request.extensions_mut().insert(webhook);
     request.set_payload(Payload::from(body.clone()));
     let http_request = request.request().clone();

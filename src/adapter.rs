@@ -1,4 +1,4 @@
-//! What every framework adapter shares: the verified delivery handed to handlers, and running the handler for a
+//! What every framework adapter shares: reading the body, verifying and claiming it, and running the handler for a
 //! claimed delivery (deadline, panic capture, settlement by the core's rule).
 
 use std::any::Any;
@@ -10,12 +10,9 @@ use std::task::{Context, Poll};
 
 use bytes::{BufMut as _, Bytes, BytesMut};
 use futures_core::Stream;
-use serde::de::DeserializeOwned;
-use time::OffsetDateTime;
 
 use crate::error::Error;
-use crate::receiver::{Delivery, OwnedClaim};
-use crate::scheme::EventTypeSource;
+use crate::receiver::{ClaimHandle, Delivery};
 use crate::store::Store;
 use crate::telemetry::{Observer, Outcome, Stopwatch};
 
@@ -67,15 +64,16 @@ pub(crate) enum Ran<R> {
 
 /// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
 /// to answer with (already reported).
-pub(crate) async fn receive<'a, S: Store>(
-    receiver: &'a crate::receiver::Receiver<S>,
+pub(crate) async fn receive<S: Store>(
+    receiver: &crate::receiver::Receiver<S>,
     observer: &Observer,
-    parts: &'a http::request::Parts,
-    body: &'a [u8],
-) -> Result<Delivery<'a, S>, Error> {
+    parts: &http::request::Parts,
+    body: &Bytes,
+) -> Result<Delivery<S>, Error> {
     let started = Stopwatch::start();
     let verified = match receiver.verifier().verify_async((parts, body)).await {
-        Ok(verified) => verified,
+        // The delivery holds the buffered body itself, shared, not a copy.
+        Ok(verified) => verified.into_shared(body.clone()),
         Err(error) => {
             observer.rejected(&error, Some(started.elapsed()));
             return Err(error);
@@ -102,7 +100,7 @@ pub(crate) async fn receive<'a, S: Store>(
 /// how it ended to `observer`. If this future is dropped first (the client went away), the claim is released without
 /// waiting.
 pub(crate) async fn run_claimed<S, F, R>(
-    claim: OwnedClaim<S>,
+    claim: ClaimHandle<S>,
     deadline: std::time::Duration,
     (id, observer): (Option<Arc<str>>, Observer),
     call: impl FnOnce() -> F,
@@ -145,92 +143,6 @@ where
     ran
 }
 
-/// A delivery that passed verification and is claimed for this request, as the inner service sees it.
-#[derive(Debug, Clone)]
-pub struct VerifiedWebhook {
-    body: Bytes,
-    id: Option<Arc<str>>,
-    id_is_signed: bool,
-    key_id: Arc<str>,
-    tenant: Option<Arc<str>>,
-    /// Unix seconds, converted when asked for.
-    timestamp: Option<i64>,
-    /// Where the event type is read, and the header value it reads: read when asked for.
-    event_type: (EventTypeSource, Option<http::HeaderValue>),
-}
-
-impl VerifiedWebhook {
-    pub(crate) fn new<S: Store>(delivery: &Delivery<'_, S>, body: Bytes) -> Self {
-        let verified = delivery.verified();
-        Self {
-            body,
-            id: verified.id().map(Arc::from),
-            id_is_signed: verified.id_is_signed(),
-            key_id: verified.shared_key_id(),
-            tenant: verified.tenant().map(Arc::from),
-            timestamp: verified.unix_timestamp(),
-            event_type: verified.event_type_parts(),
-        }
-    }
-
-    /// What happened, as the provider names it, read when called. See
-    /// [`Verified::event_type`](crate::Verified::event_type).
-    pub fn event_type(&self) -> Option<String> {
-        let (source, header) = &self.event_type;
-        source.read_with(header.as_ref().and_then(|value| value.to_str().ok()), &self.body)
-    }
-
-    /// Whether the event type is covered by the signature. See
-    /// [`Verified::event_type_is_signed`](crate::Verified::event_type_is_signed).
-    pub const fn event_type_is_signed(&self) -> bool {
-        self.event_type.0.is_signed()
-    }
-
-    /// The id, shared, for logging after the webhook was handed to the inner service.
-    #[cfg_attr(not(feature = "tower"), allow(dead_code))]
-    pub(crate) fn shared_id(&self) -> Option<Arc<str>> {
-        self.id.clone()
-    }
-
-    /// The verified raw body.
-    pub const fn body(&self) -> &Bytes {
-        &self.body
-    }
-
-    /// The delivery id, if the scheme carries one. See [`Verified::id`](crate::Verified::id).
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-
-    /// Whether the id is covered by the signature. See [`Verified::id_is_signed`](crate::Verified::id_is_signed).
-    pub const fn id_is_signed(&self) -> bool {
-        self.id_is_signed
-    }
-
-    /// The id of the key whose signature matched. See [`Verified::key_id`](crate::Verified::key_id).
-    pub fn key_id(&self) -> &str {
-        &self.key_id
-    }
-
-    /// The tenant whose keys verified it, when a resolver named one. See [`Verified::tenant`](crate::Verified::tenant).
-    pub fn tenant(&self) -> Option<&str> {
-        self.tenant.as_deref()
-    }
-
-    /// The signed timestamp, for schemes that carry one.
-    pub const fn timestamp(&self) -> Option<OffsetDateTime> {
-        crate::verified::date_time(self.timestamp)
-    }
-
-    /// Deserializes the body as JSON.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when it does not fit `T`.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(&self.body).map_err(Error::payload)
-    }
-}
-
 /// Runs the inner service's call and polls the future it returns, turning a panic in either into an `Err`, so the
 /// claim can be released. The future is stored in a slot pinned where it is awaited (`std::pin::pin!(None)`), not
 /// boxed, and nothing else (the service, the request) is kept beside it.
@@ -266,20 +178,5 @@ impl<F: Future> Future for CatchUnwind<'_, F> {
             Ok(Poll::Pending) => Poll::Pending,
             Err(panic) => Poll::Ready(Err(panic)),
         }
-    }
-}
-
-impl crate::router::sealed::Sealed for VerifiedWebhook {}
-
-impl crate::router::Routable for VerifiedWebhook {
-    fn routed(&self) -> (&[u8], crate::router::Meta) {
-        let meta = crate::router::Meta {
-            event_type: self.event_type(),
-            id: self.id.clone(),
-            key_id: self.key_id.clone(),
-            tenant: self.tenant.clone(),
-            timestamp: self.timestamp,
-        };
-        (&self.body, meta)
     }
 }

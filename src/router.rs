@@ -232,7 +232,7 @@ pub trait Routable: sealed::Sealed {
 pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for crate::verified::Verified<'_> {}
-    impl<S: crate::store::Store> Sealed for crate::receiver::Delivery<'_, S> {}
+    impl<S: crate::store::Store> Sealed for crate::receiver::Delivery<S> {}
 }
 
 impl Routable for Verified<'_> {
@@ -241,7 +241,7 @@ impl Routable for Verified<'_> {
     }
 }
 
-impl<S: crate::store::Store> Routable for crate::receiver::Delivery<'_, S> {
+impl<S: crate::store::Store> Routable for crate::receiver::Delivery<S> {
     fn routed(&self) -> (&[u8], Meta) {
         self.verified().routed()
     }

@@ -22,12 +22,12 @@ use http_body_util::BodyExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
-pub use crate::adapter::VerifiedWebhook;
 use crate::adapter::{Ran, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
 use crate::telemetry::Observer;
+pub use crate::verified::VerifiedWebhook;
 
 /// Wraps a service so it only ever sees verified, claimed deliveries. See the [module docs](self).
 pub struct WebhookLayer<S> {
@@ -139,19 +139,17 @@ where
                     return Ok(error.to_response());
                 }
             };
-            // The delivery borrows the head it verified: keep what the handler sees and the claim, then hand the
-            // head on.
-            let (claim, webhook) = match receive(&receiver, &observer, &parts, &body).await {
+            // What the handler sees goes into the request's extensions; the claim stays here.
+            let (webhook, claim) = match receive(&receiver, &observer, &parts, &body).await {
                 Ok(delivery) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
                     }
-                    let webhook = VerifiedWebhook::new(&delivery, body.clone());
-                    (delivery.detach(receiver.clone()), webhook)
+                    delivery.into_parts()
                 }
                 Err(error) => return Ok(error.to_response()),
             };
-            let delivery = (webhook.shared_id(), observer);
+            let delivery = (webhook.id().map(Arc::from), observer);
             parts.extensions.insert(webhook);
             (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
         };

@@ -1,9 +1,12 @@
-//! [`Verified`]: a delivery whose signature and timestamp passed, ready to deserialize.
+//! [`Verified`]: a delivery whose signature and timestamp passed, ready to deserialize: the one view of a verified
+//! delivery, borrowed from the request or owned ([`Verified::into_owned`]); a [`Delivery`](crate::Delivery), a
+//! [`Router`](crate::Router)'s events and the adapters' [`VerifiedWebhook`] are built on it.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
@@ -14,11 +17,12 @@ use crate::scheme::{EventTypeSource, IdSource};
 
 /// A delivery that passed verification: the exact bytes that were signed, its id and its timestamp.
 ///
-/// It borrows the request's headers and body, so it costs nothing to make; deserialize with
-/// [`json`](Self::json).
+/// From a [`Verifier`](crate::Verifier) it borrows the request's body, so it costs nothing to make;
+/// [`into_owned`](Self::into_owned) makes a `Verified<'static>` that can be stored, moved into a task or returned
+/// from a helper. Deserialize with [`json`](Self::json).
 #[derive(Clone)]
 pub struct Verified<'a> {
-    body: &'a [u8],
+    body: Body<'a>,
     key_id: Arc<str>,
     /// The id, read once at verification (from a header, or from the signed body), and whether it was signed.
     id: Option<Cow<'a, str>>,
@@ -28,13 +32,33 @@ pub struct Verified<'a> {
     /// Boxed: rare, and a `Verified` is moved on every request, so it stays small.
     handshake: Option<Box<Handshake>>,
     tenant: Option<Arc<str>>,
-    /// The request's headers, for the event type of schemes that send it in one.
-    headers: Option<&'a http::HeaderMap>,
     event_type: EventTypeSource,
+    /// The value of the header the event type is read from, for the schemes that send it in one.
+    event_type_header: Option<http::HeaderValue>,
     /// What the signature covers of the content when it is not the raw body (Twilio's sorted form parameters),
     /// for the dedup key; boxed, as it is rare.
     signed_content: Option<Box<[u8]>>,
 }
+
+/// The verified body: the request's, borrowed, or shared bytes that outlive it.
+#[derive(Clone)]
+enum Body<'a> {
+    Borrowed(&'a [u8]),
+    Shared(Bytes),
+}
+
+impl Body<'_> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Borrowed(bytes) => bytes,
+            Self::Shared(bytes) => bytes,
+        }
+    }
+}
+
+/// A verified delivery that owns what it holds, as the framework adapters hand it to a handler (axum's and
+/// actix-web's extractor, the tower layer's request extension).
+pub type VerifiedWebhook = Verified<'static>;
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
 pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
@@ -58,24 +82,53 @@ impl<'a> Verified<'a> {
         };
         let event_type = EventTypeSource::None;
         Self {
-            body,
+            body: Body::Borrowed(body),
             id,
             id_is_signed,
             timestamp,
             key_id,
             handshake: None,
             tenant: None,
-            headers: None,
             event_type,
+            event_type_header: None,
             signed_content: None,
         }
     }
 
-    /// The delivery whose event type is read from `headers` and the body as `source` says.
-    pub(crate) const fn with_event_type(mut self, headers: &'a http::HeaderMap, source: EventTypeSource) -> Self {
-        self.headers = Some(headers);
+    /// The delivery whose event type is read as `source` says, from the body or from `headers`.
+    pub(crate) fn with_event_type(mut self, headers: &http::HeaderMap, source: EventTypeSource) -> Self {
+        self.event_type_header = source.header().and_then(|name| headers.get(name).cloned());
         self.event_type = source;
         self
+    }
+
+    /// The same delivery, owning its body (copied) and id, free of the request it was verified from.
+    #[must_use]
+    pub fn into_owned(self) -> Verified<'static> {
+        let body = self.bytes();
+        self.with_body(body)
+    }
+
+    /// The same delivery holding `body`, the very bytes it was verified from, shared rather than copied (the
+    /// adapters' buffered body).
+    pub(crate) fn into_shared(self, body: Bytes) -> Verified<'static> {
+        debug_assert_eq!(&body[..], self.body.as_slice(), "the bytes that were verified");
+        self.with_body(body)
+    }
+
+    fn with_body(self, body: Bytes) -> Verified<'static> {
+        Verified {
+            body: Body::Shared(body),
+            key_id: self.key_id,
+            id: self.id.map(|id| Cow::Owned(id.into_owned())),
+            id_is_signed: self.id_is_signed,
+            timestamp: self.timestamp,
+            handshake: self.handshake,
+            tenant: self.tenant,
+            event_type: self.event_type,
+            event_type_header: self.event_type_header,
+            signed_content: self.signed_content,
+        }
     }
 
     /// What happened, as the provider names it, for routing with a [`Router`](crate::Router): the body's `type`
@@ -88,20 +141,13 @@ impl<'a> Verified<'a> {
     /// (batches such as SendGrid's or HubSpot's carry a type per item) and when the body lacks the field. Read when
     /// called. A type from a header is **not signed** ([`event_type_is_signed`](Self::event_type_is_signed)).
     pub fn event_type(&self) -> Option<String> {
-        self.event_type.read(self.headers, self.body)
+        let header = self.event_type_header.as_ref().and_then(|value| value.to_str().ok());
+        self.event_type.read_with(header, self.body())
     }
 
     /// Whether [`event_type`](Self::event_type) comes from the signed body, so a replay cannot change it.
     pub const fn event_type_is_signed(&self) -> bool {
         self.event_type.is_signed()
-    }
-
-    /// Where the event type is read, and the header value it reads (if any), for a copy that outlives the request.
-    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
-    pub(crate) fn event_type_parts(&self) -> (EventTypeSource, Option<http::HeaderValue>) {
-        let name = self.event_type.header();
-        let value = name.and_then(|name| self.headers?.get(http::HeaderName::from_static(name)).cloned());
-        (self.event_type, value)
     }
 
     /// The delivery whose signature covers `content` instead of its raw body.
@@ -114,7 +160,7 @@ impl<'a> Verified<'a> {
     /// raw body, or the path, query and form parameters a scheme signs sorted and decoded), so a re-encoded replay is
     /// a duplicate.
     pub(crate) fn signed_content(&self) -> &[u8] {
-        self.signed_content.as_deref().unwrap_or(self.body)
+        self.signed_content.as_deref().unwrap_or(self.body())
     }
 
     /// The delivery of `tenant`, whose keys verified it.
@@ -172,8 +218,7 @@ impl<'a> Verified<'a> {
         &self.key_id
     }
 
-    /// The matching key's id, shared, for holders that outlive this value (the adapters).
-    #[cfg_attr(not(any(feature = "tower", feature = "actix-web")), allow(dead_code))]
+    /// The matching key's id, shared, for holders that outlive this value.
     pub(crate) fn shared_key_id(&self) -> Arc<str> {
         self.key_id.clone()
     }
@@ -212,8 +257,16 @@ impl<'a> Verified<'a> {
     }
 
     /// The raw body, exactly the bytes that were verified.
-    pub const fn body(&self) -> &'a [u8] {
-        self.body
+    pub fn body(&self) -> &[u8] {
+        self.body.as_slice()
+    }
+
+    /// The raw body as shared bytes: a reference count for an owned delivery, a copy for a borrowed one.
+    pub fn bytes(&self) -> Bytes {
+        match &self.body {
+            Body::Borrowed(bytes) => Bytes::copy_from_slice(bytes),
+            Body::Shared(bytes) => bytes.clone(),
+        }
     }
 
     /// Deserializes the verified body as JSON into `T`.
@@ -221,7 +274,7 @@ impl<'a> Verified<'a> {
     /// # Errors
     /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when the body is not JSON of that shape.
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        serde_json::from_slice(self.body).map_err(Error::payload)
+        serde_json::from_slice(self.body()).map_err(Error::payload)
     }
 }
 
@@ -231,7 +284,7 @@ impl fmt::Debug for Verified<'_> {
             .field("id", &self.id())
             .field("key_id", &self.key_id)
             .field("timestamp", &self.timestamp())
-            .field("body_len", &self.body.len())
+            .field("body_len", &self.body().len())
             .field("handshake", &self.handshake.is_some())
             .finish()
     }

@@ -49,6 +49,24 @@ async fn thirty_two_concurrent_identical_deliveries_are_claimed_exactly_once() {
     common::thirty_two_concurrent_receives_claim_once(Receiver::new(verifier(), MemoryStore::new())).await;
 }
 
+/// The receiver and the request that a delivery came from may go before it: a helper returns it (the match at the
+/// end of a block was E0597 when a delivery borrowed them), and a task settles it.
+#[tokio::test]
+async fn a_delivery_outlives_its_request_and_its_receiver_and_moves_into_a_task() {
+    async fn receive_in_a_helper(id: &str) -> Result<hooksafe::Delivery<MemoryStore>, hooksafe::Error> {
+        let receiver = Receiver::new(verifier(), MemoryStore::new());
+        let (headers, body) = (signed(id), BODY.to_vec());
+        match receiver.receive((&headers, &body)).await {
+            Ok(delivery) => Ok(delivery),
+            Err(error) => Err(error),
+        }
+    }
+    let delivery = receive_in_a_helper("msg_owned").await.unwrap();
+    assert_eq!((delivery.id(), delivery.body()), (Some("msg_owned"), BODY));
+    let settled = tokio::spawn(async move { delivery.complete().await }).await.unwrap();
+    assert!(settled.unwrap());
+}
+
 #[tokio::test]
 async fn a_completed_delivery_is_a_duplicate_and_a_released_one_is_processed_again() {
     common::release_lets_the_retry_through_and_complete_makes_duplicates(&Receiver::new(

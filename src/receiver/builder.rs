@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, KeyFn, Receiver};
+use super::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, KeyFn, Receiver, Shared};
 use crate::error::ConfigError;
 use crate::store::{Retention, Store};
 use crate::verified::Verified;
@@ -140,7 +140,7 @@ impl<S: Store> ReceiverBuilder<S> {
             Sha256::new().chain_update(b"hooksafe/namespace:").chain_update(name).finalize().into();
         let mut block = [0u8; 64];
         block[..32].copy_from_slice(&namespace);
-        Ok(Receiver {
+        let shared = Shared {
             key_prefix: Sha256::new_with_prefix(block),
             lease,
             handler_deadline,
@@ -149,6 +149,7 @@ impl<S: Store> ReceiverBuilder<S> {
             store: self.store,
             key_fn: self.key_fn,
             fail_open: self.fail_open,
-        })
+        };
+        Ok(Receiver { shared: Arc::new(shared) })
     }
 }

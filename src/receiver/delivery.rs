@@ -2,10 +2,6 @@
 //! is processed).
 
 use std::fmt;
-#[cfg(any(feature = "tower", feature = "actix-web"))]
-use std::sync::Arc;
-
-use serde::de::DeserializeOwned;
 
 use super::Receiver;
 #[cfg(feature = "postgres")]
@@ -14,56 +10,37 @@ use crate::error::Error;
 use crate::store::{DedupKey, Store, Token};
 use crate::verified::Verified;
 
-/// A verified delivery this worker has claimed. Process it, then [`complete`](Self::complete) it, or
-/// [`release`](Self::release) it if processing failed so the provider's retry is processed; or hand the handler's
-/// answer to [`settle`](Self::settle), the rule every adapter follows. Dropped without any of them (a cancelled
-/// request), the claim is released without waiting (see [`Store::release_in_background`]).
-pub struct Delivery<'a, S: Store> {
-    pub(super) receiver: &'a Receiver<S>,
-    pub(super) verified: Verified<'a>,
-    pub(super) claim: Option<(DedupKey, Token)>,
+/// A verified delivery this worker has claimed. Read it as a [`Verified`] (through `Deref`: [`id`](Verified::id),
+/// [`json`](Verified::json), [`body`](Verified::body), [`handshake`](Verified::handshake), …), process it, then
+/// [`complete`](Self::complete) it, or [`release`](Self::release) it if processing failed so the provider's retry is
+/// processed; or hand the handler's answer to [`settle`](Self::settle), the rule every adapter follows. Dropped
+/// without any of them (a cancelled request), the claim is released without waiting (see
+/// [`Store::release_in_background`]).
+///
+/// It owns what it holds (`'static`, `Send`): store it, move it into a task, or return it from a helper.
+pub struct Delivery<S: Store> {
+    verified: Verified<'static>,
+    claim: ClaimHandle<S>,
 }
 
-impl<'a, S: Store> Delivery<'a, S> {
-    /// The verified delivery: id, timestamp, body.
-    pub const fn verified(&self) -> &Verified<'a> {
+impl<S: Store> Delivery<S> {
+    pub(super) const fn new(
+        verified: Verified<'static>,
+        receiver: Receiver<S>,
+        claim: Option<(DedupKey, Token)>,
+    ) -> Self {
+        Self { verified, claim: ClaimHandle { receiver, claim } }
+    }
+
+    /// The verified delivery: id, timestamp, body. A `Delivery` also dereferences to it.
+    pub const fn verified(&self) -> &Verified<'static> {
         &self.verified
     }
 
-    /// Deserializes the verified body as JSON. See [`Verified::json`].
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when the body does not fit `T`; release the
-    /// delivery then, or complete it if a retry cannot succeed either.
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        self.verified.json()
-    }
-
-    /// The delivery's id, if the scheme carries one. See [`Verified::id`].
-    pub fn id(&self) -> Option<&str> {
-        self.verified.id()
-    }
-
-    /// The id of the key whose signature matched. See [`Verified::key_id`].
-    pub fn key_id(&self) -> &str {
-        self.verified.key_id()
-    }
-
-    /// The verified raw body.
-    pub const fn body(&self) -> &'a [u8] {
-        self.verified.body()
-    }
-
-    /// The answer to the provider's endpoint check, when this request is one: return it, and do not process the
-    /// request. Nothing was claimed for it. See [`Verified::handshake`].
-    pub fn handshake(&self) -> Option<&crate::handshake::Handshake> {
-        self.verified.handshake()
-    }
-
-    /// Whether this worker holds a claim. False for a [handshake](Self::handshake), and after the store failed and
-    /// the receiver was configured to fail open.
+    /// Whether this worker holds a claim. False for a [handshake](Verified::handshake), and after the store failed
+    /// and the receiver was configured to fail open.
     pub const fn is_claimed(&self) -> bool {
-        self.claim.is_some()
+        self.claim.claim.is_some()
     }
 
     /// Marks the delivery processed: redeliveries within the retention are [`Duplicate`](crate::ErrorKind::Duplicate).
@@ -74,8 +51,8 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease and a redelivery will be processed again.
-    pub async fn complete(mut self) -> Result<bool, Error> {
-        self.receiver.complete_claim(HeldClaim(self.claim.take())).await
+    pub async fn complete(self) -> Result<bool, Error> {
+        self.claim.settle(Some(http::StatusCode::OK)).await
     }
 
     /// Settles the delivery by the handler's answer, the one rule every adapter follows: a `2xx` status completes
@@ -85,7 +62,7 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer.
     pub async fn settle(self, status: http::StatusCode) -> Result<bool, Error> {
-        if status.is_success() { self.complete().await } else { self.release().await.map(|()| false) }
+        self.claim.settle(Some(status)).await
     }
 
     /// Gives the delivery up, so the provider's retry is claimed and processed. Does nothing if the lease expired
@@ -94,19 +71,28 @@ impl<'a, S: Store> Delivery<'a, S> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer; the claim
     /// then lapses with its lease.
-    pub async fn release(mut self) -> Result<(), Error> {
-        self.receiver.release_claim(HeldClaim(self.claim.take())).await
+    pub async fn release(self) -> Result<(), Error> {
+        self.claim.settle(None).await.map(|_| ())
     }
 
-    /// The claim alone, no longer borrowing the request, for an adapter that hands the request on.
+    /// The verified delivery and the claim apart, for an adapter that hands the one to the handler and settles the
+    /// other by its answer.
     #[cfg(any(feature = "tower", feature = "actix-web"))]
-    pub(crate) fn detach(mut self, receiver: Arc<Receiver<S>>) -> OwnedClaim<S> {
-        OwnedClaim { receiver, claim: self.claim.take() }
+    pub(crate) fn into_parts(self) -> (Verified<'static>, ClaimHandle<S>) {
+        (self.verified, self.claim)
+    }
+}
+
+impl<S: Store> std::ops::Deref for Delivery<S> {
+    type Target = Verified<'static>;
+
+    fn deref(&self) -> &Verified<'static> {
+        &self.verified
     }
 }
 
 #[cfg(feature = "postgres")]
-impl Delivery<'_, crate::store::PostgresStore> {
+impl Delivery<crate::store::PostgresStore> {
     /// Marks the delivery processed **inside `transaction`**, your own (`&mut tx` for a `sqlx::Transaction`): the
     /// completion commits with your handler's writes or not at all. Commit the transaction afterwards. If it rolls
     /// back, the delivery stays claimed until the lease lapses and the provider's retry is then processed, so a
@@ -117,39 +103,26 @@ impl Delivery<'_, crate::store::PostgresStore> {
     /// # Errors
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the statement fails; roll back.
     pub async fn complete_in(mut self, transaction: &mut sqlx::PgConnection) -> Result<bool, Error> {
-        let Some((key, token)) = self.claim.take() else { return Ok(false) };
-        crate::telemetry::claim_settled(self.receiver.verifier.scheme());
-        crate::store::PostgresStore::complete_on(transaction, key, token, self.receiver.retention)
+        let Some((key, token)) = self.claim.claim.take() else { return Ok(false) };
+        let receiver = &self.claim.receiver.shared;
+        crate::telemetry::claim_settled(receiver.verifier.scheme());
+        crate::store::PostgresStore::complete_on(transaction, key, token, receiver.retention)
             .await
             .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
     }
 }
 
-impl<S: Store> Drop for Delivery<'_, S> {
-    fn drop(&mut self) {
-        if let Some((key, token)) = self.claim.take() {
-            crate::telemetry::claim_settled(self.receiver.verifier.scheme());
-            self.receiver.store.release_in_background(key, token);
-        }
-    }
-}
-
-/// A [`Delivery`]'s claim without the request it verified.
-pub(crate) struct HeldClaim(pub(super) Option<(DedupKey, Token)>);
-
-/// A claim owned by an adapter's request future, no longer borrowing the request: settled by the same rule as
-/// [`Delivery::settle`], released without waiting if the future is dropped first.
-#[cfg(any(feature = "tower", feature = "actix-web"))]
-pub(crate) struct OwnedClaim<S: Store> {
-    receiver: Arc<Receiver<S>>,
+/// A delivery's claim: settled by the one rule of [`Delivery::settle`], released without waiting if dropped first.
+pub(crate) struct ClaimHandle<S: Store> {
+    receiver: Receiver<S>,
     claim: Option<(DedupKey, Token)>,
 }
 
-#[cfg(any(feature = "tower", feature = "actix-web"))]
-impl<S: Store> OwnedClaim<S> {
-    /// Settles by `status` (`None`: the handler failed, panicked or timed out): see [`Delivery::settle`].
+impl<S: Store> ClaimHandle<S> {
+    /// Completes the claim for a `2xx` status; releases it for any other, or for `None` (the handler failed,
+    /// panicked or timed out). Returns whether a completion was recorded.
     pub(crate) async fn settle(mut self, status: Option<http::StatusCode>) -> Result<bool, Error> {
-        let claim = HeldClaim(self.claim.take());
+        let Some(claim) = self.claim.take() else { return Ok(false) };
         match status {
             Some(status) if status.is_success() => self.receiver.complete_claim(claim).await,
             _ => self.receiver.release_claim(claim).await.map(|()| false),
@@ -157,18 +130,16 @@ impl<S: Store> OwnedClaim<S> {
     }
 }
 
-#[cfg(any(feature = "tower", feature = "actix-web"))]
-impl<S: Store> Drop for OwnedClaim<S> {
+impl<S: Store> Drop for ClaimHandle<S> {
     fn drop(&mut self) {
-        if let Some((key, token)) = self.claim.take() {
-            crate::telemetry::claim_settled(self.receiver.verifier.scheme());
-            self.receiver.store.release_in_background(key, token);
+        if let Some(claim) = self.claim.take() {
+            self.receiver.release_in_background(claim);
         }
     }
 }
 
-impl<S: Store> fmt::Debug for Delivery<'_, S> {
+impl<S: Store> fmt::Debug for Delivery<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Delivery").field("verified", &self.verified).field("claimed", &self.claim.is_some()).finish()
+        f.debug_struct("Delivery").field("verified", &self.verified).field("claimed", &self.is_claimed()).finish()
     }
 }

@@ -18,10 +18,9 @@ mod builder;
 mod delivery;
 
 pub use builder::ReceiverBuilder;
-pub use delivery::Delivery;
-pub(crate) use delivery::HeldClaim;
 #[cfg(any(feature = "tower", feature = "actix-web"))]
-pub(crate) use delivery::OwnedClaim;
+pub(crate) use delivery::ClaimHandle;
+pub use delivery::Delivery;
 
 /// How long a claim holds a delivery before another worker may take it over: 60 seconds.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
@@ -65,7 +64,20 @@ type KeyFn = Arc<dyn Fn(&Verified<'_>) -> Option<Vec<u8>> + Send + Sync>;
 /// # let mut context = std::task::Context::from_waker(std::task::Waker::noop());
 /// # assert!(matches!(std::pin::pin!(run()).poll(&mut context), std::task::Poll::Ready(Ok(()))));
 /// ```
+///
+/// Clones share one receiver (its store, keys and policy), as a [`Delivery`] does to settle its claim.
 pub struct Receiver<S> {
+    shared: Arc<Shared<S>>,
+}
+
+impl<S> Clone for Receiver<S> {
+    fn clone(&self) -> Self {
+        Self { shared: self.shared.clone() }
+    }
+}
+
+/// What the clones of a receiver share.
+pub(crate) struct Shared<S> {
     verifier: Verifier,
     store: S,
     /// SHA-256 after one block: the namespace, zero-padded to the 64-byte block, so each key costs one block less.
@@ -93,28 +105,28 @@ impl<S: Store> Receiver<S> {
     }
 
     /// The verifier.
-    pub const fn verifier(&self) -> &Verifier {
-        &self.verifier
+    pub fn verifier(&self) -> &Verifier {
+        &self.shared.verifier
     }
 
     /// The store.
-    pub const fn store(&self) -> &S {
-        &self.store
+    pub fn store(&self) -> &S {
+        &self.shared.store
     }
 
     /// How long the adapters let a handler run: see [`ReceiverBuilder::handler_deadline`].
-    pub const fn handler_deadline(&self) -> Duration {
-        self.handler_deadline
+    pub fn handler_deadline(&self) -> Duration {
+        self.shared.handler_deadline
     }
 
     /// Verifies a delivery against the system clock and claims it. See [`receive_at`](Self::receive_at).
     ///
     /// # Errors
     /// As [`receive_at`](Self::receive_at).
-    pub async fn receive<'a>(&'a self, request: impl Into<RequestView<'a>>) -> Result<Delivery<'a, S>, Error> {
+    pub async fn receive<'a>(&self, request: impl Into<RequestView<'a>>) -> Result<Delivery<S>, Error> {
         let view = request.into();
-        let verified = self.verifier.verify_resolving(view.incoming, view.params, unix_now).await?;
-        self.claim(verified).await
+        let verified = self.shared.verifier.verify_resolving(view.incoming, view.params, unix_now).await?;
+        self.claim(verified.into_owned()).await
     }
 
     /// Verifies a delivery as of `now` (a request, a head and body, or headers and body: see [`RequestView`]),
@@ -129,45 +141,51 @@ impl<S: Store> Receiver<S> {
     /// - [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable): the store did not answer, unless
     ///   [`fail_open_when_store_unavailable`](ReceiverBuilder::fail_open_when_store_unavailable) was chosen.
     pub async fn receive_at<'a>(
-        &'a self,
+        &self,
         request: impl Into<RequestView<'a>>,
         now: OffsetDateTime,
-    ) -> Result<Delivery<'a, S>, Error> {
+    ) -> Result<Delivery<S>, Error> {
         let view = request.into();
-        let verified = self.verifier.verify_resolving(view.incoming, view.params, move || now.unix_timestamp()).await?;
-        self.claim(verified).await
+        let clock = move || now.unix_timestamp();
+        let verified = self.shared.verifier.verify_resolving(view.incoming, view.params, clock).await?;
+        self.claim(verified.into_owned()).await
     }
 
-    /// Marks a detached claim processed. See [`Delivery::complete`].
-    pub(crate) async fn complete_claim(&self, claim: HeldClaim) -> Result<bool, Error> {
-        let Some((key, token)) = claim.0 else { return Ok(false) };
-        crate::telemetry::claim_settled(self.verifier.scheme());
-        self.store
-            .complete(key, token, self.retention)
+    /// Marks a claim processed. See [`Delivery::complete`].
+    pub(crate) async fn complete_claim(&self, (key, token): (DedupKey, Token)) -> Result<bool, Error> {
+        crate::telemetry::claim_settled(self.shared.verifier.scheme());
+        self.shared
+            .store
+            .complete(key, token, self.shared.retention)
             .await
             .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
     }
 
-    /// Gives a detached claim up. See [`Delivery::release`].
-    pub(crate) async fn release_claim(&self, claim: HeldClaim) -> Result<(), Error> {
-        let Some((key, token)) = claim.0 else { return Ok(()) };
-        crate::telemetry::claim_settled(self.verifier.scheme());
-        self.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    /// Gives a claim up. See [`Delivery::release`].
+    pub(crate) async fn release_claim(&self, (key, token): (DedupKey, Token)) -> Result<(), Error> {
+        crate::telemetry::claim_settled(self.shared.verifier.scheme());
+        self.shared.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+    }
+
+    /// Gives a claim up without waiting, for a delivery dropped unsettled.
+    pub(crate) fn release_in_background(&self, (key, token): (DedupKey, Token)) {
+        crate::telemetry::claim_settled(self.shared.verifier.scheme());
+        self.shared.store.release_in_background(key, token);
     }
 
     /// Claims a verified delivery (nothing for a handshake).
-    pub(crate) async fn claim<'a>(&'a self, verified: Verified<'a>) -> Result<Delivery<'a, S>, Error> {
+    pub(crate) async fn claim(&self, verified: Verified<'static>) -> Result<Delivery<S>, Error> {
         if verified.handshake().is_some() {
             // An endpoint check is answered, never processed: nothing to claim.
-            return Ok(Delivery { receiver: self, verified, claim: None });
+            return Ok(Delivery::new(verified, self.clone(), None));
         }
         let key = self.key(&verified);
         let token = Token::new();
-        match self.store.claim(key, token, self.lease).await {
+        match self.shared.store.claim(key, token, self.shared.lease).await {
             Ok(Claim::Claimed) => {
-                crate::telemetry::claim_taken(self.verifier.scheme());
+                crate::telemetry::claim_taken(self.shared.verifier.scheme());
                 self.record_body(key, &verified).await;
-                Ok(Delivery { receiver: self, verified, claim: Some((key, token)) })
+                Ok(Delivery::new(verified, self.clone(), Some((key, token))))
             }
             Ok(Claim::Done) => {
                 self.compare_body(key, &verified).await;
@@ -175,11 +193,11 @@ impl<S: Store> Receiver<S> {
             }
             Ok(Claim::Held { remaining }) => {
                 self.compare_body(key, &verified).await;
-                Err(Error::in_progress(retry_after(remaining.unwrap_or(self.lease))))
+                Err(Error::in_progress(retry_after(remaining.unwrap_or(self.shared.lease))))
             }
-            Err(error) if self.fail_open => {
+            Err(error) if self.shared.fail_open => {
                 log_fail_open(&error, verified.id());
-                Ok(Delivery { receiver: self, verified, claim: None })
+                Ok(Delivery::new(verified, self.clone(), None))
             }
             Err(error) => Err(Error::store_unavailable(error, STORE_RETRY_AFTER)),
         }
@@ -188,7 +206,7 @@ impl<S: Store> Receiver<S> {
     /// The store key of the body that came with the delivery of dedup key `key`, for the schemes whose signature
     /// does not bind the whole body (PayPal's CRC-32, Mailgun's and Adyen's unsigned fields); `None` for the others.
     fn body_key(&self, key: DedupKey, verified: &Verified<'_>) -> Option<DedupKey> {
-        if !self.verifier.scheme().provider().signs_body_weakly() {
+        if !self.shared.verifier.scheme().provider().signs_body_weakly() {
             return None;
         }
         let digest = Sha256::new().chain_update(b"hooksafe/body:").chain_update(key.0).chain_update(verified.body());
@@ -200,8 +218,8 @@ impl<S: Store> Receiver<S> {
     async fn record_body(&self, key: DedupKey, verified: &Verified<'_>) {
         let Some(body_key) = self.body_key(key, verified) else { return };
         let token = Token::new();
-        if let Ok(Claim::Claimed) = self.store.claim(body_key, token, self.lease).await {
-            let _ = self.store.complete(body_key, token, self.retention).await;
+        if let Ok(Claim::Claimed) = self.shared.store.claim(body_key, token, self.shared.lease).await {
+            let _ = self.shared.store.complete(body_key, token, self.shared.retention).await;
         }
     }
 
@@ -211,23 +229,23 @@ impl<S: Store> Receiver<S> {
     async fn compare_body(&self, key: DedupKey, verified: &Verified<'_>) {
         let Some(body_key) = self.body_key(key, verified) else { return };
         let token = Token::new();
-        if let Ok(Claim::Claimed) = self.store.claim(body_key, token, self.lease).await {
-            let _ = self.store.release(body_key, token).await;
-            crate::telemetry::duplicate_with_another_body(self.verifier.scheme(), verified.id());
+        if let Ok(Claim::Claimed) = self.shared.store.claim(body_key, token, self.shared.lease).await {
+            let _ = self.shared.store.release(body_key, token).await;
+            crate::telemetry::duplicate_with_another_body(self.shared.verifier.scheme(), verified.id());
         }
     }
 
     /// The store key of a verified delivery: SHA-256 over the namespace and the key material, so its length and
     /// alphabet are fixed whatever the sender put in the id.
     pub(crate) fn key(&self, verified: &Verified<'_>) -> DedupKey {
-        let mut hasher = self.key_prefix.clone();
+        let mut hasher = self.shared.key_prefix.clone();
         if let Some(tenant) = verified.tenant() {
             // Length-prefixed, so no tenant name can run into the key material after it.
             hasher.update(b"tenant:");
             hasher.update((tenant.len() as u64).to_be_bytes());
             hasher.update(tenant.as_bytes());
         }
-        match self.key_fn.as_ref().and_then(|key_fn| key_fn(verified)) {
+        match self.shared.key_fn.as_ref().and_then(|key_fn| key_fn(verified)) {
             Some(custom) => {
                 hasher.update(b"custom:");
                 hasher.update(custom);
@@ -252,12 +270,12 @@ impl<S: Store> Receiver<S> {
 impl<S: fmt::Debug> fmt::Debug for Receiver<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Receiver")
-            .field("verifier", &self.verifier)
-            .field("store", &self.store)
-            .field("lease", &self.lease)
-            .field("retention", &self.retention)
-            .field("custom_key", &self.key_fn.is_some())
-            .field("fail_open", &self.fail_open)
+            .field("verifier", &self.shared.verifier)
+            .field("store", &self.shared.store)
+            .field("lease", &self.shared.lease)
+            .field("retention", &self.shared.retention)
+            .field("custom_key", &self.shared.key_fn.is_some())
+            .field("fail_open", &self.shared.fail_open)
             .finish_non_exhaustive()
     }
 }

@@ -1,7 +1,5 @@
 //! Where each scheme's deliveries say what happened: the event type a [`Router`](crate::Router) dispatches on.
 
-use http::{HeaderMap, HeaderName};
-
 use crate::json_field::field_at;
 
 /// Where a scheme's event type lives.
@@ -18,12 +16,6 @@ pub(crate) enum EventTypeSource {
 }
 
 impl EventTypeSource {
-    /// The event type of a delivery with `headers` and `body`.
-    pub(crate) fn read(self, headers: Option<&HeaderMap>, body: &[u8]) -> Option<String> {
-        let header = self.header().and_then(|name| headers?.get(HeaderName::from_static(name))?.to_str().ok());
-        self.read_with(header, body)
-    }
-
     /// The header this source reads, if it reads one.
     pub(crate) const fn header(self) -> Option<&'static str> {
         match self {
