@@ -58,6 +58,7 @@ impl Body<'_> {
 
 /// A verified delivery that owns what it holds, as the framework adapters hand it to a handler (axum's and
 /// actix-web's extractor, the tower layer's request extension).
+#[cfg(any(feature = "tower", feature = "actix-web"))]
 pub type VerifiedWebhook = Verified<'static>;
 
 /// Unix seconds as a date; the verifier only lets through seconds that have one.
@@ -111,6 +112,7 @@ impl<'a> Verified<'a> {
 
     /// The same delivery holding `body`, the very bytes it was verified from, shared rather than copied (the
     /// adapters' buffered body).
+    #[cfg(any(feature = "tower", feature = "actix-web"))]
     pub(crate) fn into_shared(self, body: Bytes) -> Verified<'static> {
         debug_assert_eq!(&body[..], self.body.as_slice(), "the bytes that were verified");
         self.with_body(body)
