@@ -8,6 +8,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::stamped::{Notation, Order, Stamped};
 use super::tag::Encoding;
@@ -21,37 +22,5 @@ pub(super) static HEADERS: Stamped = Stamped {
 };
 
 /// The [`Scheme::Airwallex`](crate::Scheme::Airwallex) provider.
-pub(super) struct Airwallex;
-
-impl Provider for Airwallex {
-    fn name(&self) -> Cow<'static, str> {
-        "airwallex".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["name"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::stamped::parse(request, &HEADERS, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::stamped::render(&HEADERS, headers, timestamp, tag)
-    }
-}
+pub(super) static AIRWALLEX: Declared =
+    Declared::new("airwallex", Wire::Stamped(&HEADERS)).id(&["id"]).event_type(EventTypeSource::Body(&["name"]));

@@ -16,6 +16,7 @@ use http::header::AUTHORIZATION;
 use super::IdSource;
 use super::Parsed;
 use super::body_only::{self, BodyTag};
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 use super::token::{self, Token};
@@ -35,40 +36,8 @@ pub(super) fn parse_server<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>,
 }
 
 /// The [`Scheme::BitbucketCloud`](crate::Scheme::BitbucketCloud) provider.
-pub(super) struct BitbucketCloud;
-
-impl Provider for BitbucketCloud {
-    fn name(&self) -> Cow<'static, str> {
-        "bitbucket-cloud".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Header("x-event-key")
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static BITBUCKET_CLOUD: Declared =
+    Declared::new("bitbucket-cloud", Wire::Body(&TAG)).event_type(EventTypeSource::Header("x-event-key"));
 /// The [`Scheme::BitbucketServer`](crate::Scheme::BitbucketServer) provider.
 pub(super) struct BitbucketServer;
 

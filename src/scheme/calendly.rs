@@ -8,6 +8,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -20,41 +21,6 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::Calendly`](crate::Scheme::Calendly) provider.
-pub(super) struct Calendly;
-
-impl Provider for Calendly {
-    fn name(&self) -> Cow<'static, str> {
-        "calendly".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn default_tolerance(&self) -> Duration {
-        Duration::from_secs(180)
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static CALENDLY: Declared = Declared::new("calendly", Wire::List(&LIST))
+    .event_type(EventTypeSource::Body(&["event"]))
+    .tolerance(Duration::from_secs(180));

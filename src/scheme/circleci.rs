@@ -8,6 +8,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::versioned::Versioned;
 use crate::error::ErrorKind;
@@ -19,37 +20,5 @@ pub(super) static HEADER: Versioned = Versioned {
 };
 
 /// The [`Scheme::CircleCI`](crate::Scheme::CircleCI) provider.
-pub(super) struct CircleCI;
-
-impl Provider for CircleCI {
-    fn name(&self) -> Cow<'static, str> {
-        "circleci".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::versioned::parse(request, &HEADER, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::versioned::render(&HEADER, headers, tag)
-    }
-}
+pub(super) static CIRCLE_CI: Declared =
+    Declared::new("circleci", Wire::Versioned(&HEADER)).id(&["id"]).event_type(EventTypeSource::Body(&["type"]));

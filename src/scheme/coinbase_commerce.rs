@@ -10,6 +10,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -17,37 +18,6 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-cc-webhook-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::CoinbaseCommerce`](crate::Scheme::CoinbaseCommerce) provider.
-pub(super) struct CoinbaseCommerce;
-
-impl Provider for CoinbaseCommerce {
-    fn name(&self) -> Cow<'static, str> {
-        "coinbase-commerce".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event", "type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::BodyField(&["event", "id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static COINBASE_COMMERCE: Declared = Declared::new("coinbase-commerce", Wire::Body(&TAG))
+    .id(&["event", "id"])
+    .event_type(EventTypeSource::Body(&["event", "type"]));

@@ -9,52 +9,22 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("expo-signature"), prefix: "sha1=", encoding: Encoding::Hex };
 
-/// The [`Scheme::Expo`](crate::Scheme::Expo) provider.
-pub(super) struct Expo;
-
-impl Provider for Expo {
-    fn name(&self) -> Cow<'static, str> {
-        "expo".into()
+/// Expo: "the secret must be at least 16 characters long".
+fn at_least_sixteen_characters(text: &str, index: usize, _allow_short: bool) -> Result<(), ConfigError> {
+    if text.len() < 16 {
+        return Err(ConfigError::WeakSecret { index, len: text.len(), min: 16 });
     }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    // "The secret must be at least 16 characters long".
-    fn check_secret(&self, text: &str, index: usize, _allow_short: bool) -> Result<(), ConfigError> {
-        if text.len() < 16 {
-            return Err(ConfigError::WeakSecret { index, len: text.len(), min: 16 });
-        }
-        Ok(())
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::None
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
+    Ok(())
 }
+
+/// The [`Scheme::Expo`](crate::Scheme::Expo) provider.
+pub(super) static EXPO: Declared = Declared::new("expo", Wire::Body(&TAG))
+    .mac(Mac::Hmac(Algorithm::HmacSha1))
+    .secret_rule(at_least_sixteen_characters);

@@ -8,44 +8,11 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
-use super::provider::prelude::*;
+use super::declared::{Declared, Wire};
 use super::tag::Encoding;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-fs-signature"), prefix: "", encoding: Encoding::Base64 };
 
 /// The [`Scheme::FastSpring`](crate::Scheme::FastSpring) provider.
-pub(super) struct FastSpring;
-
-impl Provider for FastSpring {
-    fn name(&self) -> Cow<'static, str> {
-        "fastspring".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::None
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static FAST_SPRING: Declared = Declared::new("fastspring", Wire::Body(&TAG));

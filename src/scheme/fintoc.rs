@@ -10,6 +10,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -22,37 +23,5 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::Fintoc`](crate::Scheme::Fintoc) provider.
-pub(super) struct Fintoc;
-
-impl Provider for Fintoc {
-    fn name(&self) -> Cow<'static, str> {
-        "fintoc".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static FINTOC: Declared =
+    Declared::new("fintoc", Wire::List(&LIST)).id(&["id"]).event_type(EventTypeSource::Body(&["type"]));

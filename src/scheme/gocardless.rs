@@ -9,44 +9,11 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
-use super::provider::prelude::*;
+use super::declared::{Declared, Wire};
 use super::tag::Encoding;
 
 pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("webhook-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::GoCardless`](crate::Scheme::GoCardless) provider.
-pub(super) struct GoCardless;
-
-impl Provider for GoCardless {
-    fn name(&self) -> Cow<'static, str> {
-        "gocardless".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::None
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static GO_CARDLESS: Declared = Declared::new("gocardless", Wire::Body(&TAG));

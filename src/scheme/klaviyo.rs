@@ -9,7 +9,7 @@
 
 use http::HeaderName;
 
-use super::provider::prelude::*;
+use super::declared::{Declared, Wire};
 use super::stamped::{Notation, Order, Stamped};
 use super::tag::Encoding;
 
@@ -22,37 +22,4 @@ pub(super) static HEADERS: Stamped = Stamped {
 };
 
 /// The [`Scheme::Klaviyo`](crate::Scheme::Klaviyo) provider.
-pub(super) struct Klaviyo;
-
-impl Provider for Klaviyo {
-    fn name(&self) -> Cow<'static, str> {
-        "klaviyo".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::None
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::stamped::parse(request, &HEADERS, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::stamped::render(&HEADERS, headers, timestamp, tag)
-    }
-}
+pub(super) static KLAVIYO: Declared = Declared::new("klaviyo", Wire::Stamped(&HEADERS));

@@ -9,6 +9,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -16,37 +17,5 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::LemonSqueezy`](crate::Scheme::LemonSqueezy) provider.
-pub(super) struct LemonSqueezy;
-
-impl Provider for LemonSqueezy {
-    fn name(&self) -> Cow<'static, str> {
-        "lemon-squeezy".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["meta", "event_name"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static LEMON_SQUEEZY: Declared =
+    Declared::new("lemon-squeezy", Wire::Body(&TAG)).event_type(EventTypeSource::Body(&["meta", "event_name"]));

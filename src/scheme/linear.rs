@@ -12,6 +12,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -22,45 +23,7 @@ pub(super) static TAG: BodyTag =
 pub(super) const TIMESTAMP_FIELD: &str = "webhookTimestamp";
 
 /// The [`Scheme::Linear`](crate::Scheme::Linear) provider.
-pub(super) struct Linear;
-
-impl Provider for Linear {
-    fn name(&self) -> Cow<'static, str> {
-        "linear".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn default_tolerance(&self) -> Duration {
-        Duration::from_secs(60)
-    }
-
-    fn body_timestamp_field(&self) -> Option<&'static str> {
-        Some(TIMESTAMP_FIELD)
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static LINEAR: Declared = Declared::new("linear", Wire::Body(&TAG))
+    .event_type(EventTypeSource::Body(&["type"]))
+    .tolerance(Duration::from_secs(60))
+    .body_timestamp(TIMESTAMP_FIELD);

@@ -17,6 +17,7 @@ mod cloudflare_stream;
 mod coinbase_commerce;
 mod contentful;
 mod custom;
+mod declared;
 mod discord;
 mod docusign;
 mod dropbox;
@@ -192,7 +193,7 @@ providers! {
     /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `{t}.{body}`. The `whsec_…`
     /// secret is used verbatim. Only `v1` counts (a header with only `v0` fails). The dedup id is the event's `id`
     /// field, read from the signed body.
-    Stripe => stripe::Stripe,
+    Stripe => stripe::STRIPE,
     /// GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body. **No timestamp**, so no replay window:
     /// rely on deduplication. `X-GitHub-Delivery` is reported as the id but is not signed. Never accepts `sha1=`.
     GitHub => github::GitHub,
@@ -202,13 +203,13 @@ providers! {
     /// Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 of
     /// `v0:{timestamp}:{body}`. The Events API's `url_verification` is answered as a
     /// [handshake](crate::Verified::handshake).
-    Slack => slack::Slack,
+    Slack => slack::SLACK,
     /// Shopify: `X-Shopify-Hmac-Sha256: <base64>`, HMAC-SHA256 of the body. **No timestamp**, so no replay window.
     /// `X-Shopify-Webhook-Id` is reported as the id but is not signed.
     Shopify => shopify::Shopify,
     /// Paddle Billing: `Paddle-Signature: ts=<unix>;h1=<hex>[;h1=<hex>…]`, HMAC-SHA256 of `{ts}:{body}`. The dedup
     /// id is the event's `event_id` field, read from the signed body.
-    Paddle => paddle::Paddle,
+    Paddle => paddle::PADDLE,
     /// Twilio: `X-Twilio-Signature: <base64>`, HMAC-SHA1 with the Auth Token of the URL Twilio called followed by
     /// each POST parameter's name and value, sorted by name. A JSON body instead carries `bodySHA256` in the
     /// query, which must be the body's SHA-256. Signs the URL, so it verifies through
@@ -227,25 +228,25 @@ providers! {
     SendGrid => sendgrid::SendGrid,
     /// Typeform: `Typeform-Signature: sha256=<base64>` (base64 despite the prefix), HMAC-SHA256 of the body. **No
     /// timestamp**. The dedup id is the event's `event_id` field, read from the signed body.
-    Typeform => typeform::Typeform,
+    Typeform => typeform::TYPEFORM,
     /// Lemon Squeezy: `X-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp** and no delivery id
     /// (deduplication on the body); `X-Event-Name` is not signed, so route on the body's `meta.event_name`.
-    LemonSqueezy => lemon_squeezy::LemonSqueezy,
+    LemonSqueezy => lemon_squeezy::LEMON_SQUEEZY,
     /// Vercel: `x-vercel-signature: <hex>`, HMAC-**SHA1** of the body. **No timestamp**. The dedup id is the
     /// event's `id` field.
-    Vercel => vercel::Vercel,
+    Vercel => vercel::VERCEL,
     /// Intercom: `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the body with the app's client secret. **No
     /// timestamp**. The dedup id is the notification's `id` field.
-    Intercom => intercom::Intercom,
+    Intercom => intercom::INTERCOM,
     /// Coinbase Commerce: `X-CC-Webhook-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**. The dedup id
     /// is the event's nested `event.id`, read from the signed body.
-    CoinbaseCommerce => coinbase_commerce::CoinbaseCommerce,
+    CoinbaseCommerce => coinbase_commerce::COINBASE_COMMERCE,
     /// Calendly: `Calendly-Webhook-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`; 180 s window by
     /// default. No delivery id (deduplication on the body).
-    Calendly => calendly::Calendly,
+    Calendly => calendly::CALENDLY,
     /// WorkOS: `WorkOS-Signature: t=<unix ms>, v1=<hex>`, HMAC-SHA256 of `{t}.{body}` with `t` in milliseconds as
     /// sent; 180 s window by default. The dedup id is the event's `id` field.
-    WorkOS => workos::WorkOS,
+    WorkOS => workos::WORK_OS,
     /// HubSpot, signature version 3: `X-HubSpot-Signature-v3: <base64>`, HMAC-SHA256 of the method, the URL
     /// HubSpot called, the body and `X-HubSpot-Request-Timestamp` (milliseconds, as sent), with no separators.
     /// Signs the URL: verify a whole request or its head ([`RequestView`](crate::RequestView)), with [`public_url`](crate::VerifierBuilder::public_url) behind
@@ -264,11 +265,11 @@ providers! {
     /// Linear: `linear-signature: <hex>`, HMAC-SHA256 of the body; the timestamp is the body's `webhookTimestamp`
     /// (milliseconds), read from the verified body and checked against a 60 s window by default. No delivery id
     /// (deduplication on the body).
-    Linear => linear::Linear,
+    Linear => linear::LINEAR,
     /// Zoom: `x-zm-request-timestamp` and `x-zm-signature: v0=<hex>`, HMAC-SHA256 of `v0:{timestamp}:{body}` with
     /// the app's secret token. No delivery id (deduplication on the body). An `endpoint.url_validation` is answered
     /// with its plain token and that token's HMAC as a [handshake](crate::Verified::handshake).
-    Zoom => zoom::Zoom,
+    Zoom => zoom::ZOOM,
     /// Twitch EventSub: `Twitch-Eventsub-Message-Signature: sha256=<hex>`, HMAC-SHA256 of the message id, the
     /// RFC 3339 `Twitch-Eventsub-Message-Timestamp` (as sent) and the body; 600 s window by default. The dedup id is
     /// the signed message id. A `webhook_callback_verification` is answered with its challenge as a
@@ -277,7 +278,7 @@ providers! {
     /// Dropbox: `X-Dropbox-Signature: <hex>`, HMAC-SHA256 of the body with the app secret. **No timestamp** and no
     /// delivery id. Dropbox's unsigned `GET ?challenge=` is answered as a [handshake](crate::Verified::handshake)
     /// when verifying a whole request or its head ([`RequestView`](crate::RequestView)).
-    Dropbox => dropbox::Dropbox,
+    Dropbox => dropbox::DROPBOX,
     /// Mailgun: the JSON body's `signature` block (`timestamp`, `token`, hex `signature`), HMAC-SHA256 of
     /// `{timestamp}{token}` with the HTTP webhook signing key; the crate's 300 s window on that timestamp. **The
     /// signature does not cover `event-data`**: anyone who saw one delivery can pair its block with other event data.
@@ -285,76 +286,76 @@ providers! {
     /// events that matter through Mailgun's API.
     Mailgun => mailgun::Mailgun,
     /// Bitbucket Cloud: `X-Hub-Signature: sha256=<hex>`, HMAC-SHA256 of the body. **No timestamp**; no signed id.
-    BitbucketCloud => bitbucket::BitbucketCloud,
+    BitbucketCloud => bitbucket::BITBUCKET_CLOUD,
     /// Bitbucket Server / Data Center: the same header and format as Bitbucket Cloud. **No timestamp**.
     BitbucketServer => bitbucket::BitbucketServer,
     /// CircleCI: `circleci-signature: v1=<hex>[,v2=…]`, HMAC-SHA256 of the body; only `v1` entries count. **No
     /// timestamp**. The dedup id is the event's `id`, from the signed body.
-    CircleCI => circleci::CircleCI,
+    CircleCI => circleci::CIRCLE_CI,
     /// Expo EAS: `expo-signature: sha1=<hex>`, HMAC-**SHA1** of the body, with a secret of at least 16 characters.
     /// **No timestamp**.
-    Expo => expo::Expo,
+    Expo => expo::EXPO,
     /// FastSpring: `X-FS-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**; a batch of events.
-    FastSpring => fastspring::FastSpring,
+    FastSpring => fastspring::FAST_SPRING,
     /// GoCardless: `Webhook-Signature: <hex>`, HMAC-SHA256 of the body with the endpoint secret. **No timestamp**; a
     /// batch of `events`.
-    GoCardless => gocardless::GoCardless,
+    GoCardless => gocardless::GO_CARDLESS,
     /// LaunchDarkly: `X-LD-Signature: <hex>`, HMAC-SHA256 of the body. **No timestamp**.
-    LaunchDarkly => launchdarkly::LaunchDarkly,
+    LaunchDarkly => launchdarkly::LAUNCH_DARKLY,
     /// LINE Messaging API: `x-line-signature: <base64>`, HMAC-SHA256 of the body with the channel secret. **No
     /// timestamp**; a batch of `events`. The console's check (a verified body with no `events`) is answered `200` as a
     /// [handshake](crate::Verified::handshake).
-    Line => line::Line,
+    Line => line::LINE,
     /// Paystack: `x-paystack-signature: <hex>`, HMAC-**SHA512** of the body with the secret API key. **No timestamp**.
-    Paystack => paystack::Paystack,
+    Paystack => paystack::PAYSTACK,
     /// Razorpay: `X-Razorpay-Signature: <hex>`, HMAC-SHA256 of the body with the webhook secret. **No timestamp**.
-    Razorpay => razorpay::Razorpay,
+    Razorpay => razorpay::RAZORPAY,
     /// Recharge: `X-Recharge-Hmac-Sha256: <hex>`, a bare **SHA-256 (not an HMAC)** of the client secret followed by
     /// the body, open to length extension. **No timestamp**.
-    Recharge => recharge::Recharge,
+    Recharge => recharge::RECHARGE,
     /// Sentry: `Sentry-Hook-Signature: <hex>`, HMAC-SHA256 of the body with the integration's client secret. **No
     /// timestamp**.
-    Sentry => sentry::Sentry,
+    Sentry => sentry::SENTRY,
     /// Tally: `Tally-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**. The dedup id is the event's
     /// `eventId`, from the signed body.
-    Tally => tally::Tally,
+    Tally => tally::TALLY,
     /// WooCommerce: `X-WC-Webhook-Signature: <base64>`, HMAC-SHA256 of the body. **No timestamp**.
-    WooCommerce => woocommerce::WooCommerce,
+    WooCommerce => woocommerce::WOO_COMMERCE,
     /// Fintoc: `Fintoc-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}` (the `whsec_` secret used as text).
     /// The dedup id is the event's `id`.
-    Fintoc => fintoc::Fintoc,
+    Fintoc => fintoc::FINTOC,
     /// Mux: `Mux-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`. The dedup id is the event's `id`.
-    Mux => mux::Mux,
+    Mux => mux::MUX,
     /// Tailscale: `Tailscale-Webhook-Signature: t=<unix>,v1=<hex>`, HMAC-SHA256 of `{t}.{body}`. A batch of events.
-    Tailscale => tailscale::Tailscale,
+    Tailscale => tailscale::TAILSCALE,
     /// Cloudflare Stream: `Webhook-Signature: time=<unix>,sig1=<hex>`, HMAC-SHA256 of `{time}.{body}` (the secret used
     /// as text).
-    CloudflareStream => cloudflare_stream::CloudflareStream,
+    CloudflareStream => cloudflare_stream::CLOUDFLARE_STREAM,
     /// Airwallex: `x-timestamp` (milliseconds) and `x-signature: <hex>`, HMAC-SHA256 of the timestamp followed by the
     /// body. The dedup id is the event's `id`.
-    Airwallex => airwallex::Airwallex,
+    Airwallex => airwallex::AIRWALLEX,
     /// Webflow: `x-webflow-timestamp` (milliseconds) and `x-webflow-signature: <hex>`, HMAC-SHA256 of
     /// `{timestamp}:{body}`.
-    Webflow => webflow::Webflow,
+    Webflow => webflow::WEBFLOW,
     /// Zendesk: `X-Zendesk-Webhook-Signature-Timestamp` (RFC 3339) and `X-Zendesk-Webhook-Signature: <base64>`,
     /// HMAC-SHA256 of the timestamp followed by the body.
-    Zendesk => zendesk::Zendesk,
+    Zendesk => zendesk::ZENDESK,
     /// Klaviyo: `Klaviyo-Timestamp` (HTTP date) and `Klaviyo-Signature: <hex>`, HMAC-SHA256 of the body **followed
     /// by** the timestamp.
-    Klaviyo => klaviyo::Klaviyo,
+    Klaviyo => klaviyo::KLAVIYO,
     /// X (Twitter) Account Activity: `x-twitter-webhooks-signature: sha256=<base64>`, HMAC-SHA256 of the body with
     /// the consumer secret. **No timestamp**. The unsigned CRC check (`GET ?crc_token=…`) is answered with its
     /// `response_token` as a [handshake](crate::Verified::handshake).
     X => x::X,
     /// Nylas v3: `x-nylas-signature: <hex>`, HMAC-SHA256 of the body with the webhook secret. **No timestamp**. The
     /// unsigned `GET ?challenge=` is answered as a [handshake](crate::Verified::handshake).
-    Nylas => nylas::Nylas,
+    Nylas => nylas::NYLAS,
     /// Xero: `x-xero-signature: <base64>`, HMAC-SHA256 of the body with the webhook key. **No timestamp**. A verified
     /// "Intent to Receive" (no `events`) is answered `200` as a [handshake](crate::Verified::handshake).
-    Xero => xero::Xero,
+    Xero => xero::XERO,
     /// PagerDuty v3: `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>]`, HMAC-SHA256 of the body; any `v1` may match.
     /// **No timestamp**. The dedup id is the nested `event.id`.
-    PagerDuty => pagerduty::PagerDuty,
+    PagerDuty => pagerduty::PAGER_DUTY,
     /// Box: `BOX-SIGNATURE-PRIMARY` and `BOX-SIGNATURE-SECONDARY: <base64>`, HMAC-SHA256 of the body followed by the
     /// RFC 3339 `BOX-DELIVERY-TIMESTAMP`; the first key is checked against the primary header only, the second against
     /// the secondary only. 600 s window by default. The dedup id is the body's `id`.

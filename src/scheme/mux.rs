@@ -8,6 +8,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -20,37 +21,5 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::Mux`](crate::Scheme::Mux) provider.
-pub(super) struct Mux;
-
-impl Provider for Mux {
-    fn name(&self) -> Cow<'static, str> {
-        "mux".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static MUX: Declared =
+    Declared::new("mux", Wire::List(&LIST)).id(&["id"]).event_type(EventTypeSource::Body(&["type"]));

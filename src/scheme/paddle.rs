@@ -8,6 +8,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -20,37 +21,5 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::Paddle`](crate::Scheme::Paddle) provider.
-pub(super) struct Paddle;
-
-impl Provider for Paddle {
-    fn name(&self) -> Cow<'static, str> {
-        "paddle".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event_type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["event_id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static PADDLE: Declared =
+    Declared::new("paddle", Wire::List(&LIST)).id(&["event_id"]).event_type(EventTypeSource::Body(&["event_type"]));

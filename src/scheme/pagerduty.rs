@@ -9,6 +9,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::versioned::Versioned;
 use crate::error::ErrorKind;
@@ -20,37 +21,6 @@ pub(super) static HEADER: Versioned = Versioned {
 };
 
 /// The [`Scheme::PagerDuty`](crate::Scheme::PagerDuty) provider.
-pub(super) struct PagerDuty;
-
-impl Provider for PagerDuty {
-    fn name(&self) -> Cow<'static, str> {
-        "pagerduty".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event", "event_type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::versioned::parse(request, &HEADER, IdSource::BodyField(&["event", "id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::versioned::render(&HEADER, headers, tag)
-    }
-}
+pub(super) static PAGER_DUTY: Declared = Declared::new("pagerduty", Wire::Versioned(&HEADER))
+    .id(&["event", "id"])
+    .event_type(EventTypeSource::Body(&["event", "event_type"]));

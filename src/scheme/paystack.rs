@@ -8,6 +8,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -15,37 +16,6 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-paystack-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::Paystack`](crate::Scheme::Paystack) provider.
-pub(super) struct Paystack;
-
-impl Provider for Paystack {
-    fn name(&self) -> Cow<'static, str> {
-        "paystack".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha512), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static PAYSTACK: Declared = Declared::new("paystack", Wire::Body(&TAG))
+    .mac(Mac::Hmac(Algorithm::HmacSha512))
+    .event_type(EventTypeSource::Body(&["event"]));

@@ -250,8 +250,13 @@ pub(crate) struct CheckKeys<'k> {
 
 /// Whether the verified body is a check with no events (`"events": []`): Xero's Intent to Receive, LINE's console
 /// check.
-pub(super) fn no_events(body: &[u8]) -> bool {
+fn no_events(body: &[u8]) -> bool {
     crate::json_field::field_at::<Vec<serde::de::IgnoredAny>>(body, &["events"]).is_some_and(|events| events.is_empty())
+}
+
+/// Answers a verified check with no events `200` and an empty body (Xero, LINE).
+pub(super) fn empty_events_check(request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+    Ok(no_events(request.body).then(Handshake::empty))
 }
 
 impl super::Scheme {

@@ -8,6 +8,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -15,37 +16,5 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-razorpay-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::Razorpay`](crate::Scheme::Razorpay) provider.
-pub(super) struct Razorpay;
-
-impl Provider for Razorpay {
-    fn name(&self) -> Cow<'static, str> {
-        "razorpay".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static RAZORPAY: Declared =
+    Declared::new("razorpay", Wire::Body(&TAG)).event_type(EventTypeSource::Body(&["event"]));

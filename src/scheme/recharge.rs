@@ -9,6 +9,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -16,37 +17,6 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("x-recharge-hmac-sha256"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::Recharge`](crate::Scheme::Recharge) provider.
-pub(super) struct Recharge;
-
-impl Provider for Recharge {
-    fn name(&self) -> Cow<'static, str> {
-        "recharge".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::SecretPrefixedSha256, SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Header("x-recharge-topic")
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static RECHARGE: Declared = Declared::new("recharge", Wire::Body(&TAG))
+    .mac(Mac::SecretPrefixedSha256)
+    .event_type(EventTypeSource::Header("x-recharge-topic"));

@@ -9,6 +9,7 @@
 use http::HeaderName;
 
 use super::body_only::BodyTag;
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::tag::Encoding;
 
@@ -16,37 +17,5 @@ pub(super) static TAG: BodyTag =
     BodyTag { header: HeaderName::from_static("sentry-hook-signature"), prefix: "", encoding: Encoding::Hex };
 
 /// The [`Scheme::Sentry`](crate::Scheme::Sentry) provider.
-pub(super) struct Sentry;
-
-impl Provider for Sentry {
-    fn name(&self) -> Cow<'static, str> {
-        "sentry".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::HeaderAndBody("sentry-hook-resource", "action")
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::body_only::parse(request, &TAG, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::body_only::render(&TAG, headers, tag)
-    }
-}
+pub(super) static SENTRY: Declared = Declared::new("sentry", Wire::Body(&TAG))
+    .event_type(EventTypeSource::HeaderAndBody("sentry-hook-resource", "action"));

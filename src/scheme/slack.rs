@@ -12,6 +12,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::v0::V0Headers;
 use crate::error::Error;
@@ -24,7 +25,8 @@ pub(super) static HEADERS: V0Headers = V0Headers {
 };
 
 /// The answer to a verified `url_verification` event: its challenge, echoed.
-pub(super) fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
+fn handshake(request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
+    let body = request.body;
     if top_level_field::<&str>(body, "type") != Some("url_verification") {
         return Ok(None);
     }
@@ -34,45 +36,7 @@ pub(super) fn handshake(body: &[u8]) -> Result<Option<Handshake>, Error> {
 }
 
 /// The [`Scheme::Slack`](crate::Scheme::Slack) provider.
-pub(super) struct Slack;
-
-impl Provider for Slack {
-    fn name(&self) -> Cow<'static, str> {
-        "slack".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event", "type"])
-    }
-
-    fn content_type(&self) -> &'static str {
-        "application/x-www-form-urlencoded"
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::v0::parse(request, &HEADERS)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::v0::render(&HEADERS, headers, timestamp, tag)
-    }
-
-    fn handshake(&self, request: &Incoming<'_>, _key: &Key) -> Result<Option<Handshake>, Error> {
-        handshake(request.body)
-    }
-}
+pub(super) static SLACK: Declared = Declared::new("slack", Wire::V0(&HEADERS))
+    .event_type(EventTypeSource::Body(&["event", "type"]))
+    .content_type("application/x-www-form-urlencoded")
+    .handshake(handshake);

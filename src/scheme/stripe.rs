@@ -9,6 +9,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -20,46 +21,17 @@ pub(super) static LIST: SignedList = SignedList {
     rendered_separator: ",",
 };
 
-/// The [`Scheme::Stripe`](crate::Scheme::Stripe) provider.
-pub(super) struct Stripe;
-
-impl Provider for Stripe {
-    fn name(&self) -> Cow<'static, str> {
-        "stripe".into()
+/// Stripe's secrets are used verbatim and start with `whsec_`; its SDK fixtures use secrets without the prefix, which
+/// the same escape as short secrets lets them replay.
+fn whsec_prefix(text: &str, index: usize, allow_short: bool) -> Result<(), ConfigError> {
+    if !text.starts_with("whsec_") && !allow_short {
+        return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
     }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    // Stripe's SDK fixtures use secrets without the prefix: the same escape as short secrets lets them replay.
-    fn check_secret(&self, text: &str, index: usize, allow_short: bool) -> Result<(), ConfigError> {
-        if !text.starts_with("whsec_") && !allow_short {
-            return Err(ConfigError::UnexpectedSecretFormat { index, expected: "whsec_" });
-        }
-        Ok(())
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
+    Ok(())
 }
+
+/// The [`Scheme::Stripe`](crate::Scheme::Stripe) provider.
+pub(super) static STRIPE: Declared = Declared::new("stripe", Wire::List(&LIST))
+    .id(&["id"])
+    .event_type(EventTypeSource::Body(&["type"]))
+    .secret_rule(whsec_prefix);

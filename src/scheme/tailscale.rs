@@ -9,8 +9,8 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
-use super::provider::prelude::*;
 use super::signed_list::SignedList;
 
 pub(super) static LIST: SignedList = SignedList {
@@ -21,37 +21,4 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::Tailscale`](crate::Scheme::Tailscale) provider.
-pub(super) struct Tailscale;
-
-impl Provider for Tailscale {
-    fn name(&self) -> Cow<'static, str> {
-        "tailscale".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::None
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static TAILSCALE: Declared = Declared::new("tailscale", Wire::List(&LIST));

@@ -9,6 +9,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::headers::ListFormat;
 use super::provider::prelude::*;
 use super::signed_list::SignedList;
@@ -21,41 +22,7 @@ pub(super) static LIST: SignedList = SignedList {
 };
 
 /// The [`Scheme::WorkOS`](crate::Scheme::WorkOS) provider.
-pub(super) struct WorkOS;
-
-impl Provider for WorkOS {
-    fn name(&self) -> Cow<'static, str> {
-        "workos".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn default_tolerance(&self) -> Duration {
-        Duration::from_secs(180)
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::signed_list::parse(request, &LIST, IdSource::BodyField(&["id"]))
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::signed_list::render(&LIST, headers, timestamp, tag)
-    }
-}
+pub(super) static WORK_OS: Declared = Declared::new("workos", Wire::List(&LIST))
+    .id(&["id"])
+    .event_type(EventTypeSource::Body(&["event"]))
+    .tolerance(Duration::from_secs(180));

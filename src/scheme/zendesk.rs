@@ -9,6 +9,7 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::stamped::{Notation, Order, Stamped};
 use super::tag::Encoding;
@@ -22,37 +23,5 @@ pub(super) static HEADERS: Stamped = Stamped {
 };
 
 /// The [`Scheme::Zendesk`](crate::Scheme::Zendesk) provider.
-pub(super) struct Zendesk;
-
-impl Provider for Zendesk {
-    fn name(&self) -> Cow<'static, str> {
-        "zendesk".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::stamped::parse(request, &HEADERS, IdSource::None)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::stamped::render(&HEADERS, headers, timestamp, tag)
-    }
-}
+pub(super) static ZENDESK: Declared =
+    Declared::new("zendesk", Wire::Stamped(&HEADERS)).event_type(EventTypeSource::Body(&["type"]));

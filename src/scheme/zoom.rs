@@ -12,12 +12,12 @@
 
 use http::HeaderName;
 
+use super::declared::{Declared, Wire};
 use super::provider::prelude::*;
 use super::v0::V0Headers;
 use crate::error::Error;
 use crate::handshake::Handshake;
 use crate::json_field::top_level_field;
-use crate::key::HmacKey;
 
 pub(super) static HEADERS: V0Headers = V0Headers {
     signature: HeaderName::from_static("x-zm-signature"),
@@ -25,7 +25,8 @@ pub(super) static HEADERS: V0Headers = V0Headers {
 };
 
 /// The answer to a verified `endpoint.url_validation`: the plain token and its MAC under the key that verified it.
-pub(super) fn handshake(body: &[u8], key: &HmacKey) -> Result<Option<Handshake>, Error> {
+fn handshake(request: &Incoming<'_>, key: &Key) -> Result<Option<Handshake>, Error> {
+    let (body, Material::Hmac(key)) = (request.body, &key.material) else { return Ok(None) };
     if top_level_field::<&str>(body, "event") != Some("endpoint.url_validation") {
         return Ok(None);
     }
@@ -42,44 +43,5 @@ pub(super) fn handshake(body: &[u8], key: &HmacKey) -> Result<Option<Handshake>,
 }
 
 /// The [`Scheme::Zoom`](crate::Scheme::Zoom) provider.
-pub(super) struct Zoom;
-
-impl Provider for Zoom {
-    fn name(&self) -> Cow<'static, str> {
-        "zoom".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["event"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        super::v0::parse(request, &HEADERS)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (_id, timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        super::v0::render(&HEADERS, headers, timestamp, tag)
-    }
-
-    fn handshake(&self, request: &Incoming<'_>, key: &Key) -> Result<Option<Handshake>, Error> {
-        match &key.material {
-            Material::Hmac(mac) => handshake(request.body, mac),
-            _ => Ok(None),
-        }
-    }
-}
+pub(super) static ZOOM: Declared =
+    Declared::new("zoom", Wire::V0(&HEADERS)).event_type(EventTypeSource::Body(&["event"])).handshake(handshake);
