@@ -51,6 +51,7 @@ mod paddle;
 mod pagerduty;
 pub(crate) mod paypal;
 mod paystack;
+#[macro_use]
 mod provider;
 mod pusher;
 mod query;
@@ -105,51 +106,6 @@ pub use tag::{Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Tag};
 
 use provider::Provider;
 pub(crate) use provider::{CheckKeys, Context, Parsed, TokenCallback};
-
-/// Declares [`Scheme`], [`Scheme::ALL`] and [`Scheme::provider`], the one table from a variant to its provider, from
-/// one row per provider: its documentation, its variant, and the value in its own file that states its contract. The
-/// rows start with the providers whose variant carries their configuration (each with an `UNCONFIGURED` value for
-/// [`Scheme::ALL`]); [`Scheme::Custom`] is not a row.
-macro_rules! providers {
-    (configured { $($(#[doc = $config_doc:literal])* $configured:ident($config:ident),)* } $($(#[doc = $doc:literal])* $variant:ident => $provider:path,)*) => {
-        /// A provider's signature scheme.
-        ///
-        /// Pick the provider you receive from; [`Scheme::Custom`] covers any other HMAC scheme. Each variant's documentation
-        /// states what it checks; the README's scheme table lists them side by side.
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        #[non_exhaustive]
-        #[allow(clippy::large_enum_variant, reason = "built once per verifier; boxing would change the public variant")]
-        pub enum Scheme {
-            $($(#[doc = $doc])* $variant,)*
-            $($(#[doc = $config_doc])* $configured($config),)*
-            /// A scheme you describe: see [`Custom`].
-            Custom(Custom),
-        }
-
-        impl Scheme {
-            /// Every built-in scheme (all but [`Scheme::Custom`]), each as its name parses: Square's notification URL is
-            /// empty, to be set with [`Scheme::square`]. For iterating over the catalogue, as the crate's own tests do.
-            ///
-            /// ```
-            /// use hooksafe::Scheme;
-            ///
-            /// for scheme in Scheme::ALL {
-            ///     assert_eq!(scheme.to_string().parse::<Scheme>().as_ref(), Ok(scheme));
-            /// }
-            /// ```
-            pub const ALL: &'static [Scheme] = &[$(Self::$variant,)* $(Self::$configured($config::UNCONFIGURED),)*];
-
-            /// The one table: each provider's whole contract, stated in its own file.
-            pub(crate) fn provider(&self) -> &dyn Provider {
-                match self {
-                    $(Self::$variant => &$provider,)*
-                    $(Self::$configured(config) => config,)*
-                    Self::Custom(custom) => custom,
-                }
-            }
-        }
-    };
-}
 
 providers! {
     // The providers whose variant carries their configuration, built by `Scheme::<provider>(..)`.
@@ -397,48 +353,4 @@ providers! {
     /// among them; 30 s window by default. Signs the request line: verify through
     /// a whole request or its head ([`RequestView`](crate::RequestView)).
     Contentful => contentful::Contentful,
-}
-
-impl Scheme {
-    /// Coinbase CDP's webhooks: [`Scheme::Hook0`], the scheme they are signed with.
-    #[allow(non_upper_case_globals, reason = "it reads as the variant it stands for")]
-    pub const CoinbaseCdp: Self = Self::Hook0;
-
-    /// [`Scheme::Square`] for the subscription whose notification URL is `notification_url`, exactly as entered.
-    pub fn square(notification_url: impl Into<String>) -> Square {
-        Square::new(notification_url.into())
-    }
-
-    /// [`Scheme::PayPal`] for the subscription whose webhook id is `webhook_id` (`WH-…` in the developer dashboard,
-    /// or the id the webhooks API returned), part of every message PayPal signs; see [`PayPal`] for its options.
-    pub fn paypal(webhook_id: impl Into<String>) -> PayPal {
-        PayPal::new(webhook_id.into())
-    }
-
-    /// [`Scheme::Meta`], without a Verify Token until [`Meta::verify_token`] gives it.
-    #[must_use]
-    pub const fn meta() -> Meta {
-        Meta::UNCONFIGURED
-    }
-
-    /// [`Scheme::Notion`], without a setup callback until [`Notion::on_verification_token`] gives it.
-    #[must_use]
-    pub const fn notion() -> Notion {
-        Notion::UNCONFIGURED
-    }
-
-    /// [`Scheme::Adyen`], one item per notification unless [`Adyen::dangerous_allow_batches`].
-    #[must_use]
-    pub const fn adyen() -> Adyen {
-        Adyen::UNCONFIGURED
-    }
-
-    /// Whether `other` is the same provider, whatever its configuration (keys prepared for one check the other's
-    /// deliveries): the same variant, or the same custom scheme.
-    pub(crate) fn same_provider(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Self::Custom(mine), Self::Custom(theirs)) => mine == theirs,
-            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
-        }
-    }
 }

@@ -22,6 +22,7 @@ use zeroize::Zeroizing;
 use http::HeaderName;
 
 use super::paypal::CertificateUrl;
+use super::{Adyen, Meta, Notion, PayPal, Scheme, Square};
 use super::{Candidates, DEFAULT_TOLERANCE, EventTypeSource, IdSource, KeyKind, Signed, Tag, signed};
 use crate::error::{ConfigError, Error};
 use crate::handshake::Handshake;
@@ -41,6 +42,51 @@ pub(super) mod prelude {
     pub(crate) use std::borrow::Cow;
     pub(crate) use std::time::Duration;
     pub(crate) use zeroize::Zeroizing;
+}
+
+/// Declares [`Scheme`], [`Scheme::ALL`] and [`Scheme::provider`], the one table from a variant to its provider, from
+/// one row per provider: its documentation, its variant, and the value in its own file that states its contract. The
+/// rows start with the providers whose variant carries their configuration (each with an `UNCONFIGURED` value for
+/// [`Scheme::ALL`]); [`Scheme::Custom`] is not a row.
+macro_rules! providers {
+    (configured { $($(#[doc = $config_doc:literal])* $configured:ident($config:ident),)* } $($(#[doc = $doc:literal])* $variant:ident => $provider:path,)*) => {
+        /// A provider's signature scheme.
+        ///
+        /// Pick the provider you receive from; [`Scheme::Custom`] covers any other HMAC scheme. Each variant's documentation
+        /// states what it checks; the README's scheme table lists them side by side.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        #[allow(clippy::large_enum_variant, reason = "built once per verifier; boxing would change the public variant")]
+        pub enum Scheme {
+            $($(#[doc = $doc])* $variant,)*
+            $($(#[doc = $config_doc])* $configured($config),)*
+            /// A scheme you describe: see [`Custom`].
+            Custom(Custom),
+        }
+
+        impl Scheme {
+            /// Every built-in scheme (all but [`Scheme::Custom`]), each as its name parses: Square's notification URL is
+            /// empty, to be set with [`Scheme::square`]. For iterating over the catalogue, as the crate's own tests do.
+            ///
+            /// ```
+            /// use hooksafe::Scheme;
+            ///
+            /// for scheme in Scheme::ALL {
+            ///     assert_eq!(scheme.to_string().parse::<Scheme>().as_ref(), Ok(scheme));
+            /// }
+            /// ```
+            pub const ALL: &'static [Scheme] = &[$(Self::$variant,)* $(Self::$configured($config::UNCONFIGURED),)*];
+
+            /// The one table: each provider's whole contract, stated in its own file.
+            pub(crate) fn provider(&self) -> &dyn Provider {
+                match self {
+                    $(Self::$variant => &$provider,)*
+                    $(Self::$configured(config) => config,)*
+                    Self::Custom(custom) => custom,
+                }
+            }
+        }
+    };
 }
 
 /// The largest body a verifier accepts unless the provider or the caller says otherwise.
@@ -259,7 +305,49 @@ pub(super) fn empty_events_check(request: &Incoming<'_>, _key: &Key) -> Result<O
     Ok(no_events(request.body).then(Handshake::empty))
 }
 
-impl super::Scheme {
+impl Scheme {
+    /// Coinbase CDP's webhooks: [`Scheme::Hook0`], the scheme they are signed with.
+    #[allow(non_upper_case_globals, reason = "it reads as the variant it stands for")]
+    pub const CoinbaseCdp: Self = Self::Hook0;
+
+    /// [`Scheme::Square`] for the subscription whose notification URL is `notification_url`, exactly as entered.
+    pub fn square(notification_url: impl Into<String>) -> Square {
+        Square::new(notification_url.into())
+    }
+
+    /// [`Scheme::PayPal`] for the subscription whose webhook id is `webhook_id` (`WH-…` in the developer dashboard,
+    /// or the id the webhooks API returned), part of every message PayPal signs; see [`PayPal`] for its options.
+    pub fn paypal(webhook_id: impl Into<String>) -> PayPal {
+        PayPal::new(webhook_id.into())
+    }
+
+    /// [`Scheme::Meta`], without a Verify Token until [`Meta::verify_token`] gives it.
+    #[must_use]
+    pub const fn meta() -> Meta {
+        Meta::UNCONFIGURED
+    }
+
+    /// [`Scheme::Notion`], without a setup callback until [`Notion::on_verification_token`] gives it.
+    #[must_use]
+    pub const fn notion() -> Notion {
+        Notion::UNCONFIGURED
+    }
+
+    /// [`Scheme::Adyen`], one item per notification unless [`Adyen::dangerous_allow_batches`].
+    #[must_use]
+    pub const fn adyen() -> Adyen {
+        Adyen::UNCONFIGURED
+    }
+
+    /// Whether `other` is the same provider, whatever its configuration (keys prepared for one check the other's
+    /// deliveries): the same variant, or the same custom scheme.
+    pub(crate) fn same_provider(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Custom(mine), Self::Custom(theirs)) => mine == theirs,
+            _ => std::mem::discriminant(self) == std::mem::discriminant(other),
+        }
+    }
+
     /// The replay tolerance a verifier for this scheme uses unless told otherwise, in each direction: 180 s for
     /// Calendly and WorkOS, 60 s for Linear, 600 s for Twitch EventSub and Box, 30 s for Contentful (what each
     /// documents), 300 s for every other scheme with a timestamp.
