@@ -21,6 +21,7 @@ pub mod inbox;
 mod json_field;
 mod key;
 mod keys;
+mod lease;
 mod log;
 pub mod paypal;
 mod receiver;

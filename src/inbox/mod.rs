@@ -54,6 +54,7 @@ use sqlx::postgres::PgPool;
 
 use crate::error::{ConfigError, Error};
 use crate::handshake::Handshake;
+use crate::lease::LeasePolicy;
 use crate::receiver::{Receiver, STORE_RETRY_AFTER};
 use crate::store::{PostgresStore, StoreError};
 use crate::verified::Verified;
@@ -107,8 +108,7 @@ pub struct InboxBuilder {
     namespace: Option<String>,
     max_attempts: u32,
     backoff: (Duration, Duration),
-    lease: Duration,
-    handler_deadline: Option<Duration>,
+    lease: LeasePolicy,
     insert_timeout: Duration,
     ordering_key: Option<OrderingKey>,
     extra_headers: Vec<http::HeaderName>,
@@ -148,7 +148,7 @@ impl InboxBuilder {
     /// minutes; at least one second.
     #[must_use]
     pub const fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease;
+        self.lease.lease = lease;
         self
     }
 
@@ -156,7 +156,7 @@ impl InboxBuilder {
     /// attempt counted as failed. Defaults to half the lease; must be shorter than it.
     #[must_use]
     pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
-        self.handler_deadline = Some(deadline);
+        self.lease.handler_deadline = Some(deadline);
         self
     }
 
@@ -194,13 +194,8 @@ impl InboxBuilder {
     /// deadline of zero or not shorter than the lease; [`ConfigError::InvalidInbox`] for zero attempts or a backoff
     /// whose first wait is zero or above its maximum.
     pub fn build(self) -> Result<Inbox, ConfigError> {
-        if self.lease < Duration::from_secs(1) {
-            return Err(ConfigError::InvalidLease);
-        }
-        let handler_deadline = self.handler_deadline.unwrap_or(self.lease / 2);
-        if handler_deadline.is_zero() || handler_deadline >= self.lease {
-            return Err(ConfigError::InvalidHandlerDeadline);
-        }
+        // A background worker's handler answers no provider: half the lease, however long.
+        let (lease, handler_deadline) = self.lease.checked(Duration::MAX)?;
         if self.max_attempts == 0 {
             return Err(ConfigError::InvalidInbox("a delivery must be tried at least once"));
         }
@@ -223,7 +218,7 @@ impl InboxBuilder {
                 pool: self.pool,
                 max_attempts: self.max_attempts,
                 backoff: self.backoff,
-                lease: self.lease,
+                lease,
                 handler_deadline,
                 insert_timeout: self.insert_timeout,
                 ordering_key: self.ordering_key,
@@ -259,8 +254,7 @@ impl Inbox {
             namespace: None,
             max_attempts: 10,
             backoff: (Duration::from_secs(1), Duration::from_secs(3600)),
-            lease: Duration::from_secs(300),
-            handler_deadline: None,
+            lease: LeasePolicy::new(Duration::from_secs(300)),
             insert_timeout: Duration::from_secs(5),
             ordering_key: None,
             extra_headers: Vec::new(),

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DEFAULT_HANDLER_DEADLINE, DEFAULT_LEASE, DEFAULT_RETENTION, KeyFn, Receiver, Shared};
 use crate::error::ConfigError;
+use crate::lease::LeasePolicy;
 use crate::store::{Retention, Store};
 use crate::verified::Verified;
 use crate::verifier::Verifier;
@@ -18,8 +19,7 @@ pub struct ReceiverBuilder<S> {
     verifier: Verifier,
     store: S,
     namespace: Option<String>,
-    lease: Duration,
-    handler_deadline: Option<Duration>,
+    lease: LeasePolicy,
     retention: Duration,
     key_fn: Option<KeyFn>,
     fail_open: bool,
@@ -43,8 +43,7 @@ impl<S: Store> ReceiverBuilder<S> {
             verifier,
             store,
             namespace: None,
-            lease: DEFAULT_LEASE,
-            handler_deadline: None,
+            lease: LeasePolicy::new(DEFAULT_LEASE),
             retention: DEFAULT_RETENTION,
             key_fn: None,
             fail_open: false,
@@ -70,7 +69,7 @@ impl<S: Store> ReceiverBuilder<S> {
     /// least one second, longer than the [handler deadline](Self::handler_deadline), shorter than the retention.
     #[must_use]
     pub const fn lease(mut self, lease: Duration) -> Self {
-        self.lease = lease;
+        self.lease.lease = lease;
         self
     }
 
@@ -82,7 +81,7 @@ impl<S: Store> ReceiverBuilder<S> {
     /// [`Receiver::receive`] itself bounds its own handler.
     #[must_use]
     pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
-        self.handler_deadline = Some(deadline);
+        self.lease.handler_deadline = Some(deadline);
         self
     }
 
@@ -123,13 +122,10 @@ impl<S: Store> ReceiverBuilder<S> {
                 window_secs: window.as_secs(),
             });
         }
-        if self.lease < Duration::from_secs(1) || self.lease >= self.retention {
+        // A provider waits for the handler's answer: at most DEFAULT_HANDLER_DEADLINE unless set.
+        let (lease, handler_deadline) = self.lease.checked(DEFAULT_HANDLER_DEADLINE)?;
+        if lease >= self.retention {
             return Err(ConfigError::InvalidLease);
-        }
-        let lease = self.lease;
-        let handler_deadline = self.handler_deadline.unwrap_or_else(|| DEFAULT_HANDLER_DEADLINE.min(lease / 2));
-        if handler_deadline.is_zero() || handler_deadline >= lease {
-            return Err(ConfigError::InvalidHandlerDeadline);
         }
         // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
         // defence: no store may evict it before the retention ends.
