@@ -114,57 +114,13 @@ pub struct KeysBuilder {
 }
 
 impl KeysBuilder {
-    /// Adds a shared secret, as [`VerifierBuilder::secret`](crate::VerifierBuilder::secret) takes it.
-    #[must_use]
-    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.specs.push(KeySpec::Secret(secret.into()));
-        self
-    }
-
-    /// Adds a secret that is plain base64 of the key, as
-    /// [`VerifierBuilder::raw_base64_secret`](crate::VerifierBuilder::raw_base64_secret) takes it.
-    #[must_use]
-    pub fn raw_base64_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.specs.push(KeySpec::RawBase64(secret.into()));
-        self
-    }
-
-    /// Adds HTTP Basic credentials, as [`VerifierBuilder::basic_auth`](crate::VerifierBuilder::basic_auth) takes
-    /// them.
-    #[must_use]
-    pub fn basic_auth(mut self, credentials: impl Into<Secret>) -> Self {
-        self.specs.push(KeySpec::BasicAuth(credentials.into()));
-        self
-    }
-
-    /// Adds a provider's public key, as [`VerifierBuilder::public_key`](crate::VerifierBuilder::public_key) takes it.
-    #[must_use]
-    pub fn public_key(mut self, key: impl Into<PublicKey>) -> Self {
-        self.specs.push(KeySpec::Public(key.into()));
-        self
-    }
-
-    /// Adds a pinned PayPal certificate, as [`VerifierBuilder::certificate`](crate::VerifierBuilder::certificate)
-    /// takes it.
-    #[must_use]
-    pub fn certificate(mut self, pem: impl Into<String>) -> Self {
-        self.specs.push(KeySpec::Certificate(pem.into()));
-        self
-    }
+    key_setters!();
 
     /// Names the tenant these keys belong to: its deliveries are deduplicated in a namespace of their own, so two
     /// tenants' events with the same id are both processed.
     #[must_use]
     pub fn tenant(mut self, tenant: impl Into<String>) -> Self {
         self.tenant = Some(tenant.into());
-        self
-    }
-
-    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, and Stripe secrets without `whsec_`. See
-    /// [`VerifierBuilder::dangerous_allow_short_secrets`](crate::VerifierBuilder::dangerous_allow_short_secrets).
-    #[must_use]
-    pub const fn dangerous_allow_short_secrets(mut self) -> Self {
-        self.allow_short_secrets = true;
         self
     }
 
@@ -271,6 +227,72 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
     }
     Ok(keys.into_boxed_slice())
 }
+
+/// The key setters of the two builders that take keys, [`VerifierBuilder`](crate::VerifierBuilder) (a verifier's
+/// own keys) and [`KeysBuilder`] (a tenant's, for a resolver): written once. Each builder has the `specs` and
+/// `allow_short_secrets` fields they fill.
+macro_rules! key_setters {
+    () => {
+        /// Adds a shared secret, exactly as the provider's dashboard shows it (Standard Webhooks and Svix: `whsec_` +
+        /// base64, the prefix optional; Stripe: the whole `whsec_…` string; Twilio: the Auth Token; others: the text
+        /// as given). Give a [`Secret`](crate::Secret) to name it: `Secret::new("…").id("2025-rotation")`. Call it
+        /// again for each secret during a rotation: a delivery signed by any of them is accepted, and
+        /// [`Verified::key_id`](crate::Verified::key_id) says which.
+        #[must_use]
+        pub fn secret(mut self, secret: impl Into<crate::Secret>) -> Self {
+            self.specs.push(crate::keys::KeySpec::Secret(secret.into()));
+            self
+        }
+
+        /// Adds a provider's public key, for the asymmetric schemes: Standard Webhooks / Svix `v1a` (`whpk_` +
+        /// base64), Discord (the application's hex public key), SendGrid (the base64 verification key). Give a
+        /// [`PublicKey`](crate::PublicKey) to name it. Standard Webhooks may hold secrets and public keys together:
+        /// each signature entry is compared only with keys of its own kind.
+        #[must_use]
+        pub fn public_key(mut self, key: impl Into<crate::PublicKey>) -> Self {
+            self.specs.push(crate::keys::KeySpec::Public(key.into()));
+            self
+        }
+
+        /// Pins a certificate, for the schemes whose keys are certificates (PayPal): the PEM the provider serves at
+        /// the certificate URL of its deliveries. It is trusted as given, but only inside its validity period at the
+        /// verification time; call it again to pin the next certificate before the provider switches. See
+        /// [`crate::paypal`].
+        #[must_use]
+        pub fn certificate(mut self, pem: impl Into<String>) -> Self {
+            self.specs.push(crate::keys::KeySpec::Certificate(pem.into()));
+            self
+        }
+
+        /// Adds a secret that is standard base64 of the key with no prefix, such as Brex's (which is Standard
+        /// Webhooks underneath, its secrets listed without `whsec_`). Standard Webhooks keeps its 24 to 64 byte
+        /// bound; other schemes key with the decoded bytes.
+        #[must_use]
+        pub fn raw_base64_secret(mut self, secret: impl Into<crate::Secret>) -> Self {
+            self.specs.push(crate::keys::KeySpec::RawBase64(secret.into()));
+            self
+        }
+
+        /// Adds HTTP Basic credentials, `user:password`: for Bitbucket Server configured with a username and password
+        /// instead of a secret (Azure DevOps takes them as its secret). Compared in constant time; they protect
+        /// neither the body nor against replays.
+        #[must_use]
+        pub fn basic_auth(mut self, credentials: impl Into<crate::Secret>) -> Self {
+            self.specs.push(crate::keys::KeySpec::BasicAuth(credentials.into()));
+            self
+        }
+
+        /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, which no provider issues and anyone can guess,
+        /// and Stripe secrets without their `whsec_` prefix. Only for test fixtures, such as Twilio's published
+        /// example token `12345` or the `webhook_secret` of Stripe's SDK tests.
+        #[must_use]
+        pub const fn dangerous_allow_short_secrets(mut self) -> Self {
+            self.allow_short_secrets = true;
+            self
+        }
+    };
+}
+pub(crate) use key_setters;
 
 /// The checks a shared token gets: not empty, no surrounding white space, not guessably short.
 fn token_checks(text: &str, index: usize, allow_short: bool) -> Result<(), ConfigError> {

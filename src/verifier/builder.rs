@@ -7,7 +7,6 @@ use arc_swap::ArcSwap;
 
 use super::{KeySource, MAX_TOLERANCE, Verifier, Window};
 use crate::error::ConfigError;
-use crate::key::{PublicKey, Secret};
 use crate::keys::{KeySet, KeySpec, prepare};
 use crate::paypal::{CertificateSource, Certificates, DynSource};
 use crate::request::PublicUrl;
@@ -20,7 +19,7 @@ use crate::scheme::Scheme;
 /// [`default_max_body_size`](Scheme::default_max_body_size) (25 MiB for GitHub, 256 KiB for Standard Webhooks and Svix, 5 MiB otherwise), no public URL.
 pub struct VerifierBuilder {
     scheme: Scheme,
-    keys: Vec<KeySpec>,
+    specs: Vec<KeySpec>,
     past: Duration,
     future: Duration,
     max_body_size: usize,
@@ -37,7 +36,7 @@ impl std::fmt::Debug for VerifierBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifierBuilder")
             .field("scheme", &self.scheme)
-            .field("keys", &self.keys)
+            .field("keys", &self.specs)
             .field("past", &self.past)
             .field("future", &self.future)
             .field("max_body_size", &self.max_body_size)
@@ -49,13 +48,15 @@ impl std::fmt::Debug for VerifierBuilder {
 }
 
 impl VerifierBuilder {
+    crate::keys::key_setters!();
+
     /// A builder with the defaults: see [`Verifier::builder`].
     pub(super) fn new(scheme: Scheme) -> Self {
         let tolerance = scheme.default_tolerance();
         VerifierBuilder {
             max_body_size: scheme.default_max_body_size(),
             scheme,
-            keys: Vec::new(),
+            specs: Vec::new(),
             past: tolerance,
             future: tolerance,
             check_timestamp: true,
@@ -66,27 +67,6 @@ impl VerifierBuilder {
             certificate_source: None,
             certificate_roots: Vec::new(),
         }
-    }
-
-    /// Adds a shared secret, exactly as the provider's dashboard shows it (Standard Webhooks and Svix: `whsec_` +
-    /// base64, the prefix optional; Stripe: the whole `whsec_…` string; Twilio: the Auth Token; others: the text as
-    /// given). Give a [`Secret`] to name it: `Secret::new("…").id("2025-rotation")`. Call it again for each secret
-    /// during a rotation: a delivery signed by any of them is accepted, and
-    /// [`Verified::key_id`](crate::Verified::key_id) says which.
-    #[must_use]
-    pub fn secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.keys.push(KeySpec::Secret(secret.into()));
-        self
-    }
-
-    /// Adds a provider's public key, for the asymmetric schemes: Standard Webhooks / Svix `v1a` (`whpk_` +
-    /// base64), Discord (the application's hex public key), SendGrid (the base64 verification key). Give a
-    /// [`PublicKey`] to name it. A Standard Webhooks verifier may hold secrets and public keys together: each
-    /// signature entry is compared only with keys of its own kind.
-    #[must_use]
-    pub fn public_key(mut self, key: impl Into<PublicKey>) -> Self {
-        self.keys.push(KeySpec::Public(key.into()));
-        self
     }
 
     /// The URL the provider was configured with, up to the path this server sees: scheme, host, optional port and
@@ -140,15 +120,6 @@ impl VerifierBuilder {
         self
     }
 
-    /// PayPal: pins a certificate, as the PEM PayPal serves at the `PAYPAL-CERT-URL` of its deliveries. It is
-    /// trusted as given, but only inside its validity period at the verification time; call it again to pin the
-    /// next certificate before PayPal switches. See [`crate::paypal`].
-    #[must_use]
-    pub fn certificate(mut self, pem: impl Into<String>) -> Self {
-        self.keys.push(KeySpec::Certificate(pem.into()));
-        self
-    }
-
     /// PayPal: fetches the certificate each delivery names through `source`, which is only given URLs on PayPal's
     /// certificate hosts. What it returns must chain to a trusted root at the verification time and be issued to a
     /// `.paypal.com` name; certificates that pass are cached by URL. Verify with the `async` methods, as a
@@ -164,24 +135,6 @@ impl VerifierBuilder {
     #[must_use]
     pub fn certificate_root(mut self, pem: impl Into<String>) -> Self {
         self.certificate_roots.push(pem.into());
-        self
-    }
-
-    /// Adds a secret that is standard base64 of the key with no prefix, such as Brex's (which is Standard Webhooks
-    /// underneath, its secrets listed without `whsec_`). Standard Webhooks keeps its 24 to 64 byte bound; other
-    /// schemes key with the decoded bytes.
-    #[must_use]
-    pub fn raw_base64_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.keys.push(KeySpec::RawBase64(secret.into()));
-        self
-    }
-
-    /// Adds HTTP Basic credentials, `user:password`: for Bitbucket Server configured with a username and password
-    /// instead of a secret (Azure DevOps takes them through [`secret`](Self::secret) too). Compared in constant
-    /// time; they protect neither the body nor against replays.
-    #[must_use]
-    pub fn basic_auth(mut self, credentials: impl Into<Secret>) -> Self {
-        self.keys.push(KeySpec::BasicAuth(credentials.into()));
         self
     }
 
@@ -201,15 +154,6 @@ impl VerifierBuilder {
         self
     }
 
-    /// **Dangerous:** accepts HMAC secrets shorter than 6 bytes, which no provider issues and anyone can guess, and
-    /// Stripe secrets without their `whsec_` prefix. Only for test fixtures, such as Twilio's published example token
-    /// `12345` or the `webhook_secret` of Stripe's SDK tests.
-    #[must_use]
-    pub const fn dangerous_allow_short_secrets(mut self) -> Self {
-        self.allow_short_secrets = true;
-        self
-    }
-
     /// Checks the configuration and prepares every key.
     ///
     /// # Errors
@@ -219,7 +163,7 @@ impl VerifierBuilder {
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
     pub fn build(mut self) -> Result<Verifier, ConfigError> {
         self.check_certificates()?;
-        let keys = match (&self.resolver, self.keys.is_empty()) {
+        let keys = match (&self.resolver, self.specs.is_empty()) {
             (None, true) if self.certificate_source.is_some() => {
                 self.scheme.provider().validate()?;
                 let source = self.certificate_source.take().ok_or(ConfigError::NoSecret)?;
@@ -239,7 +183,7 @@ impl VerifierBuilder {
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::notion_setup(None))))
             }
             (None, _) => {
-                let keys = prepare(&self.scheme, &self.keys, self.allow_short_secrets)?;
+                let keys = prepare(&self.scheme, &self.specs, self.allow_short_secrets)?;
                 let set = KeySet::new(self.scheme.clone(), keys, None);
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(set)))
             }
@@ -274,7 +218,7 @@ impl VerifierBuilder {
                 Ok(())
             };
         }
-        if self.keys.is_empty() && self.certificate_source.is_none() && self.resolver.is_none() {
+        if self.specs.is_empty() && self.certificate_source.is_none() && self.resolver.is_none() {
             return Err(ConfigError::PayPal("needs a pinned `.certificate(..)` or a `.certificate_source(..)`"));
         }
         Ok(())
