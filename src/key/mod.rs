@@ -56,45 +56,53 @@ impl Validity {
     }
 }
 
+/// What a [`Secret`] and a [`PublicKey`] share, written once: the id reported when the key matches, and when it may be
+/// tried. Each has the `id` and `validity` fields these fill.
+macro_rules! key_naming {
+    () => {
+        /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this key matches. Defaults to the key's
+        /// position among the verifier's keys, from `"1"`.
+        #[must_use]
+        pub fn id(mut self, id: impl Into<String>) -> Self {
+            self.id = Some(id.into());
+            self
+        }
+
+        /// The first moment this key is tried: before it, a delivery it signed is refused. For a rotation, give the
+        /// new key a start and the old one an end ([`not_after`](Self::not_after)); nothing else changes.
+        #[must_use]
+        pub const fn not_before(mut self, start: OffsetDateTime) -> Self {
+            self.validity.not_before = Some(start.unix_timestamp());
+            self
+        }
+
+        /// The last moment this key is tried: after it, a delivery it signed is refused.
+        #[must_use]
+        pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
+            self.validity.not_after = Some(end.unix_timestamp());
+            self
+        }
+
+        pub(crate) const fn validity(&self) -> Validity {
+            self.validity
+        }
+
+        pub(crate) fn id_value(&self) -> Option<&str> {
+            self.id.as_deref()
+        }
+    };
+}
+
 impl Secret {
     /// A secret from its text.
     pub fn new(text: impl Into<String>) -> Self {
         Self { text: Zeroizing::new(text.into()), id: None, validity: Validity::default() }
     }
 
-    /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this secret matches. Defaults to the
-    /// key's position among the verifier's keys, from `"1"`.
-    #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// The first moment this secret is tried: before it, a delivery it signed is refused. For a rotation, give the
-    /// new secret a start and the old one an end ([`not_after`](Self::not_after)); nothing else changes.
-    #[must_use]
-    pub const fn not_before(mut self, start: OffsetDateTime) -> Self {
-        self.validity.not_before = Some(start.unix_timestamp());
-        self
-    }
-
-    /// The last moment this secret is tried: after it, a delivery it signed is refused.
-    #[must_use]
-    pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
-        self.validity.not_after = Some(end.unix_timestamp());
-        self
-    }
-
-    pub(crate) const fn validity(&self) -> Validity {
-        self.validity
-    }
+    key_naming!();
 
     pub(crate) fn text(&self) -> &str {
         &self.text
-    }
-
-    pub(crate) fn id_value(&self) -> Option<&str> {
-        self.id.as_deref()
     }
 }
 
@@ -158,38 +166,10 @@ impl PublicKey {
         Self { text: text.into(), id: None, validity: Validity::default() }
     }
 
-    /// The id [`Verified::key_id`](crate::Verified::key_id) reports when this key matches. Defaults to the key's
-    /// position among the verifier's keys, from `"1"`.
-    #[must_use]
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-
-    /// The first moment this key is tried. See [`Secret::not_before`].
-    #[must_use]
-    pub const fn not_before(mut self, start: OffsetDateTime) -> Self {
-        self.validity.not_before = Some(start.unix_timestamp());
-        self
-    }
-
-    /// The last moment this key is tried. See [`Secret::not_after`].
-    #[must_use]
-    pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
-        self.validity.not_after = Some(end.unix_timestamp());
-        self
-    }
-
-    pub(crate) const fn validity(&self) -> Validity {
-        self.validity
-    }
+    key_naming!();
 
     pub(crate) fn text(&self) -> &str {
         &self.text
-    }
-
-    pub(crate) fn id_value(&self) -> Option<&str> {
-        self.id.as_deref()
     }
 }
 
