@@ -18,28 +18,37 @@ use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 
-/// One of GitHub's signature headers and the prefix its value carries.
+/// One of GitHub's signature headers, the prefix its value carries and the MAC it holds: each is a provider of its
+/// own.
 pub(super) struct Header {
+    scheme: &'static str,
     name: HeaderName,
     prefix: &'static str,
     malformed: &'static str,
+    algorithm: Algorithm,
 }
 
-pub(super) static SHA256: Header = Header {
+/// The [`Scheme::GitHub`](crate::Scheme::GitHub) provider.
+pub(super) static GITHUB: Header = Header {
+    scheme: "github",
     name: HeaderName::from_static("x-hub-signature-256"),
     prefix: "sha256=",
     malformed: "does not start with `sha256=`",
+    algorithm: Algorithm::HmacSha256,
 };
 
-pub(super) static SHA1: Header = Header {
+/// The [`Scheme::GitHubSha1`](crate::Scheme::GitHubSha1) provider.
+pub(super) static GITHUB_SHA1: Header = Header {
+    scheme: "github-sha1",
     name: HeaderName::from_static("x-hub-signature"),
     prefix: "sha1=",
     malformed: "does not start with `sha1=`",
+    algorithm: Algorithm::HmacSha1,
 };
 
 static DELIVERY: HeaderName = HeaderName::from_static("x-github-delivery");
 
-pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Result<Parsed<'a, 'a>, Error> {
+fn parse<'s, 'a: 's>(request: &Incoming<'a>, header: &'s Header) -> Result<Parsed<'s, 'a>, Error> {
     let value = required_bytes(request.headers, &header.name)?;
     let Some(text) = value.strip_prefix(header.prefix.as_bytes()) else {
         return Err(Error::malformed(header.name.clone(), header.malformed));
@@ -58,7 +67,7 @@ pub(super) fn parse<'a>(request: &Incoming<'a>, header: &'static Header) -> Resu
     })
 }
 
-pub(super) fn render(header: &Header, headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(), Error> {
+fn render(header: &Header, headers: &mut HeaderMap, id: &str, tag: &Tag) -> Result<(), Error> {
     headers.insert(header.name.clone(), value(&format!("{}{}", header.prefix, tag.to_hex()), &header.name)?);
     if !id.is_empty() {
         headers.insert(DELIVERY.clone(), value(id, &DELIVERY)?);
@@ -66,24 +75,22 @@ pub(super) fn render(header: &Header, headers: &mut HeaderMap, id: &str, tag: &T
     Ok(())
 }
 
-/// The [`Scheme::GitHub`](crate::Scheme::GitHub) provider.
-pub(super) struct GitHub;
-
-impl Provider for GitHub {
+impl Provider for Header {
     fn name(&self) -> Cow<'static, str> {
-        "github".into()
+        self.scheme.into()
     }
 
     fn has_timestamp(&self) -> bool {
         false
     }
 
+    // GitHub's documented payload cap.
     fn default_max_body_size(&self) -> usize {
         25 * 1024 * 1024
     }
 
     fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
+        Some((Mac::Hmac(self.algorithm), SecretEncoding::Utf8))
     }
 
     fn event_type(&self) -> EventTypeSource {
@@ -91,7 +98,7 @@ impl Provider for GitHub {
     }
 
     fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse(request, &SHA256)
+        parse(request, self)
     }
 
     fn render(
@@ -102,45 +109,6 @@ impl Provider for GitHub {
         _kind: KeyKind,
         _context: Context<'_>,
     ) -> Result<(), Error> {
-        render(&SHA256, headers, id, tag)
-    }
-}
-/// The [`Scheme::GitHubSha1`](crate::Scheme::GitHubSha1) provider.
-pub(super) struct GitHubSha1;
-
-impl Provider for GitHubSha1 {
-    fn name(&self) -> Cow<'static, str> {
-        "github-sha1".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        false
-    }
-
-    fn default_max_body_size(&self) -> usize {
-        25 * 1024 * 1024
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha1), SecretEncoding::Utf8))
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::HeaderAndBody("x-github-event", "action")
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse(request, &SHA1)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (id, _timestamp): (&str, &str),
-        tag: &Tag,
-        _kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        render(&SHA1, headers, id, tag)
+        render(self, headers, id, tag)
     }
 }

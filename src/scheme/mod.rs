@@ -142,20 +142,20 @@ providers! {
     /// `webhook-signature: v1,<base64> v1a,<base64> …`, signing `{id}.{timestamp}.{body}`. `v1` entries are
     /// HMAC-SHA256, checked with `whsec_` secrets (base64 of 24 to 64 bytes, the prefix optional); `v1a` entries are
     /// Ed25519, checked with `whpk_` public keys. Other versions are skipped.
-    StandardWebhooks => standard::StandardWebhooks,
+    StandardWebhooks => standard::WEBHOOK,
     /// Svix: Standard Webhooks sent with `svix-id`, `svix-timestamp` and `svix-signature`; the `webhook-` names are
     /// accepted too, header by header, as Svix's own libraries do.
-    Svix => standard::Svix,
+    Svix => standard::SVIX,
     /// Stripe: `Stripe-Signature: t=<unix>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 of `{t}.{body}`. The `whsec_…`
     /// secret is used verbatim. Only `v1` counts (a header with only `v0` fails). The dedup id is the event's `id`
     /// field, read from the signed body.
     Stripe => stripe::STRIPE,
     /// GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the body. **No timestamp**, so no replay window:
     /// rely on deduplication. `X-GitHub-Delivery` is reported as the id but is not signed. Never accepts `sha1=`.
-    GitHub => github::GitHub,
+    GitHub => github::GITHUB,
     /// GitHub's legacy `X-Hub-Signature: sha1=<hex>`, HMAC-SHA1 of the body, for receivers that cannot use the
     /// SHA-256 header. Opt-in by name; no timestamp; `X-GitHub-Delivery` is not signed.
-    GitHubSha1 => github::GitHubSha1,
+    GitHubSha1 => github::GITHUB_SHA1,
     /// Slack: `X-Slack-Request-Timestamp` and `X-Slack-Signature: v0=<hex>`, HMAC-SHA256 of
     /// `v0:{timestamp}:{body}`. The Events API's `url_verification` is answered as a
     /// [handshake](crate::Verified::handshake).
@@ -331,11 +331,11 @@ providers! {
     /// GitLab's secret token: `X-Gitlab-Token` must equal the configured token. **Not a signature**: it protects
     /// neither the body nor against replays (for GitLab's signing token, use [`Scheme::StandardWebhooks`]). Compared
     /// in constant time.
-    GitLab => gitlab::GitLab,
+    GitLab => gitlab::GITLAB,
     /// Azure DevOps service hooks: `Authorization: Basic <base64(user:password)>`, equal to the configured
     /// `user:password`. **Not a signature**: it protects neither the body nor against replays. Compared in constant
     /// time.
-    AzureDevOps => azure_devops::AzureDevOps,
+    AzureDevOps => azure_devops::AZURE_DEVOPS,
     /// Hook0, as Coinbase CDP sends it ([`Scheme::CoinbaseCdp`]): `X-Hook0-Signature: t=<unix>[,v0=<hex>][,h=<names>,
     /// v1=<hex>]`, HMAC-SHA256 of `{t}.{body}` (`v0`) or of `{t}.{h}.{the named headers' values}.{body}` (`v1`, which
     /// alone counts when sent). Named by `coinbase-cdp` (and `hook0`).

@@ -21,31 +21,35 @@ use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::Error;
 use crate::request::Incoming;
 
-/// The three header names of one flavour.
+/// One flavour: its name, its three header names, and whether it falls back to the `webhook-` names (Svix).
 pub(super) struct Names {
+    scheme: &'static str,
     id: HeaderName,
     timestamp: HeaderName,
     signature: HeaderName,
+    falls_back: bool,
 }
 
+/// The [`Scheme::StandardWebhooks`](crate::Scheme::StandardWebhooks) provider.
 pub(super) static WEBHOOK: Names = Names {
+    scheme: "standard-webhooks",
     id: HeaderName::from_static("webhook-id"),
     timestamp: HeaderName::from_static("webhook-timestamp"),
     signature: HeaderName::from_static("webhook-signature"),
+    falls_back: false,
 };
 
+/// The [`Scheme::Svix`](crate::Scheme::Svix) provider.
 pub(super) static SVIX: Names = Names {
+    scheme: "svix",
     id: HeaderName::from_static("svix-id"),
     timestamp: HeaderName::from_static("svix-timestamp"),
     signature: HeaderName::from_static("svix-signature"),
+    falls_back: true,
 };
 
-pub(super) fn parse<'a>(request: &Incoming<'a>, names: &'static Names) -> Result<Parsed<'a, 'a>, Error> {
-    assemble(request, [&names.id, &names.timestamp, &names.signature])
-}
-
 /// Svix reads each header under its `svix-` name first and falls back to the `webhook-` name.
-pub(super) fn parse_svix<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
+fn parse_svix<'a>(request: &Incoming<'a>) -> Result<Parsed<'a, 'a>, Error> {
     let headers = request.headers;
     let id = svix_first(headers, &SVIX.id, &WEBHOOK.id)?;
     let timestamp = svix_first(headers, &SVIX.timestamp, &WEBHOOK.timestamp)?;
@@ -68,10 +72,10 @@ fn svix_first(
     Ok(webhook)
 }
 
-fn assemble<'a>(
+fn assemble<'s, 'a: 's>(
     request: &Incoming<'a>,
-    [id_name, timestamp_name, signature_name]: [&'static HeaderName; 3],
-) -> Result<Parsed<'a, 'a>, Error> {
+    [id_name, timestamp_name, signature_name]: [&'s HeaderName; 3],
+) -> Result<Parsed<'s, 'a>, Error> {
     let headers = request.headers;
     let id = required_str(headers, id_name)?;
     let digits = required_bytes(headers, timestamp_name)?;
@@ -129,7 +133,7 @@ fn check_id(id: &str, header: &HeaderName) -> Result<(), Error> {
     Ok(())
 }
 
-pub(super) fn render(
+fn render(
     names: &Names,
     headers: &mut HeaderMap,
     id: &str,
@@ -146,18 +150,16 @@ pub(super) fn render(
     Ok(())
 }
 
-/// The [`Scheme::StandardWebhooks`](crate::Scheme::StandardWebhooks) provider.
-pub(super) struct StandardWebhooks;
-
-impl Provider for StandardWebhooks {
+impl Provider for Names {
     fn name(&self) -> Cow<'static, str> {
-        "standard-webhooks".into()
+        self.scheme.into()
     }
 
     fn has_timestamp(&self) -> bool {
         true
     }
 
+    // The specification recommends payloads under 20 kB, and `v1a` (Ed25519) hashes the whole body per check.
     fn default_max_body_size(&self) -> usize {
         256 * 1024
     }
@@ -175,7 +177,10 @@ impl Provider for StandardWebhooks {
     }
 
     fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse(request, &WEBHOOK)
+        if self.falls_back {
+            return parse_svix(request);
+        }
+        assemble(request, [&self.id, &self.timestamp, &self.signature])
     }
 
     fn render(
@@ -186,49 +191,6 @@ impl Provider for StandardWebhooks {
         kind: KeyKind,
         _context: Context<'_>,
     ) -> Result<(), Error> {
-        render(&WEBHOOK, headers, id, timestamp, tag, kind)
-    }
-}
-/// The [`Scheme::Svix`](crate::Scheme::Svix) provider.
-pub(super) struct Svix;
-
-impl Provider for Svix {
-    fn name(&self) -> Cow<'static, str> {
-        "svix".into()
-    }
-
-    fn has_timestamp(&self) -> bool {
-        true
-    }
-
-    fn default_max_body_size(&self) -> usize {
-        256 * 1024
-    }
-
-    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
-        Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::StandardWebhooks))
-    }
-
-    fn public_key_format(&self) -> Option<PublicKeyFormat> {
-        Some(PublicKeyFormat::StandardWebhooks)
-    }
-
-    fn event_type(&self) -> EventTypeSource {
-        EventTypeSource::Body(&["type"])
-    }
-
-    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
-        parse_svix(request)
-    }
-
-    fn render(
-        &self,
-        headers: &mut HeaderMap,
-        (id, timestamp): (&str, &str),
-        tag: &Tag,
-        kind: KeyKind,
-        _context: Context<'_>,
-    ) -> Result<(), Error> {
-        render(&SVIX, headers, id, timestamp, tag, kind)
+        render(self, headers, id, timestamp, tag, kind)
     }
 }

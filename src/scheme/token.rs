@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 use super::IdSource;
 use super::Parsed;
 use super::headers::{required_bytes, value};
+use super::provider::prelude::*;
 use super::signed::Signed;
 use super::tag::{Candidate, Candidates, Encoding, ForKey, KeyKind, Tag};
 use crate::error::{ConfigError, Error};
@@ -90,4 +91,60 @@ pub(super) fn render(token: Token, headers: &mut HeaderMap, tag: &Tag) -> Result
         Token::Basic => headers.insert(AUTHORIZATION, value(&format!("Basic {text}"), &AUTHORIZATION)?),
     };
     Ok(())
+}
+
+/// A provider that sends a shared token: its name, its token, and where its event type is.
+pub(super) struct TokenSender {
+    pub scheme: &'static str,
+    pub token: Token,
+    pub event_type: EventTypeSource,
+}
+
+impl Provider for TokenSender {
+    fn name(&self) -> Cow<'static, str> {
+        self.scheme.into()
+    }
+
+    fn has_timestamp(&self) -> bool {
+        false
+    }
+
+    // A token signs nothing.
+    fn signs_whole_body(&self) -> bool {
+        false
+    }
+
+    fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
+        None
+    }
+
+    fn token_wire_form(&self, secret: &str, index: usize) -> Result<Option<Zeroizing<Vec<u8>>>, ConfigError> {
+        wire_form(self.token, secret, index).map(Some)
+    }
+
+    fn basic_auth_wire_form(&self, credentials: &str, index: usize) -> Result<Option<Zeroizing<Vec<u8>>>, ConfigError> {
+        match self.token {
+            Token::Basic => wire_form(Token::Basic, credentials, index).map(Some),
+            Token::GitLab => Ok(None),
+        }
+    }
+
+    fn event_type(&self) -> EventTypeSource {
+        self.event_type
+    }
+
+    fn parse<'s, 'a: 's>(&'s self, request: &Incoming<'a>, _context: Context<'s>) -> Result<Parsed<'s, 'a>, Error> {
+        parse(request, self.token)
+    }
+
+    fn render(
+        &self,
+        headers: &mut HeaderMap,
+        (_id, _timestamp): (&str, &str),
+        tag: &Tag,
+        _kind: KeyKind,
+        _context: Context<'_>,
+    ) -> Result<(), Error> {
+        render(self.token, headers, tag)
+    }
 }
