@@ -6,6 +6,27 @@ use std::time::Duration;
 
 use crate::error::ConfigError;
 
+/// The `lease` and `handler_deadline` setters of the builders that take a [`LeasePolicy`] in their `lease` field,
+/// written once; each builder gives their documentation (what its deadline stops differs).
+macro_rules! lease_setters {
+    (lease: $lease_doc:expr, handler_deadline: $deadline_doc:expr $(,)?) => {
+        #[doc = $lease_doc]
+        #[must_use]
+        pub const fn lease(mut self, lease: Duration) -> Self {
+            self.lease.lease = lease;
+            self
+        }
+
+        #[doc = $deadline_doc]
+        #[must_use]
+        pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
+            self.lease.handler_deadline = Some(deadline);
+            self
+        }
+    };
+}
+pub(crate) use lease_setters;
+
 /// A lease and the handler deadline under it, as configured.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LeasePolicy {

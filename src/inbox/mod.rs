@@ -144,20 +144,11 @@ impl InboxBuilder {
         self
     }
 
-    /// How long a worker holds a delivery before another may take it, should the first one stop. Defaults to 5
-    /// minutes; at least one second.
-    #[must_use]
-    pub const fn lease(mut self, lease: Duration) -> Self {
-        self.lease.lease = lease;
-        self
-    }
-
-    /// How long a handler may run; a handler still running then is stopped, its transaction rolled back, and the
-    /// attempt counted as failed. Defaults to half the lease; must be shorter than it.
-    #[must_use]
-    pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
-        self.lease.handler_deadline = Some(deadline);
-        self
+    crate::lease::lease_setters! {
+        lease: "How long a worker holds a delivery before another may take it, should the first one stop. Defaults \
+            to 5 minutes; at least one second.",
+        handler_deadline: "How long a handler may run; a handler still running then is stopped, its transaction \
+            rolled back, and the attempt counted as failed. Defaults to half the lease; must be shorter than it.",
     }
 
     /// How long the receiving side waits for the database to commit a delivery before answering `503` (the

@@ -65,24 +65,16 @@ impl<S: Store> ReceiverBuilder<S> {
         self
     }
 
-    /// How long a claim holds a delivery before another worker may take it over. Defaults to [`DEFAULT_LEASE`]; at
-    /// least one second, longer than the [handler deadline](Self::handler_deadline), shorter than the retention.
-    #[must_use]
-    pub const fn lease(mut self, lease: Duration) -> Self {
-        self.lease.lease = lease;
-        self
-    }
-
-    /// How long the tower, axum and actix-web adapters let a handler run. A handler still running then is stopped
-    /// (its future dropped), its claim released, and the provider answered `503` with `Retry-After`
-    /// ([`ErrorKind::HandlerTimeout`](crate::ErrorKind::HandlerTimeout)): a handler can never outlive its lease and
-    /// run a second time, concurrently, when the lease lapses. Defaults to [`DEFAULT_HANDLER_DEADLINE`] or half the
-    /// [lease](Self::lease), whichever is shorter; a deadline you set must be shorter than the lease. Code that calls
-    /// [`Receiver::receive`] itself bounds its own handler.
-    #[must_use]
-    pub const fn handler_deadline(mut self, deadline: Duration) -> Self {
-        self.lease.handler_deadline = Some(deadline);
-        self
+    crate::lease::lease_setters! {
+        lease: "How long a claim holds a delivery before another worker may take it over. Defaults to \
+            [`DEFAULT_LEASE`]; at least one second, longer than the [handler deadline](Self::handler_deadline), \
+            shorter than the retention.",
+        handler_deadline: "How long the tower, axum and actix-web adapters let a handler run. A handler still \
+            running then is stopped (its future dropped), its claim released, and the provider answered `503` with \
+            `Retry-After` ([`ErrorKind::HandlerTimeout`](crate::ErrorKind::HandlerTimeout)): a handler can never \
+            outlive its lease and run a second time, concurrently, when the lease lapses. Defaults to \
+            [`DEFAULT_HANDLER_DEADLINE`] or half the [lease](Self::lease), whichever is shorter; a deadline you set \
+            must be shorter than the lease. Code that calls [`Receiver::receive`] itself bounds its own handler.",
     }
 
     /// How long a completed delivery is remembered. Defaults to [`DEFAULT_RETENTION`]; must exceed the verifier's
