@@ -1030,6 +1030,26 @@ fn the_body_hmac_catalogue_verifies_the_providers_published_examples() {
 }
 
 #[test]
+fn modern_treasury_verifies_its_sdks_examples() {
+    // Modern Treasury's Python SDK test (`tests/api_resources/test_webhooks.py`): webhook key `foo`, which only the
+    // short-secret escape admits; the same tags come from `openssl dgst -sha256 -hmac foo`.
+    let verifier =
+        Verifier::builder(Scheme::ModernTreasury).secret("foo").dangerous_allow_short_secrets().build().unwrap();
+    let object = headers(&[("x-signature", "57e14f6f354543f0101fb06ea24df7731d90087b76651e3497345e22a3622940")]);
+    let verified = verifier.verify((&object, br#"{"foo":"bar"}"#)).unwrap();
+    assert_eq!((verified.id(), verified.timestamp()), (None, None));
+    let text = headers(&[("x-signature", "08ba357e274f528065766c770a639abf6809b39ccfd37c2a3157c7f51954da0a")]);
+    assert!(verifier.verify((&text, b"foo")).is_ok());
+    // Another body, another key, another encoding of the same tag.
+    assert_eq!(verifier.verify((&text, b"fop")).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let other = Verifier::builder(Scheme::ModernTreasury).secret("another webhook key").build().unwrap();
+    assert_eq!(other.verify((&text, b"foo")).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let base64 = headers(&[("x-signature", "CLo1fidPUoBldmx3CmOavmgJs5zP0/KjFXxz9RlU2go=")]);
+    assert_eq!(verifier.verify((&base64, b"foo")).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!("modern-treasury".parse::<Scheme>(), Ok(Scheme::ModernTreasury));
+}
+
+#[test]
 fn timestamped_signature_lists_verify_published_and_openssl_made_examples() {
     // Fintoc's Python SDK test: its compact `payment_intent.succeeded` body.
     let fintoc_body = br#"{"id":"evt_2AaZeLCz0GjOW5zj","type":"payment_intent.succeeded","mode":"test","created_at":"2025-04-05T21:57:31.834Z","data":{"id":"pi_2vKOKniSGXRhXTKrJ67VXZxGCVt","mode":"test","amount":1,"object":"payment_intent","status":"succeeded","currency":"MXN","metadata":{},"created_at":"2025-04-05T21:57:17Z","expires_at":null,"error_reason":null,"payment_type":"bank_transfer","reference_id":null,"widget_token":null,"customer_email":null,"sender_account":{"type":"checking_account","number":"501514890244223279","holder_id":"mfiu593501oe4","institution_id":"mx_stp"},"business_profile":null,"transaction_date":null,"recipient_account":{"type":"checking_account","number":"646180357600000000","holder_id":"fsm211008hz9","institution_id":"mx_stp"},"payment_type_options":{}},"object":"event"}"#;

@@ -42,6 +42,7 @@ mod linear;
 mod mailgun;
 mod mandrill;
 mod meta;
+mod modern_treasury;
 mod mollie;
 mod mux;
 mod name;
@@ -353,4 +354,7 @@ providers! {
     /// among them; 30 s window by default. Signs the request line: verify through
     /// a whole request or its head ([`RequestView`](crate::RequestView)).
     Contentful => contentful::Contentful,
+    /// Modern Treasury: `X-Signature: <hex>`, HMAC-SHA256 of the body with the webhook key. **No timestamp** and no
+    /// delivery id (deduplication on the body).
+    ModernTreasury => modern_treasury::MODERN_TREASURY,
 }
