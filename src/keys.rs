@@ -239,7 +239,7 @@ macro_rules! key_setters {
         /// again for each secret during a rotation: a delivery signed by any of them is accepted, and
         /// [`Verified::key_id`](crate::Verified::key_id) says which.
         #[must_use]
-        pub fn secret(mut self, secret: impl Into<crate::Secret>) -> Self {
+        pub fn secret(mut self, secret: impl Into<crate::key::Secret>) -> Self {
             self.specs.push(crate::keys::KeySpec::Secret(secret.into()));
             self
         }
@@ -249,7 +249,7 @@ macro_rules! key_setters {
         /// [`PublicKey`](crate::PublicKey) to name it. Standard Webhooks may hold secrets and public keys together:
         /// each signature entry is compared only with keys of its own kind.
         #[must_use]
-        pub fn public_key(mut self, key: impl Into<crate::PublicKey>) -> Self {
+        pub fn public_key(mut self, key: impl Into<crate::key::PublicKey>) -> Self {
             self.specs.push(crate::keys::KeySpec::Public(key.into()));
             self
         }
@@ -268,7 +268,7 @@ macro_rules! key_setters {
         /// Webhooks underneath, its secrets listed without `whsec_`). Standard Webhooks keeps its 24 to 64 byte
         /// bound; other schemes key with the decoded bytes.
         #[must_use]
-        pub fn raw_base64_secret(mut self, secret: impl Into<crate::Secret>) -> Self {
+        pub fn raw_base64_secret(mut self, secret: impl Into<crate::key::Secret>) -> Self {
             self.specs.push(crate::keys::KeySpec::RawBase64(secret.into()));
             self
         }
@@ -277,7 +277,7 @@ macro_rules! key_setters {
         /// instead of a secret (Azure DevOps takes them as its secret). Compared in constant time; they protect
         /// neither the body nor against replays.
         #[must_use]
-        pub fn basic_auth(mut self, credentials: impl Into<crate::Secret>) -> Self {
+        pub fn basic_auth(mut self, credentials: impl Into<crate::key::Secret>) -> Self {
             self.specs.push(crate::keys::KeySpec::BasicAuth(credentials.into()));
             self
         }

@@ -48,7 +48,7 @@ use std::sync::Arc;
 
 use rustls_pki_types::TrustAnchor;
 
-pub use crate::scheme::paypal::CertificateUrl;
+pub use crate::scheme::certificate_url::CertificateUrl;
 
 use crate::certificate;
 use crate::error::{ConfigError, Error};
@@ -131,7 +131,9 @@ impl Certificates {
             })
         };
         self.cache.get(&url, fetch).await.map_err(|failure| match failure {
-            Failure::Refused(why) => Error::untrusted_certificate(crate::scheme::paypal::CERT_URL.clone(), why),
+            Failure::Refused(why) => {
+                Error::untrusted_certificate(crate::scheme::certificate_url::CERT_URL.clone(), why)
+            }
             Failure::Unavailable(cause) => Error::keys_unavailable(
                 Some(ResolveError::new(cause.to_string())),
                 "could not be verified: its certificate could not be fetched",

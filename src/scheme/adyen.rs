@@ -181,7 +181,7 @@ impl Adyen {
     }
 }
 
-impl From<Adyen> for crate::Scheme {
+impl From<Adyen> for super::Scheme {
     fn from(adyen: Adyen) -> Self {
         Self::Adyen(adyen)
     }

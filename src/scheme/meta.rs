@@ -90,7 +90,7 @@ impl PartialEq for Meta {
 
 impl Eq for Meta {}
 
-impl From<Meta> for crate::Scheme {
+impl From<Meta> for super::Scheme {
     fn from(meta: Meta) -> Self {
         Self::Meta(meta)
     }

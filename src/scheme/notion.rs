@@ -111,7 +111,7 @@ impl PartialEq for Notion {
 
 impl Eq for Notion {}
 
-impl From<Notion> for crate::Scheme {
+impl From<Notion> for super::Scheme {
     fn from(notion: Notion) -> Self {
         Self::Notion(notion)
     }

@@ -7,7 +7,7 @@
 //! - RSASSA-PKCS1-v1_5 with SHA-256 (`SHA256withRSA`); `SHA1withRSA` only when allowed. Any other algorithm is
 //!   malformed: the header never selects anything outside that list.
 //! - `PAYPAL-CERT-URL` must be `https` on PayPal's certificate hosts with the certificates' path (see
-//!   [`CertificateUrl`]); anything else is malformed and never fetched.
+//!   [`CertificateUrl`](crate::paypal::CertificateUrl)); anything else is malformed and never fetched.
 //! - Window 300 s on the transmission time; dedup on the transmission id.
 //!
 //! Sources: <https://developer.paypal.com/api/rest/webhooks/rest/>, the PayPal .NET SDK's `WebhookEvent.cs` and
@@ -17,6 +17,7 @@ use http::{HeaderMap, HeaderName};
 
 use super::IdSource;
 use super::Parsed;
+use super::certificate_url::{CERT_URL, CertificateUrl};
 use super::headers::{required_bytes, required_str, rfc3339_seconds, rfc3339_text, value};
 use super::provider::prelude::*;
 use super::signed::{Piece, Signed};
@@ -27,17 +28,7 @@ use crate::request::Incoming;
 pub(crate) static TRANSMISSION_ID: HeaderName = HeaderName::from_static("paypal-transmission-id");
 pub(crate) static TRANSMISSION_TIME: HeaderName = HeaderName::from_static("paypal-transmission-time");
 pub(crate) static TRANSMISSION_SIG: HeaderName = HeaderName::from_static("paypal-transmission-sig");
-pub(crate) static CERT_URL: HeaderName = HeaderName::from_static("paypal-cert-url");
 pub(crate) static AUTH_ALGO: HeaderName = HeaderName::from_static("paypal-auth-algo");
-
-/// The hosts PayPal serves its webhook certificates from.
-const LIVE_HOSTS: [&str; 2] = ["api.paypal.com", "api-m.paypal.com"];
-/// The sandbox's, accepted only when the verifier is configured for the sandbox.
-const SANDBOX_HOSTS: [&str; 2] = ["api.sandbox.paypal.com", "api-m.sandbox.paypal.com"];
-/// The path every certificate URL starts with.
-const CERT_PATH: &str = "/v1/notifications/certs/";
-/// The longest certificate name accepted (PayPal's are about 40 characters).
-const MAX_CERT_NAME: usize = 128;
 
 /// PayPal's configuration, as [`Scheme::paypal`](crate::Scheme::paypal) starts it: the subscription's webhook id,
 /// part of every message PayPal signs, and which certificate hosts and algorithms are accepted. The certificates
@@ -81,68 +72,9 @@ impl PayPal {
     }
 }
 
-impl From<PayPal> for crate::Scheme {
+impl From<PayPal> for super::Scheme {
     fn from(paypal: PayPal) -> Self {
         Self::PayPal(paypal)
-    }
-}
-
-/// A `PAYPAL-CERT-URL` that passed the allow-list: `https`, on `api.paypal.com` or `api-m.paypal.com` (or their
-/// `sandbox` hosts, when the verifier is configured for the sandbox), no user, port, query or fragment, and a path of
-/// `/v1/notifications/certs/` followed by one name of letters, digits and `-`. It is attacker input made safe to
-/// fetch: a [`CertificateSource`](crate::paypal::CertificateSource) is only ever given one of these.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CertificateUrl {
-    url: Box<str>,
-    sandbox: bool,
-}
-
-impl CertificateUrl {
-    /// Checks `url` against the allow-list; `sandbox` admits the sandbox hosts too.
-    ///
-    /// # Errors
-    /// [`ErrorKind::MalformedHeader`](crate::ErrorKind::MalformedHeader) for `PAYPAL-CERT-URL`, saying what is wrong.
-    pub fn parse(url: &str, sandbox: bool) -> Result<Self, Error> {
-        let malformed = |why| Error::malformed(CERT_URL.clone(), why);
-        let rest = url.strip_prefix("https://").ok_or_else(|| malformed("is not an `https://` URL"))?;
-        let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let on_sandbox = SANDBOX_HOSTS.contains(&host);
-        let allowed = LIVE_HOSTS.contains(&host) || (sandbox && on_sandbox);
-        if !allowed {
-            return Err(malformed(if on_sandbox {
-                "is on PayPal's sandbox, which this verifier is not configured for"
-            } else {
-                "is not on PayPal's certificate hosts"
-            }));
-        }
-        let name = path.strip_prefix(CERT_PATH).ok_or_else(|| malformed("is not under `/v1/notifications/certs/`"))?;
-        let well_formed = (1..=MAX_CERT_NAME).contains(&name.len())
-            && name.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
-        if !well_formed {
-            return Err(malformed("does not name one certificate"));
-        }
-        Ok(Self { url: url.into(), sandbox: on_sandbox })
-    }
-
-    /// The URL.
-    pub fn as_str(&self) -> &str {
-        &self.url
-    }
-
-    /// The certificate's name, the URL's last segment (`CERT-360caa42-…`).
-    pub fn name(&self) -> &str {
-        self.url.rsplit('/').next().unwrap_or_default()
-    }
-
-    /// Whether it is on a sandbox host.
-    pub const fn is_sandbox(&self) -> bool {
-        self.sandbox
-    }
-}
-
-impl std::fmt::Display for CertificateUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.url)
     }
 }
 
@@ -273,36 +205,5 @@ impl Provider for PayPal {
         context: Context<'_>,
     ) -> Result<(), Error> {
         render(headers, (id, timestamp), tag, kind, context.certificate_url)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::CertificateUrl;
-
-    #[test]
-    fn only_paypal_certificate_urls_pass() {
-        let ok = "https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270";
-        assert_eq!(CertificateUrl::parse(ok, false).unwrap().name(), "CERT-360caa42-fca2a594-1d93a270");
-        assert!(CertificateUrl::parse("https://api-m.paypal.com/v1/notifications/certs/CERT-1", false).is_ok());
-        let sandbox = "https://api.sandbox.paypal.com/v1/notifications/certs/CERT-1";
-        assert!(CertificateUrl::parse(sandbox, false).is_err());
-        assert!(CertificateUrl::parse(sandbox, true).unwrap().is_sandbox());
-        for bad in [
-            "http://api.paypal.com/v1/notifications/certs/CERT-1",
-            "https://api.paypal.com.evil.example/v1/notifications/certs/CERT-1",
-            "https://evil.example/v1/notifications/certs/CERT-1",
-            "https://api.paypal.com:8443/v1/notifications/certs/CERT-1",
-            "https://user@api.paypal.com/v1/notifications/certs/CERT-1",
-            "https://api.paypal.com/v1/notifications/certs/",
-            "https://api.paypal.com/v1/notifications/certs/CERT-1?x=1",
-            "https://api.paypal.com/v1/notifications/certs/CERT-1#x",
-            "https://api.paypal.com/v1/notifications/certs/../../oauth2/token",
-            "https://api.paypal.com/v1/notifications/certs/a/b",
-            "https://API.PAYPAL.COM/v1/notifications/certs/CERT-1",
-            "https://api.paypal.com/v2/notifications/certs/CERT-1",
-        ] {
-            assert!(CertificateUrl::parse(bad, true).is_err(), "{bad}");
-        }
     }
 }

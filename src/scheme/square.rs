@@ -66,7 +66,7 @@ impl Square {
     }
 }
 
-impl From<Square> for crate::Scheme {
+impl From<Square> for super::Scheme {
     fn from(square: Square) -> Self {
         Self::Square(square)
     }
