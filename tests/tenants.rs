@@ -421,3 +421,25 @@ async fn a_resolver_must_name_the_tenant_whose_keys_it_returns() {
     let verified = verifier.verify_async((&parts, &body)).await.unwrap();
     assert_eq!(verified.tenant(), Some("a"));
 }
+
+/// A tenant's keys bring no provider configuration: the verifier's own (here Square's notification URL) is the one
+/// a delivery must be signed for, whatever the keys were built with, and keys need none to be built (PayPal's
+/// webhook id, which only the verifier's settings give).
+#[tokio::test]
+async fn a_tenants_keys_never_bring_their_own_provider_configuration() {
+    let (url, elsewhere, key) =
+        ("https://hooks.example.com/square", "https://elsewhere.example/square", "square key 01");
+    let keys = Keys::builder(&Scheme::square(elsewhere).into()).secret(key).tenant("acme").build().unwrap();
+    let verifier = Verifier::builder(Scheme::square(url))
+        .resolver(move |_: &RequestHead<'_>| std::future::ready(Ok(Some(keys.clone()))))
+        .build()
+        .unwrap();
+    let body = br#"{"event_id":"evt_sq_1","type":"payment.created"}"#;
+    let now = OffsetDateTime::now_utc();
+    let genuine = Signer::new(Scheme::square(url), key).unwrap().headers("", now, body).unwrap();
+    assert_eq!(verifier.verify_async((&genuine, body)).await.unwrap().tenant(), Some("acme"));
+    let for_elsewhere = Signer::new(Scheme::square(elsewhere), key).unwrap().headers("", now, body).unwrap();
+    assert_eq!(verifier.verify_async((&for_elsewhere, body)).await.unwrap_err().kind(), ErrorKind::InvalidSignature);
+    let paypal = Keys::builder(&"paypal".parse().unwrap()).certificate(include_str!("fixtures/paypal-test-leaf.pem"));
+    assert!(paypal.tenant("acme").build().is_ok());
+}

@@ -114,11 +114,11 @@ impl<S: Store> ReceiverBuilder<S> {
                 window_secs: window.as_secs(),
             });
         }
-        // A provider waits for the handler's answer: at most DEFAULT_HANDLER_DEADLINE unless set.
-        let (lease, handler_deadline) = self.lease.checked(DEFAULT_HANDLER_DEADLINE)?;
-        if lease >= self.retention {
+        if self.lease.lease >= self.retention {
             return Err(ConfigError::InvalidLease);
         }
+        // A provider waits for the handler's answer: at most DEFAULT_HANDLER_DEADLINE unless set.
+        let (lease, handler_deadline) = self.lease.checked(DEFAULT_HANDLER_DEADLINE)?;
         // Without a signed timestamp (GitHub, Shopify, Twilio, or the check skipped), a record is the only replay
         // defence: no store may evict it before the retention ends.
         let protect_for = if window.is_zero() { self.retention } else { window };

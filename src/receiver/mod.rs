@@ -130,7 +130,7 @@ impl<S: Store> Receiver<S> {
     }
 
     /// Verifies a delivery as of `now` (a request, a head and body, or headers and body: see [`RequestView`]),
-    /// then claims it. Nothing reaches the store unless the signature and the timestamp pass, so a forged request
+    /// then claims it. The [`Delivery`] owns a copy of the verified body, so it outlives the request. Nothing reaches the store unless the signature and the timestamp pass, so a forged request
     /// cannot pre-claim a real event's id.
     ///
     /// # Errors

@@ -50,6 +50,11 @@ impl Provider for BitbucketServer {
         false
     }
 
+    // It may be configured with Basic credentials instead of a secret, which sign nothing.
+    fn signs_whole_body(&self) -> bool {
+        false
+    }
+
     fn hmac(&self) -> Option<(Mac, SecretEncoding)> {
         Some((Mac::Hmac(Algorithm::HmacSha256), SecretEncoding::Utf8))
     }

@@ -76,8 +76,9 @@ impl Scheme {
 
     /// Whether a verified delivery's whole body is what the provider signed. Not for PayPal (a CRC-32 of the body),
     /// Mailgun (its signature block only), Adyen (some fields of each item), Twilio and Mandrill (form parameters
-    /// joined without separators), nor for the shared tokens of GitLab and Azure DevOps (or Bitbucket Server's Basic credentials), which sign nothing: for those, confirm what
-    /// matters through the provider's API.
+    /// joined without separators), nor for the shared tokens of GitLab and Azure DevOps, which sign nothing, nor for
+    /// Bitbucket Server, which may be configured with such Basic credentials instead of a secret: for those, confirm
+    /// what matters through the provider's API.
     #[must_use]
     pub fn signs_whole_body(&self) -> bool {
         self.provider().signs_whole_body()

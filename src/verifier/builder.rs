@@ -162,24 +162,20 @@ impl VerifierBuilder {
     /// not decode to a valid key; two keys share an id; a tolerance is under one second; the body cap is zero; the
     /// public URL is not an `http`/`https` origin; or a custom scheme is inconsistent.
     pub fn build(mut self) -> Result<Verifier, ConfigError> {
+        self.scheme.provider().validate()?;
         self.check_certificates()?;
         let keys = match (&self.resolver, self.specs.is_empty()) {
             (None, true) if self.certificate_source.is_some() => {
-                self.scheme.provider().validate()?;
                 let source = self.certificate_source.take().ok_or(ConfigError::NoSecret)?;
                 KeySource::Certificates(Arc::new(Certificates::new(source, &self.certificate_roots)?))
             }
             (_, false) if self.certificate_source.is_some() => {
                 return Err(ConfigError::PayPal("takes pinned certificates or a certificate source, not both"));
             }
-            (Some(resolver), true) => {
-                self.scheme.provider().validate()?;
-                KeySource::Resolver(resolver.clone())
-            }
+            (Some(resolver), true) => KeySource::Resolver(resolver.clone()),
             (Some(_), false) => return Err(ConfigError::KeysAndResolver),
             (None, true) if self.scheme.provider().has_setup_period() => {
                 // Notion's setup period: no key until its verification token arrives.
-                self.scheme.provider().validate()?;
                 KeySource::Fixed(Arc::new(ArcSwap::from_pointee(KeySet::notion_setup(None))))
             }
             (None, _) => {
