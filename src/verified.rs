@@ -4,7 +4,8 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Range;
+use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -24,8 +25,8 @@ use crate::scheme::{EventTypeSource, IdSource};
 pub struct Verified<'a> {
     body: Body<'a>,
     key_id: Arc<str>,
-    /// The id, read once at verification (from a header, or from the signed body), and whether it was signed.
-    id: Option<Cow<'a, str>>,
+    /// The id (from a header, or read from the signed body when first asked for), and whether it was signed.
+    id: Id<'a>,
     id_is_signed: bool,
     /// Unix seconds, checked at verification to be a representable date; converted on demand.
     timestamp: Option<i64>,
@@ -38,6 +39,15 @@ pub struct Verified<'a> {
     /// What the signature covers of the content when it is not the raw body (Twilio's sorted form parameters),
     /// for the dedup key; boxed, as it is rare.
     signed_content: Option<Box<[u8]>>,
+}
+
+/// Where a delivery's id is: known at verification (a header, or built from signed fields), or a string field of the
+/// signed body, read the first time it is asked for (verifying alone never reads the body twice) and kept as the
+/// byte range of its text in the body, which holds whether the body is borrowed or shared.
+#[derive(Clone)]
+enum Id<'a> {
+    Known(Option<Cow<'a, str>>),
+    InBody(&'static [&'static str], OnceLock<Option<Range<usize>>>),
 }
 
 /// The verified body: the request's, borrowed, or shared bytes that outlive it.
@@ -75,11 +85,11 @@ pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
 impl<'a> Verified<'a> {
     pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
         let (id, id_is_signed) = match id {
-            IdSource::Signed(id) => (Some(Cow::Borrowed(id)), true),
-            IdSource::Built(id) => (Some(Cow::Owned(id)), true),
-            IdSource::UnsignedHeader(id) => (Some(Cow::Borrowed(id)), false),
-            IdSource::BodyField(path) => (field_at::<&str>(body, path).map(Cow::Borrowed), true),
-            IdSource::None => (None, false),
+            IdSource::Signed(id) => (Id::Known(Some(Cow::Borrowed(id))), true),
+            IdSource::Built(id) => (Id::Known(Some(Cow::Owned(id))), true),
+            IdSource::UnsignedHeader(id) => (Id::Known(Some(Cow::Borrowed(id))), false),
+            IdSource::BodyField(path) => (Id::InBody(path, OnceLock::new()), true),
+            IdSource::None => (Id::Known(None), false),
         };
         let event_type = EventTypeSource::None;
         Self {
@@ -122,7 +132,10 @@ impl<'a> Verified<'a> {
         Verified {
             body: Body::Shared(body),
             key_id: self.key_id,
-            id: self.id.map(|id| Cow::Owned(id.into_owned())),
+            id: match self.id {
+                Id::Known(id) => Id::Known(id.map(|id| Cow::Owned(id.into_owned()))),
+                Id::InBody(path, range) => Id::InBody(path, range),
+            },
             id_is_signed: self.id_is_signed,
             timestamp: self.timestamp,
             handshake: self.handshake,
@@ -238,7 +251,18 @@ impl<'a> Verified<'a> {
     /// - none for the others (the receiver deduplicates on the signed body); a custom scheme: its id header, if
     ///   configured.
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        match &self.id {
+            Id::Known(id) => id.as_deref(),
+            Id::InBody(path, range) => {
+                let body = self.body();
+                let range = range.get_or_init(|| {
+                    let text = field_at::<&str>(body, path)?;
+                    let start = text.as_ptr().addr().checked_sub(body.as_ptr().addr())?;
+                    Some(start..start + text.len())
+                });
+                std::str::from_utf8(body.get(range.clone()?)?).ok()
+            }
+        }
     }
 
     /// Whether [`id`](Self::id) comes from signed material (a signed header or the signed body), so a replay
