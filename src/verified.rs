@@ -241,8 +241,8 @@ impl<'a> Verified<'a> {
     /// The delivery's id, where the scheme carries one (each scheme's is in the README's scheme table):
     ///
     /// - a signed header: Standard Webhooks' and Svix's `webhook-id` / `svix-id`, Twitch's message id;
-    /// - a field of the signed JSON body, read the first time it is asked for (`None` if the body has no such string field, or
-    ///   has it twice): Stripe's, Discord's, Vercel's, Intercom's, WorkOS's, CircleCI's, Fintoc's, Mux's, Airwallex's
+    /// - a field of the signed JSON body, read the first time it is asked for (`None` if the body has no such string
+    ///   field, or has it twice): Stripe's, Discord's, Vercel's, Intercom's, WorkOS's, CircleCI's, Fintoc's, Mux's, Airwallex's
     ///   and Box's `id`, Paddle's, Square's and Typeform's `event_id`, Tally's `eventId`, the nested `event.id` of
     ///   Coinbase Commerce and PagerDuty, Mailgun's `signature.token`, Adyen's `pspReference:eventCode` of each item
     ///   (space-separated);
