@@ -35,7 +35,7 @@ pub struct Verified<'a> {
     tenant: Option<Arc<str>>,
     event_type: EventTypeSource,
     /// The value of the header the event type is read from, for the schemes that send it in one.
-    event_type_header: Option<http::HeaderValue>,
+    event_type_header: Option<Cow<'a, http::HeaderValue>>,
     /// What the signature covers of the content when it is not the raw body (Twilio's sorted form parameters),
     /// for the dedup key; boxed, as it is rare.
     signed_content: Option<Box<[u8]>>,
@@ -107,8 +107,8 @@ impl<'a> Verified<'a> {
     }
 
     /// The delivery whose event type is read as `source` says, from the body or from `headers`.
-    pub(crate) fn with_event_type(mut self, headers: &http::HeaderMap, source: EventTypeSource) -> Self {
-        self.event_type_header = source.header().and_then(|name| headers.get(name).cloned());
+    pub(crate) fn with_event_type(mut self, headers: &'a http::HeaderMap, source: EventTypeSource) -> Self {
+        self.event_type_header = source.header().and_then(|name| headers.get(name)).map(Cow::Borrowed);
         self.event_type = source;
         self
     }
@@ -141,7 +141,7 @@ impl<'a> Verified<'a> {
             handshake: self.handshake,
             tenant: self.tenant,
             event_type: self.event_type,
-            event_type_header: self.event_type_header,
+            event_type_header: self.event_type_header.map(|value| Cow::Owned(value.into_owned())),
             signed_content: self.signed_content,
         }
     }
