@@ -194,6 +194,99 @@ async fn a_worker_killed_mid_handler_loses_nothing_and_its_effect_is_applied_onc
     );
 }
 
+/// The environment variable naming the database of the paused worker process.
+const PAUSED_WORKER_DB: &str = "HOOKSAFE_PAUSED_WORKER_DB";
+
+/// A worker *process* whose handler claims its delivery in the `claimed` table, says so on stdout, then takes a
+/// second: run by `a_paused_worker_process_keeps_its_delivery_no_longer_than_its_lease`, which pauses it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the worker process of a_paused_worker_process_keeps_its_delivery_no_longer_than_its_lease"]
+async fn paused_worker_process() {
+    let url = std::env::var(PAUSED_WORKER_DB).expect("started by the paused worker test");
+    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(4).connect(&url).await.unwrap();
+    let inbox = inbox(&pool, |builder| builder.lease(Duration::from_secs(3))).await;
+    let claiming = hooksafe::inbox::handler(|delivery, tx| {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO claimed VALUES ($1, 'paused')")
+                .bind(delivery.delivery_id())
+                .execute(&mut **tx)
+                .await?;
+            println!("hooksafe-worker: claimed");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            Ok(())
+        })
+    });
+    inbox.worker(claiming).poll_interval(Duration::from_millis(10)).run().await;
+}
+
+/// Kills the worker process when the test ends, however it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn signal(process: &std::process::Child, name: &str) {
+    let status = std::process::Command::new("kill").args(["-s", name, &process.id().to_string()]).status().unwrap();
+    assert!(status.success(), "kill -s {name}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paused_worker_process_keeps_its_delivery_no_longer_than_its_lease() {
+    use std::io::BufRead as _;
+
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder.lease(Duration::from_secs(3))).await;
+    sqlx::query("CREATE TABLE claimed (delivery text PRIMARY KEY, worker text NOT NULL)").execute(&pool).await.unwrap();
+    let address = serve(&inbox).await;
+    assert_eq!(send(address, &delivery("msg_paused", "{}", OffsetDateTime::now_utc())).await, (202, false));
+
+    // Another process takes the delivery, claims it in its transaction, and is paused (SIGSTOP) right there.
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--ignored", "--exact", "paused_worker_process", "--nocapture", "--test-threads=1"])
+        .env(PAUSED_WORKER_DB, server.url())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = KillOnDrop(child);
+    let mut lines = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let claimed = tokio::task::spawn_blocking(move || {
+        lines.any(|line| line.is_ok_and(|line| line.contains("hooksafe-worker: claimed")))
+    });
+    assert!(
+        tokio::time::timeout(Duration::from_secs(30), claimed).await.unwrap().unwrap(),
+        "the worker process claimed it"
+    );
+    signal(&child.0, "STOP");
+
+    // While it stays paused, a worker here takes the delivery once the lease lapses: the paused worker's transaction
+    // (and its claim on the row of `claimed`) is ended by the server, and this worker's claim commits.
+    let claiming = hooksafe::inbox::handler(|delivery, tx| {
+        Box::pin(async move {
+            sqlx::query("INSERT INTO claimed VALUES ($1, 'here')")
+                .bind(delivery.delivery_id())
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
+    });
+    let worker = tokio::spawn(inbox.worker(claiming).poll_interval(Duration::from_millis(10)).run());
+    eventually(|| async { inbox.counts().await.unwrap().processed == 1 }).await;
+    worker.abort();
+
+    // Resumed, the paused worker's late completion changes nothing.
+    signal(&child.0, "CONT");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let claims = sqlx::query("SELECT worker FROM claimed").fetch_all(&pool).await.unwrap();
+    assert_eq!(claims.iter().map(|row| row.get::<String, _>(0)).collect::<Vec<_>>(), vec!["here".to_owned()]);
+    let row = sqlx::query("SELECT state, attempts FROM hooksafe_inbox").fetch_one(&pool).await.unwrap();
+    assert_eq!((row.get::<String, _>(0), row.get::<i32, _>(1)), ("processed".to_owned(), 2));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_the_database_down_nothing_is_acknowledged_and_the_retries_are_accepted_after_it_returns() {
     let server = Postgres::start();

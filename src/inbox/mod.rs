@@ -11,7 +11,10 @@
 //! transaction that also marks the delivery processed (your writes and the completion commit together), and on
 //! failure retry with exponential backoff and jitter, up to the configured attempts, then mark the delivery dead. A
 //! worker killed mid-handler loses nothing: its transaction rolls back, its lease lapses, and another worker takes
-//! the delivery.
+//! the delivery. A worker paused or stuck (not dead) does not keep it either: the handler's transaction is bounded
+//! by the lease on the server (a statement running longer, or the worker silent inside it longer, ends it and
+//! releases its locks), another worker takes the delivery once the lease lapses, and the first worker's late
+//! completion changes nothing (it is fenced by the lease's token) so its writes roll back.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {

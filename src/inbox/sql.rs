@@ -38,7 +38,7 @@ ON CONFLICT (dedup_key) DO NOTHING
 RETURNING id";
 
 /// Leases the oldest delivery ready to run (pending and due, or processing with a lapsed lease), skipping those a
-/// running transaction holds and those behind an unfinished earlier delivery with the same ordering key.
+/// running statement locks and those behind an unfinished earlier delivery with the same ordering key.
 pub(super) const TAKE: &str = "
 UPDATE hooksafe_inbox AS i
 SET state = 'processing', attempts = i.attempts + 1, lease_token = $1,
@@ -56,11 +56,16 @@ WHERE i.id = (
 RETURNING i.id, i.delivery_id, i.event_type, i.key_id, i.tenant, i.ordering_key, i.provider_timestamp,
           i.received_at, i.attempts, i.body";
 
-/// Holds the leased row for the handler's transaction, if this worker's lease still holds it.
-pub(super) const HOLD: &str =
-    "SELECT 1 FROM hooksafe_inbox WHERE id = $1 AND lease_token = $2 AND state = 'processing' FOR UPDATE";
+/// Opens the handler's transaction: bounds it by the lease (`$3`, milliseconds, as text), so that the server ends it
+/// (rolling back, releasing every lock it holds) when a statement runs longer or the worker goes silent inside it
+/// longer (a worker paused or stuck, not dead); and says whether this worker's lease still holds the delivery. The
+/// row is not locked: another worker may take the delivery once the lease lapses, and [`DONE`], fenced by the
+/// lease's token, then changes nothing, so this transaction is rolled back.
+pub(super) const BEGIN_HELD: &str = "
+SELECT set_config('statement_timeout', $3, true), set_config('idle_in_transaction_session_timeout', $3, true),
+       EXISTS (SELECT 1 FROM hooksafe_inbox WHERE id = $1 AND lease_token = $2 AND state = 'processing')";
 
-/// Marks the row processed, in the handler's transaction.
+/// Marks the row processed, in the handler's transaction, if this worker's lease still holds it (one row changed).
 pub(super) const DONE: &str = "
 UPDATE hooksafe_inbox SET state = 'processed', processed_at = clock_timestamp(), lease_token = NULL,
     lease_until = NULL, last_error = NULL

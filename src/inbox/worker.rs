@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use sqlx::{PgTransaction, Row as _};
 use time::OffsetDateTime;
 
-use super::sql::{DONE, FAILED, HOLD, TAKE};
+use super::sql::{BEGIN_HELD, DONE, FAILED, TAKE};
 use super::{Inbox, millis, store_error};
 use crate::error::Error;
 use crate::store::{StoreError, Token};
@@ -275,18 +275,22 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// One attempt: the handler's transaction, holding the delivery's row, committed with the row marked processed when
-/// the handler succeeds. `Ok` also when the lease was lost (another worker has the delivery). The error text is the
-/// handler's.
+/// One attempt: the handler's transaction, bounded by the lease on the server, committed with the row marked
+/// processed when the handler succeeds and this worker's lease still holds the delivery. `Ok` also when the lease was
+/// lost (another worker has the delivery; this transaction is rolled back). The error text is the handler's.
 async fn run_job(inbox: Inbox, handler: Arc<Handler>, leased: Leased) -> Result<(), String> {
     let inner = &inbox.inner;
     let (id, token) = (leased.delivery.id, leased.token.0.to_be_bytes());
     let mut tx = inner.pool.begin().await.map_err(|error| format!("could not begin a transaction: {error}"))?;
-    let held = sqlx::query(HOLD).bind(id).bind(&token[..]).fetch_optional(&mut *tx).await;
-    match held {
-        Ok(Some(_)) => {}
-        Ok(None) => return Ok(()),
-        Err(error) => return Err(format!("could not hold the delivery: {error}")),
+    let held = sqlx::query(BEGIN_HELD)
+        .bind(id)
+        .bind(&token[..])
+        .bind(millis(inner.lease).to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|error| format!("could not hold the delivery: {error}"))?;
+    if !held.get::<bool, _>(2) {
+        return Ok(());
     }
     let handled = tokio::time::timeout(inner.handler_deadline, handler(leased.delivery, &mut tx)).await;
     let failure = match handled {
@@ -295,11 +299,17 @@ async fn run_job(inbox: Inbox, handler: Arc<Handler>, leased: Leased) -> Result<
         Err(_) => Some(format!("the handler ran past its {:?} deadline", inner.handler_deadline)),
     };
     if let Some(failure) = failure {
-        // Rolled back now, so the row's lock is free before the attempt is recorded on another connection.
+        // Rolled back now, so the handler's locks are free before the attempt is recorded on another connection.
         let _ = tx.rollback().await;
         return Err(failure);
     }
     let done = sqlx::query(DONE).bind(id).bind(&token[..]).execute(&mut *tx).await;
-    done.map_err(|error| format!("could not mark the delivery processed: {error}"))?;
+    let done = done.map_err(|error| format!("could not mark the delivery processed: {error}"))?;
+    if done.rows_affected() == 0 {
+        // The lease lapsed and another worker took the delivery: this attempt's writes must not commit.
+        let _ = tx.rollback().await;
+        crate::log::warning!("inbox: delivery {id} was taken over after its lease lapsed; this attempt is rolled back");
+        return Ok(());
+    }
     tx.commit().await.map_err(|error| format!("could not commit: {error}"))
 }
