@@ -194,6 +194,68 @@ async fn a_worker_killed_mid_handler_loses_nothing_and_its_effect_is_applied_onc
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_worker_is_woken_by_a_new_delivery_without_waiting_for_its_poll() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder).await;
+    let address = serve(&inbox).await;
+    let runs = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(
+        inbox.worker(recording(runs.clone())).concurrency(2).poll_interval(Duration::from_secs(3600)).run(),
+    );
+    // The loops look once, find nothing and wait: only a wake-up can bring them back within the hour.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for index in 0..3 {
+        assert_eq!(
+            send(address, &delivery(&format!("msg_woken_{index}"), "{}", OffsetDateTime::now_utc())).await,
+            (202, false)
+        );
+    }
+    eventually(|| async { inbox.counts().await.unwrap().processed == 3 }).await;
+    worker.abort();
+    assert_eq!(runs.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deliveries_committed_together_are_each_answered_by_their_own_fate() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    // PostgreSQL refuses a NUL character in text: the delivery whose ordering key has one cannot be written.
+    let inbox = inbox(&pool, |builder| {
+        builder.ordering_key(|verified| verified.body().starts_with(b"{\"poison\"").then(|| "a\0b".to_owned()))
+    })
+    .await;
+    let address = serve(&inbox).await;
+    let now = OffsetDateTime::now_utc();
+    let mut requests: Vec<_> = (0..40).map(|index| delivery(&format!("msg_group_{index}"), "{}", now)).collect();
+    requests.push(delivery("msg_poison", r#"{"poison":1}"#, now));
+    requests.push(requests[0].clone());
+    let start = Arc::new(tokio::sync::Barrier::new(requests.len()));
+    let sends: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                send(address, &request).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for send in sends {
+        answers.push(send.await.unwrap());
+    }
+    let (accepted, duplicates) = (&answers[..40], &answers[41..]);
+    let first_or_duplicate = |answer: &(u16, bool)| *answer == (202, false) || *answer == (200, true);
+    assert!(accepted.iter().all(first_or_duplicate), "{answers:?}");
+    assert_eq!(answers[40].0, 503, "the delivery the database refused is not acknowledged: {answers:?}");
+    assert!(first_or_duplicate(&duplicates[0]), "{answers:?}");
+    let acknowledged = answers.iter().filter(|answer| **answer == (202, false)).count();
+    assert_eq!(acknowledged, 40, "one 202 per delivery written, the copy of msg_group_0 a duplicate: {answers:?}");
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 40);
+}
+
 /// The environment variable naming the database of the paused worker process.
 const PAUSED_WORKER_DB: &str = "HOOKSAFE_PAUSED_WORKER_DB";
 

@@ -45,6 +45,7 @@
 //! ```
 
 mod admin;
+mod commit;
 mod sql;
 mod worker;
 
@@ -62,7 +63,7 @@ use crate::receiver::{Receiver, STORE_RETRY_AFTER};
 use crate::store::{PostgresStore, StoreError};
 use crate::verified::Verified;
 use crate::verifier::Verifier;
-use sql::INSERT;
+use commit::{GroupCommit, NewRow};
 
 pub use admin::{Counts, DeadDelivery, MIN_RETENTION};
 pub use sql::MIGRATION;
@@ -89,6 +90,8 @@ struct Inner {
     ordering_key: Option<OrderingKey>,
     /// The headers written with a delivery: the scheme's own and `content-type`, never a credential.
     stored_headers: Vec<http::HeaderName>,
+    /// The deliveries waiting to be written by the next commit.
+    commits: Arc<GroupCommit>,
 }
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
@@ -217,6 +220,7 @@ impl InboxBuilder {
                 insert_timeout: self.insert_timeout,
                 ordering_key: self.ordering_key,
                 stored_headers,
+                commits: Arc::default(),
             }),
         })
     }
@@ -287,27 +291,26 @@ impl Inbox {
             .map(|(name, value)| [name.as_str().to_owned(), String::from_utf8_lossy(value.as_bytes()).into_owned()])
             .collect();
         let headers = serde_json::to_string(&headers).map_err(Error::payload)?;
-        let ordering_key = self.inner.ordering_key.as_ref().and_then(|key| key(&verified));
-        let scheme = self.verifier().scheme().provider().name();
-        let insert = sqlx::query(INSERT)
-            .bind(&key.0[..])
-            .bind(scheme.as_ref())
-            .bind(verified.key_id())
-            .bind(verified.tenant())
-            .bind(verified.id())
-            .bind(verified.event_type())
-            .bind(ordering_key)
-            .bind(verified.timestamp())
-            .bind(headers)
-            .bind(body)
-            .fetch_optional(&self.inner.pool);
+        let row = NewRow {
+            dedup_key: key.0.to_vec(),
+            scheme: self.verifier().scheme().provider().name(),
+            key_id: verified.key_id().to_owned(),
+            tenant: verified.tenant().map(str::to_owned),
+            delivery_id: verified.id().map(str::to_owned),
+            event_type: verified.event_type().map(|event_type| event_type.to_string()),
+            ordering_key: self.inner.ordering_key.as_ref().and_then(|key| key(&verified)),
+            provider_timestamp: verified.timestamp(),
+            headers,
+            body: body.to_vec(),
+        };
         let unavailable = |error: StoreError| Error::store_unavailable(error, STORE_RETRY_AFTER);
-        let row = tokio::time::timeout(self.inner.insert_timeout, insert)
+        let written = self.inner.commits.write(&self.inner.pool, row);
+        let written = tokio::time::timeout(self.inner.insert_timeout, written)
             .await
             .map_err(|_| unavailable(StoreError::new("the database did not commit the delivery in time")))?
-            .map_err(|error| unavailable(store_error(error)))?;
-        match row {
-            Some(row) => Ok(Accepted::Stored(row.get(0))),
+            .map_err(|error| unavailable(StoreError::new(error)))?;
+        match written {
+            Some(id) => Ok(Accepted::Stored(id)),
             None => {
                 self.compare_body(&key.0, &verified).await;
                 Err(Error::duplicate())

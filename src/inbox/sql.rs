@@ -29,13 +29,26 @@ CREATE INDEX IF NOT EXISTS hooksafe_inbox_ordering ON hooksafe_inbox (ordering_k
 CREATE INDEX IF NOT EXISTS hooksafe_inbox_processed ON hooksafe_inbox (processed_at) WHERE state = 'processed';
 ";
 
-/// Writes a verified delivery; no row comes back for a duplicate. One statement.
-pub(super) const INSERT: &str = "
-INSERT INTO hooksafe_inbox
-    (dedup_key, scheme, key_id, tenant, delivery_id, event_type, ordering_key, provider_timestamp, headers, body)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10)
-ON CONFLICT (dedup_key) DO NOTHING
-RETURNING id";
+/// Writes a group of verified deliveries (one array per column, in arrival order) in one statement, waking one
+/// listening worker per delivery written (`NOTIFY hooksafe_inbox`, sent when it commits); only the rows written come
+/// back, so a duplicate (of a stored delivery, or of an earlier one in the group) is missing.
+pub(super) const INSERT_MANY: &str = "
+WITH written AS (
+    INSERT INTO hooksafe_inbox
+        (dedup_key, scheme, key_id, tenant, delivery_id, event_type, ordering_key, provider_timestamp, headers, body)
+    SELECT dedup_key, scheme, key_id, tenant, delivery_id, event_type, ordering_key, provider_timestamp,
+           headers::jsonb, body
+    FROM unnest($1::bytea[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::timestamptz[], $9::text[], $10::bytea[])
+         WITH ORDINALITY AS new (dedup_key, scheme, key_id, tenant, delivery_id, event_type, ordering_key,
+                                 provider_timestamp, headers, body, arrival)
+    ORDER BY arrival
+    ON CONFLICT (dedup_key) DO NOTHING
+    RETURNING id, dedup_key)
+SELECT id, dedup_key, pg_notify('hooksafe_inbox', id::text) FROM written";
+
+/// The channel [`INSERT_MANY`] notifies.
+pub(super) const CHANNEL: &str = "hooksafe_inbox";
 
 /// Leases the oldest delivery ready to run (pending and due, or processing with a lapsed lease), skipping those a
 /// running statement locks and those behind an unfinished earlier delivery with the same ordering key.

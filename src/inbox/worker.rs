@@ -8,10 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
+use sqlx::postgres::{PgListener, PgPool};
 use sqlx::{PgTransaction, Row as _};
 use time::OffsetDateTime;
+use tokio::sync::Notify;
 
-use super::sql::{BEGIN_HELD, DONE, FAILED, TAKE};
+use super::sql::{BEGIN_HELD, CHANNEL, DONE, FAILED, TAKE};
 use super::{Inbox, millis, store_error};
 use crate::error::Error;
 use crate::store::{StoreError, Token};
@@ -167,7 +169,10 @@ impl Worker {
         self
     }
 
-    /// How long an idle loop waits before looking for work again. Defaults to 250 ms.
+    /// How long an idle loop waits before looking again for work it was not woken for: a retry whose backoff has
+    /// passed, a delivery whose lease has lapsed, or one written while the worker's connection for wake-ups was
+    /// down. A delivery written while the worker listens wakes a loop at once (`LISTEN`/`NOTIFY`). Defaults to
+    /// 250 ms.
     #[must_use]
     pub const fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
@@ -179,14 +184,16 @@ impl Worker {
     pub async fn run(self) {
         let mut loops = tokio::task::JoinSet::new();
         let this = Arc::new(self);
+        let wake = Arc::new(Notify::new());
+        loops.spawn(listen(this.inbox.inner.pool.clone(), wake.clone(), this.poll_interval));
         for _ in 0..this.concurrency {
-            let this = this.clone();
-            loops.spawn(async move { this.run_loop().await });
+            let (this, wake) = (this.clone(), wake.clone());
+            loops.spawn(async move { this.run_loop(&wake).await });
         }
         while loops.join_next().await.is_some() {}
     }
 
-    async fn run_loop(&self) {
+    async fn run_loop(&self, wake: &Notify) {
         loop {
             match self.take().await {
                 Ok(Some(leased)) => {
@@ -195,7 +202,12 @@ impl Worker {
                         tokio::time::sleep(self.poll_interval).await;
                     }
                 }
-                Ok(None) => tokio::time::sleep(self.poll_interval).await,
+                Ok(None) => {
+                    tokio::select! {
+                        () = wake.notified() => {}
+                        () = tokio::time::sleep(self.poll_interval) => {}
+                    }
+                }
                 Err(error) => {
                     crate::log::warning!("inbox: could not take a delivery: {error}");
                     tokio::time::sleep(self.poll_interval).await;
@@ -263,6 +275,24 @@ impl Worker {
             crate::log::warning!("inbox: delivery {id} is dead after {attempt} attempts: {error}");
         }
         Ok(())
+    }
+}
+
+/// Wakes one idle loop for each delivery written (the receiving side's `NOTIFY`), on a connection of its own;
+/// reconnects after `retry` when that connection fails, the loops polling meanwhile.
+async fn listen(pool: PgPool, wake: Arc<Notify>, retry: Duration) {
+    loop {
+        let listening = async {
+            let mut listener = PgListener::connect_with(&pool).await?;
+            listener.listen(CHANNEL).await?;
+            loop {
+                listener.recv().await?;
+                wake.notify_one();
+            }
+        };
+        let Err::<std::convert::Infallible, sqlx::Error>(error) = listening.await;
+        crate::log::warning!("inbox: not woken by new deliveries (polling meanwhile): {error}");
+        tokio::time::sleep(retry).await;
     }
 }
 
