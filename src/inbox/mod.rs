@@ -92,6 +92,8 @@ struct Inner {
     stored_headers: Vec<http::HeaderName>,
     /// The deliveries waiting to be written by the next commit.
     commits: Arc<GroupCommit>,
+    /// The statement opening a handler's transaction, bounded by the lease.
+    begin: std::borrow::Cow<'static, str>,
 }
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
@@ -221,6 +223,7 @@ impl InboxBuilder {
                 ordering_key: self.ordering_key,
                 stored_headers,
                 commits: Arc::default(),
+                begin: sql::begin_bounded(millis(lease)).into(),
             }),
         })
     }

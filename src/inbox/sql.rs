@@ -52,7 +52,12 @@ pub(super) const CHANNEL: &str = "hooksafe_inbox";
 
 /// Leases the oldest delivery ready to run (pending and due, or processing with a lapsed lease), skipping those a
 /// running statement locks and those behind an unfinished earlier delivery with the same ordering key.
+///
+/// Its commit does not wait for the disk (`synchronous_commit` off for this statement alone): a lease lost in a
+/// database crash only puts the delivery back as it was, and the handler's transaction, which does wait, makes the
+/// lease durable before it commits (the log is flushed in order).
 pub(super) const TAKE: &str = "
+WITH taken AS (
 UPDATE hooksafe_inbox AS i
 SET state = 'processing', attempts = i.attempts + 1, lease_token = $1,
     lease_until = clock_timestamp() + $2 * interval '1 millisecond'
@@ -67,16 +72,19 @@ WHERE i.id = (
     LIMIT 1
     FOR UPDATE SKIP LOCKED)
 RETURNING i.id, i.delivery_id, i.event_type, i.key_id, i.tenant, i.ordering_key, i.provider_timestamp,
-          i.received_at, i.attempts, i.body";
+          i.received_at, i.attempts, i.body)
+SELECT taken.*, set_config('synchronous_commit', 'off', true) FROM taken";
 
-/// Opens the handler's transaction: bounds it by the lease (`$3`, milliseconds, as text), so that the server ends it
-/// (rolling back, releasing every lock it holds) when a statement runs longer or the worker goes silent inside it
-/// longer (a worker paused or stuck, not dead); and says whether this worker's lease still holds the delivery. The
-/// row is not locked: another worker may take the delivery once the lease lapses, and [`DONE`], fenced by the
-/// lease's token, then changes nothing, so this transaction is rolled back.
-pub(super) const BEGIN_HELD: &str = "
-SELECT set_config('statement_timeout', $3, true), set_config('idle_in_transaction_session_timeout', $3, true),
-       EXISTS (SELECT 1 FROM hooksafe_inbox WHERE id = $1 AND lease_token = $2 AND state = 'processing')";
+/// Opens the handler's transaction, bounded by the lease (`lease_ms`): the server ends it (rolling back, releasing
+/// every lock it holds) when one of its statements runs longer, or when the worker goes silent inside it longer (a
+/// worker paused or stuck, not dead). The delivery's row is not locked: another worker may take the delivery once
+/// the lease lapses, and [`DONE`], fenced by the lease's token, then changes nothing, so this transaction is rolled
+/// back. One round trip.
+pub(super) fn begin_bounded(lease_ms: i64) -> String {
+    format!(
+        "BEGIN; SET LOCAL statement_timeout = {lease_ms}; SET LOCAL idle_in_transaction_session_timeout = {lease_ms}"
+    )
+}
 
 /// Marks the row processed, in the handler's transaction, if this worker's lease still holds it (one row changed).
 pub(super) const DONE: &str = "

@@ -13,7 +13,7 @@ use sqlx::{PgTransaction, Row as _};
 use time::OffsetDateTime;
 use tokio::sync::Notify;
 
-use super::sql::{BEGIN_HELD, CHANNEL, DONE, FAILED, TAKE};
+use super::sql::{CHANNEL, DONE, FAILED, TAKE};
 use super::{Inbox, millis, store_error};
 use crate::error::Error;
 use crate::store::{StoreError, Token};
@@ -305,23 +305,16 @@ impl<T> Drop for AbortOnDrop<T> {
     }
 }
 
-/// One attempt: the handler's transaction, bounded by the lease on the server, committed with the row marked
-/// processed when the handler succeeds and this worker's lease still holds the delivery. `Ok` also when the lease was
-/// lost (another worker has the delivery; this transaction is rolled back). The error text is the handler's.
+/// One attempt: the handler's transaction, bounded by the lease on the server
+/// ([`begin_bounded`](super::sql::begin_bounded)), committed with the row marked processed when the handler succeeds
+/// and this worker's lease still holds the delivery. `Ok` also when the lease was lost (another worker has the
+/// delivery; this transaction is rolled back). The error text is the handler's.
 async fn run_job(inbox: Inbox, handler: Arc<Handler>, leased: Leased) -> Result<(), String> {
     let inner = &inbox.inner;
     let (id, token) = (leased.delivery.id, leased.token.0.to_be_bytes());
-    let mut tx = inner.pool.begin().await.map_err(|error| format!("could not begin a transaction: {error}"))?;
-    let held = sqlx::query(BEGIN_HELD)
-        .bind(id)
-        .bind(&token[..])
-        .bind(millis(inner.lease).to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|error| format!("could not hold the delivery: {error}"))?;
-    if !held.get::<bool, _>(2) {
-        return Ok(());
-    }
+    let begin = inner.begin.clone();
+    let mut tx =
+        inner.pool.begin_with(begin).await.map_err(|error| format!("could not begin a transaction: {error}"))?;
     let handled = tokio::time::timeout(inner.handler_deadline, handler(leased.delivery, &mut tx)).await;
     let failure = match handled {
         Ok(Ok(())) => None,
