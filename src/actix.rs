@@ -323,8 +323,6 @@ pub async fn inbox(
     payload: actix_web::web::Payload,
 ) -> HttpResponse {
     let head = head(&request);
-    match read_body(inbox.verifier(), &head.headers, payload).await {
-        Ok(body) => to_actix(inbox.answer::<Vec<u8>>(&head, &body).await),
-        Err(error) => respond(&error),
-    }
+    let body = read_body(inbox.verifier(), &head.headers, payload).await;
+    to_actix(inbox.answer::<Vec<u8>>(&head, body).await)
 }

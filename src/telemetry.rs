@@ -4,18 +4,25 @@
 //! Metrics, each labelled with the scheme's name (`scheme`):
 //! - `hooksafe_deliveries_total` (counter), also by `outcome`: `processed` (the handler answered `2xx`), `failed`
 //!   (another status: released for the retry), `panicked`, `timed_out`, `handshake`, `duplicate`, `in_progress`,
-//!   `store_unavailable`, `keys_unavailable`, or `rejected` with the `reason` (the [`ErrorKind`]'s text);
+//!   `store_unavailable`, `keys_unavailable`, `stored` (written to the [`Inbox`](crate::inbox::Inbox), for a
+//!   worker), or `rejected` with the `reason` (the [`ErrorKind`]'s text);
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
 //! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released.
 //!
 //! The span is `hooksafe_delivery`, with `scheme`, then `id`, `key_id`, `tenant`, `event_type`, `verify_us` and
-//! `store_us` once verified, and `outcome` and `handler_us` at the end. Nothing here ever records a secret, a MAC or
+//! `store_us` once verified (for the inbox, `store_us` is the time to commit the delivery), and `outcome` and
+//! `handler_us` at the end. Nothing here ever records a secret, a MAC or
 //! a body.
 
 // What is used depends on the features: the adapters drive the observer, and only `tracing` or `metrics` give its
 // arguments somewhere to go.
 #![cfg_attr(
-    not(all(feature = "tracing", feature = "metrics", any(feature = "tower", feature = "actix-web"))),
+    not(all(
+        feature = "tracing",
+        feature = "metrics",
+        feature = "postgres",
+        any(feature = "tower", feature = "actix-web")
+    )),
     allow(dead_code, unused_variables)
 )]
 
@@ -187,6 +194,20 @@ impl Observer {
             "hooksafe_deliveries_total",
             "scheme" => self.scheme.clone(),
             "outcome" => "handshake",
+            "reason" => ""
+        )
+        .increment(1);
+    }
+
+    /// The delivery was written to the inbox (after [`verified`](Self::verified)): a worker processes it.
+    pub(crate) fn stored(&self) {
+        #[cfg(feature = "tracing")]
+        self.span.record("outcome", "stored");
+        #[cfg(feature = "metrics")]
+        metrics::counter!(
+            "hooksafe_deliveries_total",
+            "scheme" => self.scheme.clone(),
+            "outcome" => "stored",
             "reason" => ""
         )
         .increment(1);

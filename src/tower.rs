@@ -206,12 +206,8 @@ where
         let inbox = self.inbox.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
-            let body = match crate::adapter::read_body(inbox.verifier(), &parts.headers, body.into_data_stream()).await
-            {
-                Ok(body) => body,
-                Err(error) => return Ok(error.to_response()),
-            };
-            Ok(inbox.answer(&parts, &body).await)
+            let body = crate::adapter::read_body(inbox.verifier(), &parts.headers, body.into_data_stream()).await;
+            Ok(inbox.answer(&parts, body).await)
         })
     }
 }

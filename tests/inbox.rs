@@ -621,3 +621,60 @@ fn a_duplicate_with_another_body_than_the_stored_one_is_counted() {
         .sum();
     assert_eq!(counted, 1);
 }
+
+/// With the `metrics` feature, the inbox's receiving side counts deliveries by outcome as the other adapters do.
+#[cfg(feature = "metrics")]
+#[test]
+fn the_receiving_side_counts_deliveries_by_outcome_as_the_other_adapters_do() {
+    use metrics_util::MetricKind;
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+    use tower::ServiceExt as _;
+
+    let server = Postgres::start();
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let pool = pool(&server).await;
+            let inbox = inbox(&pool, |builder| builder).await;
+            let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+            let now = OffsetDateTime::now_utc();
+            let send = |body: Vec<u8>, signed_body: &[u8]| {
+                let mut request =
+                    signer.request("/webhooks".parse().unwrap(), "msg_1", now, signed_body.to_vec()).unwrap();
+                *request.body_mut() = body;
+                let service = inbox.service();
+                async move { service.oneshot(request.map(axum::body::Body::from)).await.unwrap().status().as_u16() }
+            };
+            let body = br#"{"type":"invoice.paid"}"#;
+            assert_eq!(send(body.to_vec(), body).await, 202);
+            assert_eq!(send(body.to_vec(), body).await, 200);
+            assert_eq!(send(br#"{"type":"forged"}"#.to_vec(), body).await, 401);
+            assert_eq!(send(vec![b' '; 65 * 1024], body).await, 413);
+        });
+    });
+    let snapshot = snapshotter.snapshot().into_vec();
+    let count = |kind: MetricKind, name: &str, label: (&str, &str)| -> (u64, usize) {
+        let mut total = (0, 0);
+        for (key, _, _, value) in &snapshot {
+            let labelled = key.key().labels().any(|l| l.key() == label.0 && l.value() == label.1);
+            let scheme = key.key().labels().any(|l| l.key() == "scheme" && l.value() == "standard-webhooks");
+            if key.kind() == kind && key.key().name() == name && labelled && scheme {
+                match value {
+                    DebugValue::Counter(value) => total.0 += value,
+                    DebugValue::Histogram(values) => total.1 += values.len(),
+                    DebugValue::Gauge(_) => {}
+                }
+            }
+        }
+        total
+    };
+    let total = |label| count(MetricKind::Counter, "hooksafe_deliveries_total", label).0;
+    assert_eq!(total(("outcome", "stored")), 1);
+    assert_eq!(total(("outcome", "duplicate")), 1);
+    assert_eq!(total(("reason", "invalid signature")), 1);
+    assert_eq!(total(("reason", "payload too large")), 1);
+    let verified = count(MetricKind::Histogram, "hooksafe_verification_seconds", ("scheme", "standard-webhooks"));
+    assert_eq!(verified.1, 3, "every delivery that reached verification");
+}

@@ -61,6 +61,7 @@ use crate::handshake::Handshake;
 use crate::lease::LeasePolicy;
 use crate::receiver::{Receiver, STORE_RETRY_AFTER};
 use crate::store::{PostgresStore, StoreError};
+use crate::telemetry::{Observer, Stopwatch};
 use crate::verified::Verified;
 use crate::verifier::Verifier;
 use commit::{GroupCommit, NewRow};
@@ -275,18 +276,56 @@ impl Inbox {
         self.inner.receiver.verifier()
     }
 
-    /// Verifies a request (head and buffered body) and writes it: what the adapters call.
+    /// Verifies a request (head and buffered body) and writes it: what the adapters call. Reported as the adapters
+    /// report a delivery (the `hooksafe_delivery` span with the `tracing` feature, the counters and histograms with
+    /// `metrics`; a written delivery's outcome is `stored`).
     ///
     /// # Errors
     /// Every verification error, before anything is written; [`ErrorKind::Duplicate`](crate::ErrorKind::Duplicate)
     /// when it was written before; [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the
     /// database did not commit it (answer `503`: the provider retries).
     pub async fn accept(&self, parts: &http::request::Parts, body: &[u8]) -> Result<Accepted, Error> {
-        let verified = self.verifier().verify_async((parts, body)).await?;
+        self.accept_observed(parts, body, &Observer::start(self.verifier().scheme())).await
+    }
+
+    async fn accept_observed(
+        &self,
+        parts: &http::request::Parts,
+        body: &[u8],
+        observer: &Observer,
+    ) -> Result<Accepted, Error> {
+        let started = Stopwatch::start();
+        let verified = match self.verifier().verify_async((parts, body)).await {
+            Ok(verified) => verified,
+            Err(error) => {
+                observer.rejected(&error, Some(started.elapsed()));
+                return Err(error);
+            }
+        };
+        let verify = started.elapsed();
         if let Some(handshake) = verified.handshake() {
+            observer.handshake();
             return Ok(Accepted::Handshake(handshake.clone()));
         }
-        let key = self.inner.receiver.key(&verified);
+        let written = self.write(parts, body, &verified).await;
+        match &written {
+            Ok(_) => {
+                observer.verified(&verified, verify, started.elapsed().saturating_sub(verify));
+                observer.stored();
+            }
+            Err(error) => observer.rejected(error, Some(verify)),
+        }
+        written
+    }
+
+    /// Writes a verified delivery, or finds it was written before.
+    async fn write(
+        &self,
+        parts: &http::request::Parts,
+        body: &[u8],
+        verified: &Verified<'_>,
+    ) -> Result<Accepted, Error> {
+        let key = self.inner.receiver.key(verified);
         let headers: Vec<[String; 2]> = parts
             .headers
             .iter()
@@ -301,7 +340,7 @@ impl Inbox {
             tenant: verified.tenant().map(str::to_owned),
             delivery_id: verified.id().map(str::to_owned),
             event_type: verified.event_type().map(|event_type| event_type.to_string()),
-            ordering_key: self.inner.ordering_key.as_ref().and_then(|key| key(&verified)),
+            ordering_key: self.inner.ordering_key.as_ref().and_then(|key| key(verified)),
             provider_timestamp: verified.timestamp(),
             headers,
             body: body.to_vec(),
@@ -315,7 +354,7 @@ impl Inbox {
         match written {
             Some(id) => Ok(Accepted::Stored(id)),
             None => {
-                self.compare_body(&key.0, &verified).await;
+                self.compare_body(&key.0, verified).await;
                 Err(Error::duplicate())
             }
         }
@@ -343,24 +382,29 @@ impl Inbox {
 
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 impl Inbox {
-    /// Verifies, writes and answers one request: what every adapter of the inbox does.
+    /// Verifies, writes and answers one request whose body was read (or could not be): what every adapter of the
+    /// inbox does.
     pub(crate) async fn answer<B: From<&'static str> + From<Vec<u8>>>(
         &self,
         parts: &http::request::Parts,
-        body: &[u8],
+        body: Result<bytes::Bytes, Error>,
     ) -> http::Response<B> {
-        match self.accept(parts, body).await {
+        let observer = Observer::start(self.verifier().scheme());
+        let accepted = match body {
+            Ok(body) => self.accept_observed(parts, &body, &observer).await,
+            Err(error) => {
+                observer.rejected(&error, None);
+                Err(error)
+            }
+        };
+        match accepted {
             Ok(Accepted::Stored(_)) => {
                 let mut response = http::Response::new(B::from("accepted"));
                 *response.status_mut() = http::StatusCode::ACCEPTED;
                 response
             }
             Ok(Accepted::Handshake(handshake)) => handshake.to_response(),
-            Err(error) => {
-                #[cfg(feature = "tracing")]
-                tracing::debug!(%error, "hooksafe: inbox refused a delivery");
-                error.to_response()
-            }
+            Err(error) => error.to_response(),
         }
     }
 }
