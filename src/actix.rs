@@ -141,6 +141,15 @@ where
 {
     let head = head(request.request());
     let observer = Observer::start(receiver.verifier().scheme());
+    // The limits come first: a refusal costs no body read and no key lookup. The admission is held until the
+    // handler has answered.
+    let _admitted = match receiver.admit(&head) {
+        Ok(admitted) => admitted,
+        Err(error) => {
+            observer.rejected(&error, None);
+            return Ok(request.into_response(respond(&error)).map_into_right_body());
+        }
+    };
     let body = match read_body(receiver.verifier(), &head.headers, request.take_payload()).await {
         Ok(body) => body,
         Err(error) => {
@@ -180,6 +189,10 @@ where
 /// repeated).
 fn head(request: &HttpRequest) -> http::request::Parts {
     let (mut parts, ()) = http::Request::new(()).into_parts();
+    // The connection's address, for the limits per source address.
+    if let Some(peer) = request.peer_addr() {
+        parts.extensions.insert(peer);
+    }
     // The route's match info, for a key resolver.
     if request.match_info().iter().next().is_some() {
         parts.extensions.insert(crate::PathParams::new(request.match_info().iter()));
@@ -323,6 +336,5 @@ pub async fn inbox(
     payload: actix_web::web::Payload,
 ) -> HttpResponse {
     let head = head(&request);
-    let body = read_body(inbox.verifier(), &head.headers, payload).await;
-    to_actix(inbox.answer::<Vec<u8>>(&head, body).await)
+    to_actix(inbox.answer::<Vec<u8>, _>(&head, || read_body(inbox.verifier(), &head.headers, payload)).await)
 }

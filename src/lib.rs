@@ -22,6 +22,9 @@ mod json_field;
 mod key;
 mod keys;
 mod lease;
+#[cfg(feature = "limits")]
+#[cfg_attr(docsrs, doc(cfg(feature = "limits")))]
+pub mod limit;
 mod log;
 pub mod paypal;
 mod receiver;

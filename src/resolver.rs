@@ -21,6 +21,17 @@ pub struct RequestHead<'a> {
 }
 
 impl<'a> RequestHead<'a> {
+    /// A request's head, with the route's path parameters if its extensions carry them.
+    #[cfg(feature = "limits")]
+    pub(crate) fn from_parts(parts: &'a http::request::Parts) -> Self {
+        Self {
+            method: Some(&parts.method),
+            uri: Some(&parts.uri),
+            headers: &parts.headers,
+            params: parts.extensions.get(),
+        }
+    }
+
     /// The request method, when the caller verified the whole request.
     pub const fn method(&self) -> Option<&'a Method> {
         self.method

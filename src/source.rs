@@ -88,7 +88,13 @@ impl FromStr for Cidr {
 #[derive(Debug, Clone)]
 pub struct AllowedSources {
     allowed: Vec<Cidr>,
-    proxies: Vec<Cidr>,
+    proxies: Proxies,
+}
+
+/// The proxies whose forwarding header is believed, and that header: how the client's address is found.
+#[derive(Debug, Clone)]
+pub(crate) struct Proxies {
+    ranges: Vec<Cidr>,
     /// The one header the trusted proxies write; no other is read.
     header: ProxyHeader,
 }
@@ -114,7 +120,7 @@ impl AllowedSources {
         if allowed.is_empty() {
             return Err(ConfigError::NoSourceRanges);
         }
-        Ok(Self { allowed, proxies: Vec::new(), header: ProxyHeader::XForwardedFor })
+        Ok(Self { allowed, proxies: Proxies::none() })
     }
 
     /// Believes `header`, and no other forwarding header, on connections from `ranges` (your load balancers), and
@@ -130,8 +136,7 @@ impl AllowedSources {
         header: ProxyHeader,
         ranges: impl IntoIterator<Item = R>,
     ) -> Result<Self, ConfigError> {
-        self.proxies.extend(parse_all(ranges)?);
-        self.header = header;
+        self.proxies = Proxies::new(header, ranges)?;
         Ok(self)
     }
 
@@ -145,9 +150,29 @@ impl AllowedSources {
         SourceAddressLayer { sources: Arc::new(self) }
     }
 
+    /// The client's address: see [`Proxies::client`].
+    fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        self.proxies.client(peer, headers)
+    }
+}
+
+impl Proxies {
+    /// No proxy: each connection's own address is the client's.
+    pub(crate) const fn none() -> Self {
+        Self { ranges: Vec::new(), header: ProxyHeader::XForwardedFor }
+    }
+
+    /// Believes `header` on connections from `ranges`.
+    pub(crate) fn new<R: AsRef<str>>(
+        header: ProxyHeader,
+        ranges: impl IntoIterator<Item = R>,
+    ) -> Result<Self, ConfigError> {
+        Ok(Self { ranges: parse_all(ranges)?, header })
+    }
+
     /// The client's address: the connection's, or behind a trusted proxy the forwarded one; `None` when the
     /// connection's address is unknown or a trusted proxy forwarded an address that does not parse.
-    fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+    pub(crate) fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
         let peer = peer?.to_canonical();
         if !self.is_proxy(peer) {
             return Some(peer);
@@ -165,7 +190,7 @@ impl AllowedSources {
     }
 
     fn is_proxy(&self, address: IpAddr) -> bool {
-        self.proxies.iter().any(|range| range.contains(address))
+        self.ranges.iter().any(|range| range.contains(address))
     }
 }
 
@@ -240,15 +265,14 @@ pub struct SourceAddressService<I> {
     sources: Arc<AllowedSources>,
 }
 
-/// The connection's address, as the server put it in the request's extensions.
-fn peer<B>(request: &Request<B>) -> Option<IpAddr> {
+/// The connection's address, as the server put it in the request's extensions: axum's `ConnectInfo<SocketAddr>`, or
+/// a `SocketAddr` (which the actix-web adapter inserts).
+pub(crate) fn peer(extensions: &http::Extensions) -> Option<IpAddr> {
     #[cfg(feature = "axum")]
-    if let Some(axum::extract::ConnectInfo(address)) =
-        request.extensions().get::<axum::extract::ConnectInfo<SocketAddr>>()
-    {
+    if let Some(axum::extract::ConnectInfo(address)) = extensions.get::<axum::extract::ConnectInfo<SocketAddr>>() {
         return Some(address.ip());
     }
-    request.extensions().get::<SocketAddr>().map(SocketAddr::ip)
+    extensions.get::<SocketAddr>().map(SocketAddr::ip)
 }
 
 impl<I, ReqBody, ResBody> Service<Request<ReqBody>> for SourceAddressService<I>
@@ -267,7 +291,7 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let peer = peer(&request);
+        let peer = peer(request.extensions());
         if peer.is_none() {
             crate::log::warning!("no connection address in the request's extensions: the source filter refuses it");
         }

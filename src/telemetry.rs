@@ -4,7 +4,7 @@
 //! Metrics, each labelled with the scheme's name (`scheme`):
 //! - `hooksafe_deliveries_total` (counter), also by `outcome`: `processed` (the handler answered `2xx`), `failed`
 //!   (another status: released for the retry), `panicked`, `timed_out`, `handshake`, `duplicate`, `in_progress`,
-//!   `store_unavailable`, `keys_unavailable`, `stored` (written to the [`Inbox`](crate::inbox::Inbox), for a
+//!   `store_unavailable`, `keys_unavailable`, `rate_limited`, `overloaded` (feature `limits`), `stored` (written to the [`Inbox`](crate::inbox::Inbox), for a
 //!   worker), or `rejected` with the `reason` (the [`ErrorKind`]'s text);
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
 //! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released.
@@ -59,6 +59,8 @@ const fn rejection(kind: ErrorKind) -> &'static str {
         ErrorKind::InProgress => "in_progress",
         ErrorKind::StoreUnavailable => "store_unavailable",
         ErrorKind::KeysUnavailable => "keys_unavailable",
+        ErrorKind::RateLimited => "rate_limited",
+        ErrorKind::Overloaded => "overloaded",
         _ => "rejected",
     }
 }

@@ -128,6 +128,15 @@ where
     ResBody: From<&'static str> + From<Vec<u8>>,
 {
     async move {
+        // The limits come first: a refusal costs no body read and no key lookup. The admission is held until the
+        // handler has answered.
+        let _admitted = match receiver.admit(&parts) {
+            Ok(admitted) => admitted,
+            Err(error) => {
+                Observer::start(receiver.verifier().scheme()).rejected(&error, None);
+                return Ok(error.to_response());
+            }
+        };
         // Each stage's locals end with its block, so the future (allocated per request) does not keep a slot for
         // every value it ever held: it stays under the allocator's per-thread cache size.
         let (request, claim, delivery) = {
@@ -206,8 +215,7 @@ where
         let inbox = self.inbox.clone();
         Box::pin(async move {
             let (parts, body) = request.into_parts();
-            let body = crate::adapter::read_body(inbox.verifier(), &parts.headers, body.into_data_stream()).await;
-            Ok(inbox.answer(&parts, body).await)
+            Ok(inbox.answer(&parts, || read_body(inbox.verifier(), &parts.headers, body.into_data_stream())).await)
         })
     }
 }

@@ -163,6 +163,9 @@ pub enum ConfigError {
     /// [`AllowedSources::new`](crate::tower::AllowedSources::new) with no range, which would refuse everything.
     #[error("no source address range: give at least one")]
     NoSourceRanges,
+    /// [`Limits`](crate::limit::Limits) that would admit nothing.
+    #[error("limits: {0}")]
+    InvalidLimits(&'static str),
     /// An [`Inbox`](crate::inbox::Inbox) configured inconsistently.
     #[error("inbox: {0}")]
     InvalidInbox(&'static str),

@@ -84,6 +84,12 @@ pub enum ErrorKind {
     /// The request came from a source address outside the ranges an
     /// [`AllowedSources`](crate::tower::AllowedSources) layer admits. Answered with 403.
     SourceNotAllowed,
+    /// The request's source address or tenant is over its rate (feature `limits`). Answered with 429 and
+    /// `Retry-After`, before the body is read.
+    RateLimited,
+    /// Too many deliveries are being handled already (feature `limits`): shed at once. Answered with 503 and
+    /// `Retry-After`, before the body is read.
+    Overloaded,
 }
 
 impl ErrorKind {
@@ -106,7 +112,8 @@ impl ErrorKind {
             Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Duplicate => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::StoreUnavailable | Self::HandlerTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreUnavailable | Self::HandlerTimeout | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 
@@ -136,6 +143,8 @@ impl ErrorKind {
             Self::ResolverRequiresAsync => "verifier needs an async call to resolve its keys",
             Self::UntrustedCertificate => "untrusted certificate",
             Self::SourceNotAllowed => "source address not allowed",
+            Self::RateLimited => "rate limited",
+            Self::Overloaded => "overloaded",
         }
     }
 }
@@ -333,6 +342,23 @@ impl Error {
     #[cfg_attr(not(feature = "tower"), allow(dead_code))]
     pub(crate) fn source_not_allowed() -> Self {
         Self::new(ErrorKind::SourceNotAllowed, None, Detail::Text("comes from a source address that is not allowed"))
+    }
+
+    /// Over a rate: the next request is admitted after `wait` (rounded up to whole seconds for `Retry-After`).
+    #[cfg(feature = "limits")]
+    pub(crate) fn rate_limited(wait: std::time::Duration) -> Self {
+        let after = std::time::Duration::from_secs(wait.as_secs() + u64::from(wait.subsec_nanos() > 0));
+        Self::new(ErrorKind::RateLimited, None, Detail::RetryAfter { why: "is over its rate", after })
+    }
+
+    /// Shed: too many deliveries in flight.
+    #[cfg(feature = "limits")]
+    pub(crate) fn overloaded(after: std::time::Duration) -> Self {
+        Self::new(
+            ErrorKind::Overloaded,
+            None,
+            Detail::RetryAfter { why: "arrived while too many are in flight", after },
+        )
     }
 
     #[cold]

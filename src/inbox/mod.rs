@@ -50,6 +50,7 @@ mod sql;
 mod worker;
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -95,6 +96,9 @@ struct Inner {
     commits: Arc<GroupCommit>,
     /// The statement opening a handler's transaction, bounded by the lease.
     begin: std::borrow::Cow<'static, str>,
+    /// The limits the receiving side applies first.
+    #[cfg(feature = "limits")]
+    gate: Option<crate::limit::Gate>,
 }
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
@@ -121,6 +125,8 @@ pub struct InboxBuilder {
     insert_timeout: Duration,
     ordering_key: Option<OrderingKey>,
     extra_headers: Vec<http::HeaderName>,
+    #[cfg(feature = "limits")]
+    limits: Option<crate::limit::Limits>,
 }
 
 impl fmt::Debug for InboxBuilder {
@@ -187,9 +193,20 @@ impl InboxBuilder {
         self
     }
 
+    /// Refuses floods before any work, as [`ReceiverBuilder::limits`](crate::ReceiverBuilder::limits) does: rates
+    /// per source address and per tenant (`429`), and a bound on deliveries being written at once (`503`), applied
+    /// before the body is read. See [`Limits`](crate::limit::Limits).
+    #[cfg(feature = "limits")]
+    #[must_use]
+    pub fn limits(mut self, limits: crate::limit::Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
     /// Checks the configuration.
     ///
     /// # Errors
+    /// [`ConfigError::InvalidLimits`] for limits that would admit nothing;
     /// [`ConfigError::InvalidLease`] for a lease under one second; [`ConfigError::InvalidHandlerDeadline`] for a
     /// deadline of zero or not shorter than the lease; [`ConfigError::InvalidInbox`] for zero attempts or a backoff
     /// whose first wait is zero or above its maximum.
@@ -225,6 +242,8 @@ impl InboxBuilder {
                 stored_headers,
                 commits: Arc::default(),
                 begin: sql::begin_bounded(millis(lease)).into(),
+                #[cfg(feature = "limits")]
+                gate: self.limits.map(crate::limit::Limits::prepare).transpose()?,
             }),
         })
     }
@@ -260,6 +279,8 @@ impl Inbox {
             insert_timeout: Duration::from_secs(5),
             ordering_key: None,
             extra_headers: Vec::new(),
+            #[cfg(feature = "limits")]
+            limits: None,
         }
     }
 
@@ -382,16 +403,22 @@ impl Inbox {
 
 #[cfg(any(feature = "tower", feature = "actix-web"))]
 impl Inbox {
-    /// Verifies, writes and answers one request whose body was read (or could not be): what every adapter of the
-    /// inbox does.
-    pub(crate) async fn answer<B: From<&'static str> + From<Vec<u8>>>(
-        &self,
-        parts: &http::request::Parts,
-        body: Result<bytes::Bytes, Error>,
-    ) -> http::Response<B> {
+    /// Applies the limits, reads the body with `read`, verifies, writes and answers one request: what every adapter
+    /// of the inbox does. The admission is held until the delivery is committed (or refused).
+    pub(crate) async fn answer<B, R>(&self, parts: &http::request::Parts, read: impl FnOnce() -> R) -> http::Response<B>
+    where
+        B: From<&'static str> + From<Vec<u8>>,
+        R: Future<Output = Result<bytes::Bytes, Error>>,
+    {
         let observer = Observer::start(self.verifier().scheme());
-        let accepted = match body {
-            Ok(body) => self.accept_observed(parts, &body, &observer).await,
+        let accepted = match self.admit(parts) {
+            Ok(_admitted) => match read().await {
+                Ok(body) => self.accept_observed(parts, &body, &observer).await,
+                Err(error) => {
+                    observer.rejected(&error, None);
+                    Err(error)
+                }
+            },
             Err(error) => {
                 observer.rejected(&error, None);
                 Err(error)
@@ -406,5 +433,16 @@ impl Inbox {
             Ok(Accepted::Handshake(handshake)) => handshake.to_response(),
             Err(error) => error.to_response(),
         }
+    }
+
+    /// Applies the limits, if any, to a request's head.
+    #[cfg_attr(not(feature = "limits"), allow(clippy::unnecessary_wraps, clippy::unused_self))]
+    fn admit(&self, parts: &http::request::Parts) -> Result<crate::receiver::Admitted, Error> {
+        #[cfg(feature = "limits")]
+        if let Some(gate) = &self.inner.gate {
+            return gate.admit(parts);
+        }
+        let _ = parts;
+        Ok(crate::receiver::Admitted::default())
     }
 }

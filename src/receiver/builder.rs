@@ -23,6 +23,8 @@ pub struct ReceiverBuilder<S> {
     retention: Duration,
     key_fn: Option<KeyFn>,
     fail_open: bool,
+    #[cfg(feature = "limits")]
+    limits: Option<crate::limit::Limits>,
 }
 
 impl<S: fmt::Debug> fmt::Debug for ReceiverBuilder<S> {
@@ -47,6 +49,8 @@ impl<S: Store> ReceiverBuilder<S> {
             retention: DEFAULT_RETENTION,
             key_fn: None,
             fail_open: false,
+            #[cfg(feature = "limits")]
+            limits: None,
         }
     }
 
@@ -101,11 +105,21 @@ impl<S: Store> ReceiverBuilder<S> {
         self
     }
 
+    /// Refuses floods before any work: rates per source address and per tenant (`429`), and a bound on deliveries
+    /// in flight (`503`), which every adapter applies before it reads the body. See [`Limits`](crate::limit::Limits).
+    #[cfg(feature = "limits")]
+    #[must_use]
+    pub fn limits(mut self, limits: crate::limit::Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
     /// Checks the configuration.
     ///
     /// # Errors
     /// [`ConfigError::InvalidLease`] for a lease under one second or not shorter than the retention;
-    /// [`ConfigError::RetentionTooShort`] when the retention does not exceed the replay window.
+    /// [`ConfigError::RetentionTooShort`] when the retention does not exceed the replay window;
+    /// [`ConfigError::InvalidLimits`] for limits that would admit nothing.
     pub fn build(self) -> Result<Receiver<S>, ConfigError> {
         let window = self.verifier.replay_window().unwrap_or(Duration::ZERO);
         if self.retention <= window {
@@ -137,6 +151,8 @@ impl<S: Store> ReceiverBuilder<S> {
             store: self.store,
             key_fn: self.key_fn,
             fail_open: self.fail_open,
+            #[cfg(feature = "limits")]
+            gate: self.limits.map(crate::limit::Limits::prepare).transpose()?,
         };
         Ok(Receiver { shared: Arc::new(shared) })
     }

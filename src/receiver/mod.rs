@@ -87,9 +87,31 @@ pub(crate) struct Shared<S> {
     retention: Retention,
     key_fn: Option<KeyFn>,
     fail_open: bool,
+    /// The limits every adapter applies first.
+    #[cfg(feature = "limits")]
+    gate: Option<crate::limit::Gate>,
 }
 
+/// A request the limits admitted: counted in flight until dropped (nothing without the `limits` feature).
+#[cfg(all(feature = "limits", any(feature = "tower", feature = "actix-web")))]
+pub(crate) type Admitted = crate::limit::Admitted;
+/// A request the limits admitted: nothing without the `limits` feature.
+#[cfg(all(not(feature = "limits"), any(feature = "tower", feature = "actix-web")))]
+pub(crate) type Admitted = ();
+
 impl<S: Store> Receiver<S> {
+    /// Applies the limits, if any, to a request's head: what every adapter does first.
+    #[cfg(any(feature = "tower", feature = "actix-web"))]
+    #[cfg_attr(not(feature = "limits"), allow(clippy::unnecessary_wraps, clippy::unused_self))]
+    pub(crate) fn admit(&self, parts: &http::request::Parts) -> Result<Admitted, Error> {
+        #[cfg(feature = "limits")]
+        if let Some(gate) = &self.shared.gate {
+            return gate.admit(parts);
+        }
+        let _ = parts;
+        Ok(Admitted::default())
+    }
+
     /// A receiver with the defaults: a 60 s lease, 7 days of retention (or twice the replay window if that is
     /// longer), the scheme's name as namespace, fail closed.
     pub fn new(verifier: Verifier, store: S) -> Self {
