@@ -45,9 +45,10 @@ use std::time::{Duration, Instant};
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::Semaphore;
 
 use crate::error::{ConfigError, Error};
+use crate::receiver::Admitted;
 use crate::resolver::RequestHead;
 use crate::source::{Proxies, ProxyHeader};
 
@@ -206,9 +207,6 @@ pub(crate) struct Gate {
     proxies: Proxies,
 }
 
-/// A request admitted under [`Limits::max_in_flight`]: counted in flight until dropped.
-pub(crate) type Admitted = Option<OwnedSemaphorePermit>;
-
 /// What load shedding tells a provider to wait.
 const OVERLOADED_RETRY_AFTER: Duration = Duration::from_secs(1);
 
@@ -226,10 +224,10 @@ impl Gate {
         }
         match &self.in_flight {
             Some(in_flight) => match in_flight.clone().try_acquire_owned() {
-                Ok(permit) => Ok(Some(permit)),
+                Ok(permit) => Ok(Admitted(Some(permit))),
                 Err(_) => Err(Error::overloaded(OVERLOADED_RETRY_AFTER)),
             },
-            None => Ok(None),
+            None => Ok(Admitted(None)),
         }
     }
 }

@@ -93,11 +93,14 @@ pub(crate) struct Shared<S> {
 }
 
 /// A request the limits admitted: counted in flight until dropped (nothing without the `limits` feature).
-#[cfg(all(feature = "limits", any(feature = "tower", feature = "actix-web")))]
-pub(crate) type Admitted = crate::limit::Admitted;
-/// A request the limits admitted: nothing without the `limits` feature.
-#[cfg(all(not(feature = "limits"), any(feature = "tower", feature = "actix-web")))]
-pub(crate) type Admitted = ();
+#[cfg(any(feature = "tower", feature = "actix-web"))]
+#[derive(Debug, Default)]
+pub(crate) struct Admitted(
+    /// Held, never read: dropping it frees the place.
+    #[cfg(feature = "limits")]
+    #[allow(dead_code)]
+    pub(crate) Option<tokio::sync::OwnedSemaphorePermit>,
+);
 
 impl<S: Store> Receiver<S> {
     /// Applies the limits, if any, to a request's head: what every adapter does first.
