@@ -230,3 +230,36 @@ async fn a_handler_past_its_deadline_is_stopped_answered_503_and_its_retry_proce
     }
     assert_eq!(runs.load(Ordering::SeqCst), 2);
 }
+
+#[cfg(feature = "limits")]
+#[actix_web::test]
+async fn limits_refuse_a_source_over_its_rate_with_429_before_the_handler() {
+    use hooksafe::limit::{Limits, Rate};
+
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    let limits = Limits::new().per_source(Rate::per_minute(1));
+    let receiver = Receiver::builder(verifier, MemoryStore::new()).limits(limits).build().unwrap();
+    let runs = web::Data::new(AtomicUsize::new(0));
+    let app = test::init_service(
+        App::new()
+            .app_data(runs.clone())
+            .service(web::resource("/hook").wrap(WebhookMiddleware::new(receiver)).route(web::post().to(handler))),
+    )
+    .await;
+    let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+    let send = |id: &str, peer: &str| {
+        let body = br#"{"type":"ok"}"#;
+        let headers = signer.headers(id, OffsetDateTime::now_utc(), body).unwrap();
+        let mut request = test::TestRequest::post().uri("/hook").peer_addr(peer.parse().unwrap());
+        for (name, value) in &headers {
+            request = request.insert_header((name.as_str(), value.to_str().unwrap()));
+        }
+        request.set_payload(body.to_vec()).to_request()
+    };
+    assert_eq!(app.call(send("msg_1", "203.0.113.7:4711")).await.unwrap().status(), StatusCode::NO_CONTENT);
+    let refused = app.call(send("msg_2", "203.0.113.7:4712")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(app.call(send("msg_3", "203.0.113.8:4711")).await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(runs.load(Ordering::SeqCst), 2, "the refused delivery never reached the handler");
+}

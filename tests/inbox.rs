@@ -678,3 +678,27 @@ fn the_receiving_side_counts_deliveries_by_outcome_as_the_other_adapters_do() {
     let verified = count(MetricKind::Histogram, "hooksafe_verification_seconds", ("scheme", "standard-webhooks"));
     assert_eq!(verified.1, 3, "every delivery that reached verification");
 }
+
+#[cfg(feature = "limits")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_receiving_side_applies_its_limits_before_writing_anything() {
+    use hooksafe::limit::{Limits, Rate};
+    use tower::ServiceExt as _;
+
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let inbox = inbox(&pool, |builder| builder.limits(Limits::new().per_source(Rate::per_minute(1)))).await;
+    let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+    let send = |id: &str| {
+        let request = signer.request("/webhooks".parse().unwrap(), id, OffsetDateTime::now_utc(), b"{}".to_vec());
+        let mut request = request.unwrap().map(axum::body::Body::from);
+        request.extensions_mut().insert(SocketAddr::from(([203, 0, 113, 7], 4711)));
+        let service = inbox.service();
+        async move { service.oneshot(request).await.unwrap() }
+    };
+    assert_eq!(send("msg_1").await.status(), 202);
+    let refused = send("msg_2").await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1, "the refused delivery was not written");
+}
