@@ -82,35 +82,44 @@ pub(crate) const fn date_time(seconds: Option<i64>) -> Option<OffsetDateTime> {
     }
 }
 
+/// What a verification found: a [`Verified`] is made from it in one step, in place (it is moved on every request,
+/// so it is not built up field by field).
+pub(crate) struct Found<'a> {
+    pub body: &'a [u8],
+    pub id: IdSource<'a>,
+    pub timestamp: Option<i64>,
+    pub key_id: Arc<str>,
+    pub tenant: Option<Arc<str>>,
+    pub handshake: Option<Handshake>,
+    /// What the signature covers of the content when it is not the raw body.
+    pub signed_content: Option<Vec<u8>>,
+    /// Where the event type is, and the headers it may be in.
+    pub event_type: (EventTypeSource, &'a http::HeaderMap),
+}
+
 impl<'a> Verified<'a> {
-    pub(crate) fn new(body: &'a [u8], id: IdSource<'a>, timestamp: Option<i64>, key_id: Arc<str>) -> Self {
-        let (id, id_is_signed) = match id {
+    #[inline]
+    pub(crate) fn new(found: Found<'a>) -> Self {
+        let (id, id_is_signed) = match found.id {
             IdSource::Signed(id) => (Id::Known(Some(Cow::Borrowed(id))), true),
             IdSource::Built(id) => (Id::Known(Some(Cow::Owned(id))), true),
             IdSource::UnsignedHeader(id) => (Id::Known(Some(Cow::Borrowed(id))), false),
             IdSource::BodyField(path) => (Id::InBody(path, OnceLock::new()), true),
             IdSource::None => (Id::Known(None), false),
         };
-        let event_type = EventTypeSource::None;
+        let (event_type, headers) = found.event_type;
         Self {
-            body: Body::Borrowed(body),
+            body: Body::Borrowed(found.body),
             id,
             id_is_signed,
-            timestamp,
-            key_id,
-            handshake: None,
-            tenant: None,
+            timestamp: found.timestamp,
+            key_id: found.key_id,
+            handshake: found.handshake.map(Box::new),
+            tenant: found.tenant,
+            event_type_header: event_type.header().and_then(|name| headers.get(name)).map(Cow::Borrowed),
             event_type,
-            event_type_header: None,
-            signed_content: None,
+            signed_content: found.signed_content.map(Vec::into_boxed_slice),
         }
-    }
-
-    /// The delivery whose event type is read as `source` says, from the body or from `headers`.
-    pub(crate) fn with_event_type(mut self, headers: &'a http::HeaderMap, source: EventTypeSource) -> Self {
-        self.event_type_header = source.header().and_then(|name| headers.get(name)).map(Cow::Borrowed);
-        self.event_type = source;
-        self
     }
 
     /// The same delivery, owning its body (copied) and id, free of the request it was verified from.
@@ -165,23 +174,11 @@ impl<'a> Verified<'a> {
         self.event_type.is_signed()
     }
 
-    /// The delivery whose signature covers `content` instead of its raw body.
-    pub(crate) fn with_signed_content(mut self, content: Option<Vec<u8>>) -> Self {
-        self.signed_content = content.map(Vec::into_boxed_slice);
-        self
-    }
-
     /// What the dedup key of a delivery without a signed id derives from: the content the signature covers (the
     /// raw body, or the path, query and form parameters a scheme signs sorted and decoded), so a re-encoded replay is
     /// a duplicate.
     pub(crate) fn signed_content(&self) -> &[u8] {
         self.signed_content.as_deref().unwrap_or(self.body())
-    }
-
-    /// The delivery of `tenant`, whose keys verified it.
-    pub(crate) fn with_tenant(mut self, tenant: Option<Arc<str>>) -> Self {
-        self.tenant = tenant;
-        self
     }
 
     /// The tenant whose keys verified this delivery, when a [`KeyResolver`](crate::KeyResolver) named one
@@ -190,15 +187,18 @@ impl<'a> Verified<'a> {
         self.tenant.as_deref()
     }
 
-    /// A verified delivery that is the provider's endpoint check, answered with `handshake`.
-    pub(crate) fn with_handshake(mut self, handshake: Option<Handshake>) -> Self {
-        self.handshake = handshake.map(Box::new);
-        self
-    }
-
     /// An endpoint check the provider sends unsigned (Dropbox's `GET ?challenge=`): no body, no id, no key.
-    pub(crate) fn unsigned_handshake(handshake: Handshake) -> Self {
-        Self::new(b"", IdSource::None, None, Arc::from("")).with_handshake(Some(handshake))
+    pub(crate) fn unsigned_handshake(handshake: Handshake, headers: &'a http::HeaderMap) -> Self {
+        Self::new(Found {
+            body: b"",
+            id: IdSource::None,
+            timestamp: None,
+            key_id: Arc::from(""),
+            tenant: None,
+            handshake: Some(handshake),
+            signed_content: None,
+            event_type: (EventTypeSource::None, headers),
+        })
     }
 
     /// The answer to the provider's endpoint check, when this request is one (Slack `url_verification`, Discord

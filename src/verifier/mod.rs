@@ -17,7 +17,7 @@ use crate::paypal::Certificates;
 use crate::request::{Incoming, PublicUrl, RequestView};
 use crate::resolver::{DynResolver, PathParams, RequestHead};
 use crate::scheme::{CheckKeys, Context, Parsed, Scheme};
-use crate::verified::Verified;
+use crate::verified::{Found, Verified};
 
 pub use crate::scheme::DEFAULT_TOLERANCE;
 
@@ -348,7 +348,7 @@ impl Verifier {
             }
         });
         let handshake = self.scheme.provider().unsigned_handshake(request, &check_keys)?;
-        Ok(Verified::unsigned_handshake(handshake))
+        Ok(Verified::unsigned_handshake(handshake, request.headers))
     }
 
     /// The signed timestamp against the window. `parsed` stays where the caller made it: it is large, and moving it
@@ -389,10 +389,16 @@ impl Verifier {
         };
         let handshake = self.scheme.provider().handshake(request, key)?;
         key.uses.fetch_add(1, Ordering::Relaxed);
-        let verified = Verified::new(request.body, parsed.id.clone(), timestamp, key.id.clone());
-        let verified = verified.with_signed_content(parsed.signed.dedup_content());
-        let verified = verified.with_event_type(request.headers, self.scheme.provider().event_type());
-        Ok(verified.with_tenant(keys.tenant.clone()).with_handshake(handshake))
+        Ok(Verified::new(Found {
+            body: request.body,
+            id: parsed.id.clone(),
+            timestamp,
+            key_id: key.id.clone(),
+            tenant: keys.tenant.clone(),
+            handshake,
+            signed_content: parsed.signed.dedup_content(),
+            event_type: (self.scheme.provider().event_type(), request.headers),
+        }))
     }
 
     /// The timestamp a scheme keeps in its (verified) body, in milliseconds, checked against the window as seconds.
