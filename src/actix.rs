@@ -50,7 +50,7 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
 use serde::de::DeserializeOwned;
 
-use crate::adapter::{Ran, read_body, receive, run_claimed};
+use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::store::Store;
@@ -173,7 +173,9 @@ where
     let status_of = |result: &Result<ServiceResponse<B>, actix_web::Error>| {
         result.as_ref().ok().and_then(|response| http::StatusCode::from_u16(response.status().as_u16()).ok())
     };
-    match run_claimed(claim, receiver.handler_deadline(), delivery_fields, || inner.call(request), status_of).await {
+    let slot = std::pin::pin!(None);
+    let handler = CatchUnwind::call(slot, || inner.call(request));
+    match run_claimed(claim, receiver.handler_deadline(), delivery_fields, handler, status_of).await {
         Ran::Answered(result) => result.map(ServiceResponse::map_into_left_body),
         Ran::Panicked => {
             let response = HttpResponse::InternalServerError().body("handler panicked");

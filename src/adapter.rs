@@ -64,83 +64,102 @@ pub(crate) enum Ran<R> {
 
 /// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
 /// to answer with (already reported).
-pub(crate) async fn receive<S: Store>(
-    receiver: &crate::receiver::Receiver<S>,
-    observer: &Observer,
-    parts: &http::request::Parts,
-    body: &Bytes,
-) -> Result<Delivery<S>, Error> {
-    let started = Stopwatch::start();
-    let verified = match receiver.verifier().verify_async((parts, body)).await {
-        // The delivery holds the buffered body itself, shared, not a copy.
-        Ok(verified) => verified.into_shared(body.clone()),
-        Err(error) => {
-            observer.rejected(&error, Some(started.elapsed()));
-            return Err(error);
+///
+/// A function returning an `async` block, not an `async fn`, so its future keeps each argument once.
+#[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
+pub(crate) fn receive<'r, S: Store>(
+    receiver: &'r crate::receiver::Receiver<S>,
+    observer: &'r Observer,
+    parts: &'r http::request::Parts,
+    body: &'r Bytes,
+) -> impl Future<Output = Result<Delivery<S>, Error>> + 'r {
+    async move {
+        let started = Stopwatch::start();
+        let verified = match receiver.verifier().verify_async((parts, body)).await {
+            // The delivery holds the buffered body itself, shared, not a copy.
+            Ok(verified) => verified.into_shared(body.clone()),
+            Err(error) => {
+                observer.rejected(&error, Some(started.elapsed()));
+                return Err(error);
+            }
+        };
+        let verify = started.elapsed();
+        let delivery = match receiver.claim(verified).await {
+            Ok(delivery) => delivery,
+            Err(error) => {
+                observer.rejected(&error, Some(verify));
+                return Err(error);
+            }
+        };
+        if delivery.handshake().is_some() {
+            observer.handshake();
+        } else {
+            observer.verified(delivery.verified(), verify, started.elapsed().saturating_sub(verify));
         }
-    };
-    let verify = started.elapsed();
-    let delivery = match receiver.claim(verified).await {
-        Ok(delivery) => delivery,
-        Err(error) => {
-            observer.rejected(&error, Some(verify));
-            return Err(error);
-        }
-    };
-    if delivery.handshake().is_some() {
-        observer.handshake();
-    } else {
-        observer.verified(delivery.verified(), verify, started.elapsed().saturating_sub(verify));
+        Ok(delivery)
     }
-    Ok(delivery)
 }
 
-/// Runs `call` for a claimed delivery: within `deadline`, with panics caught, then settles `claim` by the core's
-/// rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports
-/// how it ended to `observer`. If this future is dropped first (the client went away), the claim is released without
+/// Runs the handler's call for a claimed delivery (`handler`, made with [`CatchUnwind::call`] where the caller keeps
+/// the handler's future): within `deadline`, with panics caught, then settles `claim` by the core's rule
+/// ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports how it
+/// ended to `observer`. If this future is dropped first (the client went away), the claim is released without
 /// waiting.
-pub(crate) async fn run_claimed<S, F, R>(
+///
+/// A function returning an `async` block, not an `async fn`, and the handler's run ends before the claim is settled:
+/// the future (part of the adapters' per-request allocation) keeps each argument once and never holds the run and
+/// the settlement at the same time.
+#[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
+pub(crate) fn run_claimed<S, F, R>(
     claim: ClaimHandle<S>,
     deadline: std::time::Duration,
     (id, observer): (Option<Arc<str>>, Observer),
-    call: impl FnOnce() -> F,
+    handler: CatchUnwind<'_, F>,
     status_of: impl FnOnce(&R) -> Option<http::StatusCode>,
-) -> Ran<R>
+) -> impl Future<Output = Ran<R>>
 where
     S: Store,
     F: Future<Output = R>,
 {
-    let slot = std::pin::pin!(None);
-    let run = tokio::time::timeout(deadline, CatchUnwind::call(slot, call));
-    #[cfg(feature = "tracing")]
-    let run = tracing::Instrument::instrument(run, observer.span());
-    let started = Stopwatch::start();
-    let outcome = run.await;
-    let handler = started.elapsed();
-    let (ran, status) = match outcome {
-        Ok(Ok(result)) => {
-            let status = status_of(&result);
-            let ended =
-                if status.is_some_and(|status| status.is_success()) { Outcome::Processed } else { Outcome::Failed };
-            observer.finished(ended, handler);
-            (Ran::Answered(result), status)
+    async move {
+        let (ran, status) = {
+            let run = tokio::time::timeout(deadline, handler);
+            #[cfg(feature = "tracing")]
+            let run = tracing::Instrument::instrument(run, observer.span());
+            let started = Stopwatch::start();
+            let outcome = run.await;
+            let handler = started.elapsed();
+            match outcome {
+                Ok(Ok(result)) => {
+                    let status = status_of(&result);
+                    let ended = if status.is_some_and(|status| status.is_success()) {
+                        Outcome::Processed
+                    } else {
+                        Outcome::Failed
+                    };
+                    observer.finished(ended, handler);
+                    (Ran::Answered(result), status)
+                }
+                Ok(Err(_panic)) => {
+                    observer.finished(Outcome::Panicked, handler);
+                    crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
+                    (Ran::Panicked, None)
+                }
+                Err(_elapsed) => {
+                    observer.finished(Outcome::TimedOut, handler);
+                    crate::log::warning!(
+                        "the handler for delivery {id:?} ran past its deadline; the claim was released"
+                    );
+                    (Ran::TimedOut, None)
+                }
+            }
+        };
+        if let Err(error) = claim.settle(status).await {
+            // Completing: the record lapses with its lease, so a redelivery runs again. Releasing: the same.
+            crate::log::warning!("could not settle delivery {id:?}: {error}");
         }
-        Ok(Err(_panic)) => {
-            observer.finished(Outcome::Panicked, handler);
-            crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
-            (Ran::Panicked, None)
-        }
-        Err(_elapsed) => {
-            observer.finished(Outcome::TimedOut, handler);
-            crate::log::warning!("the handler for delivery {id:?} ran past its deadline; the claim was released");
-            (Ran::TimedOut, None)
-        }
-    };
-    if let Err(error) = claim.settle(status).await {
-        // Completing: the record lapses with its lease, so a redelivery runs again. Releasing: the same.
-        crate::log::warning!("could not settle delivery {id:?}: {error}");
+        ran
     }
-    ran
 }
 
 /// Runs the inner service's call and polls the future it returns, turning a panic in either into an `Err`, so the

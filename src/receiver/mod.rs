@@ -199,32 +199,42 @@ impl<S: Store> Receiver<S> {
     }
 
     /// Claims a verified delivery (nothing for a handshake).
-    pub(crate) async fn claim(&self, verified: Verified<'static>) -> Result<Delivery<S>, Error> {
-        if verified.handshake().is_some() {
-            // An endpoint check is answered, never processed: nothing to claim.
-            return Ok(Delivery::new(verified, self.clone(), None));
-        }
-        let key = self.key(&verified);
-        let token = Token::new();
-        match self.shared.store.claim(key, token, self.shared.lease).await {
-            Ok(Claim::Claimed) => {
-                crate::telemetry::claim_taken(self.shared.verifier.scheme());
-                self.record_body(key, &verified).await;
-                Ok(Delivery::new(verified, self.clone(), Some((key, token))))
+    ///
+    /// A function returning an `async` block, not an `async fn`: the future keeps the delivery once, where an
+    /// `async fn` would also copy its argument into a local of its own, and it is part of every adapter's
+    /// per-request allocation.
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold the delivery twice")]
+    pub(crate) fn claim(
+        &self,
+        verified: Verified<'static>,
+    ) -> impl Future<Output = Result<Delivery<S>, Error>> + Send + '_ {
+        async move {
+            if verified.handshake().is_some() {
+                // An endpoint check is answered, never processed: nothing to claim.
+                return Ok(Delivery::new(verified, self.clone(), None));
             }
-            Ok(Claim::Done) => {
-                self.compare_body(key, &verified).await;
-                Err(Error::duplicate())
+            let key = self.key(&verified);
+            let token = Token::new();
+            match self.shared.store.claim(key, token, self.shared.lease).await {
+                Ok(Claim::Claimed) => {
+                    crate::telemetry::claim_taken(self.shared.verifier.scheme());
+                    self.record_body(key, &verified).await;
+                    Ok(Delivery::new(verified, self.clone(), Some((key, token))))
+                }
+                Ok(Claim::Done) => {
+                    self.compare_body(key, &verified).await;
+                    Err(Error::duplicate())
+                }
+                Ok(Claim::Held { remaining }) => {
+                    self.compare_body(key, &verified).await;
+                    Err(Error::in_progress(retry_after(remaining.unwrap_or(self.shared.lease))))
+                }
+                Err(error) if self.shared.fail_open => {
+                    log_fail_open(&error, verified.id());
+                    Ok(Delivery::new(verified, self.clone(), None))
+                }
+                Err(error) => Err(Error::store_unavailable(error, STORE_RETRY_AFTER)),
             }
-            Ok(Claim::Held { remaining }) => {
-                self.compare_body(key, &verified).await;
-                Err(Error::in_progress(retry_after(remaining.unwrap_or(self.shared.lease))))
-            }
-            Err(error) if self.shared.fail_open => {
-                log_fail_open(&error, verified.id());
-                Ok(Delivery::new(verified, self.clone(), None))
-            }
-            Err(error) => Err(Error::store_unavailable(error, STORE_RETRY_AFTER)),
         }
     }
 

@@ -242,13 +242,31 @@ impl Verifier {
             let needs_keys = self.scheme.provider().unsigned_check_needs_keys(&request)?;
             return self.answer_unsigned(&request, needs_keys.then(|| keys.load_full()).as_deref(), &clock);
         }
-        let parsed = self.scheme.provider().parse(&request, self.context())?;
-        let timestamp = self.check_timestamp(&parsed, &clock)?;
-        self.finish(&request, &parsed, timestamp, &keys.load(), &clock)
+        // Read in place: `parsed` is over a kilobyte, and moving it out of its `Result` would copy it every time.
+        let parsed = self.scheme.provider().parse(&request, self.context());
+        let Ok(parsed) = &parsed else { return Err(parsed.err().unwrap_or_else(|| unreachable!())) };
+        let timestamp = self.check_timestamp(parsed, &clock)?;
+        self.finish(&request, parsed, timestamp, &keys.load(), &clock)
     }
 
-    /// The asynchronous path: as [`verify_with`](Self::verify_with), with the keys resolved for the request.
+    /// The asynchronous path: [`verify_with`](Self::verify_with) for fixed keys, which never waits; otherwise the
+    /// keys are resolved for the request, in a future of its own on the heap. A future holds everything it keeps
+    /// across a wait, and a parsed request is over a kilobyte: boxed, it does not make every caller's future (the
+    /// adapters', allocated per request) that large, and the allocation is made only where a lookup is.
     pub(crate) async fn verify_resolving<'a>(
+        &self,
+        request: Incoming<'a>,
+        params: Option<&PathParams>,
+        clock: impl Fn() -> i64,
+    ) -> Result<Verified<'a>, Error> {
+        match self.keys {
+            KeySource::Fixed(_) => self.verify_with(request, clock),
+            _ => Box::pin(self.verify_looking_up(request, params, clock)).await,
+        }
+    }
+
+    /// [`verify_with`](Self::verify_with), with the keys looked up for the request.
+    async fn verify_looking_up<'a>(
         &self,
         request: Incoming<'a>,
         params: Option<&PathParams>,
@@ -264,10 +282,12 @@ impl Verifier {
             };
             return self.answer_unsigned(&request, keys.as_deref(), &clock);
         }
-        let parsed = self.scheme.provider().parse(&request, self.context())?;
-        let timestamp = self.check_timestamp(&parsed, &clock)?;
+        // Read in place, as in `verify_with`.
+        let parsed = self.scheme.provider().parse(&request, self.context());
+        let Ok(parsed) = &parsed else { return Err(parsed.err().unwrap_or_else(|| unreachable!())) };
+        let timestamp = self.check_timestamp(parsed, &clock)?;
         let keys = self.keys_for(&request, params, &clock).await?;
-        self.finish(&request, &parsed, timestamp, &keys, &clock)
+        self.finish(&request, parsed, timestamp, &keys, &clock)
     }
 
     /// What the scheme's parse needs beside the request.
