@@ -27,7 +27,10 @@ pub(super) static HEADERS: V0Headers = V0Headers {
 /// The answer to a verified `endpoint.url_validation`: the plain token and its MAC under the key that verified it.
 fn handshake(request: &Incoming<'_>, key: &Key) -> Result<Option<Handshake>, Error> {
     let (body, Material::Hmac(key)) = (request.body, &key.material) else { return Ok(None) };
-    if top_level_field::<&str>(body, "event") != Some("endpoint.url_validation") {
+    // A check carries its event as a plain string: a body without it is a delivery, found without parsing the JSON.
+    if memchr::memmem::find(body, b"\"endpoint.url_validation\"").is_none()
+        || top_level_field::<&str>(body, "event") != Some("endpoint.url_validation")
+    {
         return Ok(None);
     }
     let plain_token = top_level_field::<serde_json::Map<String, serde_json::Value>>(body, "payload")
