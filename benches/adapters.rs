@@ -70,6 +70,7 @@ fn bench(c: &mut Criterion) {
             .build()
             .unwrap();
         let receiver = Receiver::new(verifier.clone(), MemoryStore::with_capacity(capacity));
+        let routed = receiver.clone();
         // The same route verifying without deduplication, to show what the store costs.
         let no_dedup = Router::new()
             .route("/verified-no-dedup", post(verified))
@@ -78,12 +79,13 @@ fn bench(c: &mut Criterion) {
         let pass_through = Router::new()
             .route("/pass-through", post(unverified))
             .route_layer(axum::middleware::from_fn(|request, next: axum::middleware::Next| next.run(request)));
-        Router::new()
+        let router = Router::new()
             .route("/verified", post(verified))
-            .route_layer(WebhookLayer::new(receiver))
+            .route_layer(WebhookLayer::new(routed))
             .route("/unverified", post(unverified))
             .merge(no_dedup)
-            .merge(pass_through)
+            .merge(pass_through);
+        (router, receiver)
     };
     let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
     let next = AtomicU64::new(0);
@@ -93,7 +95,8 @@ fn bench(c: &mut Criterion) {
         request.unwrap().map(Body::from)
     };
 
-    let in_process = app(1_000_000);
+    // The receiver the verified route uses, also called directly below: the same store, in the same state.
+    let (in_process, receiver) = app(1_000_000);
     let mut group = c.benchmark_group("adapters/axum-1KiB");
     group.throughput(Throughput::Elements(1));
     for path in ["/unverified", "/verified"] {
@@ -115,7 +118,7 @@ fn bench(c: &mut Criterion) {
     let address = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
-        tokio::spawn(async move { axum::serve(listener, app(hooksafe::store::DEFAULT_CAPACITY)).await.unwrap() });
+        tokio::spawn(async move { axum::serve(listener, app(hooksafe::store::DEFAULT_CAPACITY).0).await.unwrap() });
         address
     });
     let mut connection = runtime.block_on(tokio::net::TcpStream::connect(address)).unwrap();
@@ -135,10 +138,6 @@ fn bench(c: &mut Criterion) {
     // `cargo bench -- --test` (CI's smoke run) checks that this part runs, in one short round.
     let smoke = std::env::args().any(|arg| arg == "--test");
     let (rounds, batch) = if smoke { (1, 2) } else { (31, 2000) };
-    let receiver = Receiver::new(
-        Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).tolerance(Duration::from_secs(1)).build().unwrap(),
-        MemoryStore::with_capacity(1_000_000),
-    );
     let mut overheads = Vec::new();
     for _ in 0..rounds {
         let time_routes = |path: &str| {
