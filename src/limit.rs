@@ -45,10 +45,9 @@ use std::time::{Duration, Instant};
 
 use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ConfigError, Error};
-use crate::receiver::Admitted;
 use crate::resolver::RequestHead;
 use crate::source::{Proxies, ProxyHeader};
 
@@ -211,8 +210,9 @@ pub(crate) struct Gate {
 const OVERLOADED_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 impl Gate {
-    /// Admits a request or refuses it: `429` over a rate, `503` over the in-flight bound. Reads only the head.
-    pub(crate) fn admit(&self, parts: &http::request::Parts) -> Result<Admitted, Error> {
+    /// Admits a request or refuses it: `429` over a rate, `503` over the in-flight bound. Reads only the head. The
+    /// place taken under the in-flight bound, if any, is held until dropped.
+    pub(crate) fn admit(&self, parts: &http::request::Parts) -> Result<Option<OwnedSemaphorePermit>, Error> {
         if let Some(per_source) = &self.per_source {
             let client = self.proxies.client(crate::source::peer(&parts.extensions), &parts.headers);
             per_source.check(client.map(host)).map_err(Error::rate_limited)?;
@@ -224,10 +224,10 @@ impl Gate {
         }
         match &self.in_flight {
             Some(in_flight) => match in_flight.clone().try_acquire_owned() {
-                Ok(permit) => Ok(Admitted(Some(permit))),
+                Ok(permit) => Ok(Some(permit)),
                 Err(_) => Err(Error::overloaded(OVERLOADED_RETRY_AFTER)),
             },
-            None => Ok(Admitted(None)),
+            None => Ok(None),
         }
     }
 }

@@ -84,6 +84,26 @@ async fn send(address: SocketAddr, (head, body): &(String, Vec<u8>)) -> (u16, bo
     tokio::time::timeout(Duration::from_secs(20), exchange).await.expect("the server answered")
 }
 
+/// Sends `requests` all at once, each on its own connection: their answers, in order.
+async fn send_at_once(address: SocketAddr, requests: Vec<(String, Vec<u8>)>) -> Vec<(u16, bool)> {
+    let start = Arc::new(tokio::sync::Barrier::new(requests.len()));
+    let sends: Vec<_> = requests
+        .into_iter()
+        .map(|request| {
+            let start = start.clone();
+            tokio::spawn(async move {
+                start.wait().await;
+                send(address, &request).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for send in sends {
+        answers.push(send.await.unwrap());
+    }
+    answers
+}
+
 async fn rows(pool: &PgPool, sql: &str) -> i64 {
     sqlx::query(sql).fetch_one(pool).await.unwrap().get(0)
 }
@@ -122,21 +142,8 @@ async fn thirty_two_concurrent_identical_deliveries_make_one_row_one_run_and_thi
     let pool = pool(&server).await;
     let inbox = inbox(&pool, |builder| builder).await;
     let address = serve(&inbox).await;
-    let request = Arc::new(delivery("msg_once", r#"{"type":"invoice.paid"}"#, OffsetDateTime::now_utc()));
-    let start = Arc::new(tokio::sync::Barrier::new(32));
-    let sends: Vec<_> = (0..32)
-        .map(|_| {
-            let (request, start) = (request.clone(), start.clone());
-            tokio::spawn(async move {
-                start.wait().await;
-                send(address, &request).await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for send in sends {
-        answers.push(send.await.unwrap());
-    }
+    let request = delivery("msg_once", r#"{"type":"invoice.paid"}"#, OffsetDateTime::now_utc());
+    let answers = send_at_once(address, vec![request; 32]).await;
     assert_eq!(answers.iter().filter(|answer| **answer == (202, false)).count(), 1, "{answers:?}");
     assert_eq!(answers.iter().filter(|answer| **answer == (200, true)).count(), 31, "{answers:?}");
     assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1);
@@ -231,21 +238,7 @@ async fn deliveries_committed_together_are_each_answered_by_their_own_fate() {
     let mut requests: Vec<_> = (0..40).map(|index| delivery(&format!("msg_group_{index}"), "{}", now)).collect();
     requests.push(delivery("msg_poison", r#"{"poison":1}"#, now));
     requests.push(requests[0].clone());
-    let start = Arc::new(tokio::sync::Barrier::new(requests.len()));
-    let sends: Vec<_> = requests
-        .into_iter()
-        .map(|request| {
-            let start = start.clone();
-            tokio::spawn(async move {
-                start.wait().await;
-                send(address, &request).await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for send in sends {
-        answers.push(send.await.unwrap());
-    }
+    let answers = send_at_once(address, requests).await;
     let (accepted, duplicates) = (&answers[..40], &answers[41..]);
     let first_or_duplicate = |answer: &(u16, bool)| *answer == (202, false) || *answer == (200, true);
     assert!(accepted.iter().all(first_or_duplicate), "{answers:?}");
@@ -585,98 +578,101 @@ async fn the_actix_web_handler_writes_and_answers_as_the_tower_service_does() {
     assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1);
 }
 
+/// One recorded metric: its labels, name, count (a counter) and samples (a histogram).
 #[cfg(feature = "metrics")]
-#[test]
-fn a_duplicate_with_another_body_than_the_stored_one_is_counted() {
-    use metrics_util::MetricKind;
+struct Recorded {
+    labels: Vec<(String, String)>,
+    name: String,
+    count: u64,
+    samples: usize,
+}
+
+/// Runs `run` with a PostgreSQL server of its own, on a single-threaded runtime whose metrics go to a recorder of its
+/// own, and returns what was recorded.
+#[cfg(feature = "metrics")]
+fn recorded<F: std::future::Future<Output = ()>>(run: impl FnOnce(PgPool) -> F) -> Vec<Recorded> {
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
-    // Mailgun signs only its signature block: the event data of a "duplicate" can differ.
+
     let server = Postgres::start();
     let recorder = DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
     metrics::with_local_recorder(&recorder, || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            let pool = pool(&server).await;
-            let verifier = Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build().unwrap();
-            let inbox = Inbox::builder(verifier, pool).build().unwrap();
-            inbox.migrate().await.unwrap();
-            let signer = Signer::new(Scheme::Mailgun, "key-mailgun-signing").unwrap();
-            let genuine = signer.body("token-1", OffsetDateTime::now_utc(), br#"{"event":"delivered"}"#).unwrap();
-            let parts = || http::Request::post("/webhooks").body(()).unwrap().into_parts().0;
-            inbox.accept(&parts(), &genuine).await.unwrap();
-            assert!(inbox.accept(&parts(), &genuine).await.is_err(), "a duplicate");
-            let swapped = String::from_utf8(genuine).unwrap().replace("delivered", "failed");
-            assert!(inbox.accept(&parts(), swapped.as_bytes()).await.is_err(), "a duplicate");
-        });
+        runtime.block_on(async { run(pool(&server).await).await });
     });
-    let counted: u64 = snapshotter
-        .snapshot()
-        .into_vec()
-        .into_iter()
-        .filter(|(key, ..)| {
-            key.kind() == MetricKind::Counter && key.key().name() == "hooksafe_duplicates_with_another_body_total"
+    let snapshot = snapshotter.snapshot().into_vec().into_iter();
+    snapshot
+        .map(|(key, _, _, value)| {
+            let labels = key.key().labels().map(|l| (l.key().to_owned(), l.value().to_owned())).collect();
+            let (count, samples) = match value {
+                DebugValue::Counter(count) => (count, 0),
+                DebugValue::Histogram(values) => (0, values.len()),
+                DebugValue::Gauge(_) => (0, 0),
+            };
+            Recorded { labels, name: key.key().name().to_owned(), count, samples }
         })
-        .map(|(.., value)| if let DebugValue::Counter(count) = value { count } else { 0 })
-        .sum();
-    assert_eq!(counted, 1);
+        .collect()
+}
+
+/// The count and samples of the metric `name` over every label set that includes `labels`.
+#[cfg(feature = "metrics")]
+fn total(recorded: &[Recorded], name: &str, labels: &[(&str, &str)]) -> (u64, usize) {
+    let matching = recorded.iter().filter(|metric| {
+        metric.name == name
+            && labels.iter().all(|(k, v)| metric.labels.iter().any(|(key, value)| key == k && value == v))
+    });
+    matching.fold((0, 0), |(count, samples), metric| (count + metric.count, samples + metric.samples))
+}
+
+#[cfg(feature = "metrics")]
+#[test]
+fn a_duplicate_with_another_body_than_the_stored_one_is_counted() {
+    // Mailgun signs only its signature block: the event data of a "duplicate" can differ.
+    let recorded = recorded(|pool| async move {
+        let verifier = Verifier::builder(Scheme::Mailgun).secret("key-mailgun-signing").build().unwrap();
+        let inbox = Inbox::builder(verifier, pool).build().unwrap();
+        inbox.migrate().await.unwrap();
+        let signer = Signer::new(Scheme::Mailgun, "key-mailgun-signing").unwrap();
+        let genuine = signer.body("token-1", OffsetDateTime::now_utc(), br#"{"event":"delivered"}"#).unwrap();
+        let parts = || http::Request::post("/webhooks").body(()).unwrap().into_parts().0;
+        inbox.accept(&parts(), &genuine).await.unwrap();
+        assert!(inbox.accept(&parts(), &genuine).await.is_err(), "a duplicate");
+        let swapped = String::from_utf8(genuine).unwrap().replace("delivered", "failed");
+        assert!(inbox.accept(&parts(), swapped.as_bytes()).await.is_err(), "a duplicate");
+    });
+    assert_eq!(total(&recorded, "hooksafe_duplicates_with_another_body_total", &[]).0, 1);
 }
 
 /// With the `metrics` feature, the inbox's receiving side counts deliveries by outcome as the other adapters do.
 #[cfg(feature = "metrics")]
 #[test]
 fn the_receiving_side_counts_deliveries_by_outcome_as_the_other_adapters_do() {
-    use metrics_util::MetricKind;
-    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
     use tower::ServiceExt as _;
 
-    let server = Postgres::start();
-    let recorder = DebuggingRecorder::new();
-    let snapshotter = recorder.snapshotter();
-    metrics::with_local_recorder(&recorder, || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(async {
-            let pool = pool(&server).await;
-            let inbox = inbox(&pool, |builder| builder).await;
-            let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
-            let now = OffsetDateTime::now_utc();
-            let send = |body: Vec<u8>, signed_body: &[u8]| {
-                let mut request =
-                    signer.request("/webhooks".parse().unwrap(), "msg_1", now, signed_body.to_vec()).unwrap();
-                *request.body_mut() = body;
-                let service = inbox.service();
-                async move { service.oneshot(request.map(axum::body::Body::from)).await.unwrap().status().as_u16() }
-            };
-            let body = br#"{"type":"invoice.paid"}"#;
-            assert_eq!(send(body.to_vec(), body).await, 202);
-            assert_eq!(send(body.to_vec(), body).await, 200);
-            assert_eq!(send(br#"{"type":"forged"}"#.to_vec(), body).await, 401);
-            assert_eq!(send(vec![b' '; 65 * 1024], body).await, 413);
-        });
+    let recorded = recorded(|pool| async move {
+        let inbox = inbox(&pool, |builder| builder).await;
+        let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+        let now = OffsetDateTime::now_utc();
+        let send = |body: Vec<u8>, signed_body: &[u8]| {
+            let mut request = signer.request("/webhooks".parse().unwrap(), "msg_1", now, signed_body.to_vec()).unwrap();
+            *request.body_mut() = body;
+            let service = inbox.service();
+            async move { service.oneshot(request.map(axum::body::Body::from)).await.unwrap().status().as_u16() }
+        };
+        let body = br#"{"type":"invoice.paid"}"#;
+        assert_eq!(send(body.to_vec(), body).await, 202);
+        assert_eq!(send(body.to_vec(), body).await, 200);
+        assert_eq!(send(br#"{"type":"forged"}"#.to_vec(), body).await, 401);
+        assert_eq!(send(vec![b' '; 65 * 1024], body).await, 413);
     });
-    let snapshot = snapshotter.snapshot().into_vec();
-    let count = |kind: MetricKind, name: &str, label: (&str, &str)| -> (u64, usize) {
-        let mut total = (0, 0);
-        for (key, _, _, value) in &snapshot {
-            let labelled = key.key().labels().any(|l| l.key() == label.0 && l.value() == label.1);
-            let scheme = key.key().labels().any(|l| l.key() == "scheme" && l.value() == "standard-webhooks");
-            if key.kind() == kind && key.key().name() == name && labelled && scheme {
-                match value {
-                    DebugValue::Counter(value) => total.0 += value,
-                    DebugValue::Histogram(values) => total.1 += values.len(),
-                    DebugValue::Gauge(_) => {}
-                }
-            }
-        }
-        total
-    };
-    let total = |label| count(MetricKind::Counter, "hooksafe_deliveries_total", label).0;
-    assert_eq!(total(("outcome", "stored")), 1);
-    assert_eq!(total(("outcome", "duplicate")), 1);
-    assert_eq!(total(("reason", "invalid signature")), 1);
-    assert_eq!(total(("reason", "payload too large")), 1);
-    let verified = count(MetricKind::Histogram, "hooksafe_verification_seconds", ("scheme", "standard-webhooks"));
-    assert_eq!(verified.1, 3, "every delivery that reached verification");
+    let scheme = ("scheme", "standard-webhooks");
+    let deliveries = |label| total(&recorded, "hooksafe_deliveries_total", &[scheme, label]).0;
+    assert_eq!(deliveries(("outcome", "stored")), 1);
+    assert_eq!(deliveries(("outcome", "duplicate")), 1);
+    assert_eq!(deliveries(("reason", "invalid signature")), 1);
+    assert_eq!(deliveries(("reason", "payload too large")), 1);
+    let verified = total(&recorded, "hooksafe_verification_seconds", &[scheme]).1;
+    assert_eq!(verified, 3, "every delivery that reached verification");
 }
 
 #[cfg(feature = "limits")]

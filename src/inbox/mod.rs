@@ -440,7 +440,7 @@ impl Inbox {
     fn admit(&self, parts: &http::request::Parts) -> Result<crate::receiver::Admitted, Error> {
         #[cfg(feature = "limits")]
         if let Some(gate) = &self.inner.gate {
-            return gate.admit(parts);
+            return gate.admit(parts).map(crate::receiver::Admitted);
         }
         let _ = parts;
         Ok(crate::receiver::Admitted::default())

@@ -109,7 +109,7 @@ impl<S: Store> Receiver<S> {
     pub(crate) fn admit(&self, parts: &http::request::Parts) -> Result<Admitted, Error> {
         #[cfg(feature = "limits")]
         if let Some(gate) = &self.shared.gate {
-            return gate.admit(parts);
+            return gate.admit(parts).map(Admitted);
         }
         let _ = parts;
         Ok(Admitted::default())
