@@ -4,15 +4,14 @@
 //! Metrics, each labelled with the scheme's name (`scheme`):
 //! - `hooksafe_deliveries_total` (counter), also by `outcome`: `processed` (the handler answered `2xx`), `failed`
 //!   (another status: released for the retry), `panicked`, `timed_out`, `handshake`, `duplicate`, `in_progress`,
-//!   `store_unavailable`, `keys_unavailable`, `rate_limited`, `overloaded` (feature `limits`), `stored` (written to the [`Inbox`](crate::inbox::Inbox), for a
-//!   worker), or `rejected` with the `reason` (the [`ErrorKind`]'s text);
+//!   `store_unavailable`, `keys_unavailable`, `rate_limited`, `overloaded` (feature `limits`), `stored` (written to
+//!   the [`Inbox`](crate::inbox::Inbox), for a worker), or `rejected` with the `reason` (the [`ErrorKind`]'s text);
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
 //! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released.
 //!
 //! The span is `hooksafe_delivery`, with `scheme`, then `id`, `key_id`, `tenant`, `event_type`, `verify_us` and
 //! `store_us` once verified (for the inbox, `store_us` is the time to commit the delivery), and `outcome` and
-//! `handler_us` at the end. Nothing here ever records a secret, a MAC or
-//! a body.
+//! `handler_us` at the end. Nothing here ever records a secret, a MAC or a body.
 
 // What is used depends on the features: the adapters drive the observer, and only `tracing` or `metrics` give its
 // arguments somewhere to go.

@@ -72,12 +72,15 @@ impl GroupCommit {
     async fn commit_all(self: Arc<Self>, pool: PgPool) {
         // Should this task stop early (its runtime shutting down), the next request starts another; the rows it held
         // are answered with an error (their senders are dropped), so they are never acknowledged.
-        let _done = Committing(&self);
+        let stopped_early = StoppedEarly(&self);
         loop {
             let group: Vec<_> = {
                 let mut queue = self.lock();
                 if queue.waiting.is_empty() {
+                    // Under the lock: a request arriving after this starts the next task.
                     queue.committing = false;
+                    drop(queue);
+                    std::mem::forget(stopped_early);
                     return;
                 }
                 let take = queue.waiting.len().min(MAX_GROUP);
@@ -97,18 +100,16 @@ impl GroupCommit {
             if rows.is_empty() {
                 continue;
             }
-            let written = match insert(&mut connection, &rows).await {
-                Ok(written) => written,
+            let written: Vec<Written> = match insert(&mut connection, &rows).await {
+                Ok(ids) => ids.into_iter().map(Ok).collect(),
                 // One row the database refuses (a text field it cannot store, say) must not fail the others.
                 Err(sqlx::Error::Database(_)) if rows.len() > 1 => {
                     let mut written = Vec::with_capacity(rows.len());
                     for row in &rows {
                         let one = insert(&mut connection, std::slice::from_ref(row)).await;
-                        written.push(one.map(|mut one| one.remove(0)));
+                        written.push(one.map(|ids| ids[0]).map_err(|error| error.to_string()));
                     }
-                    let flat =
-                        |one: Result<Written, sqlx::Error>| one.map_err(|error| error.to_string()).and_then(|w| w);
-                    written.into_iter().map(flat).collect()
+                    written
                 }
                 Err(error) => vec![Err(error.to_string()); rows.len()],
             };
@@ -119,10 +120,11 @@ impl GroupCommit {
     }
 }
 
-/// Marks the queue as having no committing task when the task ends, however it ends.
-struct Committing<'a>(&'a GroupCommit);
+/// Marks the queue as having no committing task when the task stops before the queue is empty (dropped with its
+/// runtime); forgotten when it ends normally, which marks the queue itself.
+struct StoppedEarly<'a>(&'a GroupCommit);
 
-impl Drop for Committing<'_> {
+impl Drop for StoppedEarly<'_> {
     fn drop(&mut self) {
         self.0.lock().committing = false;
     }
@@ -130,7 +132,7 @@ impl Drop for Committing<'_> {
 
 /// Writes `rows` in one statement; for each, in order, its id or `None` for a duplicate (of a row already in the
 /// table, or of an earlier row of the same group).
-async fn insert(connection: &mut PgConnection, rows: &[NewRow]) -> Result<Vec<Written>, sqlx::Error> {
+async fn insert(connection: &mut PgConnection, rows: &[NewRow]) -> Result<Vec<Option<i64>>, sqlx::Error> {
     fn column<'r, T>(rows: &'r [NewRow], field: impl Fn(&'r NewRow) -> T) -> Vec<T> {
         rows.iter().map(field).collect()
     }
@@ -148,5 +150,5 @@ async fn insert(connection: &mut PgConnection, rows: &[NewRow]) -> Result<Vec<Wr
         .fetch_all(connection)
         .await?;
     let mut ids: HashMap<Vec<u8>, i64> = inserted.iter().map(|row| (row.get(1), row.get(0))).collect();
-    Ok(rows.iter().map(|row| Ok(ids.remove(&row.dedup_key))).collect())
+    Ok(rows.iter().map(|row| ids.remove(&row.dedup_key)).collect())
 }

@@ -95,10 +95,7 @@ struct Inner {
     /// The deliveries waiting to be written by the next commit.
     commits: Arc<GroupCommit>,
     /// The statement opening a handler's transaction, bounded by the lease.
-    begin: std::borrow::Cow<'static, str>,
-    /// The limits the receiving side applies first.
-    #[cfg(feature = "limits")]
-    gate: Option<crate::limit::Gate>,
+    begin: String,
 }
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
@@ -229,6 +226,12 @@ impl InboxBuilder {
             Some(namespace) => receiver.namespace(namespace),
             None => receiver,
         };
+        // The receiving side applies the limits as every adapter does: through the receiver.
+        #[cfg(feature = "limits")]
+        let receiver = match self.limits {
+            Some(limits) => receiver.limits(limits),
+            None => receiver,
+        };
         Ok(Inbox {
             inner: Arc::new(Inner {
                 receiver: receiver.build()?,
@@ -241,9 +244,7 @@ impl InboxBuilder {
                 ordering_key: self.ordering_key,
                 stored_headers,
                 commits: Arc::default(),
-                begin: sql::begin_bounded(millis(lease)).into(),
-                #[cfg(feature = "limits")]
-                gate: self.limits.map(crate::limit::Limits::prepare).transpose()?,
+                begin: sql::begin_bounded(millis(lease)),
             }),
         })
     }
@@ -411,7 +412,7 @@ impl Inbox {
         R: Future<Output = Result<bytes::Bytes, Error>>,
     {
         let observer = Observer::start(self.verifier().scheme());
-        let accepted = match self.admit(parts) {
+        let accepted = match self.inner.receiver.admit(parts) {
             Ok(_admitted) => match read().await {
                 Ok(body) => self.accept_observed(parts, &body, &observer).await,
                 Err(error) => {
@@ -433,16 +434,5 @@ impl Inbox {
             Ok(Accepted::Handshake(handshake)) => handshake.to_response(),
             Err(error) => error.to_response(),
         }
-    }
-
-    /// Applies the limits, if any, to a request's head.
-    #[cfg_attr(not(feature = "limits"), allow(clippy::unnecessary_wraps, clippy::unused_self))]
-    fn admit(&self, parts: &http::request::Parts) -> Result<crate::receiver::Admitted, Error> {
-        #[cfg(feature = "limits")]
-        if let Some(gate) = &self.inner.gate {
-            return gate.admit(parts).map(crate::receiver::Admitted);
-        }
-        let _ = parts;
-        Ok(crate::receiver::Admitted::default())
     }
 }

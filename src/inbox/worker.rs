@@ -312,9 +312,11 @@ impl<T> Drop for AbortOnDrop<T> {
 async fn run_job(inbox: Inbox, handler: Arc<Handler>, leased: Leased) -> Result<(), String> {
     let inner = &inbox.inner;
     let (id, token) = (leased.delivery.id, leased.token.0.to_be_bytes());
-    let begin = inner.begin.clone();
-    let mut tx =
-        inner.pool.begin_with(begin).await.map_err(|error| format!("could not begin a transaction: {error}"))?;
+    let mut tx = inner
+        .pool
+        .begin_with(inner.begin.clone())
+        .await
+        .map_err(|error| format!("could not begin a transaction: {error}"))?;
     let handled = tokio::time::timeout(inner.handler_deadline, handler(leased.delivery, &mut tx)).await;
     let failure = match handled {
         Ok(Ok(())) => None,
