@@ -113,7 +113,7 @@ pub(crate) fn receive<'r, S: Store>(
 }
 
 /// Runs the handler's call for a claimed delivery (`handler`, made with [`CatchUnwind::call`] where the caller keeps
-/// the handler's future): within `deadline`, with panics caught, then settles `claim` by the core's rule
+/// the handler's future): within `deadline` of its start, with panics caught, then settles `claim` by the core's rule
 /// ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports how it
 /// ended to `observer`. If this future is dropped first (the client went away), the claim is released without
 /// waiting.
@@ -135,7 +135,19 @@ where
 {
     async move {
         let (ran, status) = {
-            let run = tokio::time::timeout(deadline, handler);
+            let run = async {
+                let started = tokio::time::Instant::now();
+                let mut handler = std::pin::pin!(handler);
+                // A handler that answers without waiting (most do) needs no timer: one is armed, for what is left of
+                // the deadline, only once it waits.
+                match std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await {
+                    Poll::Ready(output) => Ok(output),
+                    Poll::Pending => match started.checked_add(deadline) {
+                        Some(end) => tokio::time::timeout_at(end, handler).await,
+                        None => Ok(handler.await),
+                    },
+                }
+            };
             #[cfg(feature = "tracing")]
             let run = tracing::Instrument::instrument(run, observer.span());
             let started = Stopwatch::start();

@@ -83,13 +83,17 @@ impl<S, I> Layer<I> for WebhookLayer<S> {
     type Service = BodyLimited<crate::tower::WebhookService<I, S>>;
 
     fn layer(&self, inner: I) -> Self::Service {
-        BodyLimited(self.0.layer(inner))
+        BodyLimited { inner: self.0.layer(inner), path_params: self.0.receiver().verifier().reads_path_params() }
     }
 }
 
 /// The service made by [`WebhookLayer`]: applies the route's `DefaultBodyLimit`, then verifies and claims.
 #[derive(Debug, Clone)]
-pub struct BodyLimited<I>(I);
+pub struct BodyLimited<I> {
+    inner: I,
+    /// Whether the receiver's key resolver reads the route's path parameters.
+    path_params: bool,
+}
 
 impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
     type Response = I::Response;
@@ -97,13 +101,15 @@ impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
     type Future = I::Future;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.0.poll_ready(cx)
+        self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
         let (mut parts, body) = request.with_limited_body().into_parts();
-        with_path_params(&mut parts);
-        self.0.call(Request::from_parts(parts, body))
+        if self.path_params {
+            with_path_params(&mut parts);
+        }
+        self.inner.call(Request::from_parts(parts, body))
     }
 }
 
@@ -172,7 +178,9 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<Verifier>::from_ref(state);
         let (mut parts, body) = request.with_limited_body().into_parts();
-        with_path_params(&mut parts);
+        if verifier.reads_path_params() {
+            with_path_params(&mut parts);
+        }
         let chunks = http_body_util::BodyExt::into_data_stream(body);
         let body =
             crate::adapter::read_body(&verifier, &parts.headers, chunks).await.map_err(WebhookRejection::Invalid)?;

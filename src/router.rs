@@ -212,7 +212,7 @@ impl Meta {
     pub(crate) fn of(verified: &Verified<'_>, event_type: Option<String>) -> Self {
         Self {
             event_type,
-            id: verified.id().map(Arc::from),
+            id: verified.shared_id(),
             key_id: verified.shared_key_id(),
             tenant: verified.tenant().map(Arc::from),
             timestamp: verified.unix_timestamp(),

@@ -41,6 +41,14 @@ impl<S> WebhookLayer<S> {
     }
 }
 
+impl<S> WebhookLayer<S> {
+    /// The receiver, for the axum layer built on this one.
+    #[cfg(feature = "axum")]
+    pub(crate) fn receiver(&self) -> &Receiver<S> {
+        &self.receiver
+    }
+}
+
 impl<S> Clone for WebhookLayer<S> {
     fn clone(&self) -> Self {
         Self { receiver: self.receiver.clone() }
@@ -158,7 +166,7 @@ where
                 }
                 Err(error) => return Ok(error.to_response()),
             };
-            let delivery = (webhook.id().map(Arc::from), observer);
+            let delivery = (webhook.shared_id(), observer);
             parts.extensions.insert(webhook);
             (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
         };

@@ -47,6 +47,9 @@ pub struct Verified<'a> {
 #[derive(Clone)]
 enum Id<'a> {
     Known(Option<Cow<'a, str>>),
+    /// A known id, once the delivery outlives its request: shared, so the adapters keep it for their logs without
+    /// another copy.
+    Shared(Arc<str>),
     InBody(&'static [&'static str], OnceLock<Option<Range<usize>>>),
 }
 
@@ -142,7 +145,9 @@ impl<'a> Verified<'a> {
             body: Body::Shared(body),
             key_id: self.key_id,
             id: match self.id {
-                Id::Known(id) => Id::Known(id.map(|id| Cow::Owned(id.into_owned()))),
+                Id::Known(Some(id)) => Id::Shared(Arc::from(id)),
+                Id::Known(None) => Id::Known(None),
+                Id::Shared(id) => Id::Shared(id),
                 Id::InBody(path, range) => Id::InBody(path, range),
             },
             id_is_signed: self.id_is_signed,
@@ -253,6 +258,7 @@ impl<'a> Verified<'a> {
     pub fn id(&self) -> Option<&str> {
         match &self.id {
             Id::Known(id) => id.as_deref(),
+            Id::Shared(id) => Some(id),
             Id::InBody(path, range) => {
                 let body = self.body();
                 let range = range.get_or_init(|| {
@@ -262,6 +268,14 @@ impl<'a> Verified<'a> {
                 });
                 std::str::from_utf8(body.get(range.clone()?)?).ok()
             }
+        }
+    }
+
+    /// The [`id`](Self::id), shared: without a copy once the delivery outlives its request.
+    pub(crate) fn shared_id(&self) -> Option<Arc<str>> {
+        match &self.id {
+            Id::Shared(id) => Some(id.clone()),
+            _ => self.id().map(Arc::from),
         }
     }
 

@@ -30,6 +30,9 @@ enum Event {
     Panic,
     #[serde(rename = "slow")]
     Slow,
+    /// Works without waiting for 150 ms, then waits briefly.
+    #[serde(rename = "busy")]
+    Busy,
     #[serde(other)]
     Unknown,
 }
@@ -45,6 +48,11 @@ async fn handler(State(runs): State<Runs>, Webhook(event): Webhook<Event>) -> St
         Event::Panic => panic!("the handler failed"),
         Event::Slow => {
             tokio::time::sleep(StdDuration::from_millis(300)).await;
+            StatusCode::OK
+        }
+        Event::Busy => {
+            std::thread::sleep(StdDuration::from_millis(150));
+            tokio::time::sleep(StdDuration::from_millis(1)).await;
             StatusCode::OK
         }
     }
@@ -383,6 +391,21 @@ async fn a_handler_past_its_deadline_is_stopped_answered_503_and_its_retry_proce
         assert_eq!(text(response).await, "handler timed out");
     }
     assert_eq!(runs.0.load(Ordering::SeqCst), 2, "released each time: the retry ran, never refused as in progress");
+}
+
+#[tokio::test]
+async fn the_deadline_counts_from_the_handlers_start_not_from_its_first_wait() {
+    // The adapters arm the deadline's timer only once the handler waits; the time it worked before that counts.
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    let receiver = Receiver::builder(verifier, MemoryStore::new()).handler_deadline(StdDuration::from_millis(100));
+    let runs = Runs::default();
+    let app = app(Arc::new(receiver.build().unwrap()), runs.clone());
+    let response = send(&app, delivery("/hook", "msg_busy", r#"{"type":"busy"}"#)).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(text(response).await, "handler timed out");
+    // A handler that answers without waiting needs no timer at all.
+    assert_eq!(send(&app, delivery("/hook", "msg_quick", r#"{"type":"ok"}"#)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(runs.0.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]

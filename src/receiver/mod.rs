@@ -102,6 +102,13 @@ pub(crate) struct Admitted(
     pub(crate) Option<tokio::sync::OwnedSemaphorePermit>,
 );
 
+impl<S> Receiver<S> {
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.shared.verifier
+    }
+}
+
 impl<S: Store> Receiver<S> {
     /// Applies the limits, if any, to a request's head: what every adapter does first.
     #[cfg(any(feature = "tower", feature = "actix-web"))]
@@ -127,11 +134,6 @@ impl<S: Store> Receiver<S> {
     /// Starts configuring a receiver.
     pub fn builder(verifier: Verifier, store: S) -> ReceiverBuilder<S> {
         ReceiverBuilder::new(verifier, store)
-    }
-
-    /// The verifier.
-    pub fn verifier(&self) -> &Verifier {
-        &self.shared.verifier
     }
 
     /// The store.

@@ -138,6 +138,13 @@ impl Verifier {
         self.max_body_size
     }
 
+    /// Whether verifying reads the route's [`PathParams`]: only a [resolver](VerifierBuilder::resolver) does, so
+    /// the adapters gather them only for one.
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    pub(crate) const fn reads_path_params(&self) -> bool {
+        matches!(self.keys, KeySource::Resolver(_))
+    }
+
     /// The checks an adapter makes on the request head before it buffers the body: a declared `Content-Length`
     /// over [`max_body_size`](Self::max_body_size), or a `Content-Encoding` other than `identity`.
     ///
