@@ -175,7 +175,7 @@ where
     };
     let slot = std::pin::pin!(None);
     let handler = CatchUnwind::call(slot, || inner.call(request));
-    match run_claimed(claim, receiver.handler_deadline(), delivery_fields, handler, status_of).await {
+    match run_claimed(claim, delivery_fields, handler, status_of).await {
         Ran::Answered(result) => result.map(ServiceResponse::map_into_left_body),
         Ran::Panicked => {
             let response = HttpResponse::InternalServerError().body("handler panicked");

@@ -113,7 +113,7 @@ pub(crate) fn receive<'r, S: Store>(
 }
 
 /// Runs the handler's call for a claimed delivery (`handler`, made with [`CatchUnwind::call`] where the caller keeps
-/// the handler's future): within `deadline` of its start, with panics caught, then settles `claim` by the core's rule
+/// the handler's future): within the receiver's handler deadline of its start, with panics caught, then settles `claim` by the core's rule
 /// ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports how it
 /// ended to `observer`. If this future is dropped first (the client went away), the claim is released without
 /// waiting.
@@ -124,9 +124,8 @@ pub(crate) fn receive<'r, S: Store>(
 #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
 pub(crate) fn run_claimed<S, F, R>(
     claim: ClaimHandle<S>,
-    deadline: std::time::Duration,
     (id, observer): (Option<Arc<str>>, Observer),
-    handler: CatchUnwind<'_, F>,
+    mut handler: CatchUnwind<'_, F>,
     status_of: impl FnOnce(&R) -> Option<http::StatusCode>,
 ) -> impl Future<Output = Ran<R>>
 where
@@ -136,15 +135,14 @@ where
     async move {
         let (ran, status) = {
             let run = async {
-                let started = tokio::time::Instant::now();
-                let mut handler = std::pin::pin!(handler);
-                // A handler that answers without waiting (most do) needs no timer: one is armed, for what is left of
-                // the deadline, only once it waits.
-                match std::future::poll_fn(|cx| Poll::Ready(handler.as_mut().poll(cx))).await {
+                let end = tokio::time::Instant::now().checked_add(claim.handler_deadline());
+                // A handler that answers without waiting needs no timer: one is armed, for what is left of the
+                // deadline, only once it waits. (`CatchUnwind` is `Unpin`: it is polled where it is.)
+                match std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await {
                     Poll::Ready(output) => Ok(output),
-                    Poll::Pending => match started.checked_add(deadline) {
-                        Some(end) => tokio::time::timeout_at(end, handler).await,
-                        None => Ok(handler.await),
+                    Poll::Pending => match end {
+                        Some(end) => tokio::time::timeout_at(end, &mut handler).await,
+                        None => Ok((&mut handler).await),
                     },
                 }
             };

@@ -171,15 +171,12 @@ where
             (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.
-        let deadline = receiver.handler_deadline();
         let status_of = |result: &Result<Response<ResBody>, I::Error>| result.as_ref().ok().map(Response::status);
         // The handler's future stays here, pinned where it is polled; the request is handed over at once. The run
-        // and the settlement go in an allocation of their own: with the handler's future beside them, this future
-        // would outgrow the allocator's per-thread cache (about a kilobyte), and one allocation past it costs more
-        // than two within it.
+        // and the settlement are part of this future: it is the request's one allocation for all of them.
         let slot = std::pin::pin!(None);
         let handler = CatchUnwind::call(slot, || inner.call(request));
-        match Box::pin(run_claimed(claim, deadline, delivery, handler, status_of)).await {
+        match run_claimed(claim, delivery, handler, status_of).await {
             Ran::Answered(result) => result,
             Ran::Panicked => {
                 let mut response = Response::new(ResBody::from("handler panicked"));

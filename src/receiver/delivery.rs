@@ -119,13 +119,20 @@ pub(crate) struct ClaimHandle<S: Store> {
 }
 
 impl<S: Store> ClaimHandle<S> {
+    /// How long the adapters let the handler of this delivery run.
+    pub(crate) fn handler_deadline(&self) -> std::time::Duration {
+        self.receiver.handler_deadline()
+    }
+
     /// Completes the claim for a `2xx` status; releases it for any other, or for `None` (the handler failed,
     /// panicked or timed out). Returns whether a completion was recorded.
-    pub(crate) async fn settle(mut self, status: Option<http::StatusCode>) -> Result<bool, Error> {
-        let Some(claim) = self.claim.take() else { return Ok(false) };
-        match status {
-            Some(status) if status.is_success() => self.receiver.complete_claim(claim).await,
-            _ => self.receiver.release_claim(claim).await.map(|()| false),
+    ///
+    /// A function returning an `async` block, as [`Receiver::settle_claim`]: the claim is held once.
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold the claim twice")]
+    pub(crate) fn settle(mut self, status: Option<http::StatusCode>) -> impl Future<Output = Result<bool, Error>> {
+        async move {
+            let Some(claim) = self.claim.take() else { return Ok(false) };
+            self.receiver.settle_claim(claim, status).await
         }
     }
 }

@@ -178,20 +178,27 @@ impl<S: Store> Receiver<S> {
         self.claim(verified.into_owned()).await
     }
 
-    /// Marks a claim processed. See [`Delivery::complete`].
-    pub(crate) async fn complete_claim(&self, (key, token): (DedupKey, Token)) -> Result<bool, Error> {
+    /// Settles a claim by the one rule of [`Delivery::settle`]: completes it for a `2xx` status, releases it for
+    /// any other or for `None`. Returns whether a completion was recorded.
+    ///
+    /// A function returning an `async` block: the future, part of every adapter's per-request allocation, holds the
+    /// store's future and the claim once, where `async fn`s calling one another would each keep their own copy.
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold the claim twice")]
+    pub(crate) fn settle_claim(
+        &self,
+        (key, token): (DedupKey, Token),
+        status: Option<http::StatusCode>,
+    ) -> impl Future<Output = Result<bool, Error>> + Send + '_ {
         crate::telemetry::claim_settled(self.shared.verifier.scheme());
-        self.shared
-            .store
-            .complete(key, token, self.shared.retention)
-            .await
-            .map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
-    }
-
-    /// Gives a claim up. See [`Delivery::release`].
-    pub(crate) async fn release_claim(&self, (key, token): (DedupKey, Token)) -> Result<(), Error> {
-        crate::telemetry::claim_settled(self.shared.verifier.scheme());
-        self.shared.store.release(key, token).await.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+        let shared = &*self.shared;
+        async move {
+            let settled = if status.is_some_and(|status| status.is_success()) {
+                shared.store.complete(key, token, shared.retention).await
+            } else {
+                shared.store.release(key, token).await.map(|()| false)
+            };
+            settled.map_err(|e| Error::store_unavailable(e, STORE_RETRY_AFTER))
+        }
     }
 
     /// Gives a claim up without waiting, for a delivery dropped unsettled.
@@ -220,15 +227,21 @@ impl<S: Store> Receiver<S> {
             match self.shared.store.claim(key, token, self.shared.lease).await {
                 Ok(Claim::Claimed) => {
                     crate::telemetry::claim_taken(self.shared.verifier.scheme());
-                    self.record_body(key, &verified).await;
+                    if let Some(body_key) = self.body_key(key, &verified) {
+                        Box::pin(self.record_body(body_key)).await;
+                    }
                     Ok(Delivery::new(verified, self.clone(), Some((key, token))))
                 }
                 Ok(Claim::Done) => {
-                    self.compare_body(key, &verified).await;
+                    if let Some(body_key) = self.body_key(key, &verified) {
+                        Box::pin(self.compare_body(body_key, verified.id())).await;
+                    }
                     Err(Error::duplicate())
                 }
                 Ok(Claim::Held { remaining }) => {
-                    self.compare_body(key, &verified).await;
+                    if let Some(body_key) = self.body_key(key, &verified) {
+                        Box::pin(self.compare_body(body_key, verified.id())).await;
+                    }
                     Err(Error::in_progress(retry_after(remaining.unwrap_or(self.shared.lease))))
                 }
                 Err(error) if self.shared.fail_open => {
@@ -250,25 +263,25 @@ impl<S: Store> Receiver<S> {
         Some(DedupKey(digest.finalize().into()))
     }
 
-    /// Records the body of a newly claimed delivery whose signature does not bind it, so a later duplicate can be
-    /// compared with it. Best effort: a store failure here only loses the comparison.
-    async fn record_body(&self, key: DedupKey, verified: &Verified<'_>) {
-        let Some(body_key) = self.body_key(key, verified) else { return };
+    /// Records the body of a newly claimed delivery whose signature does not bind it (under its
+    /// [`body_key`](Self::body_key)), so a later duplicate can be compared with it. Best effort: a store failure
+    /// here only loses the comparison. Rare, so its future is boxed by the caller rather than kept in every claim's.
+    async fn record_body(&self, body_key: DedupKey) {
         let token = Token::new();
         if let Ok(Claim::Claimed) = self.shared.store.claim(body_key, token, self.shared.lease).await {
             let _ = self.shared.store.complete(body_key, token, self.shared.retention).await;
         }
     }
 
-    /// For a duplicate of a delivery whose signature does not bind its body: warns, and counts in metrics, when the
-    /// body is not the one first received with that id. That is an attack (a body forged to the same signature) or a
-    /// provider bug, and someone must see it; the duplicate is refused either way.
-    async fn compare_body(&self, key: DedupKey, verified: &Verified<'_>) {
-        let Some(body_key) = self.body_key(key, verified) else { return };
+    /// For a duplicate of a delivery whose signature does not bind its body (its [`body_key`](Self::body_key)):
+    /// warns, and counts in metrics, when the body is not the one first received with that id. That is an attack (a
+    /// body forged to the same signature) or a provider bug, and someone must see it; the duplicate is refused
+    /// either way. Boxed by the caller, as [`record_body`](Self::record_body).
+    async fn compare_body(&self, body_key: DedupKey, id: Option<&str>) {
         let token = Token::new();
         if let Ok(Claim::Claimed) = self.shared.store.claim(body_key, token, self.shared.lease).await {
             let _ = self.shared.store.release(body_key, token).await;
-            crate::telemetry::duplicate_with_another_body(self.shared.verifier.scheme(), verified.id());
+            crate::telemetry::duplicate_with_another_body(self.shared.verifier.scheme(), id);
         }
     }
 
