@@ -139,7 +139,7 @@ where
     B: MessageBody,
     S: Store,
 {
-    let head = head(request.request(), receiver.verifier());
+    let head = head(request.request(), receiver.reads_path_params());
     let observer = Observer::start(receiver.verifier().scheme());
     // The limits come first: a refusal costs no body read and no key lookup. The admission is held until the
     // handler has answered.
@@ -189,14 +189,14 @@ where
 
 /// actix-web's request head as the `http` 1 head the core reads: method, URI, and headers (repeated headers stay
 /// repeated).
-fn head(request: &HttpRequest, verifier: &crate::Verifier) -> http::request::Parts {
+fn head(request: &HttpRequest, path_params: bool) -> http::request::Parts {
     let (mut parts, ()) = http::Request::new(()).into_parts();
     // The connection's address, for the limits per source address.
     if let Some(peer) = request.peer_addr() {
         parts.extensions.insert(peer);
     }
-    // The route's match info, for a key resolver that reads it.
-    if verifier.reads_path_params() && request.match_info().iter().next().is_some() {
+    // The route's match info, for a key resolver or a per-tenant rate that reads it.
+    if path_params && request.match_info().iter().next().is_some() {
         parts.extensions.insert(crate::PathParams::new(request.match_info().iter()));
     }
     parts.method = http::Method::from_bytes(request.method().as_str().as_bytes()).unwrap_or_default();
@@ -337,6 +337,6 @@ pub async fn inbox(
     request: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
 ) -> HttpResponse {
-    let head = head(&request, inbox.verifier());
+    let head = head(&request, inbox.reads_path_params());
     to_actix(inbox.answer::<Vec<u8>, _>(&head, || read_body(inbox.verifier(), &head.headers, payload)).await)
 }

@@ -70,7 +70,7 @@ pub(crate) enum Ran<R> {
     Answered(R),
     /// It panicked: answer `500`.
     Panicked,
-    /// It ran past the deadline and was dropped: answer with [`Error::handler_timeout`].
+    /// It ran past the deadline and was stopped (never polled again): answer with [`Error::handler_timeout`].
     TimedOut,
 }
 
@@ -113,9 +113,9 @@ pub(crate) fn receive<'r, S: Store>(
 }
 
 /// Runs the handler's call for a claimed delivery (`handler`, made with [`CatchUnwind::call`] where the caller keeps
-/// the handler's future): within the receiver's handler deadline of its start, with panics caught, then settles `claim` by the core's rule
-/// ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`: not an answer), and reports how it
-/// ended to `observer`. If this future is dropped first (the client went away), the claim is released without
+/// the handler's future), with panics caught and within the receiver's handler deadline counted from its start; then
+/// settles `claim` by the core's rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`:
+/// not an answer), and reports how it ended to `observer`. If this future is dropped first (the client went away), the claim is released without
 /// waiting.
 ///
 /// A function returning an `async` block, not an `async fn`, and the handler's run ends before the claim is settled:
@@ -134,15 +134,18 @@ where
 {
     async move {
         let (ran, status) = {
+            // `None`: stopped at the deadline.
             let run = async {
                 let end = tokio::time::Instant::now().checked_add(claim.handler_deadline());
-                // A handler that answers without waiting needs no timer: one is armed, for what is left of the
-                // deadline, only once it waits. (`CatchUnwind` is `Unpin`: it is polled where it is.)
+                // The timer is built only for a handler that waits: one that answers at once needs none. A handler
+                // that worked past its deadline before it first waited is stopped there, not polled again.
+                // (`CatchUnwind` is `Unpin`: it is polled where it is.)
                 match std::future::poll_fn(|cx| Poll::Ready(Pin::new(&mut handler).poll(cx))).await {
-                    Poll::Ready(output) => Ok(output),
+                    Poll::Ready(output) => Some(output),
                     Poll::Pending => match end {
-                        Some(end) => tokio::time::timeout_at(end, &mut handler).await,
-                        None => Ok((&mut handler).await),
+                        Some(end) if tokio::time::Instant::now() >= end => None,
+                        Some(end) => tokio::time::timeout_at(end, &mut handler).await.ok(),
+                        None => Some((&mut handler).await),
                     },
                 }
             };
@@ -152,7 +155,7 @@ where
             let outcome = run.await;
             let handler = started.elapsed();
             match outcome {
-                Ok(Ok(result)) => {
+                Some(Ok(result)) => {
                     let status = status_of(&result);
                     let ended = if status.is_some_and(|status| status.is_success()) {
                         Outcome::Processed
@@ -162,12 +165,12 @@ where
                     observer.finished(ended, handler);
                     (Ran::Answered(result), status)
                 }
-                Ok(Err(_panic)) => {
+                Some(Err(_panic)) => {
                     observer.finished(Outcome::Panicked, handler);
                     crate::log::warning!("the handler for delivery {id:?} panicked; the claim was released");
                     (Ran::Panicked, None)
                 }
-                Err(_elapsed) => {
+                None => {
                     observer.finished(Outcome::TimedOut, handler);
                     crate::log::warning!(
                         "the handler for delivery {id:?} ran past its deadline; the claim was released"

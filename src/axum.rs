@@ -83,7 +83,7 @@ impl<S, I> Layer<I> for WebhookLayer<S> {
     type Service = BodyLimited<crate::tower::WebhookService<I, S>>;
 
     fn layer(&self, inner: I) -> Self::Service {
-        BodyLimited { inner: self.0.layer(inner), path_params: self.0.receiver().verifier().reads_path_params() }
+        BodyLimited { inner: self.0.layer(inner), path_params: self.0.receiver().reads_path_params() }
     }
 }
 
@@ -91,7 +91,7 @@ impl<S, I> Layer<I> for WebhookLayer<S> {
 #[derive(Debug, Clone)]
 pub struct BodyLimited<I> {
     inner: I,
-    /// Whether the receiver's key resolver reads the route's path parameters.
+    /// Whether the receiver reads the route's path parameters (a key resolver, a per-tenant rate).
     path_params: bool,
 }
 

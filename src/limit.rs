@@ -210,6 +210,12 @@ pub(crate) struct Gate {
 const OVERLOADED_RETRY_AFTER: Duration = Duration::from_secs(1);
 
 impl Gate {
+    /// Whether a per-tenant rate is set: its tenant function may read the route's path parameters.
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    pub(crate) const fn reads_tenant(&self) -> bool {
+        self.per_tenant.is_some()
+    }
+
     /// Admits a request or refuses it: `429` over a rate, `503` over the in-flight bound. Reads only the head. The
     /// place taken under the in-flight bound, if any, is held until dropped.
     pub(crate) fn admit(&self, parts: &http::request::Parts) -> Result<Option<OwnedSemaphorePermit>, Error> {

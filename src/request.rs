@@ -5,8 +5,10 @@ use http::{HeaderMap, Method, Uri};
 
 use crate::error::{ConfigError, Error};
 
-/// The route's path parameters, which the axum and actix-web adapters put in the request's extensions for the
-/// resolver. A serverless handler that routes itself may insert them too, before `verify_async`.
+/// The route's path parameters, which the axum and actix-web adapters put in the request's extensions for their
+/// readers: a verifier's [`KeyResolver`](crate::KeyResolver) and a per-tenant rate's tenant function
+/// (`limit::Limits::per_tenant`). A serverless handler that routes itself may insert them too, before
+/// `verify_async`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PathParams(Vec<(String, String)>);
 

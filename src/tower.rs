@@ -173,7 +173,7 @@ where
         // A panic in `call` itself or while its future is polled releases the claim the same way.
         let status_of = |result: &Result<Response<ResBody>, I::Error>| result.as_ref().ok().map(Response::status);
         // The handler's future stays here, pinned where it is polled; the request is handed over at once. The run
-        // and the settlement are part of this future: it is the request's one allocation for all of them.
+        // and the settlement are part of this future, not allocated apart.
         let slot = std::pin::pin!(None);
         let handler = CatchUnwind::call(slot, || inner.call(request));
         match run_claimed(claim, delivery, handler, status_of).await {

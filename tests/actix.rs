@@ -263,3 +263,24 @@ async fn limits_refuse_a_source_over_its_rate_with_429_before_the_handler() {
     assert_eq!(app.call(send("msg_3", "203.0.113.8:4711")).await.unwrap().status(), StatusCode::NO_CONTENT);
     assert_eq!(runs.load(Ordering::SeqCst), 2, "the refused delivery never reached the handler");
 }
+
+#[cfg(feature = "limits")]
+#[actix_web::test]
+async fn a_tenant_named_by_the_route_over_its_rate_is_refused_and_other_tenants_are_not() {
+    use hooksafe::limit::{Limits, Rate};
+
+    let verifier = Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap();
+    // The tenant is read from the route's match info: the middleware must hand it over, fixed keys or not.
+    let limits = Limits::new().per_tenant(Rate::per_minute(1), |head| head.path_param("tenant").map(str::to_owned));
+    let receiver = Receiver::builder(verifier, MemoryStore::new()).limits(limits).build().unwrap();
+    let runs = web::Data::new(AtomicUsize::new(0));
+    let app = test::init_service(App::new().app_data(runs.clone()).service(
+        web::resource("/hook/{tenant}").wrap(WebhookMiddleware::new(receiver)).route(web::post().to(handler)),
+    ))
+    .await;
+    let ok = r#"{"type":"ok"}"#;
+    assert_eq!(send(&app, delivery("/hook/acme", "msg_1", ok)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(send(&app, delivery("/hook/acme", "msg_2", ok)).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(send(&app, delivery("/hook/globex", "msg_3", ok)).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(runs.load(Ordering::SeqCst), 2, "the refused delivery never reached the handler");
+}

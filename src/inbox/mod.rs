@@ -50,7 +50,6 @@ mod sql;
 mod worker;
 
 use std::fmt;
-use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -296,6 +295,13 @@ impl Inbox {
     /// The verifier.
     pub fn verifier(&self) -> &Verifier {
         self.inner.receiver.verifier()
+    }
+
+    /// Whether the route's path parameters may be read (a key resolver, a per-tenant rate): see
+    /// [`Receiver::reads_path_params`].
+    #[cfg(feature = "actix-web")]
+    pub(crate) fn reads_path_params(&self) -> bool {
+        self.inner.receiver.reads_path_params()
     }
 
     /// Verifies a request (head and buffered body) and writes it: what the adapters call. Reported as the adapters

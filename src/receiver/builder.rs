@@ -73,8 +73,9 @@ impl<S: Store> ReceiverBuilder<S> {
         lease: "How long a claim holds a delivery before another worker may take it over. Defaults to \
             [`DEFAULT_LEASE`]; at least one second, longer than the [handler deadline](Self::handler_deadline), \
             shorter than the retention.",
-        handler_deadline: "How long the tower, axum and actix-web adapters let a handler run. A handler still \
-            running then is stopped (its future dropped), its claim released, and the provider answered `503` with \
+        handler_deadline: "How long the tower, axum and actix-web adapters let a handler run, counted from its \
+            start. A handler still running then is stopped (never polled again, its future dropped with the \
+            request), its claim released, and the provider answered `503` with \
             `Retry-After` ([`ErrorKind::HandlerTimeout`](crate::ErrorKind::HandlerTimeout)): a handler can never \
             outlive its lease and run a second time, concurrently, when the lease lapses. Defaults to \
             [`DEFAULT_HANDLER_DEADLINE`] or half the [lease](Self::lease), whichever is shorter; a deadline you set \

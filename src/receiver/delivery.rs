@@ -120,6 +120,7 @@ pub(crate) struct ClaimHandle<S: Store> {
 
 impl<S: Store> ClaimHandle<S> {
     /// How long the adapters let the handler of this delivery run.
+    #[cfg(any(feature = "tower", feature = "actix-web"))]
     pub(crate) fn handler_deadline(&self) -> std::time::Duration {
         self.receiver.handler_deadline()
     }

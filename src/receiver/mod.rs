@@ -107,6 +107,17 @@ impl<S> Receiver<S> {
     pub fn verifier(&self) -> &Verifier {
         &self.shared.verifier
     }
+
+    /// Whether the route's [`PathParams`](crate::PathParams) may be read: by the verifier's key resolver, or by a
+    /// per-tenant rate's tenant function. The axum and actix-web adapters gather them only then.
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    pub(crate) fn reads_path_params(&self) -> bool {
+        #[cfg(feature = "limits")]
+        if self.shared.gate.as_ref().is_some_and(crate::limit::Gate::reads_tenant) {
+            return true;
+        }
+        self.shared.verifier.reads_path_params()
+    }
 }
 
 impl<S: Store> Receiver<S> {
@@ -189,9 +200,9 @@ impl<S: Store> Receiver<S> {
         (key, token): (DedupKey, Token),
         status: Option<http::StatusCode>,
     ) -> impl Future<Output = Result<bool, Error>> + Send + '_ {
-        crate::telemetry::claim_settled(self.shared.verifier.scheme());
         let shared = &*self.shared;
         async move {
+            crate::telemetry::claim_settled(shared.verifier.scheme());
             let settled = if status.is_some_and(|status| status.is_success()) {
                 shared.store.complete(key, token, shared.retention).await
             } else {

@@ -138,8 +138,7 @@ impl Verifier {
         self.max_body_size
     }
 
-    /// Whether verifying reads the route's [`PathParams`]: only a [resolver](VerifierBuilder::resolver) does, so
-    /// the adapters gather them only for one.
+    /// Whether verifying reads the route's [`PathParams`]: only a [resolver](VerifierBuilder::resolver) does.
     #[cfg(any(feature = "axum", feature = "actix-web"))]
     pub(crate) const fn reads_path_params(&self) -> bool {
         matches!(self.keys, KeySource::Resolver(_))
