@@ -113,8 +113,9 @@ impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
     }
 }
 
-/// Puts the route's path parameters where a [`KeyResolver`](crate::KeyResolver) reads them, when it has any.
-fn with_path_params(parts: &mut Parts) {
+/// Puts the route's path parameters where a [`KeyResolver`](crate::KeyResolver) or a per-tenant rate reads them,
+/// when it has any.
+pub(crate) fn with_path_params(parts: &mut Parts) {
     use std::future::Future as _;
     // axum's `RawPathParams` only reads what routing left in the extensions: its future is ready when first polled.
     let mut context = Context::from_waker(std::task::Waker::noop());

@@ -225,7 +225,13 @@ where
         use http_body_util::BodyExt as _;
         let inbox = self.inbox.clone();
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
+            #[cfg_attr(not(feature = "axum"), allow(unused_mut, reason = "changed only behind an axum route"))]
+            let (mut parts, body) = request.into_parts();
+            // Behind an axum route, its path parameters, for a per-tenant rate or a key resolver that reads them.
+            #[cfg(feature = "axum")]
+            if inbox.reads_path_params() {
+                crate::axum::with_path_params(&mut parts);
+            }
             Ok(inbox.answer(&parts, || read_body(inbox.verifier(), &parts.headers, body.into_data_stream())).await)
         })
     }

@@ -698,3 +698,27 @@ async fn the_receiving_side_applies_its_limits_before_writing_anything() {
     assert!(refused.headers().contains_key("retry-after"));
     assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1, "the refused delivery was not written");
 }
+
+#[cfg(feature = "limits")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_an_axum_route_a_tenant_named_by_the_path_is_limited_on_its_own() {
+    use hooksafe::limit::{Limits, Rate};
+    use tower::ServiceExt as _;
+
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let limits = Limits::new().per_tenant(Rate::per_minute(1), |head| head.path_param("tenant").map(str::to_owned));
+    let inbox = inbox(&pool, |builder| builder.limits(limits)).await;
+    let app = axum::Router::new().route_service("/webhooks/{tenant}", inbox.service());
+    let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
+    let send = |path: &str, id: &str| {
+        let request = signer.request(path.parse().unwrap(), id, OffsetDateTime::now_utc(), b"{}".to_vec());
+        let request = request.unwrap().map(axum::body::Body::from);
+        let app = app.clone();
+        async move { app.oneshot(request).await.unwrap().status() }
+    };
+    assert_eq!(send("/webhooks/acme", "msg_1").await, 202);
+    assert_eq!(send("/webhooks/acme", "msg_2").await, 429);
+    assert_eq!(send("/webhooks/globex", "msg_3").await, 202);
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 2, "the refused delivery was not written");
+}

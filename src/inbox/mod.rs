@@ -299,7 +299,7 @@ impl Inbox {
 
     /// Whether the route's path parameters may be read (a key resolver, a per-tenant rate): see
     /// [`Receiver::reads_path_params`].
-    #[cfg(feature = "actix-web")]
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
     pub(crate) fn reads_path_params(&self) -> bool {
         self.inner.receiver.reads_path_params()
     }
