@@ -53,6 +53,7 @@ use tower_service::Service;
 
 use crate::error::Error;
 use crate::receiver::Receiver;
+use crate::request::PathParams;
 pub use crate::tower::VerifiedWebhook;
 use crate::verifier::Verifier;
 
@@ -107,26 +108,10 @@ impl<I: Service<Request>> Service<Request> for BodyLimited<I> {
     fn call(&mut self, request: Request) -> Self::Future {
         let (mut parts, body) = request.with_limited_body().into_parts();
         if self.path_params {
-            with_path_params(&mut parts);
+            PathParams::insert_axum(&mut parts);
         }
         self.inner.call(Request::from_parts(parts, body))
     }
-}
-
-/// Puts the route's path parameters where a [`KeyResolver`](crate::KeyResolver) or a per-tenant rate reads them,
-/// when it has any.
-pub(crate) fn with_path_params(parts: &mut Parts) {
-    use std::future::Future as _;
-    // axum's `RawPathParams` only reads what routing left in the extensions: its future is ready when first polled.
-    let mut context = Context::from_waker(std::task::Waker::noop());
-    let params = {
-        let extraction = std::pin::pin!(axum::extract::RawPathParams::from_request_parts(parts, &()));
-        match extraction.poll(&mut context) {
-            Poll::Ready(Ok(params)) if params.iter().next().is_some() => crate::request::PathParams::new(params.iter()),
-            _ => return,
-        }
-    };
-    parts.extensions.insert(params);
 }
 
 /// Verifies the request and extracts its JSON body as `T`, with a [`Verifier`] from the state (`Arc<Verifier>:
@@ -180,7 +165,7 @@ where
         let verifier = Arc::<Verifier>::from_ref(state);
         let (mut parts, body) = request.with_limited_body().into_parts();
         if verifier.reads_path_params() {
-            with_path_params(&mut parts);
+            PathParams::insert_axum(&mut parts);
         }
         let chunks = http_body_util::BodyExt::into_data_stream(body);
         let body =

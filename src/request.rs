@@ -22,6 +22,25 @@ impl PathParams {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
     }
+
+    /// Puts the path parameters axum's routing left in `parts` into its extensions, when the route has any: where a
+    /// [`KeyResolver`](crate::KeyResolver) or a per-tenant rate reads them.
+    #[cfg(feature = "axum")]
+    pub(crate) fn insert_axum(parts: &mut Parts) {
+        use axum::extract::{FromRequestParts as _, RawPathParams};
+        use std::future::Future as _;
+        use std::task::{Context, Poll, Waker};
+        // `RawPathParams` only reads what routing left in the extensions: its future is ready when first polled.
+        let mut context = Context::from_waker(Waker::noop());
+        let params = {
+            let extraction = std::pin::pin!(RawPathParams::from_request_parts(parts, &()));
+            match extraction.poll(&mut context) {
+                Poll::Ready(Ok(params)) if params.iter().next().is_some() => Self::new(params.iter()),
+                _ => return,
+            }
+        };
+        parts.extensions.insert(params);
+    }
 }
 
 /// A request as a verifier reads it: what [`Verifier::verify`](crate::Verifier::verify) and the other verify and

@@ -230,7 +230,7 @@ where
             // Behind an axum route, its path parameters, for a per-tenant rate or a key resolver that reads them.
             #[cfg(feature = "axum")]
             if inbox.reads_path_params() {
-                crate::axum::with_path_params(&mut parts);
+                crate::request::PathParams::insert_axum(&mut parts);
             }
             Ok(inbox.answer(&parts, || read_body(inbox.verifier(), &parts.headers, body.into_data_stream())).await)
         })
