@@ -699,6 +699,34 @@ async fn the_receiving_side_applies_its_limits_before_writing_anything() {
     assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox").await, 1, "the refused delivery was not written");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_takes_only_its_own_schemes_deliveries_from_a_shared_table() {
+    let server = Postgres::start();
+    let pool = pool(&server).await;
+    let standard = inbox(&pool, |builder| builder).await;
+    let github = Verifier::builder(Scheme::GitHub).secret("It's a Secret to Everybody").build().unwrap();
+    let github = Inbox::builder(github, pool.clone()).build().unwrap();
+    let address = serve(&standard).await;
+    let request = delivery("msg_mine", r#"{"type":"invoice.paid","ordering":"x"}"#, OffsetDateTime::now_utc());
+    assert_eq!(send(address, &request).await, (202, false));
+
+    // The GitHub inbox's worker, on the same table, polls often and must leave the delivery alone.
+    let theirs = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(github.worker(recording(theirs.clone())).poll_interval(Duration::from_millis(5)).run());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    worker.abort();
+    assert_eq!(theirs.load(Ordering::SeqCst), 0, "another scheme's worker ran this delivery");
+    assert_eq!(rows(&pool, "SELECT count(*) FROM hooksafe_inbox WHERE state = 'pending' AND attempts = 0").await, 1);
+
+    // Its own scheme's worker runs it.
+    let mine = Arc::new(AtomicUsize::new(0));
+    let worker = tokio::spawn(standard.worker(recording(mine.clone())).poll_interval(Duration::from_millis(5)).run());
+    eventually(|| async { rows(&pool, "SELECT count(*) FROM hooksafe_inbox WHERE state = 'processed'").await == 1 })
+        .await;
+    worker.abort();
+    assert_eq!(mine.load(Ordering::SeqCst), 1);
+}
+
 #[cfg(feature = "limits")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_an_axum_route_a_tenant_named_by_the_path_is_limited_on_its_own() {

@@ -50,8 +50,10 @@ SELECT id, dedup_key, pg_notify('hooksafe_inbox', id::text) FROM written";
 /// The channel [`INSERT_MANY`] notifies.
 pub(super) const CHANNEL: &str = "hooksafe_inbox";
 
-/// Leases the oldest delivery ready to run (pending and due, or processing with a lapsed lease), skipping those a
-/// running statement locks and those behind an unfinished earlier delivery with the same ordering key.
+/// Leases the oldest delivery of the worker's scheme (`$3`) ready to run (pending and due, or processing with a
+/// lapsed lease), skipping those a running statement locks and those behind an unfinished earlier delivery of the
+/// same scheme with the same ordering key. Inboxes of several schemes may share the table: each worker takes only
+/// its own scheme's deliveries, which its handler was written for.
 ///
 /// Its commit does not wait for the disk (`synchronous_commit` off for this statement alone): a lease lost in a
 /// database crash only puts the delivery back as it was, and the handler's transaction, which does wait, makes the
@@ -63,11 +65,13 @@ SET state = 'processing', attempts = i.attempts + 1, lease_token = $1,
     lease_until = clock_timestamp() + $2 * interval '1 millisecond'
 WHERE i.id = (
     SELECT c.id FROM hooksafe_inbox c
-    WHERE ((c.state = 'pending' AND c.available_at <= clock_timestamp())
+    WHERE c.scheme = $3
+      AND ((c.state = 'pending' AND c.available_at <= clock_timestamp())
            OR (c.state = 'processing' AND c.lease_until <= clock_timestamp()))
       AND (c.ordering_key IS NULL OR NOT EXISTS (
           SELECT 1 FROM hooksafe_inbox e
-          WHERE e.ordering_key = c.ordering_key AND e.id < c.id AND e.state IN ('pending', 'processing')))
+          WHERE e.ordering_key = c.ordering_key AND e.scheme = c.scheme AND e.id < c.id
+            AND e.state IN ('pending', 'processing')))
     ORDER BY c.id
     LIMIT 1
     FOR UPDATE SKIP LOCKED)

@@ -223,6 +223,8 @@ impl Worker {
         let row = sqlx::query(TAKE)
             .bind(&token.0.to_be_bytes()[..])
             .bind(millis(inner.lease))
+            // Only this inbox's scheme: inboxes of other schemes may share the table.
+            .bind(self.inbox.verifier().scheme().provider().name().as_ref())
             .fetch_optional(&inner.pool)
             .await
             .map_err(store_error)?;
