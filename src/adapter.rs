@@ -115,8 +115,8 @@ pub(crate) fn receive<'r, S: Store>(
 /// Runs the handler's call for a claimed delivery (`handler`, made with [`CatchUnwind::call`] where the caller keeps
 /// the handler's future), with panics caught and within the receiver's handler deadline counted from its start; then
 /// settles `claim` by the core's rule ([`Delivery::settle`]) on the status `status_of` reads from the result (`None`:
-/// not an answer), and reports how it ended to `observer`. If this future is dropped first (the client went away), the claim is released without
-/// waiting.
+/// not an answer), and reports how it ended to `observer`. If this future is dropped first (the client went away),
+/// the claim is released without waiting.
 ///
 /// A function returning an `async` block, not an `async fn`, and the handler's run ends before the claim is settled:
 /// the future (part of the adapters' per-request allocation) keeps each argument once and never holds the run and

@@ -39,9 +39,7 @@ impl<S> WebhookLayer<S> {
     pub fn new(receiver: impl Into<Arc<Receiver<S>>>) -> Self {
         Self { receiver: receiver.into() }
     }
-}
 
-impl<S> WebhookLayer<S> {
     /// The receiver, for the axum layer built on this one.
     #[cfg(feature = "axum")]
     pub(crate) fn receiver(&self) -> &Receiver<S> {
