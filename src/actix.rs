@@ -52,10 +52,11 @@ use serde::de::DeserializeOwned;
 
 use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
 use crate::error::Error;
-use crate::receiver::Receiver;
+use crate::receiver::{ClaimHandle, Receiver};
 use crate::store::Store;
 use crate::telemetry::Observer;
-pub use crate::verified::VerifiedWebhook;
+use crate::verified::Unverified;
+pub use crate::verified::{MaybeVerified, VerifiedWebhook};
 
 /// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries.
 pub struct WebhookMiddleware<S> {
@@ -157,16 +158,26 @@ where
             return Ok(request.into_response(respond(&error)).map_into_right_body());
         }
     };
-    let delivery = match receive(&receiver, &observer, &head, &body).await {
-        Ok(delivery) => delivery,
-        Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
+    let (id, claim) = match receive(&receiver, &observer, &head, &body).await {
+        Ok(delivery) => {
+            if let Some(handshake) = delivery.handshake() {
+                return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
+            }
+            let (webhook, claim) = delivery.into_parts();
+            let id = webhook.shared_id();
+            request.extensions_mut().insert(webhook);
+            (id, claim)
+        }
+        // A report-only verifier's failure: handed on marked unverified, never claimed.
+        Err(error) => match receiver.verifier().let_through(error, body.clone()) {
+            Ok(unverified) => {
+                request.extensions_mut().insert(unverified);
+                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)))
+            }
+            Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
+        },
     };
-    if let Some(handshake) = delivery.handshake() {
-        return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
-    }
-    let (webhook, claim) = delivery.into_parts();
-    let delivery_fields = (webhook.shared_id(), observer);
-    request.extensions_mut().insert(webhook);
+    let delivery_fields = (id, observer);
     request.set_payload(Payload::from(body.clone()));
     let http_request = request.request().clone();
     // A panic in `call` itself or while its future is polled releases the claim the same way.
@@ -266,11 +277,32 @@ impl FromRequest for VerifiedWebhook {
 
 /// Runs `f` on the middleware's verified delivery where it lies in the request's extensions: `Webhook<T>` parses it
 /// in place, without cloning the body handle and id.
+/// A delivery a report-only verifier let through is refused here.
 fn with_verified<R>(
     request: &HttpRequest,
     f: impl FnOnce(&VerifiedWebhook) -> Result<R, WebhookRejection>,
 ) -> Result<R, WebhookRejection> {
-    request.extensions().get::<VerifiedWebhook>().map_or(Err(WebhookRejection::MissingLayer), f)
+    let extensions = request.extensions();
+    match (extensions.get::<VerifiedWebhook>(), extensions.get::<Unverified>()) {
+        (Some(verified), _) => f(verified),
+        (None, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        (None, None) => Err(WebhookRejection::MissingLayer),
+    }
+}
+
+/// Extracts the delivery's JSON body as `T`, verified or, during a [report-only](crate::VerifierBuilder::report_only)
+/// rollout, let through unverified. Needs a [`WebhookMiddleware`] around the route.
+impl<T: DeserializeOwned> FromRequest for MaybeVerified<T> {
+    type Error = WebhookRejection;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let extensions = request.extensions();
+        ready(match MaybeVerified::parse(extensions.get::<VerifiedWebhook>(), extensions.get::<Unverified>()) {
+            Some(result) => result.map_err(WebhookRejection::Invalid),
+            None => Err(WebhookRejection::MissingLayer),
+        })
+    }
 }
 
 /// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
@@ -281,6 +313,10 @@ pub enum WebhookRejection {
     Invalid(Error),
     /// No [`WebhookMiddleware`] ran before the handler: a routing mistake, answered with `500` so it is noticed.
     MissingLayer,
+    /// The delivery failed verification and a [report-only](crate::VerifierBuilder::report_only) verifier let it
+    /// through; this extractor takes verified deliveries only (use [`MaybeVerified<T>`]). Answered as an enforcing
+    /// verifier would have answered.
+    Unverified(Unverified),
 }
 
 impl std::fmt::Display for WebhookRejection {
@@ -288,6 +324,7 @@ impl std::fmt::Display for WebhookRejection {
         match self {
             Self::Invalid(error) => error.fmt(f),
             Self::MissingLayer => f.write_str("no hooksafe WebhookMiddleware on this route"),
+            Self::Unverified(unverified) => write!(f, "the delivery is not verified: {}", unverified.reason()),
         }
     }
 }
@@ -300,12 +337,17 @@ impl ResponseError for WebhookRejection {
             Self::Invalid(error) => actix_web::http::StatusCode::from_u16(error.status().as_u16())
                 .unwrap_or(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY),
             Self::MissingLayer => actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unverified(unverified) => {
+                actix_web::http::StatusCode::from_u16(unverified.reason().status().as_u16())
+                    .unwrap_or(actix_web::http::StatusCode::UNAUTHORIZED)
+            }
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         match self {
             Self::Invalid(error) => reject(error),
+            Self::Unverified(unverified) => respond(unverified.reason()),
             Self::MissingLayer => {
                 crate::log::warning!("a Webhook extractor ran on a route without a WebhookMiddleware");
                 HttpResponse::InternalServerError().body("webhook middleware missing")

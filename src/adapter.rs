@@ -75,7 +75,7 @@ pub(crate) enum Ran<R> {
 }
 
 /// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
-/// to answer with (already reported).
+/// to answer with (already reported, unless the verifier [lets it through](crate::Verifier::let_through)).
 ///
 /// A function returning an `async` block, not an `async fn`, so its future keeps each argument once.
 #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
@@ -91,7 +91,10 @@ pub(crate) fn receive<'r, S: Store>(
             // The delivery holds the buffered body itself, shared, not a copy.
             Ok(verified) => verified.into_shared(body.clone()),
             Err(error) => {
-                observer.rejected(&error, Some(started.elapsed()));
+                // A failure a report-only verifier lets through is reported there, and the handler still runs.
+                if !receiver.verifier().lets_through(&error) {
+                    observer.rejected(&error, Some(started.elapsed()));
+                }
                 return Err(error);
             }
         };

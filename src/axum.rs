@@ -55,6 +55,8 @@ use crate::error::Error;
 use crate::receiver::Receiver;
 use crate::request::PathParams;
 pub use crate::tower::VerifiedWebhook;
+pub use crate::verified::MaybeVerified;
+use crate::verified::Unverified;
 use crate::verifier::Verifier;
 
 /// The receiver as an axum layer: [`tower::WebhookLayer`](crate::tower::WebhookLayer), with the route's
@@ -202,9 +204,41 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedWebhook {
     }
 }
 
-/// The verified delivery the layer left in the request's extensions.
+/// The verified delivery the layer left in the request's extensions; a delivery a report-only verifier let through
+/// is refused here.
 fn layer_output(parts: &Parts) -> Result<&VerifiedWebhook, WebhookRejection> {
-    parts.extensions.get::<VerifiedWebhook>().ok_or(WebhookRejection::MissingLayer)
+    match (parts.extensions.get::<VerifiedWebhook>(), parts.extensions.get::<Unverified>()) {
+        (Some(verified), _) => Ok(verified),
+        (None, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        (None, None) => Err(WebhookRejection::MissingLayer),
+    }
+}
+
+/// Extracts the delivery's JSON body as `T`, verified or, during a [report-only](crate::VerifierBuilder::report_only)
+/// rollout, let through unverified. Needs a [`WebhookLayer`] on the route.
+///
+/// ```
+/// use axum::http::StatusCode;
+/// use hooksafe::axum::MaybeVerified;
+///
+/// async fn stripe(event: MaybeVerified<serde_json::Value>) -> StatusCode {
+///     if let MaybeVerified::Unverified(_, unverified) = &event {
+///         eprintln!("would have refused: {}", unverified.reason()); // the layer warned and counted it too
+///     }
+///     let _event = event.into_inner(); // ... handled as before verification was turned on
+///     StatusCode::OK
+/// }
+/// ```
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for MaybeVerified<T> {
+    type Rejection = WebhookRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        match MaybeVerified::parse(extensions.get::<VerifiedWebhook>(), extensions.get::<Unverified>()) {
+            Some(result) => result.map_err(WebhookRejection::Invalid),
+            None => Err(WebhookRejection::MissingLayer),
+        }
+    }
 }
 
 /// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
@@ -219,6 +253,10 @@ pub enum WebhookRejection {
     /// [`VerifiedJson<T>`] met the provider's endpoint check: it is answered with the [`Handshake`](crate::Handshake)
     /// instead of calling the handler.
     Handshake(crate::Handshake),
+    /// The delivery failed verification and a [report-only](crate::VerifierBuilder::report_only) verifier let it
+    /// through; this extractor takes verified deliveries only (use [`MaybeVerified<T>`]). Answered as an enforcing
+    /// verifier would have answered.
+    Unverified(Unverified),
 }
 
 impl std::fmt::Display for WebhookRejection {
@@ -227,6 +265,7 @@ impl std::fmt::Display for WebhookRejection {
             Self::Invalid(error) => error.fmt(f),
             Self::MissingLayer => f.write_str("no hooksafe WebhookLayer on this route"),
             Self::Handshake(_) => f.write_str("answered the provider's endpoint check"),
+            Self::Unverified(unverified) => write!(f, "the delivery is not verified: {}", unverified.reason()),
         }
     }
 }
@@ -235,6 +274,7 @@ impl std::error::Error for WebhookRejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Invalid(error) => Some(error),
+            Self::Unverified(unverified) => Some(unverified.reason()),
             Self::MissingLayer | Self::Handshake(_) => None,
         }
     }
@@ -253,6 +293,7 @@ impl IntoResponse for WebhookRejection {
                 (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "webhook layer missing").into_response()
             }
             Self::Handshake(handshake) => handshake.to_response::<axum::body::Body>().into_response(),
+            Self::Unverified(unverified) => unverified.reason().to_response::<axum::body::Body>().into_response(),
         }
     }
 }

@@ -84,6 +84,7 @@ pub(crate) fn leaf_key(certificate: &x509_cert::Certificate) -> Result<(Material
     let validity = Validity {
         not_before: Some(seconds(tbs.validity().not_before).ok_or("has an unreadable validity period")?),
         not_after: Some(seconds(tbs.validity().not_after).ok_or("has an unreadable validity period")?),
+        report_only: false,
     };
     Ok((Material::Rsa(key), validity))
 }

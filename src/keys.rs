@@ -43,6 +43,8 @@ pub(crate) struct KeySet {
     pub(crate) tenant: Option<Arc<str>>,
     /// Whether any key has a validity bound, so verification must read the clock.
     pub(crate) bounded: bool,
+    /// Whether any key is [on trial](crate::Secret::report_only), so a delivery is also tried against it.
+    pub(crate) on_trial: bool,
     /// Whether these are a Notion subscription's keys during its setup: none yet, and its verification request
     /// goes to the verifier's callback.
     pub(crate) setup: bool,
@@ -51,12 +53,20 @@ pub(crate) struct KeySet {
 impl KeySet {
     pub(crate) fn new(scheme: Scheme, keys: Box<[Key]>, tenant: Option<Arc<str>>) -> Self {
         let bounded = keys.iter().any(|key| key.validity.is_bounded());
-        Self { scheme, keys, tenant, bounded, setup: false }
+        let on_trial = keys.iter().any(|key| key.validity.report_only);
+        Self { scheme, keys, tenant, bounded, on_trial, setup: false }
     }
 
     /// The keys of a Notion subscription being set up: none, until its verification token is configured.
     pub(crate) fn notion_setup(tenant: Option<Arc<str>>) -> Self {
-        Self { scheme: Scheme::notion().into(), keys: Box::new([]), tenant, bounded: false, setup: true }
+        Self {
+            scheme: Scheme::notion().into(),
+            keys: Box::new([]),
+            tenant,
+            bounded: false,
+            on_trial: false,
+            setup: true,
+        }
     }
 }
 
@@ -80,7 +90,8 @@ impl Keys {
     }
 
     /// Each key's id and how many deliveries it has verified, in the order the keys were given. A retired key whose
-    /// count stopped growing can be deleted.
+    /// count stopped growing can be deleted. For a key [on trial](crate::Secret::report_only): how many deliveries it
+    /// would have matched.
     pub fn usage(&self) -> Vec<(String, u64)> {
         self.0.keys.iter().map(|key| (key.id.to_string(), key.uses.load(Ordering::Relaxed))).collect()
     }
@@ -225,6 +236,9 @@ pub(crate) fn prepare(scheme: &Scheme, specs: &[KeySpec], allow_short: bool) -> 
             return Err(ConfigError::DuplicateKeyId { id: id.to_string() });
         }
         keys.push(Key { id, material, validity, uses: AtomicU64::new(0) });
+    }
+    if keys.iter().all(|key| key.validity.report_only) {
+        return Err(ConfigError::OnlyReportOnlyKeys);
     }
     Ok(keys.into_boxed_slice())
 }

@@ -61,5 +61,5 @@ pub use resolver::{KeyResolver, PathParams, RequestHead, ResolveError};
 pub use router::Router;
 pub use scheme::{Custom, Encoding, MAX_PUBLIC_KEY_SIGNATURES, MAX_SIGNATURES, Scheme};
 pub use store::MemoryStore;
-pub use verified::Verified;
+pub use verified::{Unverified, Verified};
 pub use verifier::{DEFAULT_TOLERANCE, MAX_TOLERANCE, Verifier, VerifierBuilder};

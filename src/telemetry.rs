@@ -7,7 +7,11 @@
 //!   `store_unavailable`, `keys_unavailable`, `rate_limited`, `overloaded` (feature `limits`), `stored` (written to
 //!   the [`Inbox`](crate::inbox::Inbox), for a worker), or `rejected` with the `reason` (the [`ErrorKind`]'s text);
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
-//! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released.
+//! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released;
+//! - `hooksafe_unverified_total` (counter), by `reason`: deliveries a
+//!   [report-only](crate::VerifierBuilder::report_only) verifier let through unverified (also warned);
+//! - `hooksafe_report_only_key_matches_total` (counter), by `key` (its id): deliveries a
+//!   [key on trial](crate::Secret::report_only) would have matched.
 //!
 //! The span is `hooksafe_delivery`, with `scheme`, then `id`, `key_id`, `tenant`, `event_type`, `verify_us` and
 //! `store_us` once verified (for the inbox, `store_us` is the time to commit the delivery), and `outcome` and
@@ -262,4 +266,30 @@ pub(crate) fn duplicate_with_another_body(scheme: &Scheme, id: Option<&str>) {
     );
     #[cfg(feature = "metrics")]
     metrics::counter!("hooksafe_duplicates_with_another_body_total", "scheme" => scheme.provider().name()).increment(1);
+}
+
+/// A `scheme` delivery failed verification with `error` and a report-only verifier let it through unverified.
+pub(crate) fn let_through_unverified(scheme: &Scheme, error: &Error) {
+    crate::log::warning!(
+        "a {scheme} delivery failed verification and was let through unverified (report-only): {error}"
+    );
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        "hooksafe_unverified_total",
+        "scheme" => scheme.provider().name(),
+        "reason" => error.kind().as_str()
+    )
+    .increment(1);
+}
+
+/// A key on trial (`report_only`) of `scheme` would have matched a delivery.
+pub(crate) fn report_only_key_matched(scheme: &Scheme, key_id: &str) {
+    crate::log::info!("the report-only {scheme} key {key_id:?} would have matched a delivery");
+    #[cfg(feature = "metrics")]
+    metrics::counter!(
+        "hooksafe_report_only_key_matches_total",
+        "scheme" => scheme.provider().name(),
+        "key" => key_id.to_owned()
+    )
+    .increment(1);
 }

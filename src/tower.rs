@@ -7,7 +7,9 @@
 //! [handler deadline](crate::ReceiverBuilder::handler_deadline) (answered `503`), or the request being dropped
 //! releases it, so the provider's retry is processed. Rejections are answered here, with [`Error::to_response`], and
 //! so are the providers' endpoint checks ([`Handshake`](crate::Handshake)): the inner service never sees them and
-//! nothing is claimed for them.
+//! nothing is claimed for them. With a [report-only](crate::VerifierBuilder::report_only) verifier, a delivery that
+//! fails verification reaches the inner service with an [`Unverified`](crate::Unverified) in the extensions instead
+//! of a [`VerifiedWebhook`], and nothing is claimed for it.
 //! The deadline needs a Tokio runtime, as hyper and axum provide.
 
 pub use crate::source::{AllowedSources, Cidr, ProxyHeader, SourceAddressLayer, SourceAddressService};
@@ -24,7 +26,7 @@ use tower_service::Service;
 
 use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
 use crate::error::Error;
-use crate::receiver::Receiver;
+use crate::receiver::{ClaimHandle, Receiver};
 use crate::store::Store;
 use crate::telemetry::Observer;
 pub use crate::verified::VerifiedWebhook;
@@ -155,18 +157,26 @@ where
                 }
             };
             // What the handler sees goes into the request's extensions; the claim stays here.
-            let (webhook, claim) = match receive(&receiver, &observer, &parts, &body).await {
+            let (id, claim) = match receive(&receiver, &observer, &parts, &body).await {
                 Ok(delivery) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
                     }
-                    delivery.into_parts()
+                    let (webhook, claim) = delivery.into_parts();
+                    let id = webhook.shared_id();
+                    parts.extensions.insert(webhook);
+                    (id, claim)
                 }
-                Err(error) => return Ok(error.to_response()),
+                // A report-only verifier's failure: handed on marked unverified, never claimed.
+                Err(error) => match receiver.verifier().let_through(error, body.clone()) {
+                    Ok(unverified) => {
+                        parts.extensions.insert(unverified);
+                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)))
+                    }
+                    Err(error) => return Ok(error.to_response()),
+                },
             };
-            let delivery = (webhook.shared_id(), observer);
-            parts.extensions.insert(webhook);
-            (Request::from_parts(parts, ReqBody::from(body)), claim, delivery)
+            (Request::from_parts(parts, ReqBody::from(body)), claim, (id, observer))
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.
         let status_of = |result: &Result<Response<ResBody>, I::Error>| result.as_ref().ok().map(Response::status);

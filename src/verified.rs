@@ -329,3 +329,90 @@ impl fmt::Debug for Verified<'_> {
             .finish()
     }
 }
+
+/// A delivery that **failed verification** and was let through anyway by a
+/// [report-only](crate::VerifierBuilder::report_only) verifier: its body and why it failed. Nothing in it is
+/// authenticated; it was never claimed, so it may be a duplicate. The adapters put it in the request's extensions
+/// instead of a [`Verified`], where only a handler that asks for unverified deliveries (`MaybeVerified<T>`) reads it.
+#[derive(Clone)]
+pub struct Unverified {
+    reason: Arc<Error>,
+    body: Bytes,
+}
+
+impl Unverified {
+    pub(crate) fn new(reason: Error, body: Bytes) -> Self {
+        Self { reason: Arc::new(reason), body }
+    }
+
+    /// Why verification failed: the error an enforcing verifier would have answered with.
+    pub fn reason(&self) -> &Error {
+        &self.reason
+    }
+
+    /// The raw body as received, unauthenticated.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The raw body as shared bytes.
+    pub fn bytes(&self) -> Bytes {
+        self.body.clone()
+    }
+
+    /// Deserializes the unauthenticated body as JSON into `T`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidPayload`](crate::ErrorKind::InvalidPayload) when the body is not JSON of that shape.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(Error::payload)
+    }
+}
+
+impl fmt::Debug for Unverified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Unverified").field("reason", &self.reason).field("body_len", &self.body.len()).finish()
+    }
+}
+
+/// A delivery's JSON body as `T` for a handler that takes unverified deliveries too, during a
+/// [report-only](crate::VerifierBuilder::report_only) rollout: the axum and actix-web extractor (`Webhook<T>` refuses an
+/// unverified delivery). Match on it, so that the unverified case is never handled by accident.
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+#[derive(Debug, Clone)]
+pub enum MaybeVerified<T> {
+    /// Verified (and claimed) like any delivery.
+    Verified(T),
+    /// Failed verification, and let through by the report-only verifier: unauthenticated and never claimed.
+    Unverified(T, Unverified),
+}
+
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+impl<T: DeserializeOwned> MaybeVerified<T> {
+    /// The event from what the adapter left in a request's extensions: `None` when it left nothing.
+    pub(crate) fn parse(
+        verified: Option<&VerifiedWebhook>,
+        unverified: Option<&Unverified>,
+    ) -> Option<Result<Self, Error>> {
+        if let Some(verified) = verified {
+            return Some(verified.json().map(Self::Verified));
+        }
+        let unverified = unverified?;
+        Some(unverified.json().map(|event| Self::Unverified(event, unverified.clone())))
+    }
+}
+
+#[cfg(any(feature = "axum", feature = "actix-web"))]
+impl<T> MaybeVerified<T> {
+    /// Whether the delivery was verified.
+    pub const fn is_verified(&self) -> bool {
+        matches!(self, Self::Verified(_))
+    }
+
+    /// The event, verified or not.
+    pub fn into_inner(self) -> T {
+        match self {
+            Self::Verified(event) | Self::Unverified(event, _) => event,
+        }
+    }
+}

@@ -123,3 +123,44 @@ fn a_paypal_duplicate_with_another_body_of_the_same_crc_is_refused_and_counted()
         value(&snapshot, MetricKind::Counter, "hooksafe_duplicates_with_another_body_total", &[("scheme", "paypal")]);
     assert_eq!(counted.0, 1);
 }
+
+#[test]
+fn report_only_failures_are_counted_by_reason_and_a_key_on_trial_by_its_id() {
+    let recorder = DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let other = "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==";
+    metrics::with_local_recorder(&recorder, || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let verifier = Verifier::builder(Scheme::StandardWebhooks)
+                .secret(SECRET)
+                .secret(hooksafe::Secret::new(other).id("next").report_only())
+                .report_only()
+                .build()
+                .unwrap();
+            let handler = |_: hooksafe::axum::MaybeVerified<serde_json::Value>| async { StatusCode::NO_CONTENT };
+            let app: Router = Router::new()
+                .route("/hook", post(handler))
+                .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())));
+            let now = time::OffsetDateTime::now_utc();
+            for (secret, id) in [(other, "msg_1"), (other, "msg_2"), (SECRET, "msg_3")] {
+                let signer = Signer::new(Scheme::StandardWebhooks, secret).unwrap();
+                let request = signer.request("/hook".parse().unwrap(), id, now, b"{}".to_vec()).unwrap();
+                assert_eq!(
+                    app.clone().oneshot(request.map(Body::from)).await.unwrap().status(),
+                    StatusCode::NO_CONTENT
+                );
+            }
+        });
+    });
+    let snapshot = snapshotter.snapshot().into_vec();
+    let unverified = [("scheme", "standard-webhooks"), ("reason", "invalid signature")];
+    assert_eq!(value(&snapshot, MetricKind::Counter, "hooksafe_unverified_total", &unverified).0, 2);
+    let trial = [("scheme", "standard-webhooks"), ("key", "next")];
+    assert_eq!(value(&snapshot, MetricKind::Counter, "hooksafe_report_only_key_matches_total", &trial).0, 2);
+    // Not counted as rejected: the handler ran for each.
+    let rejected = [("outcome", "rejected")];
+    assert_eq!(value(&snapshot, MetricKind::Counter, "hooksafe_deliveries_total", &rejected).0, 0);
+    let processed = [("outcome", "processed")];
+    assert_eq!(value(&snapshot, MetricKind::Counter, "hooksafe_deliveries_total", &processed).0, 3);
+}

@@ -9,6 +9,9 @@ pub enum ConfigError {
     /// `build()` was called without any key.
     #[error("no key configured: call `.secret(..)` (or `.public_key(..)` for an asymmetric scheme) at least once")]
     NoSecret,
+    /// Every key is [on trial](crate::Secret::report_only): no delivery could ever be accepted.
+    #[error("every key is report-only: give at least one key that is trusted (without `.report_only()`)")]
+    OnlyReportOnlyKeys,
     /// A key of a kind the scheme does not accept: a secret for Discord or SendGrid, a public key for an HMAC
     /// scheme.
     #[error("key #{index} is a {given}, which this scheme does not accept")]

@@ -87,6 +87,28 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Whether a delivery that failed with this kind failed *verification*, the failures a
+    /// [report-only](crate::VerifierBuilder::report_only) verifier lets through: a header missing or malformed, a
+    /// timestamp invalid or outside the window, a signature matching no key, an untrusted certificate, a body not
+    /// in the signed form, an unknown tenant, or a URL-signing scheme without its URL. Not a body too large or
+    /// unreadable, keys that could not be looked up, a refused endpoint check, a duplicate or a limit.
+    pub const fn is_verification_failure(self) -> bool {
+        matches!(
+            self,
+            Self::MissingHeader
+                | Self::MalformedHeader
+                | Self::InvalidTimestamp
+                | Self::TimestampTooOld
+                | Self::TimestampTooNew
+                | Self::InvalidSignature
+                | Self::UntrustedCertificate
+                | Self::MalformedBody
+                | Self::UnknownTenant
+                | Self::RequestLineRequired
+                | Self::PublicUrlRequired
+        )
+    }
+
     /// The HTTP status a receiver should answer with.
     pub const fn status(self) -> StatusCode {
         match self {

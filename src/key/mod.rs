@@ -37,11 +37,14 @@ pub struct Secret {
     validity: Validity,
 }
 
-/// When a key may be used: never before `not_before`, never after `not_after` (unix seconds, both inclusive).
+/// When a key may be used: never before `not_before`, never after `not_after` (unix seconds, both inclusive); and
+/// whether it is only reported, never trusted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Validity {
     pub(crate) not_before: Option<i64>,
     pub(crate) not_after: Option<i64>,
+    /// A key on trial: a delivery it signs is counted, never accepted on its strength.
+    pub(crate) report_only: bool,
 }
 
 impl Validity {
@@ -80,6 +83,17 @@ macro_rules! key_naming {
         #[must_use]
         pub const fn not_after(mut self, end: OffsetDateTime) -> Self {
             self.validity.not_after = Some(end.unix_timestamp());
+            self
+        }
+
+        /// Puts this key **on trial, not trusted**: a delivery it would have matched is counted (in
+        /// [`Keys::usage`](crate::Keys::usage), the `hooksafe_report_only_key_matches_total` counter and an info log)
+        /// but never accepted on its strength; the other keys decide. Add a provider's new key this way before a
+        /// rotation, watch that it matches real traffic, then drop `report_only()`. A verifier needs at least one
+        /// key that is not on trial.
+        #[must_use]
+        pub const fn report_only(mut self) -> Self {
+            self.validity.report_only = true;
             self
         }
 

@@ -119,6 +119,12 @@ pub(crate) struct ClaimHandle<S: Store> {
 }
 
 impl<S: Store> ClaimHandle<S> {
+    /// No claim, for a delivery a report-only verifier let through unverified: settling it does nothing.
+    #[cfg(any(feature = "tower", feature = "actix-web"))]
+    pub(crate) const fn unclaimed(receiver: Receiver<S>) -> Self {
+        Self { receiver, claim: None }
+    }
+
     /// How long the adapters let the handler of this delivery run.
     #[cfg(any(feature = "tower", feature = "actix-web"))]
     pub(crate) fn handler_deadline(&self) -> std::time::Duration {

@@ -30,6 +30,7 @@ pub struct VerifierBuilder {
     reveal_unknown_tenant: bool,
     certificate_source: Option<Box<dyn DynSource>>,
     certificate_roots: Vec<String>,
+    report_only: bool,
 }
 
 impl std::fmt::Debug for VerifierBuilder {
@@ -43,6 +44,7 @@ impl std::fmt::Debug for VerifierBuilder {
             .field("check_timestamp", &self.check_timestamp)
             .field("public_url", &self.public_url)
             .field("resolver", &self.resolver.is_some())
+            .field("report_only", &self.report_only)
             .finish_non_exhaustive()
     }
 }
@@ -66,7 +68,31 @@ impl VerifierBuilder {
             reveal_unknown_tenant: false,
             certificate_source: None,
             certificate_roots: Vec::new(),
+            report_only: false,
         }
+    }
+
+    /// **Does not enforce verification: for a rollout only.** A delivery that fails verification (a missing or
+    /// malformed header, a timestamp outside the window, a signature that matches no key, an unknown tenant, a
+    /// body not in the form the scheme signs) is still handed to the handler, *marked unverified*, where an
+    /// enforcing verifier answers `401`; the failure is logged at warn with its reason and counted in
+    /// `hooksafe_unverified_total` by `reason`. Turn it on to watch a day of real traffic before enforcing, then
+    /// remove it.
+    ///
+    /// Only the adapters let such a delivery through, and only to a handler that asks for it: the typed extractors
+    /// (`Webhook<T>`, `VerifiedWebhook`) still refuse it with the verification error's status, and
+    /// `axum::MaybeVerified<T>` / `actix::MaybeVerified<T>` hand it over marked. An unverified delivery is never
+    /// claimed in the store (its id is the sender's word, and claiming it would let a forger pre-empt a real
+    /// event), so it has no exactly-once guarantee. [`Verifier::verify`] and [`Receiver`](crate::Receiver)'s calls
+    /// still refuse it; a serverless handler decides with [`Verifier::let_through`]. A body that cannot be read or is
+    /// too large, and keys that cannot be looked up, are refused as usual. The [`Inbox`](crate::inbox::Inbox) always
+    /// enforces.
+    ///
+    /// To try a new key instead, while the others still decide, see [`Secret::report_only`](crate::Secret::report_only).
+    #[must_use]
+    pub const fn report_only(mut self) -> Self {
+        self.report_only = true;
+        self
     }
 
     /// The URL the provider was configured with, up to the path this server sees: scheme, host, optional port and
@@ -200,6 +226,7 @@ impl VerifierBuilder {
             max_body_size: self.max_body_size,
             public_url,
             reveal_unknown_tenant: self.reveal_unknown_tenant,
+            report_only: self.report_only,
         })
     }
 

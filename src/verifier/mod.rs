@@ -17,7 +17,7 @@ use crate::paypal::Certificates;
 use crate::request::{Incoming, PublicUrl, RequestView};
 use crate::resolver::{DynResolver, PathParams, RequestHead};
 use crate::scheme::{CheckKeys, Context, Parsed, Scheme};
-use crate::verified::{Found, Verified};
+use crate::verified::{Found, Unverified, Verified};
 
 pub use crate::scheme::DEFAULT_TOLERANCE;
 
@@ -66,6 +66,9 @@ pub struct Verifier {
     max_body_size: usize,
     public_url: Option<PublicUrl>,
     reveal_unknown_tenant: bool,
+    /// Whether a delivery that fails verification is let through marked unverified: see
+    /// [`VerifierBuilder::report_only`].
+    report_only: bool,
 }
 
 /// Where a verifier's keys come from.
@@ -131,6 +134,45 @@ impl Verifier {
     pub fn replay_window(&self) -> Option<Duration> {
         let window = self.window.filter(|_| self.scheme.has_timestamp())?;
         Some(Duration::from_secs(window.past.unsigned_abs() + window.future.unsigned_abs()))
+    }
+
+    /// Whether this verifier only reports failures: see [`VerifierBuilder::report_only`].
+    pub const fn is_report_only(&self) -> bool {
+        self.report_only
+    }
+
+    /// What a [report-only](VerifierBuilder::report_only) verifier does with a delivery that failed verification
+    /// with `error`: it is let through as an [`Unverified`] delivery of `body`, after the failure is logged at warn
+    /// and counted (`hooksafe_unverified_total` by `reason`). An enforcing verifier, and any error that is not a
+    /// verification failure (a body too large or unreadable, keys that could not be looked up, a duplicate), give
+    /// the error back to be answered. The adapters call this; a serverless handler calls it after
+    /// [`verify`](Self::verify).
+    ///
+    /// ```
+    /// use hooksafe::{Scheme, Verifier};
+    ///
+    /// let verifier = Verifier::builder(Scheme::GitHub).secret("It's a Secret to Everybody").report_only().build()?;
+    /// let (headers, body) = (http::HeaderMap::new(), br#"{"ref":"refs/heads/main"}"#);
+    /// let error = verifier.verify((&headers, &body[..])).unwrap_err(); // `verify` never lets anything through
+    /// let unverified = verifier.let_through(error, &body[..]).expect("report-only");
+    /// assert_eq!(unverified.reason().kind(), hooksafe::ErrorKind::MissingHeader);
+    /// assert_eq!(unverified.json::<serde_json::Value>()?["ref"], "refs/heads/main");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `error` itself, unless the verifier is report-only and `error` is a verification failure.
+    pub fn let_through(&self, error: Error, body: impl Into<bytes::Bytes>) -> Result<Unverified, Error> {
+        if !self.lets_through(&error) {
+            return Err(error);
+        }
+        crate::telemetry::let_through_unverified(&self.scheme, &error);
+        Ok(Unverified::new(error, body.into()))
+    }
+
+    /// Whether [`let_through`](Self::let_through) lets a delivery that failed with `error` through.
+    pub(crate) fn lets_through(&self, error: &Error) -> bool {
+        self.report_only && error.kind().is_verification_failure()
     }
 
     /// The largest body accepted, in bytes.
@@ -408,7 +450,7 @@ impl Verifier {
         clock: &impl Fn() -> i64,
     ) -> Result<Verified<'a>, Error> {
         let now = keys.bounded.then(clock);
-        let key = self.matching_key(parsed, &keys.keys, now)?;
+        let key = self.matching_key(parsed, keys, now)?;
         let timestamp = match self.scheme.provider().body_timestamp_field() {
             Some(field) => Some(self.check_body_timestamp(request.body, field, clock)?),
             None => timestamp,

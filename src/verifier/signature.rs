@@ -8,6 +8,7 @@ use subtle::ConstantTimeEq as _;
 use super::Verifier;
 use crate::error::Error;
 use crate::key::{Key, Material};
+use crate::keys::KeySet;
 use crate::scheme::tag::{Candidate, Decoded, decode, digest};
 use crate::scheme::{Candidates, KeyKind, Message, Parsed, Signed};
 
@@ -18,14 +19,17 @@ impl Verifier {
     pub(super) fn matching_key<'k>(
         &self,
         parsed: &Parsed<'_, '_>,
-        keys: &'k [Key],
+        keys: &'k KeySet,
         now: Option<i64>,
     ) -> Result<&'k Key, Error> {
         let mut well_formed = false;
-        let key = self.first_match(&parsed.signed, &parsed.candidates, keys, now, &mut well_formed);
+        if keys.on_trial {
+            self.try_keys_on_trial(parsed, &keys.keys, now);
+        }
+        let key = self.first_match(&parsed.signed, &parsed.candidates, &keys.keys, now, false, &mut well_formed);
         let Some(key) = key else { return Err(self.no_match(parsed, well_formed)) };
         for (signed, candidates) in &parsed.batch {
-            if self.first_match(signed, candidates, std::slice::from_ref(key), now, &mut well_formed).is_none() {
+            if self.first_match(signed, candidates, std::slice::from_ref(key), now, false, &mut well_formed).is_none() {
                 return Err(Error::invalid_signature(
                     parsed.signature_header.cloned(),
                     "has an item that the key matching the first did not sign",
@@ -35,20 +39,32 @@ impl Verifier {
         Ok(key)
     }
 
-    /// The first of `keys` that one of `candidates` matches, over every message `signed` may stand for. Records
-    /// whether any candidate of a configured kind decoded.
+    /// Counts a delivery that a key [on trial](crate::Secret::report_only) would have matched (its first message):
+    /// in the key's uses, a counter and an info log. Nothing is decided by it.
+    fn try_keys_on_trial(&self, parsed: &Parsed<'_, '_>, keys: &[Key], now: Option<i64>) {
+        let mut well_formed = false;
+        if let Some(key) = self.first_match(&parsed.signed, &parsed.candidates, keys, now, true, &mut well_formed) {
+            key.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            crate::telemetry::report_only_key_matched(&self.scheme, &key.id);
+        }
+    }
+
+    /// The first of `keys` that one of `candidates` matches, over every message `signed` may stand for: among the
+    /// trusted keys, or among those [on trial](crate::Secret::report_only) when `on_trial`. Records whether any
+    /// candidate of a configured kind decoded.
     fn first_match<'k>(
         &self,
         signed: &Signed<'_>,
         candidates: &Candidates<'_>,
         keys: &'k [Key],
         now: Option<i64>,
+        on_trial: bool,
         well_formed: &mut bool,
     ) -> Option<&'k Key> {
         let tag_len = self.scheme.provider().hmac().map(|(mac, _)| mac.tag_len());
         for message in signed.messages() {
             for (position, key) in keys.iter().enumerate() {
-                if now.is_some_and(|now| !key.validity.contains(now)) {
+                if key.validity.report_only != on_trial || now.is_some_and(|now| !key.validity.contains(now)) {
                     continue;
                 }
                 let admitted = candidates
