@@ -48,6 +48,7 @@ use std::task::{Context, Poll};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
@@ -58,7 +59,9 @@ use crate::telemetry::Observer;
 use crate::verified::Unverified;
 pub use crate::verified::{MaybeVerified, VerifiedWebhook};
 
-/// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries.
+/// Wraps a resource or scope so its handlers only ever see verified, claimed deliveries (with a
+/// [report-only](crate::VerifierBuilder::report_only) verifier, also unverified ones with an empty payload, read only
+/// through [`MaybeVerified<T>`]).
 pub struct WebhookMiddleware<S> {
     receiver: Arc<Receiver<S>>,
 }
@@ -158,7 +161,7 @@ where
             return Ok(request.into_response(respond(&error)).map_into_right_body());
         }
     };
-    let (id, claim) = match receive(&receiver, &observer, &head, &body).await {
+    let (id, claim, body) = match receive(&receiver, &observer, &head, &body).await {
         Ok(delivery) => {
             if let Some(handshake) = delivery.handshake() {
                 return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
@@ -166,19 +169,20 @@ where
             let (webhook, claim) = delivery.into_parts();
             let id = webhook.shared_id();
             request.extensions_mut().insert(webhook);
-            (id, claim)
+            (id, claim, body)
         }
         // A report-only verifier's failure: handed on marked unverified, never claimed.
-        Err(error) => match receiver.verifier().let_through(error, body.clone()) {
+        // With an empty payload, so only a handler that asks for it (`MaybeVerified<T>`) sees its body.
+        Err(error) => match receiver.verifier().let_through(error, (&head, &body)) {
             Ok(unverified) => {
                 request.extensions_mut().insert(unverified);
-                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)))
+                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new())
             }
             Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
         },
     };
     let delivery_fields = (id, observer);
-    request.set_payload(Payload::from(body.clone()));
+    request.set_payload(Payload::from(body));
     let http_request = request.request().clone();
     // A panic in `call` itself or while its future is polled releases the claim the same way.
     let status_of = |result: &Result<ServiceResponse<B>, actix_web::Error>| {
@@ -284,8 +288,9 @@ fn with_verified<R>(
 ) -> Result<R, WebhookRejection> {
     let extensions = request.extensions();
     match (extensions.get::<VerifiedWebhook>(), extensions.get::<Unverified>()) {
-        (Some(verified), _) => f(verified),
-        (None, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        // An `Unverified` wins: a report-only middleware inside a verifying one failed this delivery.
+        (_, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        (Some(verified), None) => f(verified),
         (None, None) => Err(WebhookRejection::MissingLayer),
     }
 }

@@ -92,7 +92,7 @@ pub(crate) fn receive<'r, S: Store>(
             Ok(verified) => verified.into_shared(body.clone()),
             Err(error) => {
                 // A failure a report-only verifier lets through is reported there, and the handler still runs.
-                if !receiver.verifier().lets_through(&error) {
+                if !receiver.verifier().lets_through(&error, &crate::RequestView::from((parts, body)).incoming) {
                     observer.rejected(&error, Some(started.elapsed()));
                 }
                 return Err(error);

@@ -208,8 +208,9 @@ impl<S: Send + Sync> FromRequestParts<S> for VerifiedWebhook {
 /// is refused here.
 fn layer_output(parts: &Parts) -> Result<&VerifiedWebhook, WebhookRejection> {
     match (parts.extensions.get::<VerifiedWebhook>(), parts.extensions.get::<Unverified>()) {
-        (Some(verified), _) => Ok(verified),
-        (None, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        // An `Unverified` wins: a report-only layer inside a verifying one failed this delivery.
+        (_, Some(unverified)) => Err(WebhookRejection::Unverified(unverified.clone())),
+        (Some(verified), None) => Ok(verified),
         (None, None) => Err(WebhookRejection::MissingLayer),
     }
 }

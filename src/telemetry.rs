@@ -9,7 +9,8 @@
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
 //! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released;
 //! - `hooksafe_unverified_total` (counter), by `reason`: deliveries a
-//!   [report-only](crate::VerifierBuilder::report_only) verifier let through unverified (also warned);
+//!   [report-only](crate::VerifierBuilder::report_only) verifier let through unverified (also warned); they are
+//!   counted in `hooksafe_deliveries_total` too, by how their handler ended (a typed extractor's refusal: `failed`);
 //! - `hooksafe_report_only_key_matches_total` (counter), by `key` (its id): deliveries a
 //!   [key on trial](crate::Secret::report_only) would have matched.
 //!

@@ -8,8 +8,8 @@
 //! releases it, so the provider's retry is processed. Rejections are answered here, with [`Error::to_response`], and
 //! so are the providers' endpoint checks ([`Handshake`](crate::Handshake)): the inner service never sees them and
 //! nothing is claimed for them. With a [report-only](crate::VerifierBuilder::report_only) verifier, a delivery that
-//! fails verification reaches the inner service with an [`Unverified`](crate::Unverified) in the extensions instead
-//! of a [`VerifiedWebhook`], and nothing is claimed for it.
+//! fails verification reaches the inner service with an empty body and an [`Unverified`](crate::Unverified) (which
+//! holds the body) in the extensions instead of a [`VerifiedWebhook`], and nothing is claimed for it.
 //! The deadline needs a Tokio runtime, as hyper and axum provide.
 
 pub use crate::source::{AllowedSources, Cidr, ProxyHeader, SourceAddressLayer, SourceAddressService};
@@ -31,7 +31,9 @@ use crate::store::Store;
 use crate::telemetry::Observer;
 pub use crate::verified::VerifiedWebhook;
 
-/// Wraps a service so it only ever sees verified, claimed deliveries. See the [module docs](self).
+/// Wraps a service so it only ever sees verified, claimed deliveries (with a
+/// [report-only](crate::VerifierBuilder::report_only) verifier, also unverified ones with an empty body: see the
+/// [module docs](self)).
 pub struct WebhookLayer<S> {
     receiver: Arc<Receiver<S>>,
 }
@@ -157,7 +159,7 @@ where
                 }
             };
             // What the handler sees goes into the request's extensions; the claim stays here.
-            let (id, claim) = match receive(&receiver, &observer, &parts, &body).await {
+            let (id, claim, body) = match receive(&receiver, &observer, &parts, &body).await {
                 Ok(delivery) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
@@ -165,13 +167,14 @@ where
                     let (webhook, claim) = delivery.into_parts();
                     let id = webhook.shared_id();
                     parts.extensions.insert(webhook);
-                    (id, claim)
+                    (id, claim, body)
                 }
-                // A report-only verifier's failure: handed on marked unverified, never claimed.
-                Err(error) => match receiver.verifier().let_through(error, body.clone()) {
+                // A report-only verifier's failure: handed on marked unverified, never claimed, with an empty body,
+                // so only a handler that asks for it (`MaybeVerified<T>`, or the `Unverified` extension) sees it.
+                Err(error) => match receiver.verifier().let_through(error, (&parts, &body)) {
                     Ok(unverified) => {
                         parts.extensions.insert(unverified);
-                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)))
+                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new())
                     }
                     Err(error) => return Ok(error.to_response()),
                 },

@@ -381,7 +381,7 @@ impl fmt::Debug for Unverified {
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 #[derive(Debug, Clone)]
 pub enum MaybeVerified<T> {
-    /// Verified (and claimed) like any delivery.
+    /// Verified (and claimed, unless the store failed open) like any delivery.
     Verified(T),
     /// Failed verification, and let through by the report-only verifier: unauthenticated and never claimed.
     Unverified(T, Unverified),
@@ -394,11 +394,11 @@ impl<T: DeserializeOwned> MaybeVerified<T> {
         verified: Option<&VerifiedWebhook>,
         unverified: Option<&Unverified>,
     ) -> Option<Result<Self, Error>> {
-        if let Some(verified) = verified {
-            return Some(verified.json().map(Self::Verified));
+        // An `Unverified` wins: a report-only layer inside a verifying one failed this delivery.
+        if let Some(unverified) = unverified {
+            return Some(unverified.json().map(|event| Self::Unverified(event, unverified.clone())));
         }
-        let unverified = unverified?;
-        Some(unverified.json().map(|event| Self::Unverified(event, unverified.clone())))
+        verified.map(|verified| verified.json().map(Self::Verified))
     }
 }
 

@@ -49,6 +49,12 @@ async fn typed(State(seen): State<Seen>, Webhook(event): Webhook<Event>) -> Stat
     StatusCode::NO_CONTENT
 }
 
+/// A handler that knows nothing of hooksafe's extractors: it reads the body itself.
+async fn unaware(State(seen): State<Seen>, body: axum::body::Bytes) -> StatusCode {
+    seen.0.lock().unwrap().push((body.len() as u64, Some(ErrorKind::InvalidPayload)));
+    StatusCode::NO_CONTENT
+}
+
 async fn raw(State(seen): State<Seen>, delivery: VerifiedWebhook) -> StatusCode {
     seen.0.lock().unwrap().push((delivery.body().len() as u64, None));
     StatusCode::NO_CONTENT
@@ -64,6 +70,7 @@ fn app(verifier: Verifier, seen: Seen) -> Router {
         .route("/maybe", post(maybe))
         .route("/typed", post(typed))
         .route("/raw", post(raw))
+        .route("/unaware", post(unaware))
         .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())))
         .with_state(seen)
 }
@@ -172,19 +179,19 @@ fn let_through_gives_an_enforcing_verifiers_error_back_and_a_report_only_verifie
     let enforcing = verifier(false);
     assert!(!enforcing.is_report_only());
     let error = enforcing.verify((&headers, &body[..])).unwrap_err();
-    assert_eq!(enforcing.let_through(error, &body[..]).unwrap_err().kind(), ErrorKind::InvalidSignature);
+    assert_eq!(enforcing.let_through(error, (&headers, &body[..])).unwrap_err().kind(), ErrorKind::InvalidSignature);
 
     let reporting = verifier(true);
     assert!(reporting.is_report_only());
     let error = reporting.verify((&headers, &body[..])).unwrap_err();
-    let unverified = reporting.let_through(error, &body[..]).unwrap();
+    let unverified = reporting.let_through(error, (&headers, &body[..])).unwrap();
     assert_eq!(unverified.reason().kind(), ErrorKind::InvalidSignature);
     assert_eq!(unverified.json::<serde_json::Value>().unwrap()["n"], 7);
     assert!(!format!("{unverified:?}").contains(SECRET));
 
     // Not a verification failure: given back even by a report-only verifier.
     let too_large = reporting.verify((&headers, &[b' '; 2048][..])).unwrap_err();
-    assert_eq!(reporting.let_through(too_large, &b""[..]).unwrap_err().kind(), ErrorKind::PayloadTooLarge);
+    assert_eq!(reporting.let_through(too_large, (&headers, &b""[..])).unwrap_err().kind(), ErrorKind::PayloadTooLarge);
 }
 
 #[test]
@@ -271,4 +278,53 @@ mod actix {
         assert_eq!(call(request(OTHER, "/typed", "msg_3", r#"{"n":3}"#)).await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(seen.take(), [(1, Some(ErrorKind::InvalidSignature)), (2, None)]);
     }
+}
+
+#[tokio::test]
+async fn a_handler_that_does_not_ask_for_unverified_deliveries_never_sees_a_forged_body() {
+    let seen = Seen::default();
+    let app = app(verifier(true), seen.clone());
+    assert_eq!(status(&app, signed(OTHER, "/unaware", "msg_1", r#"{"n":1}"#)).await, StatusCode::NO_CONTENT);
+    assert_eq!(seen.take(), [(0, Some(ErrorKind::InvalidPayload))], "the body is not handed over");
+    assert_eq!(status(&app, signed(SECRET, "/unaware", "msg_2", r#"{"n":2}"#)).await, StatusCode::NO_CONTENT);
+    assert_eq!(seen.take(), [(7, Some(ErrorKind::InvalidPayload))]);
+}
+
+#[tokio::test]
+async fn a_refused_unsigned_endpoint_check_is_never_let_through_and_a_key_on_trial_never_answers_one() {
+    let seen = Seen::default();
+    let trusted = "x-consumer-secret-trusted";
+    let verifier = Verifier::builder(Scheme::X)
+        .secret(Secret::new("x-consumer-secret-on-trial").report_only())
+        .secret(trusted)
+        .report_only()
+        .build()
+        .unwrap();
+    let app = Router::new()
+        .route("/x", axum::routing::get(unaware).post(maybe))
+        .route_layer(WebhookLayer::new(Receiver::new(verifier, MemoryStore::new())))
+        .with_state(seen.clone());
+    let get = |query: &str| Request::get(format!("/x?{query}")).body(Body::empty()).unwrap();
+
+    // A token shaped like a delivery body: refused, never answered with a MAC, never handed on.
+    let refused = app.clone().oneshot(get("crc_token=%7B%22a%22%3A1%7D")).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(seen.take().is_empty());
+
+    // A plain token is answered with the trusted key's MAC, not the key on trial's.
+    let answered = app.clone().oneshot(get("crc_token=challenge42")).await.unwrap();
+    let answer = axum::body::to_bytes(answered.into_body(), 4096).await.unwrap();
+    let only_trusted = Verifier::builder(Scheme::X).secret(trusted).build().unwrap();
+    let crc = Request::get("/x?crc_token=challenge42").body(Vec::new()).unwrap();
+    let expected = only_trusted.verify(&crc).unwrap();
+    let expected = expected.handshake().unwrap().to_response::<Vec<u8>>();
+    assert_eq!(&answer[..], &expected.body()[..]);
+    assert!(seen.take().is_empty());
+}
+
+#[test]
+fn discord_cannot_be_watched_report_only() {
+    let key = "fe6d602da9321130eeaebf38da995ce5abb893d606af314569c5a2a26b083ba3";
+    let built = Verifier::builder(Scheme::Discord).public_key(key).report_only().build();
+    assert!(matches!(built, Err(ConfigError::ReportOnlyRefused(_))), "{built:?}");
 }

@@ -12,6 +12,9 @@ pub enum ConfigError {
     /// Every key is [on trial](crate::Secret::report_only): no delivery could ever be accepted.
     #[error("every key is report-only: give at least one key that is trusted (without `.report_only()`)")]
     OnlyReportOnlyKeys,
+    /// [`report_only`](crate::VerifierBuilder::report_only) for a scheme that cannot be watched that way.
+    #[error("report-only cannot be used here: {0}")]
+    ReportOnlyRefused(&'static str),
     /// A key of a kind the scheme does not accept: a secret for Discord or SendGrid, a public key for an HMAC
     /// scheme.
     #[error("key #{index} is a {given}, which this scheme does not accept")]

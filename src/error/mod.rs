@@ -120,7 +120,7 @@ impl Error {
         Self(Box::new(Inner {
             kind: ErrorKind::InvalidPayload,
             header: None,
-            detail: Detail::Text("the verified body does not fit the requested type"),
+            detail: Detail::Text("the body does not fit the requested type"),
             source: Some(Source::Json(source)),
         }))
     }

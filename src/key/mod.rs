@@ -88,9 +88,10 @@ macro_rules! key_naming {
 
         /// Puts this key **on trial, not trusted**: a delivery it would have matched is counted (in
         /// [`Keys::usage`](crate::Keys::usage), the `hooksafe_report_only_key_matches_total` counter and an info log)
-        /// but never accepted on its strength; the other keys decide. Add a provider's new key this way before a
-        /// rotation, watch that it matches real traffic, then drop `report_only()`. A verifier needs at least one
-        /// key that is not on trial.
+        /// but never accepted on its strength, nor used to answer an endpoint check (X's CRC); the other keys decide,
+        /// and where a scheme names keys by position (Box's primary and secondary), keys on trial count apart. Add a
+        /// provider's new key this way before a rotation, watch that it matches real traffic, then drop
+        /// `report_only()`. A verifier needs at least one key that is not on trial.
         #[must_use]
         pub const fn report_only(mut self) -> Self {
             self.validity.report_only = true;

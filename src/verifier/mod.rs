@@ -142,37 +142,41 @@ impl Verifier {
     }
 
     /// What a [report-only](VerifierBuilder::report_only) verifier does with a delivery that failed verification
-    /// with `error`: it is let through as an [`Unverified`] delivery of `body`, after the failure is logged at warn
-    /// and counted (`hooksafe_unverified_total` by `reason`). An enforcing verifier, and any error that is not a
-    /// verification failure (a body too large or unreadable, keys that could not be looked up, a duplicate), give
-    /// the error back to be answered. The adapters call this; a serverless handler calls it after
-    /// [`verify`](Self::verify).
+    /// with `error`: it is let through as an [`Unverified`] delivery of the request's body (copied), after the
+    /// failure is logged at warn and counted (`hooksafe_unverified_total` by `reason`). An enforcing verifier, any
+    /// error that is not a verification failure (a body too large or unreadable, keys that could not be looked up, a
+    /// duplicate), and any refusal of a provider's unsigned endpoint check give the error back to be answered. The
+    /// adapters call this; a serverless handler calls it after [`verify`](Self::verify), with the same request.
     ///
     /// ```
     /// use hooksafe::{Scheme, Verifier};
     ///
     /// let verifier = Verifier::builder(Scheme::GitHub).secret("It's a Secret to Everybody").report_only().build()?;
     /// let (headers, body) = (http::HeaderMap::new(), br#"{"ref":"refs/heads/main"}"#);
-    /// let error = verifier.verify((&headers, &body[..])).unwrap_err(); // `verify` never lets anything through
-    /// let unverified = verifier.let_through(error, &body[..]).expect("report-only");
+    /// let error = verifier.verify((&headers, body)).unwrap_err(); // `verify` never lets anything through
+    /// let unverified = verifier.let_through(error, (&headers, body)).expect("report-only");
     /// assert_eq!(unverified.reason().kind(), hooksafe::ErrorKind::MissingHeader);
     /// assert_eq!(unverified.json::<serde_json::Value>()?["ref"], "refs/heads/main");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///
     /// # Errors
-    /// `error` itself, unless the verifier is report-only and `error` is a verification failure.
-    pub fn let_through(&self, error: Error, body: impl Into<bytes::Bytes>) -> Result<Unverified, Error> {
-        if !self.lets_through(&error) {
+    /// `error` itself, unless the verifier is report-only, `error` is a verification failure and the request is not
+    /// an unsigned endpoint check.
+    pub fn let_through<'a>(&self, error: Error, request: impl Into<RequestView<'a>>) -> Result<Unverified, Error> {
+        let request = request.into().incoming;
+        if !self.lets_through(&error, &request) {
             return Err(error);
         }
         crate::telemetry::let_through_unverified(&self.scheme, &error);
-        Ok(Unverified::new(error, body.into()))
+        Ok(Unverified::new(error, bytes::Bytes::copy_from_slice(request.body)))
     }
 
-    /// Whether [`let_through`](Self::let_through) lets a delivery that failed with `error` through.
-    pub(crate) fn lets_through(&self, error: &Error) -> bool {
-        self.report_only && error.kind().is_verification_failure()
+    /// Whether [`let_through`](Self::let_through) lets `request`, which failed with `error`, through. Never the
+    /// refusal of an unsigned endpoint check (X's CRC, Dropbox's challenge): those refusals keep a check from being
+    /// answered with anything a sender could use, and are not deliveries.
+    pub(crate) fn lets_through(&self, error: &Error, request: &Incoming<'_>) -> bool {
+        self.report_only && error.kind().is_verification_failure() && !self.scheme.provider().is_unsigned_check(request)
     }
 
     /// The largest body accepted, in bytes.
@@ -410,7 +414,10 @@ impl Verifier {
         let check_keys = keys.map_or_else(CheckKeys::default, |keys| {
             let now = keys.bounded.then(clock);
             CheckKeys {
-                key: keys.keys.iter().find(|key| now.is_none_or(|now| key.validity.contains(now))),
+                key: keys
+                    .keys
+                    .iter()
+                    .find(|key| !key.validity.report_only && now.is_none_or(|now| key.validity.contains(now))),
                 tenant: keys.tenant.as_deref(),
                 configured: !keys.setup,
             }

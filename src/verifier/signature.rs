@@ -63,8 +63,10 @@ impl Verifier {
     ) -> Option<&'k Key> {
         let tag_len = self.scheme.provider().hmac().map(|(mac, _)| mac.tag_len());
         for message in signed.messages() {
-            for (position, key) in keys.iter().enumerate() {
-                if key.validity.report_only != on_trial || now.is_some_and(|now| !key.validity.contains(now)) {
+            // Positions (Box's primary and secondary slots) count among the keys of the same trust only, so a key on
+            // trial never moves a trusted key to another slot.
+            for (position, key) in keys.iter().filter(|key| key.validity.report_only == on_trial).enumerate() {
+                if now.is_some_and(|now| !key.validity.contains(now)) {
                     continue;
                 }
                 let admitted = candidates
