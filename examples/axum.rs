@@ -2,10 +2,11 @@
 //! handlers, and counted in Prometheus metrics at `/metrics`.
 //!
 //! `cargo run --example axum --features axum,metrics`, then run the `curl` command it prints and look at
-//! `curl http://127.0.0.1:3000/metrics`.
+//! `curl http://127.0.0.1:3000/metrics`. Check it as Stripe would with `hooksafe check` (see the README).
 //! Environment: `PORT` (default 3000), `STRIPE_WEBHOOK_SECRET` (default `whsec_test_secret`).
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::{Router, http::StatusCode, routing::get, routing::post};
 use hooksafe::axum::{VerifiedWebhook, WebhookLayer};
@@ -27,7 +28,22 @@ struct Subscription {
 
 /// One handler per event type; anything else is acknowledged by the fallback.
 fn events() -> hooksafe::Router {
+    // The ids whose first attempt the mail service below failed.
+    let failed_once = Arc::new(Mutex::new(HashSet::new()));
     hooksafe::Router::new()
+        .on::<InvoicePaid>("invoice.payment_failed", move |event: Event<InvoicePaid>| {
+            // Telling the customer goes through a mail service that is down at the first attempt of each event
+            // (simulated): the handler answers 503, the layer releases the claim, and Stripe's retry is processed.
+            let first_attempt = failed_once.lock().unwrap_or_else(PoisonError::into_inner).insert(event.id.clone());
+            async move {
+                if first_attempt {
+                    println!("payment failed ({}): mail service unavailable, answered 503 for a retry", event.id);
+                    return StatusCode::SERVICE_UNAVAILABLE;
+                }
+                println!("payment failed ({}): customer notified", event.id);
+                StatusCode::OK
+            }
+        })
         .on::<InvoicePaid>("invoice.paid", |event: Event<InvoicePaid>| async move {
             println!("invoice paid ({}): {}", event.id, event.data);
             StatusCode::OK // 2xx completes the claim; a non-2xx or a panic releases it so Stripe's retry is processed

@@ -275,3 +275,141 @@ fn send_never_goes_through_a_proxy() {
     assert!(listener.next_line().contains("id=evt_proxy"));
     assert!(proxy.accept().is_err(), "the proxy was connected to");
 }
+
+/// `hooksafe check --json` against `url`: its exit code and the verdict of each check, by name.
+fn check(url: &str, scheme: &str, extra: &[&str]) -> (Option<i32>, std::collections::BTreeMap<String, String>) {
+    let mut args = vec!["check", url, "--scheme", scheme, "--secret", SECRET, "--json"];
+    args.extend_from_slice(extra);
+    let output = hooksafe(&args);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{output:?}"));
+    let verdicts = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["check"].as_str().unwrap().to_owned(), row["verdict"].as_str().unwrap().to_owned()))
+        .collect();
+    (output.status.code(), verdicts)
+}
+
+/// The checks whose verdict is `verdict`.
+fn with_verdict<'a>(verdicts: &'a std::collections::BTreeMap<String, String>, verdict: &str) -> Vec<&'a str> {
+    verdicts.iter().filter(|(_, v)| *v == verdict).map(|(check, _)| check.as_str()).collect()
+}
+
+/// The crate's own axum example (`examples/axum.rs`), built by `cargo test` beside this test, on a free port.
+#[cfg(feature = "metrics")]
+struct Example(Child, u16);
+
+#[cfg(feature = "metrics")]
+impl Example {
+    fn start() -> Self {
+        let binary = std::env::current_exe().unwrap().parent().unwrap().parent().unwrap().join("examples/axum");
+        assert!(binary.exists(), "{} is missing: `cargo test --all-features` builds it", binary.display());
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = Command::new(binary)
+            .env("PORT", port.to_string())
+            .env("STRIPE_WEBHOOK_SECRET", SECRET)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        out.read_line(&mut first).unwrap();
+        assert!(first.starts_with("listening on"), "{first}");
+        // The example prints each delivery: keep reading, so it never writes to a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+        Self(child, port)
+    }
+}
+
+#[cfg(feature = "metrics")]
+impl Drop for Example {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+#[cfg(feature = "metrics")]
+fn check_passes_every_check_against_the_crates_axum_example() {
+    let example = Example::start();
+    let url = format!("http://127.0.0.1:{}/webhooks/stripe", example.1);
+    let failing = r#"{"id":"evt_fail","type":"invoice.payment_failed","data":{}}"#;
+    let (code, verdicts) = check(&url, "stripe", &["--failing-body", failing]);
+    assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{verdicts:?}");
+    assert_eq!(code, Some(0));
+    assert_eq!(with_verdict(&verdicts, "skip"), ["handshake"], "Stripe has no handshake; everything else is checked");
+    assert_eq!(verdicts.len(), 12, "{verdicts:?}");
+}
+
+#[test]
+fn check_answers_a_handshake_as_the_provider_expects_against_listen() {
+    let listener = Listener::start("slack");
+    let (code, verdicts) = check(&listener.url, "slack", &[]);
+    assert_eq!(verdicts["handshake"], "pass", "{verdicts:?}");
+    assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{verdicts:?}");
+    assert_eq!(code, Some(0));
+}
+
+/// A receiver that gets the signature right and three things wrong: it checks no timestamp, it claims a delivery
+/// with a check-then-insert race, and it records a delivery as done before its handler runs, so a retry after a
+/// failure is acknowledged without being processed. `GET /effects?id=` counts the completed processings of an id.
+#[tokio::test]
+async fn check_reports_exactly_the_checks_a_broken_receiver_breaks() {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use axum::extract::State;
+    use axum::routing::{get, post};
+
+    #[derive(Default)]
+    struct Books {
+        done: Mutex<std::collections::HashSet<String>>,
+        processed: Mutex<HashMap<String, u64>>,
+    }
+    let books = Arc::new(Books::default());
+    let verifier =
+        Arc::new(Verifier::builder(Scheme::Stripe).secret(SECRET).dangerous_skip_timestamp_check().build().unwrap());
+    let receive = move |State(books): State<Arc<Books>>, headers: http::HeaderMap, body: axum::body::Bytes| {
+        let verifier = verifier.clone();
+        async move {
+            let Ok(verified) = verifier.verify((&headers, &body[..])) else { return http::StatusCode::UNAUTHORIZED };
+            let event: serde_json::Value = verified.json().unwrap();
+            let id = event["id"].as_str().unwrap().to_owned();
+            if books.done.lock().unwrap().contains(&id) {
+                return http::StatusCode::OK;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            books.done.lock().unwrap().insert(id.clone());
+            if event["type"] == "invoice.payment_failed" {
+                return http::StatusCode::SERVICE_UNAVAILABLE;
+            }
+            *books.processed.lock().unwrap().entry(id).or_default() += 1;
+            http::StatusCode::OK
+        }
+    };
+    // The ids `check` sends are of `A-Za-z0-9_`, so none is percent-encoded.
+    let effects = |State(books): State<Arc<Books>>, uri: http::Uri| async move {
+        let id = uri.query().and_then(|query| query.strip_prefix("id=")).unwrap_or_default().to_owned();
+        books.processed.lock().unwrap().get(&id).copied().unwrap_or(0).to_string()
+    };
+    let app = axum::Router::new().route("/hook", post(receive)).route("/effects", get(effects)).with_state(books);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address: SocketAddr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let (code, verdicts) = tokio::task::spawn_blocking(move || {
+        let effects = format!("http://{address}/effects");
+        let failing = r#"{"id":"evt_fail","type":"invoice.payment_failed"}"#;
+        check(&format!("http://{address}/hook"), "stripe", &["--effects-url", &effects, "--failing-body", failing])
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        with_verdict(&verdicts, "fail"),
+        ["concurrent copies", "retry after 5xx", "timestamp too new", "timestamp too old"],
+        "{verdicts:?}"
+    );
+    assert_eq!(code, Some(1));
+}

@@ -5,6 +5,7 @@
 //! masks headers that carry one as it is (GitLab's token, Basic credentials) unless `--show-secret` is given, and
 //! `send` never goes through a proxy.
 
+mod check;
 mod fixtures;
 mod listen;
 mod send;
@@ -44,6 +45,9 @@ enum Command {
     Verify(verify::VerifyArgs),
     /// Receive deliveries on a local port and print each one's id, type, key and outcome.
     Listen(listen::ListenArgs),
+    /// Run a provider's checks against a receiving endpoint: valid, forged, stale, unsigned, oversized, duplicate
+    /// and concurrent deliveries, a retry after a failure, the handshake.
+    Check(check::CheckArgs),
 }
 
 /// How the provider signs: its scheme and key.
@@ -100,6 +104,7 @@ fn main() -> ExitCode {
         Command::Send(args) => send::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Listen(args) => listen::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     match result {
         Ok(code) => code,

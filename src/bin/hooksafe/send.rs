@@ -47,7 +47,7 @@ enum Tamper {
 }
 
 /// Whether `uri`'s host is this machine.
-fn is_loopback(uri: &Uri) -> bool {
+pub(crate) fn is_loopback(uri: &Uri) -> bool {
     match uri.host() {
         Some("localhost") => true,
         Some(host) => {
@@ -145,12 +145,11 @@ fn tamper_with(
             None => request.body_mut().push(b' '),
         },
         Tamper::Signature => {
-            let other = match key.scheme {
-                Scheme::StandardWebhooks | Scheme::Svix => "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==".to_owned(),
-                Scheme::Stripe => "whsec_tampered_signature_key".to_owned(),
-                _ => "tampered-signature-key:x".to_owned(),
+            let forger = SigningKey {
+                secret: Some(other_secret(&key.scheme)),
+                private_key: None,
+                ..key.clone_without_secrets()
             };
-            let forger = SigningKey { secret: Some(other), private_key: None, ..key.clone_without_secrets() };
             let forged = forger.signer().and_then(|signer| signed_request(&signer, prepared, request.uri().clone()));
             let forged = forged.map_err(|_| Failure("this scheme's signature cannot be tampered with here".into()))?;
             let mut changed = false;
@@ -184,9 +183,18 @@ fn tamper_with(
     Ok(())
 }
 
+/// A secret other than the real one, in the form `scheme` takes: what a forger would sign with.
+pub(crate) fn other_secret(scheme: &Scheme) -> String {
+    match scheme {
+        Scheme::StandardWebhooks | Scheme::Svix => "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==".to_owned(),
+        Scheme::Stripe => "whsec_tampered_signature_key".to_owned(),
+        _ => "tampered-signature-key:x".to_owned(),
+    }
+}
+
 impl SigningKey {
     /// The same scheme and settings, without a key.
-    fn clone_without_secrets(&self) -> Self {
+    pub(crate) fn clone_without_secrets(&self) -> Self {
         Self {
             scheme: self.scheme.clone(),
             secret: None,
