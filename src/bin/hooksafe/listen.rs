@@ -6,9 +6,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Args;
+use hooksafe::sign::Signer;
 use hooksafe::{ErrorKind, MemoryStore, Receiver};
 
-use super::{Failure, VerifyingKeys, paint};
+use super::inspector::{Inspector, Outcome};
+use super::{Failure, VerifyingKeys, configured, paint};
 
 #[derive(Args)]
 pub(crate) struct ListenArgs {
@@ -20,6 +22,12 @@ pub(crate) struct ListenArgs {
     /// Print each verified body too, as indented JSON where it is JSON.
     #[arg(long)]
     show_body: bool,
+    /// Also serve an inspector page on loopback: the deliveries received, live, with a replay button.
+    #[arg(long)]
+    ui: bool,
+    /// The inspector's port on 127.0.0.1 (0: any free port, printed).
+    #[arg(long, default_value_t = 0, requires = "ui")]
+    ui_port: u16,
 }
 
 pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, Failure> {
@@ -30,36 +38,73 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, Failure> {
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.port))).await?;
         let address = listener.local_addr()?;
         println!("listening on http://{address}/ ({} deliveries), Ctrl-C to stop", receiver.verifier().scheme());
+        let inspector = match args.ui {
+            true => {
+                let inspector = Arc::new(Inspector::new(
+                    address,
+                    replay_signer(&args.keys),
+                    receiver.verifier().scheme().to_string(),
+                    args.keys.secret.clone(),
+                ));
+                let ui = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.ui_port))).await?;
+                println!("inspector on http://{}/", ui.local_addr()?);
+                tokio::spawn(super::inspector::serve(inspector.clone(), ui));
+                Some(inspector)
+            }
+            false => None,
+        };
+        let _ = std::io::stdout().flush();
         let colour = std::io::stdout().is_terminal();
         let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
-            let receiver = receiver.clone();
-            async move { receive(&receiver, request, show_body, colour).await }
+            let (receiver, inspector) = (receiver.clone(), inspector.clone());
+            async move { receive(&receiver, request, show_body, colour, inspector.as_deref()).await }
         });
         axum::serve(listener, app).await?;
         Ok::<_, Failure>(ExitCode::SUCCESS)
     })
 }
 
-/// Verifies and claims one delivery, prints it, and answers as a receiver would (`200`, or the error's status).
+/// What re-signs a replay from the inspector: the first secret `listen` verifies with, if any.
+fn replay_signer(keys: &VerifyingKeys) -> Option<Signer> {
+    let scheme = configured(&keys.scheme, keys.public_url.as_deref(), keys.webhook_id.as_deref());
+    let mut signer = Signer::new(scheme, keys.secret.first()?).ok()?;
+    if let Some(url) = &keys.public_url {
+        signer = signer.public_url(url).ok()?;
+    }
+    Some(signer)
+}
+
+/// Verifies and claims one delivery, prints it (and keeps it for the inspector), and answers as a receiver would
+/// (`200`, or the error's status).
 async fn receive(
     receiver: &Receiver<MemoryStore>,
     request: axum::extract::Request,
     show_body: bool,
     colour: bool,
+    inspector: Option<&Inspector>,
 ) -> http::Response<axum::body::Body> {
     let (parts, body) = request.into_parts();
     let limit = receiver.verifier().max_body_size();
+    let record = |body: &bytes::Bytes, outcome: Outcome| {
+        if let Some(inspector) = inspector {
+            inspector.record(&parts, body, outcome);
+        }
+    };
+    let refused = |verdict, reason: Option<String>, response: &http::Response<axum::body::Body>| Outcome {
+        verdict,
+        reason,
+        status: response.status().as_u16(),
+        id: None,
+        event_type: None,
+    };
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
         Err(_) => {
-            println!(
-                "{} {} {}: the body is larger than {limit} bytes",
-                paint("✗", false, colour),
-                parts.method,
-                parts.uri
-            );
+            let reason = format!("the body is larger than {limit} bytes");
+            println!("{} {} {}: {reason}", paint("✗", false, colour), parts.method, parts.uri);
             let mut response = http::Response::new(axum::body::Body::from("payload too large"));
             *response.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
+            record(&bytes::Bytes::new(), refused("rejected", Some(reason), &response));
             return response;
         }
     };
@@ -67,16 +112,30 @@ async fn receive(
         Ok(delivery) => delivery,
         Err(error) if error.kind() == ErrorKind::Duplicate => {
             println!("= {} {}: a duplicate, acknowledged without processing", parts.method, parts.uri);
-            return error.to_response();
+            let response = error.to_response();
+            // It verified before the store found it done: its id and type, for the page.
+            let verified = receiver.verifier().verify((&parts, &body)).ok();
+            let reason = "already processed: acknowledged, not processed again";
+            let outcome = Outcome {
+                id: verified.as_ref().and_then(|verified| verified.id().map(str::to_owned)),
+                event_type: verified.as_ref().and_then(hooksafe::Verified::event_type),
+                ..refused("duplicate", Some(reason.into()), &response)
+            };
+            record(&body, outcome);
+            return response;
         }
         Err(error) => {
             println!("{} {} {}: {error}", paint("✗", false, colour), parts.method, parts.uri);
-            return error.to_response();
+            let response = error.to_response();
+            record(&body, refused("rejected", Some(error.to_string()), &response));
+            return response;
         }
     };
     if let Some(handshake) = delivery.handshake() {
         println!("{} {} {}: answered the provider's endpoint check", paint("✓", true, colour), parts.method, parts.uri);
-        return handshake.to_response();
+        let response = handshake.to_response();
+        record(&body, refused("handshake", Some("the provider's endpoint check, answered".into()), &response));
+        return response;
     }
     let verified = delivery.verified();
     println!(
@@ -93,8 +152,17 @@ async fn receive(
         }
     }
     let _ = std::io::stdout().flush();
-    match delivery.complete().await {
+    let outcome = Outcome {
+        verdict: "processed",
+        reason: None,
+        status: 200,
+        id: verified.id().map(str::to_owned),
+        event_type: verified.event_type(),
+    };
+    let response = match delivery.complete().await {
         Ok(_) => http::Response::new(axum::body::Body::empty()),
         Err(error) => error.to_response(),
-    }
+    };
+    record(&body, Outcome { status: response.status().as_u16(), ..outcome });
+    response
 }

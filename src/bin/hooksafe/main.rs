@@ -7,6 +7,7 @@
 
 mod check;
 mod fixtures;
+mod inspector;
 mod listen;
 mod send;
 mod sign;

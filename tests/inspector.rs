@@ -1,0 +1,272 @@
+//! `hooksafe listen --ui` in a real browser: Debian's Chromium, driven headless through its ChromeDriver (WebDriver
+//! over HTTP on loopback), both started by the test. It receives three deliveries, one forged, and checks what the
+//! page shows, then replays one with the page's button. A screenshot of the page is kept in the test's output
+//! directory (`target/tmp/inspector.png`) for a reviewer.
+#![cfg(feature = "cli")]
+
+use std::io::{BufRead as _, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use hooksafe::Scheme;
+use hooksafe::sign::Signer;
+use serde_json::{Value, json};
+
+const SECRET: &str = "whsec_inspector_test_secret";
+const BEARER: &str = "Bearer inspector-credential-0123456789";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// One WebDriver session of a headless Chromium.
+struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    _driver: Process,
+}
+
+impl Browser {
+    fn start() -> Self {
+        for binary in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                std::path::Path::new(binary).exists(),
+                "{binary} is missing: install Debian's `chromium` and `chromium-driver` (.ci/run does)"
+            );
+        }
+        let port = free_port();
+        let driver = Process(
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let agent = agent();
+        let root = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while agent.get(&format!("{root}/status")).call().is_err() {
+            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let capabilities = json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--hide-scrollbars"],
+        }}}});
+        let session = send(&agent, "POST", &format!("{root}/session"), Some(&capabilities));
+        let id = session["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {session}")).to_owned();
+        Self { agent, base: format!("{root}/session/{id}"), _driver: driver }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        send(&self.agent, method, &format!("{}{path}", self.base), body)
+    }
+
+    /// Runs `script` in the page; its return value.
+    fn run(&self, script: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(&json!({ "script": script, "args": [] })))
+    }
+
+    /// Clicks the element `selector` finds, as a user would.
+    fn click(&self, selector: &str) {
+        let found = self.call("POST", "/element", Some(&json!({ "using": "css selector", "value": selector })));
+        let element = found.as_object().filter(|found| !found.contains_key("error"));
+        let element = element.and_then(|found| found.values().next()).and_then(Value::as_str);
+        let element = element.unwrap_or_else(|| panic!("no element {selector}: {found}"));
+        let clicked = self.call("POST", &format!("/element/{element}/click"), Some(&json!({})));
+        assert!(clicked.is_null(), "clicking {selector}: {clicked}");
+    }
+
+    /// Opens the delivery `seq` by clicking its summary, unless it is open already.
+    fn open(&self, seq: u64) {
+        let selector = format!("details.delivery[data-seq='{seq}']");
+        if self.run(&format!("return document.querySelector(\"{selector}\").open")) != Value::Bool(true) {
+            self.click(&format!("{selector} > summary"));
+        }
+    }
+
+    /// Waits until `script` returns `true`.
+    fn wait_for(&self, script: &str, what: &str) {
+        let started = Instant::now();
+        while self.run(script) != Value::Bool(true) {
+            assert!(started.elapsed() < Duration::from_secs(15), "the page never showed {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.agent.delete(&self.base).call();
+    }
+}
+
+/// A WebDriver call: its `value`.
+fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> Value {
+    let response = match method {
+        "POST" => agent.post(url).header("content-type", "application/json").send(body.unwrap().to_string()),
+        _ => agent.get(url).call(),
+    };
+    let mut response = response.unwrap_or_else(|error| panic!("{method} {url}: {error}"));
+    let text = response.body_mut().read_to_string().unwrap();
+    let value: Value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{method} {url}: {text}"));
+    value["value"].clone()
+}
+
+/// `hooksafe listen --ui` on free ports: the process, the receiving URL and the inspector's URL.
+fn listen() -> (Process, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hooksafe"))
+        .args(["listen", "--scheme", "stripe", "--secret", SECRET, "--port", "0", "--ui"])
+        .env_remove("HOOKSAFE_SECRET")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut line = |prefix: &str| {
+        let mut text = String::new();
+        out.read_line(&mut text).unwrap();
+        assert!(text.starts_with(prefix), "{text}");
+        text.split_whitespace().nth(2).unwrap().to_owned()
+    };
+    let receiving = line("listening on");
+    let page = line("inspector on");
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    (Process(child), receiving, page)
+}
+
+/// Posts a Stripe delivery of `body` to `url`, signed with `secret`, with `extra` headers: the status.
+fn deliver(url: &str, secret: &str, body: &str, extra: &[(&str, &str)]) -> u16 {
+    let signer = Signer::new(Scheme::Stripe, secret).unwrap();
+    let headers = signer.headers("", time::OffsetDateTime::now_utc(), body.as_bytes()).unwrap();
+    let agent = agent();
+    let mut call = agent.post(url);
+    for (name, value) in &headers {
+        call = call.header(name.as_str(), value.to_str().unwrap());
+    }
+    for (name, value) in extra {
+        call = call.header(*name, *value);
+    }
+    call.send(body).unwrap().status().as_u16()
+}
+
+#[test]
+fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_browser() {
+    let (_listen, receiving, page) = listen();
+    let url = format!("{receiving}webhooks/stripe");
+    let paid = r#"{"id":"evt_paid_1","object":"event","type":"invoice.paid","data":{"object":{"amount_paid":4200}}}"#;
+    let deleted = r#"{"id":"evt_sub_2","object":"event","type":"customer.subscription.deleted","data":{}}"#;
+    let forged = r#"{"id":"evt_forged_3","object":"event","type":"payout.paid","data":{}}"#;
+    assert_eq!(deliver(&url, SECRET, paid, &[]), 200);
+    assert_eq!(deliver(&url, SECRET, deleted, &[]), 200);
+    assert_eq!(deliver(&url, "whsec_not_the_secret", forged, &[("authorization", BEARER)]), 401);
+
+    let browser = Browser::start();
+    browser.call("POST", "/url", Some(&json!({ "url": page })));
+    browser.wait_for("return document.querySelectorAll('details.delivery').length === 3", "three deliveries");
+
+    let rows = browser.run(
+        "return [...document.querySelectorAll('details.delivery')].map(d => ({
+            verdict: d.dataset.verdict,
+            id: d.querySelector('[data-field=id]').textContent,
+            type: d.querySelector('[data-field=event-type]').textContent,
+            reason: d.querySelector('[data-field=reason]').textContent,
+            headers: d.querySelector('[data-field=headers]').textContent,
+            body: d.querySelector('[data-field=body]').textContent,
+        }))",
+    );
+    let rows = rows.as_array().unwrap();
+    let (newest, middle, oldest) = (&rows[0], &rows[1], &rows[2]);
+    assert_eq!(newest["verdict"], "rejected", "{rows:?}");
+    let reason = newest["reason"].as_str().unwrap();
+    assert!(reason.contains("invalid signature") && reason.contains("stripe-signature"), "{reason}");
+    assert_eq!(newest["id"], "–", "an unverified id is not shown as the delivery's");
+    let headers = newest["headers"].as_str().unwrap();
+    assert!(headers.contains("authorization") && headers.contains("(masked)"), "{headers}");
+    let text = browser.run("return document.body.innerText").as_str().unwrap().to_owned();
+    assert!(!text.contains("inspector-credential") && !text.contains(SECRET), "a credential is shown: {text}");
+    assert_eq!((middle["verdict"].as_str(), middle["id"].as_str()), (Some("processed"), Some("evt_sub_2")));
+    assert_eq!(middle["type"], "customer.subscription.deleted");
+    assert_eq!((oldest["verdict"].as_str(), oldest["id"].as_str()), (Some("processed"), Some("evt_paid_1")));
+    assert_eq!(oldest["type"], "invoice.paid");
+    // Pretty-printed in the order it was sent.
+    assert!(oldest["body"].as_str().unwrap().starts_with("{\n  \"id\": \"evt_paid_1\",\n  \"object\""), "{oldest}");
+
+    // The first delivery, opened and replayed with its button: `listen` answers it as the duplicate it is, and the
+    // replay appears on the page as a fourth delivery.
+    browser.open(1);
+    browser.click("details.delivery[data-seq='1'] button[data-action=replay]");
+    browser.wait_for(
+        "return document.querySelector(\"details.delivery[data-seq='1'] [data-field=replay-result]\").textContent
+            === 'listen answered 200 (duplicate)'",
+        "the replay's answer",
+    );
+    browser.wait_for("return document.querySelectorAll('details.delivery').length === 4", "the replayed delivery");
+    let replayed = browser.run("return document.querySelector('details.delivery').dataset.verdict");
+    assert_eq!(replayed, "duplicate");
+
+    // The forged one, replayed re-signed with listen's secret, is processed.
+    browser.open(3);
+    browser.click("details.delivery[data-seq='3'] button[data-action=replay-resigned]");
+    browser.wait_for(
+        "return document.querySelector(\"details.delivery[data-seq='3'] [data-field=replay-result]\").textContent
+            === 'listen answered 200'",
+        "the re-signed replay's answer",
+    );
+
+    browser.wait_for("return document.querySelectorAll('details.delivery').length === 5", "the re-signed replay");
+    let newest = browser.run("return document.querySelector('details.delivery').dataset.verdict");
+    assert_eq!(newest, "processed");
+
+    let screenshot = browser.call("GET", "/screenshot", None);
+    let png = base64::engine::general_purpose::STANDARD.decode(screenshot.as_str().unwrap()).unwrap();
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("inspector.png");
+    std::fs::write(&path, png).unwrap();
+    println!("screenshot: {}", path.display());
+}
+
+#[test]
+fn a_replay_needs_the_pages_token_and_its_own_host_name() {
+    let (_listen, receiving, page) = listen();
+    assert_eq!(deliver(&format!("{receiving}hook"), SECRET, r#"{"id":"evt_1","type":"a"}"#, &[]), 200);
+    let agent = agent();
+    let html = agent.get(&page).call().unwrap().body_mut().read_to_string().unwrap();
+    let token = html.split("const TOKEN = \"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let replay = format!("{page}deliveries/1/replay?resign=1");
+    let status = |headers: &[(&str, &str)]| {
+        let mut call = agent.post(&replay);
+        for (name, value) in headers {
+            call = call.header(*name, *value);
+        }
+        call.send_empty().unwrap().status().as_u16()
+    };
+    // Another page in the browser can make the request but cannot read the token.
+    assert_eq!(status(&[]), 403);
+    assert_eq!(status(&[("x-hooksafe-token", "0123456789abcdef0123456789abcdef")]), 403);
+    // A DNS name rebound to loopback is not this server's name.
+    assert_eq!(status(&[("x-hooksafe-token", &token), ("host", "attacker.example:80")]), 403);
+    assert_eq!(status(&[("x-hooksafe-token", &token)]), 200);
+}
