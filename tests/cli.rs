@@ -28,8 +28,12 @@ struct Listener {
 
 impl Listener {
     fn start(scheme: &str) -> Self {
+        Self::start_with(scheme, SECRET)
+    }
+
+    fn start_with(scheme: &str, secret: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hooksafe"))
-            .args(["listen", "--scheme", scheme, "--secret", SECRET, "--port", "0"])
+            .args(["listen", "--scheme", scheme, "--secret", secret, "--port", "0"])
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
@@ -412,4 +416,22 @@ async fn check_reports_exactly_the_checks_a_broken_receiver_breaks() {
         "{verdicts:?}"
     );
     assert_eq!(code, Some(1));
+}
+
+#[test]
+fn check_forges_with_a_key_of_the_secrets_own_form_and_reaches_localhost() {
+    // Ripple's secret is base64: the forger's key is made in that form, and `localhost` is tried at each address.
+    let secret = "c2VjcmV0LWJ5dGVzLWZvci1yaXBwbGUtdGVzdGluZw==";
+    let listener = Listener::start_with("ripple", secret);
+    let url = listener.url.replace("127.0.0.1", "localhost");
+    let output = hooksafe(&["check", &url, "--scheme", "ripple", "--secret", secret, "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{output:?}"));
+    let verdict = |check: &str| {
+        let rows = report["checks"].as_array().unwrap();
+        rows.iter().find(|row| row["check"] == check).map(|row| row["verdict"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(verdict("wrong secret").as_deref(), Some("pass"), "{report}");
+    assert_eq!(verdict("oversized body").as_deref(), Some("pass"), "{report}");
+    assert_eq!(report["passed"], true, "{report}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(secret));
 }

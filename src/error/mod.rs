@@ -12,7 +12,7 @@ pub use config::ConfigError;
 pub use kind::ErrorKind;
 pub use wrapped::{ResolveError, StoreError};
 
-/// The response header that marks the acknowledgement of a duplicate delivery.
+/// The response header that marks an answer given without processing: `duplicate` (`200`) or `in-progress` (`409`).
 pub const OUTCOME: HeaderName = HeaderName::from_static("hooksafe-outcome");
 
 /// Why a delivery was rejected.
@@ -250,8 +250,8 @@ impl Error {
     /// The HTTP answer for this error, as every adapter sends it: [`status`](Self::status), a plain-text body
     /// naming the failure category only (never a secret, a MAC, or the detail of [`Display`](fmt::Display), which is
     /// for your logs), `Retry-After` for [`ErrorKind::InProgress`] and [`ErrorKind::StoreUnavailable`], and
-    /// `Hooksafe-Outcome: duplicate` on the `200` of a [`ErrorKind::Duplicate`], so a client or an operator can tell it
-    /// from a first processing.
+    /// `Hooksafe-Outcome: duplicate` on the `200` of a [`ErrorKind::Duplicate`] and `Hooksafe-Outcome: in-progress` on
+    /// the `409` of an [`ErrorKind::InProgress`], so a client or an operator can tell either from a processing.
     pub fn to_response<B: From<&'static str>>(&self) -> http::Response<B> {
         let mut response = http::Response::new(B::from(self.0.kind.as_str()));
         *response.status_mut() = self.status();
@@ -260,8 +260,10 @@ impl Error {
         if let Some(after) = self.retry_after() {
             headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(after.as_secs().max(1)));
         }
-        if self.0.kind == ErrorKind::Duplicate {
-            headers.insert(OUTCOME, http::HeaderValue::from_static("duplicate"));
+        match self.0.kind {
+            ErrorKind::Duplicate => _ = headers.insert(OUTCOME, http::HeaderValue::from_static("duplicate")),
+            ErrorKind::InProgress => _ = headers.insert(OUTCOME, http::HeaderValue::from_static("in-progress")),
+            _ => {}
         }
         response
     }
