@@ -3,17 +3,22 @@
 //! copies not processed twice; a retry after a `5xx` processed; the handshake answered. Prints a table (or JSON) and
 //! exits 0 only if every check passes.
 
-use std::io::IsTerminal as _;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::Args;
-use hooksafe::Verifier;
-use hooksafe::sign::Signer;
 use http::{HeaderName, HeaderValue, Method, Request, Uri};
 use time::OffsetDateTime;
 
-use super::{Failure, SigningKey, fixtures, paint, send::is_loopback, text_or_file};
+use super::{Failure, SigningKey, fixtures, send::is_loopback, text_or_file};
+
+mod deliveries;
+mod report;
+mod transport;
+
+use deliveries::{Deliveries, default_body, flip_middle, forger, local_verifier};
+use report::{Row, Verdict, millis, print_table, to_json};
+use transport::{Answer, effects_count, exchange, send_raw, with_query};
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
@@ -51,66 +56,6 @@ pub(crate) struct CheckArgs {
     allow_remote: bool,
 }
 
-/// How a check ended.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Pass,
-    Fail,
-    /// Not applicable to this scheme or endpoint, or not observable: says why.
-    Skip,
-    /// Reported, not judged.
-    Info,
-}
-
-impl Verdict {
-    const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Fail => "FAIL",
-            Self::Skip => "skip",
-            Self::Info => "info",
-        }
-    }
-}
-
-/// One line of the report.
-struct Row {
-    check: &'static str,
-    expected: String,
-    got: String,
-    verdict: Verdict,
-}
-
-impl Row {
-    fn new(check: &'static str, expected: impl Into<String>, got: impl Into<String>, verdict: Verdict) -> Self {
-        Self { check, expected: expected.into(), got: got.into(), verdict }
-    }
-}
-
-/// An endpoint's answer.
-struct Answer {
-    status: u16,
-    /// `hooksafe-outcome`, where the endpoint is hooksafe's.
-    outcome: Option<String>,
-    body: Vec<u8>,
-    elapsed: Duration,
-}
-
-impl Answer {
-    const fn is_success(&self) -> bool {
-        self.status >= 200 && self.status < 300
-    }
-
-    fn is_duplicate(&self) -> bool {
-        self.outcome.as_deref() == Some("duplicate")
-    }
-
-    /// The status, with the outcome the endpoint declared.
-    fn describe(&self) -> String {
-        self.outcome.as_ref().map_or_else(|| self.status.to_string(), |outcome| format!("{} ({outcome})", self.status))
-    }
-}
-
 /// What "refused" means: a `4xx`. A `2xx` accepted a bad delivery; a `5xx` makes the provider retry it.
 fn refused(answer: &Result<Answer, String>) -> (String, Verdict) {
     match answer {
@@ -133,155 +78,6 @@ fn provider_timeout(scheme: &str) -> (Duration, &'static str) {
         "stripe" => (Duration::from_secs(20), "Stripe's ~20 s"),
         _ => (Duration::from_secs(10), "10 s, assumed"),
     }
-}
-
-/// The deliveries the checks send, each made unique so no check sees another's as a duplicate.
-struct Deliveries {
-    signer: Signer,
-    /// The same scheme and settings with another key, for a forged signature; `None` when no other key of the same
-    /// form can be made here (a private-key scheme).
-    forger: Option<Signer>,
-    /// hooksafe's own verifier with the same key: what the endpoint should see (the delivery's id, the handshake's
-    /// answer). It is never the judge of the endpoint's answers, only of the requests sent.
-    verifier: Option<Verifier>,
-    uri: Uri,
-    body: Vec<u8>,
-    /// The unsigned headers the sample event comes with (`x-github-event`, `x-shopify-topic`).
-    extra: Vec<(&'static str, &'static str)>,
-    run: u128,
-    sent: std::sync::atomic::AtomicU32,
-}
-
-impl Deliveries {
-    /// A fresh id for the next delivery.
-    fn next_id(&self) -> String {
-        let n = self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        format!("msg_check_{}_{n}", self.run)
-    }
-
-    /// What `signer` sends for `body` as delivery `id` at `timestamp`, with the sample's unsigned headers.
-    fn request(
-        &self,
-        signer: &Signer,
-        id: &str,
-        timestamp: OffsetDateTime,
-        body: Vec<u8>,
-    ) -> Result<Request<Vec<u8>>, Failure> {
-        let mut request = signer.request(self.uri.clone(), id, timestamp, body)?;
-        for (name, value) in &self.extra {
-            request.headers_mut().insert(*name, HeaderValue::from_static(value));
-        }
-        Ok(request)
-    }
-
-    /// `body` made unique with `id`. Where hooksafe reads the delivery's id from the body, every string equal to it is
-    /// changed (and it is an error if the id then read is the same); otherwise a JSON object (or an array's first
-    /// object) gets a field `hooksafe_check`, and a form body a parameter of that name.
-    fn unique(&self, body: &[u8], id: &str) -> Result<Vec<u8>, Failure> {
-        let before = self.body_id(body);
-        let Ok(mut json) = serde_json::from_slice::<serde_json::Value>(body) else {
-            let text = String::from_utf8_lossy(body);
-            let trimmed = text.trim_end();
-            if !trimmed.is_empty() && !trimmed.contains(['{', '[', '<', ' ']) {
-                return Ok(format!("{trimmed}&hooksafe_check={id}").into_bytes());
-            }
-            return Ok(body.to_vec());
-        };
-        match &before {
-            Some(body_id) => replace_strings(&mut json, body_id, &format!("{body_id}_{id}")),
-            None => {
-                let object = match &mut json {
-                    serde_json::Value::Array(items) => items.first_mut().and_then(serde_json::Value::as_object_mut),
-                    other => other.as_object_mut(),
-                };
-                if let Some(object) = object {
-                    object.insert("hooksafe_check".into(), id.into());
-                }
-            }
-        }
-        let unique = serde_json::to_vec(&json)?;
-        if before.is_some() && self.body_id(&unique) == before {
-            return Err(Failure(format!(
-                "cannot make the deliveries unique: the id hooksafe reads from this body ({}) is not a JSON string \
-                 it can change; give a --body whose id is one",
-                before.unwrap_or_default()
-            )));
-        }
-        Ok(unique)
-    }
-
-    /// The id hooksafe reads from this body, when it reads one from the body rather than from a header.
-    fn body_id(&self, body: &[u8]) -> Option<String> {
-        let request = self.request(&self.signer, "msg_probe", OffsetDateTime::now_utc(), body.to_vec()).ok()?;
-        let verified = self.verifier.as_ref()?.verify(&request).ok()?;
-        verified.id().filter(|id| *id != "msg_probe").map(str::to_owned)
-    }
-
-    /// The delivery id the endpoint sees for `request`: as hooksafe reads it, else the id it was signed with.
-    fn seen_id(&self, request: &Request<Vec<u8>>, signed_with: &str) -> String {
-        let verified = self.verifier.as_ref().and_then(|verifier| verifier.verify(request).ok());
-        verified.and_then(|verified| verified.id().map(str::to_owned)).unwrap_or_else(|| signed_with.to_owned())
-    }
-
-    /// A valid, unique delivery of `body` signed at `timestamp`, and the id the endpoint will see.
-    fn signed(&self, body: &[u8], timestamp: OffsetDateTime) -> Result<(Request<Vec<u8>>, String), Failure> {
-        let id = self.next_id();
-        let body = self.unique(body, &id)?;
-        let request = self.request(&self.signer, &id, timestamp, body)?;
-        let seen = self.seen_id(&request, &id);
-        Ok((request, seen))
-    }
-
-    /// The headers that carry the signature: those that change when the body does (with the id and time the same),
-    /// or when another key signs (a shared token, Basic credentials).
-    fn signature_headers(&self, request: &Request<Vec<u8>>, id: &str, timestamp: OffsetDateTime) -> Vec<HeaderName> {
-        let mut other = request.body().clone();
-        other.push(b' ');
-        let mut variants: Vec<Request<Vec<u8>>> =
-            self.request(&self.signer, id, timestamp, other).into_iter().collect();
-        if let Some(forger) = &self.forger {
-            variants.extend(self.request(forger, id, timestamp, request.body().clone()));
-        }
-        request
-            .headers()
-            .iter()
-            .filter(|(name, value)| variants.iter().any(|variant| variant.headers().get(*name) != Some(*value)))
-            .map(|(name, _)| name.clone())
-            .collect()
-    }
-}
-
-/// Replaces every string in `json` equal to `from` with `to`.
-fn replace_strings(json: &mut serde_json::Value, from: &str, to: &str) {
-    match json {
-        serde_json::Value::String(text) if text == from => *text = to.to_owned(),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| replace_strings(item, from, to)),
-        serde_json::Value::Object(fields) => fields.values_mut().for_each(|value| replace_strings(value, from, to)),
-        _ => {}
-    }
-}
-
-/// A signer like `key`'s with another secret of the same form, for a forged signature: a fixed one, or else the real
-/// one with its first letter or digit (after any `prefix_`) changed. `None` for a private-key scheme.
-fn forger(key: &SigningKey) -> Option<Signer> {
-    let real = key.secret.as_ref().filter(|_| key.private_key.is_none())?;
-    let with = |secret: String| SigningKey { secret: Some(secret), private_key: None, ..key.clone_without_secrets() };
-    if let Ok(signer) = with(super::send::other_secret(&key.scheme)).signer() {
-        return Some(signer);
-    }
-    let start = real.rfind('_').map_or(0, |underscore| underscore + 1);
-    let position = real[start..].find(|c: char| c.is_ascii_alphanumeric())? + start;
-    let changed = match real.as_bytes()[position] {
-        b'0' => '1',
-        b'a' => 'b',
-        b'A' => 'B',
-        byte if byte.is_ascii_digit() => '0',
-        byte if byte.is_ascii_lowercase() => 'a',
-        _ => 'A',
-    };
-    let mut other = real.clone();
-    other.replace_range(position..=position, &changed.to_string());
-    with(other).signer().ok()
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
@@ -339,39 +135,6 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
         print_table(&args.url, &scheme_name, &rows);
     }
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// hooksafe's own verifier for the key the deliveries are signed with (`None` where it cannot be built here, such
-/// as PayPal's certificates).
-fn local_verifier(key: &SigningKey, signer: &Signer) -> Option<Verifier> {
-    let scheme = super::configured(&key.scheme, key.public_url.as_deref(), key.webhook_id.as_deref());
-    let mut builder = Verifier::builder(scheme);
-    builder = match (&key.secret, signer.public_key()) {
-        (Some(secret), _) => builder.secret(secret.as_str()),
-        (None, Some(public)) => builder.public_key(public),
-        (None, None) => return None,
-    };
-    if let Some(url) = &key.public_url {
-        builder = builder.public_url(url);
-    }
-    builder.build().ok()
-}
-
-/// A body for a scheme without a sample: a small JSON event with an id, or form parameters for a scheme that sends
-/// forms.
-fn default_body(signer: &Signer, uri: &Uri) -> Vec<u8> {
-    let probe = signer.request(uri.clone(), "msg_probe", OffsetDateTime::now_utc(), Vec::new());
-    let form = probe.ok().is_some_and(|probe| {
-        probe
-            .headers()
-            .get(http::header::CONTENT_TYPE)
-            .is_some_and(|value| value.as_bytes().starts_with(b"application/x-www-form-urlencoded"))
-    });
-    if form {
-        b"EventType=hooksafe.check".to_vec()
-    } else {
-        br#"{"id":"evt_check","type":"hooksafe.check","data":{}}"#.to_vec()
-    }
 }
 
 struct Checker<'a> {
@@ -730,222 +493,8 @@ impl Checker<'_> {
     }
 }
 
-/// Sends `request` and reads the answer (its body up to 64 KiB).
-fn exchange(agent: &ureq::Agent, request: &Request<Vec<u8>>) -> Result<Answer, String> {
-    let started = Instant::now();
-    let url = request.uri().to_string();
-    let mut response = if request.method() == Method::GET {
-        let mut call = agent.get(&url);
-        for (name, value) in request.headers() {
-            call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
-        }
-        call.call()
-    } else {
-        let mut call = agent.post(&url);
-        for (name, value) in request.headers() {
-            call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
-        }
-        call.send(request.body().as_slice())
-    }
-    .map_err(|error| error.to_string())?;
-    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
-    let body = response.body_mut().with_config().limit(64 * 1024).read_to_vec().unwrap_or_default();
-    Ok(Answer { status: response.status().as_u16(), outcome, body, elapsed: started.elapsed() })
-}
-
-/// Sends `request` over plain HTTP/1.1 on a connection of its own, and reads the status even when the endpoint
-/// answers before the whole body is sent and stops reading (as a receiver refusing a declared length over its limit
-/// does: an HTTP client that writes the whole body first would only see the connection reset).
-fn send_raw(request: &Request<Vec<u8>>, timeout: Duration) -> Result<Answer, String> {
-    use std::io::{Read as _, Write as _};
-    let started = Instant::now();
-    // One deadline for the whole exchange, however slowly the endpoint reads or answers.
-    let remaining = || (started + timeout).saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
-    let uri = request.uri();
-    let host = uri.host().ok_or("no host")?;
-    let port = uri.port_u16().unwrap_or(80);
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let addresses: Vec<_> =
-        std::net::ToSocketAddrs::to_socket_addrs(&(bare, port)).map_err(|error| error.to_string())?.collect();
-    // Every address the name has (`localhost` is `::1` and `127.0.0.1`), as an HTTP client tries them.
-    let mut stream = addresses
-        .iter()
-        .find_map(|address| std::net::TcpStream::connect_timeout(address, remaining()).ok())
-        .ok_or_else(|| format!("could not connect to {host}:{port}"))?;
-    let target = uri.path_and_query().map_or("/", |path| path.as_str());
-    let mut head = format!("{} {target} HTTP/1.1\r\nhost: {host}:{port}\r\n", request.method());
-    for (name, value) in request.headers() {
-        if name != http::header::CONTENT_LENGTH && name != http::header::HOST {
-            head.push_str(&format!("{name}: {}\r\n", value.to_str().map_err(|error| error.to_string())?));
-        }
-    }
-    head.push_str(&format!("content-length: {}\r\nconnection: close\r\n\r\n", request.body().len()));
-    stream.set_write_timeout(Some(remaining())).map_err(|error| error.to_string())?;
-    stream.write_all(head.as_bytes()).map_err(|error| error.to_string())?;
-    // A write that fails once the endpoint stopped reading is expected: its answer is read below.
-    for chunk in request.body().chunks(64 * 1024) {
-        if stream.set_write_timeout(Some(remaining())).is_err() || stream.write_all(chunk).is_err() {
-            break;
-        }
-    }
-    let mut answer = Vec::new();
-    let mut buffer = [0; 4096];
-    loop {
-        stream.set_read_timeout(Some(remaining())).map_err(|error| error.to_string())?;
-        match stream.read(&mut buffer) {
-            Ok(0) | Err(_) => break,
-            Ok(read) => answer.extend_from_slice(&buffer[..read]),
-        }
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        if !matches!(httparse::Response::new(&mut headers).parse(&answer), Ok(httparse::Status::Partial))
-            || answer.len() > 64 * 1024
-        {
-            break;
-        }
-    }
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut response = httparse::Response::new(&mut headers);
-    response.parse(&answer).map_err(|error| format!("no HTTP answer ({error})"))?;
-    let status = response.code.ok_or("no HTTP answer (the connection closed)")?;
-    let outcome = response
-        .headers
-        .iter()
-        .find(|header| header.name.eq_ignore_ascii_case("hooksafe-outcome"))
-        .map(|header| String::from_utf8_lossy(header.value).into_owned());
-    Ok(Answer { status, outcome, body: Vec::new(), elapsed: started.elapsed() })
-}
-
-/// `GET effects?id=ID`: the number the endpoint's effects URL reports, read until it is not zero (for up to five
-/// seconds, for an endpoint that processes after it answers) and once more a little later.
-fn effects_count(agent: &ureq::Agent, effects: &str, id: &str) -> Result<u64, Failure> {
-    let encoded: String = id
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (byte as char).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect();
-    let separator = if effects.contains('?') { '&' } else { '?' };
-    let url = format!("{effects}{separator}id={encoded}");
-    let read = || -> Result<u64, Failure> {
-        let mut response =
-            agent.get(&url).call().map_err(|error| Failure(format!("the effects URL did not answer: {error}")))?;
-        let text = response.body_mut().with_config().limit(1024).read_to_string().unwrap_or_default();
-        text.trim().parse().map_err(|_| Failure(format!("the effects URL answered `{}`, not a count", text.trim())))
-    };
-    let started = Instant::now();
-    while read()? == 0 && started.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    read()
-}
-
-/// `uri` with `query` added to its query.
-fn with_query(uri: &Uri, query: &str) -> Result<Uri, Failure> {
-    let scheme = uri.scheme_str().unwrap_or("http");
-    let authority = uri.authority().map_or("", |authority| authority.as_str());
-    let query = uri.query().map_or_else(|| query.to_owned(), |existing| format!("{existing}&{query}"));
-    format!("{scheme}://{authority}{}?{query}", uri.path())
-        .parse()
-        .map_err(|_| Failure("cannot add the challenge to the URL".into()))
-}
-
-/// A header value with one character changed in the middle of its longest run of signature characters (base64, hex),
-/// its format kept. In the middle, every bit of the character counts: the last character of base64 may carry only
-/// padding bits, which a lenient decoder ignores.
-fn flip_middle(value: &[u8]) -> Vec<u8> {
-    let is_signature = |byte: &u8| byte.is_ascii_alphanumeric() || matches!(byte, b'+' | b'/' | b'-' | b'_');
-    let (mut best, mut start) = ((0, 0), None);
-    for (index, byte) in value.iter().chain(std::iter::once(&b' ')).enumerate() {
-        match (is_signature(byte), start) {
-            (true, None) => start = Some(index),
-            (false, Some(from)) => {
-                if index - from > best.1 - best.0 {
-                    best = (from, index);
-                }
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let mut value = value.to_vec();
-    if best.1 > best.0 {
-        let middle = best.0 + (best.1 - best.0) / 2;
-        value[middle] = match value[middle] {
-            b'0' => b'1',
-            b'a' => b'b',
-            b'A' => b'B',
-            b'+' => b'/',
-            b'-' => b'_',
-            byte if byte.is_ascii_digit() => b'0',
-            byte if byte.is_ascii_lowercase() => b'a',
-            byte if byte.is_ascii_uppercase() => b'A',
-            _ => b'+',
-        };
-    }
-    value
-}
-
 /// A body compared as JSON where both are JSON, else byte for byte (trimmed).
 fn trim_json(body: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(body)
         .map_or_else(|_| String::from_utf8_lossy(body).trim().to_owned(), |json| json.to_string())
-}
-
-fn millis(duration: Duration) -> String {
-    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
-}
-
-fn print_table(url: &str, scheme: &str, rows: &[Row]) {
-    let colour = std::io::stdout().is_terminal();
-    println!("hooksafe check {url} ({scheme})\n");
-    let width = |f: fn(&Row) -> usize, title: &str| rows.iter().map(f).max().unwrap_or(0).max(title.len());
-    let (check, expected) =
-        (width(|row| row.check.len(), "check"), width(|row| cell(&row.expected).chars().count(), "expected"));
-    println!("{:<4}  {:<check$}  {:<expected$}  got", "", "check", "expected");
-    for row in rows {
-        let verdict = match row.verdict {
-            Verdict::Pass => paint("pass", true, colour),
-            Verdict::Fail => paint("FAIL", false, colour),
-            other => other.as_str().to_owned(),
-        };
-        let pad = 4usize.saturating_sub(row.verdict.as_str().len());
-        println!(
-            "{verdict}{}  {:<check$}  {:<expected$}  {}",
-            " ".repeat(pad),
-            row.check,
-            cell(&row.expected),
-            cell(&row.got)
-        );
-    }
-    let failed = rows.iter().filter(|row| row.verdict == Verdict::Fail).count();
-    let passed = rows.iter().filter(|row| row.verdict == Verdict::Pass).count();
-    let skipped = rows.iter().filter(|row| row.verdict == Verdict::Skip).count();
-    println!("\n{passed} passed, {failed} failed, {skipped} skipped");
-}
-
-/// A table cell: at most 60 characters (`--json` has the whole text).
-fn cell(text: &str) -> String {
-    match text.char_indices().nth(59) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
-}
-
-fn to_json(url: &str, scheme: &str, rows: &[Row]) -> String {
-    let checks: Vec<_> = rows
-        .iter()
-        .map(|row| {
-            serde_json::json!({
-                "check": row.check,
-                "expected": row.expected,
-                "got": row.got,
-                "verdict": row.verdict.as_str().to_ascii_lowercase(),
-            })
-        })
-        .collect();
-    let passed = rows.iter().all(|row| row.verdict != Verdict::Fail);
-    let report = serde_json::json!({ "url": url, "scheme": scheme, "passed": passed, "checks": checks });
-    serde_json::to_string_pretty(&report).unwrap_or_default()
 }
