@@ -349,11 +349,17 @@ fn check_passes_every_check_against_the_crates_axum_example() {
 
 #[test]
 fn check_answers_a_handshake_as_the_provider_expects_against_listen() {
-    let listener = Listener::start("slack");
-    let (code, verdicts) = check(&listener.url, "slack", &[]);
-    assert_eq!(verdicts["handshake"], "pass", "{verdicts:?}");
-    assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{verdicts:?}");
-    assert_eq!(code, Some(0));
+    for scheme in ["slack", "x", "line"] {
+        let listener = Listener::start(scheme);
+        let (code, verdicts) = check(&listener.url, scheme, &[]);
+        assert_eq!(verdicts["handshake"], "pass", "{scheme}: {verdicts:?}");
+        assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{scheme}: {verdicts:?}");
+        assert_eq!(code, Some(0));
+    }
+    // X's CRC answer is a MAC: described, never printed.
+    let listener = Listener::start("x");
+    let output = hooksafe(&["check", &listener.url, "--scheme", "x", "--secret", SECRET]);
+    assert!(!stdout(&output).contains("sha256="), "{}", stdout(&output));
 }
 
 /// A receiver that gets the signature right and three things wrong: it checks no timestamp, it claims a delivery

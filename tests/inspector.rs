@@ -28,15 +28,11 @@ impl Drop for Process {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         .proxy(None)
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(30)))
+        .timeout_global(Some(Duration::from_secs(60)))
         .build()
         .into()
 }
@@ -56,20 +52,29 @@ impl Browser {
                 "{binary} is missing: install Debian's `chromium` and `chromium-driver` (.ci/run does)"
             );
         }
-        let port = free_port();
-        let driver = Process(
-            Command::new(CHROMEDRIVER)
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap(),
+        // Port 0: chromedriver takes a free port and says which.
+        let mut driver = Process(
+            Command::new(CHROMEDRIVER).arg("--port=0").stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap(),
         );
+        let mut out = BufReader::new(driver.0.stdout.take().unwrap());
+        let mut port = None;
+        for _ in 0..20 {
+            let mut line = String::new();
+            if out.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            if let Some(rest) = line.trim_end().strip_prefix("ChromeDriver was started successfully on port ") {
+                port = rest.trim_end_matches('.').parse::<u16>().ok();
+                break;
+            }
+        }
+        let port = port.expect("chromedriver said on which port it listens");
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         let agent = agent();
         let root = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
         while agent.get(&format!("{root}/status")).call().is_err() {
-            assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+            assert!(started.elapsed() < Duration::from_secs(30), "chromedriver did not start");
             std::thread::sleep(Duration::from_millis(100));
         }
         let capabilities = json!({ "capabilities": { "alwaysMatch": { "goog:chromeOptions": {
@@ -113,7 +118,7 @@ impl Browser {
     fn wait_for(&self, script: &str, what: &str) {
         let started = Instant::now();
         while self.run(script) != Value::Bool(true) {
-            assert!(started.elapsed() < Duration::from_secs(15), "the page never showed {what}");
+            assert!(started.elapsed() < Duration::from_secs(30), "the page never showed {what}");
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -137,15 +142,17 @@ fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> V
     value["value"].clone()
 }
 
-/// `hooksafe listen --ui` on free ports: the process, the receiving URL and the inspector's URL.
+/// `hooksafe listen --ui` on free ports: the process, the receiving URL and the inspector's URL with its token.
 fn listen() -> (Process, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hooksafe"))
-        .args(["listen", "--scheme", "stripe", "--secret", SECRET, "--port", "0", "--ui"])
-        .env_remove("HOOKSAFE_SECRET")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut process = Process(
+        Command::new(env!("CARGO_BIN_EXE_hooksafe"))
+            .args(["listen", "--scheme", "stripe", "--secret", SECRET, "--port", "0", "--ui"])
+            .env_remove("HOOKSAFE_SECRET")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut out = BufReader::new(process.0.stdout.take().unwrap());
     let mut line = |prefix: &str| {
         let mut text = String::new();
         out.read_line(&mut text).unwrap();
@@ -154,14 +161,20 @@ fn listen() -> (Process, String, String) {
     };
     let receiving = line("listening on");
     let page = line("inspector on");
+    assert!(page.contains("/#token="), "{page}");
     std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
-    (Process(child), receiving, page)
+    (process, receiving, page)
 }
 
 /// Posts a Stripe delivery of `body` to `url`, signed with `secret`, with `extra` headers: the status.
 fn deliver(url: &str, secret: &str, body: &str, extra: &[(&str, &str)]) -> u16 {
+    deliver_at(url, secret, body, extra, time::OffsetDateTime::now_utc())
+}
+
+/// [`deliver`], signed at `at`.
+fn deliver_at(url: &str, secret: &str, body: &str, extra: &[(&str, &str)], at: time::OffsetDateTime) -> u16 {
     let signer = Signer::new(Scheme::Stripe, secret).unwrap();
-    let headers = signer.headers("", time::OffsetDateTime::now_utc(), body.as_bytes()).unwrap();
+    let headers = signer.headers("", at, body.as_bytes()).unwrap();
     let agent = agent();
     let mut call = agent.post(url);
     for (name, value) in &headers {
@@ -206,8 +219,8 @@ fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_
     assert_eq!(newest["id"], "–", "an unverified id is not shown as the delivery's");
     let headers = newest["headers"].as_str().unwrap();
     assert!(headers.contains("authorization") && headers.contains("(masked)"), "{headers}");
-    let text = browser.run("return document.body.innerText").as_str().unwrap().to_owned();
-    assert!(!text.contains("inspector-credential") && !text.contains(SECRET), "a credential is shown: {text}");
+    let text = browser.run("return document.body.textContent").as_str().unwrap().to_owned();
+    assert!(text.contains("authorization") && !text.contains("inspector-credential"), "a credential is shown: {text}");
     assert_eq!((middle["verdict"].as_str(), middle["id"].as_str()), (Some("processed"), Some("evt_sub_2")));
     assert_eq!(middle["type"], "customer.subscription.deleted");
     assert_eq!((oldest["verdict"].as_str(), oldest["id"].as_str()), (Some("processed"), Some("evt_paid_1")));
@@ -228,19 +241,40 @@ fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_
     let replayed = browser.run("return document.querySelector('details.delivery').dataset.verdict");
     assert_eq!(replayed, "duplicate");
 
-    // The forged one, replayed re-signed with listen's secret, is processed.
+    // The forged one cannot be re-signed: listen's keys did not sign it, and the command signs nothing else.
     browser.open(3);
     browser.click("details.delivery[data-seq='3'] button[data-action=replay-resigned]");
     browser.wait_for(
         "return document.querySelector(\"details.delivery[data-seq='3'] [data-field=replay-result]\").textContent
+            .startsWith('replay failed: only a delivery that listen')",
+        "the refused re-sign",
+    );
+
+    // A genuine delivery that went stale is refused by listen, and processed once re-signed; the new signature is
+    // masked on the page.
+    let stale = r#"{"id":"evt_stale_5","object":"event","type":"invoice.paid","data":{}}"#;
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    assert_eq!(deliver_at(&url, SECRET, stale, &[], an_hour_ago), 401);
+    browser.wait_for("return document.querySelectorAll('details.delivery').length === 5", "the stale delivery");
+    browser.open(5);
+    browser.click("details.delivery[data-seq='5'] button[data-action=replay-resigned]");
+    browser.wait_for(
+        "return document.querySelector(\"details.delivery[data-seq='5'] [data-field=replay-result]\").textContent
             === 'listen answered 200'",
         "the re-signed replay's answer",
     );
+    browser.wait_for("return document.querySelectorAll('details.delivery').length === 6", "the re-signed replay");
+    let replayed = browser.run(
+        "const d = document.querySelector('details.delivery');
+         return [d.dataset.verdict, d.querySelector('[data-field=id]').textContent,
+                 d.querySelector('[data-field=headers]').textContent]",
+    );
+    assert_eq!((replayed[0].as_str(), replayed[1].as_str()), (Some("processed"), Some("evt_stale_5")), "{replayed}");
+    let headers = replayed[2].as_str().unwrap();
+    assert!(headers.contains("stripe-signature••••••••"), "the new signature is masked: {headers}");
+    browser.open(6);
 
-    browser.wait_for("return document.querySelectorAll('details.delivery').length === 5", "the re-signed replay");
-    let newest = browser.run("return document.querySelector('details.delivery').dataset.verdict");
-    assert_eq!(newest, "processed");
-
+    browser.run("window.scrollTo(0, 0)");
     let screenshot = browser.call("GET", "/screenshot", None);
     let png = base64::engine::general_purpose::STANDARD.decode(screenshot.as_str().unwrap()).unwrap();
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("inspector.png");
@@ -249,24 +283,31 @@ fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_
 }
 
 #[test]
-fn a_replay_needs_the_pages_token_and_its_own_host_name() {
+fn the_inspector_answers_only_its_own_host_name_and_gives_data_only_for_its_token() {
     let (_listen, receiving, page) = listen();
     assert_eq!(deliver(&format!("{receiving}hook"), SECRET, r#"{"id":"evt_1","type":"a"}"#, &[]), 200);
+    let (base, token) = page.split_once("#token=").unwrap();
     let agent = agent();
-    let html = agent.get(&page).call().unwrap().body_mut().read_to_string().unwrap();
-    let token = html.split("const TOKEN = \"").nth(1).unwrap().split('"').next().unwrap().to_owned();
-    let replay = format!("{page}deliveries/1/replay?resign=1");
-    let status = |headers: &[(&str, &str)]| {
-        let mut call = agent.post(&replay);
+    let status = |method: &str, path: &str, headers: &[(&str, &str)]| {
+        let url = format!("{base}{path}");
+        let mut call = http::Request::builder().method(method).uri(&url);
         for (name, value) in headers {
             call = call.header(*name, *value);
         }
-        call.send_empty().unwrap().status().as_u16()
+        agent.run(call.body(Vec::new()).unwrap()).unwrap().status().as_u16()
     };
-    // Another page in the browser can make the request but cannot read the token.
-    assert_eq!(status(&[]), 403);
-    assert_eq!(status(&[("x-hooksafe-token", "0123456789abcdef0123456789abcdef")]), 403);
-    // A DNS name rebound to loopback is not this server's name.
-    assert_eq!(status(&[("x-hooksafe-token", &token), ("host", "attacker.example:80")]), 403);
-    assert_eq!(status(&[("x-hooksafe-token", &token)]), 200);
+    let rebound = ("host", "attacker.example:80");
+    // The page itself carries no token, but only under this server's name (a rebound DNS name is not).
+    assert_eq!(status("GET", "", &[]), 200);
+    assert_eq!(status("GET", "", &[rebound]), 421);
+    // Data and replays need the token, which only the printed address holds.
+    assert_eq!(status("GET", "deliveries", &[]), 403);
+    assert_eq!(status("GET", "deliveries", &[("x-hooksafe-token", "0123456789abcdef0123456789abcdef")]), 403);
+    assert_eq!(status("GET", "deliveries", &[("x-hooksafe-token", token), rebound]), 421);
+    assert_eq!(status("GET", "deliveries", &[("x-hooksafe-token", token)]), 200);
+    assert_eq!(status("POST", "deliveries/1/replay", &[]), 403);
+    assert_eq!(status("POST", "deliveries/1/replay", &[("x-hooksafe-token", token), rebound]), 421);
+    assert_eq!(status("POST", "deliveries/1/replay", &[("x-hooksafe-token", token)]), 200);
+    let html = agent.get(base).call().unwrap().body_mut().read_to_string().unwrap();
+    assert!(!html.contains(token), "the page does not carry the token");
 }

@@ -1,53 +1,96 @@
 //! `hooksafe listen --ui`: an inspector page on a loopback port of its own, listing the deliveries `listen` received
-//! (time, scheme, id, event type, verdict and why, headers with secrets masked, the body pretty-printed), updated
+//! (time, scheme, id, event type, verdict and why, headers with credentials masked, the body pretty-printed), updated
 //! live by polling, with a replay button that sends a captured delivery to `listen` again, re-signed when asked.
 //!
-//! The page is one file with no external assets, served by the command itself. What it shows came from the network,
-//! so the page only ever sets it as text, never as markup. A replay must carry the page's token (a page of another
-//! origin cannot read it) and name this server as its `Host` (a rebound DNS name does not), so no other web page in
-//! the browser can make the command sign and send a delivery.
+//! What the page shows came from the network, so it only ever sets it as text, never as markup, under a content
+//! security policy that runs nothing but its own script. Every request to the inspector must name it as its `Host`
+//! (a DNS name rebound to loopback does not), and every request for data must carry the token printed with its
+//! address (in the URL's fragment, which the browser never sends and no other page or local user can read).
+//!
+//! A re-signed replay never signs what listen's keys did not sign already: only a delivery whose signature matches
+//! them, whatever its age, is re-signed (a stale delivery, say); and the signature headers of a re-signed replay are
+//! masked on the page, so the command is no signing oracle.
 
-use std::collections::VecDeque;
-use std::hash::BuildHasher as _;
+use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
+use base64::Engine as _;
 use bytes::Bytes;
+use hooksafe::Verifier;
 use hooksafe::sign::Signer;
-use http::{HeaderMap, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use sha2::Digest as _;
+use subtle::ConstantTimeEq as _;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Deliveries kept for the page; older ones are dropped.
+/// Deliveries kept for the page at most; older ones are dropped.
 const KEPT: usize = 500;
+/// Bytes of bodies kept at most, whatever arrives: older deliveries are dropped first.
+const BUDGET: usize = 64 * 1024 * 1024;
+/// Bytes of a body the page shows; a replay sends the whole body.
+const SHOWN: usize = 64 * 1024;
+/// Deliveries one poll returns at most.
+const PER_POLL: usize = 100;
 
 /// Headers whose value is a credential as sent: always masked.
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "x-gitlab-token"];
+/// Query parameters whose value is masked: a name containing one of these (Meta's `hub.verify_token`).
+const SECRET_PARAMETERS: &[&str] = &["token", "secret", "key", "password", "signature", "sig"];
+/// Headers a replay never copies: they describe the connection or the body as sent, and the client sets its own.
+const HOP_BY_HOP: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-connection",
+    "expect",
+];
+/// The header that marks a re-signed replay, so its signature headers are masked when listen records it.
+const RESIGNED: &str = "hooksafe-replay";
+const MASK: &str = "•••••••• (masked)";
 
 /// What `listen` received, for the page.
 pub(crate) struct Inspector {
-    deliveries: Mutex<VecDeque<Captured>>,
+    kept: Mutex<Kept>,
     next: std::sync::atomic::AtomicU64,
-    /// Proves a replay request came from the page this command served.
+    /// Proves a request for data came from the page whose address was printed.
     token: String,
     /// Where `listen` receives: replays go there.
     target: SocketAddr,
-    /// Signs a replay when asked; `None` when `listen` was given no secret (public keys only).
-    signer: Option<Signer>,
+    /// Signs a replay when asked, or why it cannot.
+    signer: Result<Signer, String>,
+    /// listen's keys without the timestamp check: whether they signed a captured delivery, however old.
+    signed_by_keys: Option<Verifier>,
     scheme: String,
-    /// The secrets `listen` verifies with, masked wherever a header carries one as it is.
+    /// The secrets `listen` verifies with, masked wherever they appear.
     secrets: Vec<String>,
-    /// The inspector's own address, the only `Host` a replay may name.
+    /// The inspector's own address, the only `Host` a request may name.
     address: Mutex<Option<SocketAddr>>,
+    /// The headers a re-sign sets, masked on re-signed replays.
+    resigned_headers: Mutex<HashSet<HeaderName>>,
+}
+
+/// The deliveries kept, and the bytes of their bodies.
+#[derive(Default)]
+struct Kept {
+    deliveries: VecDeque<Captured>,
+    bytes: usize,
 }
 
 /// One delivery as received, and how `listen` answered it.
+#[derive(Clone)]
 struct Captured {
     seq: u64,
     time: String,
-    method: String,
+    method: Method,
     path: String,
     id: Option<String>,
     event_type: Option<String>,
@@ -55,7 +98,10 @@ struct Captured {
     reason: Option<String>,
     status: u16,
     headers: HeaderMap,
-    body: Bytes,
+    /// `None` when it was not read (too large).
+    body: Option<Bytes>,
+    /// Whether it is a re-signed replay from the page.
+    resigned: bool,
 }
 
 /// How `listen` answered a delivery, for [`Inspector::record`].
@@ -68,69 +114,115 @@ pub(crate) struct Outcome {
 }
 
 impl Inspector {
-    pub(crate) fn new(target: SocketAddr, signer: Option<Signer>, scheme: String, secrets: Vec<String>) -> Self {
-        let random = std::collections::hash_map::RandomState::new();
-        let token = format!("{:016x}{:016x}", random.hash_one(1_u8), random.hash_one(2_u8));
-        Self {
-            deliveries: Mutex::new(VecDeque::new()),
+    /// An inspector for a `listen` receiving at `target`.
+    ///
+    /// # Errors
+    /// When the operating system gives no random bytes for the token.
+    pub(crate) fn new(
+        target: SocketAddr,
+        signer: Result<Signer, String>,
+        signed_by_keys: Option<Verifier>,
+        scheme: String,
+        secrets: Vec<String>,
+    ) -> Result<Self, getrandom::Error> {
+        let mut random = [0_u8; 16];
+        getrandom::fill(&mut random)?;
+        Ok(Self {
+            kept: Mutex::new(Kept::default()),
             next: std::sync::atomic::AtomicU64::new(1),
-            token,
+            token: hex::encode(random),
             target,
             signer,
+            signed_by_keys,
             scheme,
             secrets,
             address: Mutex::new(None),
-        }
+            resigned_headers: Mutex::new(HashSet::new()),
+        })
     }
 
-    /// Keeps a received delivery for the page.
-    pub(crate) fn record(&self, parts: &http::request::Parts, body: &Bytes, outcome: Outcome) {
+    /// The page's token, for the address printed.
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// Keeps a received delivery for the page (`body`: `None` when it was not read).
+    pub(crate) fn record(&self, parts: &http::request::Parts, body: Option<&Bytes>, outcome: Outcome) {
         let seq = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let captured = Captured {
             seq,
             time: OffsetDateTime::now_utc().format(&Rfc3339).unwrap_or_default(),
-            method: parts.method.to_string(),
+            method: parts.method.clone(),
             path: parts.uri.path_and_query().map_or("/", |path| path.as_str()).to_owned(),
             id: outcome.id,
             event_type: outcome.event_type,
             verdict: outcome.verdict,
             reason: outcome.reason,
             status: outcome.status,
+            resigned: parts.headers.get(RESIGNED).is_some_and(|value| value == "resigned"),
             headers: parts.headers.clone(),
-            body: body.clone(),
+            body: body.cloned(),
         };
-        let mut deliveries = self.deliveries.lock().unwrap_or_else(PoisonError::into_inner);
-        if deliveries.len() == KEPT {
-            deliveries.pop_front();
+        let size = captured.body.as_ref().map_or(0, Bytes::len);
+        let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.bytes += size;
+        kept.deliveries.push_back(captured);
+        while kept.deliveries.len() > KEPT || (kept.bytes > BUDGET && kept.deliveries.len() > 1) {
+            let dropped = kept.deliveries.pop_front().and_then(|dropped| dropped.body).map_or(0, |body| body.len());
+            kept.bytes -= dropped;
         }
-        deliveries.push_back(captured);
     }
 
-    /// A header's value as the page shows it: masked when it is a credential or carries a secret.
-    fn shown(&self, name: &str, value: &HeaderValue) -> String {
-        let text = String::from_utf8_lossy(value.as_bytes());
-        let carries_secret = self.secrets.iter().any(|secret| secret.len() >= 4 && text.contains(secret.as_str()));
-        if SECRET_HEADERS.contains(&name) || carries_secret {
-            "•••••••• (masked)".to_owned()
-        } else {
-            text.into_owned()
+    /// `text` with every configured secret masked.
+    fn without_secrets(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .filter(|secret| !secret.is_empty())
+            .fold(text.to_owned(), |text, secret| text.replace(secret.as_str(), MASK))
+    }
+
+    /// A header's value as the page shows it: masked when it is a credential, a re-signed replay's signature, or
+    /// carries a secret.
+    fn shown_header(&self, captured: &Captured, name: &HeaderName, value: &HeaderValue) -> String {
+        let resigned =
+            captured.resigned && self.resigned_headers.lock().unwrap_or_else(PoisonError::into_inner).contains(name);
+        if SECRET_HEADERS.contains(&name.as_str()) || resigned {
+            return MASK.to_owned();
         }
+        self.without_secrets(&String::from_utf8_lossy(value.as_bytes()))
+    }
+
+    /// The path and query as the page shows them: the values of parameters that name a secret masked.
+    fn shown_path(&self, path: &str) -> String {
+        let Some((path, query)) = path.split_once('?') else { return self.without_secrets(path) };
+        let query: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if SECRET_PARAMETERS.iter().any(|word| name.to_ascii_lowercase().contains(word)) => {
+                    format!("{name}={MASK}")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        self.without_secrets(&format!("{path}?{}", query.join("&")))
     }
 
     fn to_json(&self, captured: &Captured) -> serde_json::Value {
         let headers: Vec<_> = captured
             .headers
             .iter()
-            .map(|(name, value)| serde_json::json!([name.as_str(), self.shown(name.as_str(), value)]))
+            .map(|(name, value)| serde_json::json!([name.as_str(), self.shown_header(captured, name, value)]))
             .collect();
-        // As received; the page indents it where it is JSON, keeping the order of its keys.
-        let body = String::from_utf8_lossy(&captured.body);
+        let body = captured.body.as_ref().map(|body| {
+            // As received (the page indents JSON); the first `SHOWN` bytes.
+            self.without_secrets(&String::from_utf8_lossy(&body[..body.len().min(SHOWN)]))
+        });
         serde_json::json!({
             "seq": captured.seq,
             "time": captured.time,
             "scheme": self.scheme,
-            "method": captured.method,
-            "path": captured.path,
+            "method": captured.method.as_str(),
+            "path": self.shown_path(&captured.path),
             "id": captured.id,
             "event_type": captured.event_type,
             "verdict": captured.verdict,
@@ -138,7 +230,28 @@ impl Inspector {
             "status": captured.status,
             "headers": headers,
             "body": body,
+            "body_length": captured.body.as_ref().map(Bytes::len),
+            "replayable": captured.body.is_some(),
         })
+    }
+
+    /// `Some(refusal)` unless `headers` name this server as `Host` and, when `token` is asked for, carry the token.
+    fn refuse(&self, headers: &HeaderMap, token: bool) -> Option<Response> {
+        let own = *self.address.lock().unwrap_or_else(PoisonError::into_inner);
+        let host = headers.get(http::header::HOST).and_then(|host| host.to_str().ok()).map(str::to_ascii_lowercase);
+        let host_ok = own.zip(host).is_some_and(|(own, host)| {
+            let port = own.port();
+            let names = [format!("127.0.0.1:{port}"), format!("localhost:{port}")];
+            names.contains(&host) || (port == 80 && (host == "127.0.0.1" || host == "localhost"))
+        });
+        if !host_ok {
+            return Some((StatusCode::MISDIRECTED_REQUEST, "not this server's name").into_response());
+        }
+        let sent = headers.get("x-hooksafe-token").map_or(&[][..], HeaderValue::as_bytes);
+        if token && !bool::from(sent.ct_eq(self.token.as_bytes())) {
+            return Some((StatusCode::FORBIDDEN, "open the inspector at the address listen printed").into_response());
+        }
+        None
     }
 }
 
@@ -153,20 +266,36 @@ pub(crate) async fn serve(inspector: Arc<Inspector>, listener: tokio::net::TcpLi
     axum::serve(listener, app).await
 }
 
-async fn page(State(inspector): State<Arc<Inspector>>) -> Response {
-    let html = include_str!("inspector.html").replace("{{TOKEN}}", &inspector.token);
-    let mut response = Html(html).into_response();
+const PAGE: &str = include_str!("inspector.html");
+
+/// The content security policy: nothing but the page's own script (by its hash) and styles, requests to this server
+/// only, no framing, no forms, no base URL.
+fn content_security_policy() -> String {
+    let script = PAGE.split_once("<script>").and_then(|(_, rest)| rest.split_once("</script>")).map_or("", |s| s.0);
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script.as_bytes()));
+    format!(
+        "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; connect-src 'self'; \
+         img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+}
+
+/// The headers every answer of the inspector carries.
+fn private(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    // Nothing but this page's own script and styles, and no framing by another site.
-    headers.insert(
-        "content-security-policy",
-        HeaderValue::from_static(
-            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; \
-             img-src data:; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(http::header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
+}
+
+async fn page(State(inspector): State<Arc<Inspector>>, headers: HeaderMap) -> Response {
+    if let Some(refusal) = inspector.refuse(&headers, false) {
+        return refusal;
+    }
+    let mut response = Html(PAGE).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&content_security_policy()) {
+        response.headers_mut().insert(http::header::CONTENT_SECURITY_POLICY, policy);
+    }
+    private(response)
 }
 
 /// The value of `name` in `uri`'s query, if present.
@@ -176,68 +305,104 @@ fn query_param<'a>(uri: &'a http::Uri, name: &str) -> Option<&'a str> {
 
 /// `value` as a JSON response.
 fn json(value: &serde_json::Value) -> Response {
-    ([(http::header::CONTENT_TYPE, "application/json")], value.to_string()).into_response()
+    private(([(http::header::CONTENT_TYPE, "application/json")], value.to_string()).into_response())
 }
 
-/// The deliveries after `?after=N` (default 0), oldest first.
-async fn list(State(inspector): State<Arc<Inspector>>, uri: http::Uri) -> Response {
+/// Up to [`PER_POLL`] deliveries after `?after=N` (default 0), oldest first.
+async fn list(State(inspector): State<Arc<Inspector>>, uri: http::Uri, headers: HeaderMap) -> Response {
+    if let Some(refusal) = inspector.refuse(&headers, true) {
+        return refusal;
+    }
     let after: u64 = query_param(&uri, "after").and_then(|after| after.parse().ok()).unwrap_or(0);
-    let deliveries = inspector.deliveries.lock().unwrap_or_else(PoisonError::into_inner);
-    let items: Vec<_> = deliveries.iter().filter(|d| d.seq > after).map(|d| inspector.to_json(d)).collect();
+    // Copied under the lock (the bodies are shared, not copied), serialized outside it.
+    let picked: Vec<Captured> = {
+        let kept = inspector.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.deliveries.iter().filter(|d| d.seq > after).take(PER_POLL).cloned().collect()
+    };
+    let items: Vec<_> = picked.iter().map(|captured| inspector.to_json(captured)).collect();
     json(&serde_json::json!({ "deliveries": items }))
 }
 
-/// Sends a captured delivery to `listen` again, re-signed now when asked; answers with `listen`'s status.
+/// Sends a captured delivery to `listen` again, as it was or re-signed now; answers with `listen`'s status.
 async fn replay(
     State(inspector): State<Arc<Inspector>>,
     Path(seq): Path<u64>,
     uri: http::Uri,
     headers: HeaderMap,
 ) -> Response {
-    let resign = query_param(&uri, "resign") == Some("1");
-    let own = *inspector.address.lock().unwrap_or_else(PoisonError::into_inner);
-    let host_ok = headers.get(http::header::HOST).and_then(|host| host.to_str().ok()).is_some_and(|host| {
-        own.is_some_and(|own| host == own.to_string() || host == format!("localhost:{}", own.port()))
-    });
-    let token_ok = headers.get("x-hooksafe-token").is_some_and(|token| token.as_bytes() == inspector.token.as_bytes());
-    if !host_ok || !token_ok {
-        return (StatusCode::FORBIDDEN, "replays are sent only from the inspector page").into_response();
+    if let Some(refusal) = inspector.refuse(&headers, true) {
+        return refusal;
     }
     let found = {
-        let deliveries = inspector.deliveries.lock().unwrap_or_else(PoisonError::into_inner);
-        deliveries
-            .iter()
-            .find(|d| d.seq == seq)
-            .map(|d| (d.path.clone(), d.headers.clone(), d.body.clone(), d.id.clone()))
+        let kept = inspector.kept.lock().unwrap_or_else(PoisonError::into_inner);
+        kept.deliveries.iter().find(|d| d.seq == seq).cloned()
     };
-    let Some((path, mut sent, body, id)) = found else {
-        return (StatusCode::NOT_FOUND, "no such delivery (only the latest 500 are kept)").into_response();
+    let Some(captured) = found else {
+        return (StatusCode::NOT_FOUND, "no such delivery (the oldest are dropped)").into_response();
     };
-    if resign {
-        let Some(signer) = &inspector.signer else {
-            return (StatusCode::CONFLICT, "cannot re-sign: listen was given no secret").into_response();
-        };
-        let id = id.unwrap_or_else(|| format!("msg_replay_{seq}"));
-        match signer.headers(&id, OffsetDateTime::now_utc(), &body) {
-            Ok(signed) => {
-                for (name, value) in &signed {
-                    sent.insert(name.clone(), value.clone());
-                }
-            }
-            Err(error) => return (StatusCode::CONFLICT, format!("cannot re-sign: {error}")).into_response(),
+    let Some(body) = captured.body.clone() else {
+        return (StatusCode::CONFLICT, "its body was not kept (it was not read): nothing to replay").into_response();
+    };
+    let request = match query_param(&uri, "resign") {
+        Some("1") => match resigned(&inspector, &captured, body) {
+            Ok(request) => request,
+            Err(refusal) => return refusal.into_response(),
+        },
+        _ => {
+            let mut request = http::Request::new(body.to_vec());
+            *request.method_mut() = captured.method.clone();
+            *request.headers_mut() = captured.headers.clone();
+            request
         }
-    }
-    let url = format!("http://{}{path}", inspector.target);
-    let answer = tokio::task::spawn_blocking(move || post(&url, &sent, &body)).await;
-    match answer {
+    };
+    let url = format!("http://{}{}", inspector.target, captured.path);
+    match tokio::task::spawn_blocking(move || send(&url, &request)).await {
         Ok(Ok((status, outcome))) => json(&serde_json::json!({ "status": status, "outcome": outcome })),
         Ok(Err(error)) => (StatusCode::BAD_GATEWAY, format!("listen did not answer: {error}")).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-/// Posts `body` with `headers` to `url` on loopback, never through a proxy: the status and `hooksafe-outcome`.
-fn post(url: &str, headers: &HeaderMap, body: &[u8]) -> Result<(u16, Option<String>), String> {
+/// `captured` signed anew, now, with its id: only when listen's keys signed it already (a stale delivery, say), so
+/// nothing a sender chose is ever signed. Marked, so listen's record of it masks the new signature.
+fn resigned(
+    inspector: &Inspector,
+    captured: &Captured,
+    body: Bytes,
+) -> Result<http::Request<Vec<u8>>, (StatusCode, String)> {
+    let signer = inspector.signer.as_ref().map_err(|why| (StatusCode::CONFLICT, format!("cannot re-sign: {why}")))?;
+    let mut original = http::Request::new(body.to_vec());
+    *original.method_mut() = captured.method.clone();
+    *original.uri_mut() = captured.path.parse().unwrap_or_default();
+    *original.headers_mut() = captured.headers.clone();
+    let signed_by_keys = inspector.signed_by_keys.as_ref().is_some_and(|keys| keys.verify(&original).is_ok());
+    if !signed_by_keys {
+        let why = "only a delivery that listen's keys signed (a stale one, say) is re-signed: this one's signature \
+                   does not match them. Replay it as it was.";
+        return Err((StatusCode::CONFLICT, why.to_owned()));
+    }
+    let id = captured.id.clone().unwrap_or_else(|| format!("msg_replay_{}", captured.seq));
+    let path: http::Uri = captured.path.parse().unwrap_or_default();
+    let mut request = signer
+        .request(path, &id, OffsetDateTime::now_utc(), body.to_vec())
+        .map_err(|error| (StatusCode::CONFLICT, format!("cannot re-sign: {error}")))?;
+    inspector
+        .resigned_headers
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .extend(request.headers().keys().filter(|name| *name != http::header::CONTENT_TYPE).cloned());
+    // The captured headers that the signer does not set (the event type, the user agent), kept.
+    for (name, value) in &captured.headers {
+        if !request.headers().contains_key(name) {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    request.headers_mut().insert(RESIGNED, HeaderValue::from_static("resigned"));
+    Ok(request)
+}
+
+/// Sends `request` to `url` on loopback, never through a proxy: the status and `hooksafe-outcome`.
+fn send(url: &str, request: &http::Request<Vec<u8>>) -> Result<(u16, Option<String>), String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .proxy(None)
         .http_status_as_error(false)
@@ -245,16 +410,14 @@ fn post(url: &str, headers: &HeaderMap, body: &[u8]) -> Result<(u16, Option<Stri
         .timeout_global(Some(std::time::Duration::from_secs(30)))
         .build()
         .into();
-    let mut call = agent.post(url);
-    for (name, value) in headers {
-        // Set by the client itself for the body it sends.
-        if name == http::header::HOST || name == http::header::CONTENT_LENGTH || name == http::header::TRANSFER_ENCODING
-        {
-            continue;
+    let mut call = http::Request::builder().method(request.method().clone()).uri(url);
+    for (name, value) in request.headers() {
+        if !HOP_BY_HOP.contains(&name.as_str()) {
+            call = call.header(name, value);
         }
-        call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
     }
-    let response = call.send(body).map_err(|error| error.to_string())?;
+    let call = call.body(request.body().clone()).map_err(|error| error.to_string())?;
+    let response = agent.run(call).map_err(|error| error.to_string())?;
     let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
     Ok((response.status().as_u16(), outcome))
 }

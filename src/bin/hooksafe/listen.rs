@@ -43,12 +43,19 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, Failure> {
                 let inspector = Arc::new(Inspector::new(
                     address,
                     replay_signer(&args.keys),
+                    args.keys.verifier_ignoring_time().ok(),
                     receiver.verifier().scheme().to_string(),
                     args.keys.secret.clone(),
-                ));
+                )?);
                 let ui = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], args.ui_port))).await?;
-                println!("inspector on http://{}/", ui.local_addr()?);
-                tokio::spawn(super::inspector::serve(inspector.clone(), ui));
+                // The token in the fragment: the browser keeps it, and only this terminal shows it.
+                println!("inspector on http://{}/#token={}", ui.local_addr()?, inspector.token());
+                let serving = inspector.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = super::inspector::serve(serving, ui).await {
+                        eprintln!("hooksafe: the inspector stopped: {error}");
+                    }
+                });
                 Some(inspector)
             }
             false => None,
@@ -64,14 +71,15 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-/// What re-signs a replay from the inspector: the first secret `listen` verifies with, if any.
-fn replay_signer(keys: &VerifyingKeys) -> Option<Signer> {
+/// What re-signs a replay from the inspector: the first secret `listen` verifies with; or why there is none.
+fn replay_signer(keys: &VerifyingKeys) -> Result<Signer, String> {
     let scheme = configured(&keys.scheme, keys.public_url.as_deref(), keys.webhook_id.as_deref());
-    let mut signer = Signer::new(scheme, keys.secret.first()?).ok()?;
+    let secret = keys.secret.first().ok_or("listen was given no secret")?;
+    let mut signer = Signer::new(scheme, secret).map_err(|error| error.to_string())?;
     if let Some(url) = &keys.public_url {
-        signer = signer.public_url(url).ok()?;
+        signer = signer.public_url(url).map_err(|error| error.to_string())?;
     }
-    Some(signer)
+    Ok(signer)
 }
 
 /// Verifies and claims one delivery, prints it (and keeps it for the inspector), and answers as a receiver would
@@ -85,7 +93,7 @@ async fn receive(
 ) -> http::Response<axum::body::Body> {
     let (parts, body) = request.into_parts();
     let limit = receiver.verifier().max_body_size();
-    let record = |body: &bytes::Bytes, outcome: Outcome| {
+    let record = |body: Option<&bytes::Bytes>, outcome: Outcome| {
         if let Some(inspector) = inspector {
             inspector.record(&parts, body, outcome);
         }
@@ -100,11 +108,11 @@ async fn receive(
     let body = match axum::body::to_bytes(body, limit).await {
         Ok(body) => body,
         Err(_) => {
-            let reason = format!("the body is larger than {limit} bytes");
+            let reason = format!("the body could not be read within the limit of {limit} bytes");
             println!("{} {} {}: {reason}", paint("✗", false, colour), parts.method, parts.uri);
             let mut response = http::Response::new(axum::body::Body::from("payload too large"));
             *response.status_mut() = http::StatusCode::PAYLOAD_TOO_LARGE;
-            record(&bytes::Bytes::new(), refused("rejected", Some(reason), &response));
+            record(None, refused("rejected", Some(reason), &response));
             return response;
         }
     };
@@ -121,20 +129,21 @@ async fn receive(
                 event_type: verified.as_ref().and_then(hooksafe::Verified::event_type),
                 ..refused("duplicate", Some(reason.into()), &response)
             };
-            record(&body, outcome);
+            record(Some(&body), outcome);
             return response;
         }
         Err(error) => {
             println!("{} {} {}: {error}", paint("✗", false, colour), parts.method, parts.uri);
             let response = error.to_response();
-            record(&body, refused("rejected", Some(error.to_string()), &response));
+            let verdict = if error.kind() == ErrorKind::InProgress { "in-progress" } else { "rejected" };
+            record(Some(&body), refused(verdict, Some(error.to_string()), &response));
             return response;
         }
     };
     if let Some(handshake) = delivery.handshake() {
         println!("{} {} {}: answered the provider's endpoint check", paint("✓", true, colour), parts.method, parts.uri);
         let response = handshake.to_response();
-        record(&body, refused("handshake", Some("the provider's endpoint check, answered".into()), &response));
+        record(Some(&body), refused("handshake", Some("the provider's endpoint check, answered".into()), &response));
         return response;
     }
     let verified = delivery.verified();
@@ -163,6 +172,7 @@ async fn receive(
         Ok(_) => http::Response::new(axum::body::Body::empty()),
         Err(error) => error.to_response(),
     };
-    record(&body, Outcome { status: response.status().as_u16(), ..outcome });
+    let verdict = if response.status().is_success() { "processed" } else { "failed" };
+    record(Some(&body), Outcome { status: response.status().as_u16(), verdict, ..outcome });
     response
 }
