@@ -106,6 +106,17 @@ impl Browser {
         assert!(clicked.is_null(), "clicking {selector}: {clicked}");
     }
 
+    /// Opens the delivery `seq`, clicks its replay button `action` (`replay`, `replay-resigned`) and waits for the
+    /// answer the page shows.
+    fn replay(&self, seq: u64, action: &str) -> String {
+        self.open(seq);
+        let delivery = format!("details.delivery[data-seq='{seq}']");
+        self.click(&format!("{delivery} button[data-action={action}]"));
+        let result = format!("document.querySelector(\"{delivery} [data-field=replay-result]\").textContent");
+        self.wait_for(&format!("const t = {result}; return t !== '' && t !== 'sending…'"), "the replay's answer");
+        self.run(&format!("return {result}")).as_str().unwrap().to_owned()
+    }
+
     /// Opens the delivery `seq` by clicking its summary, unless it is open already.
     fn open(&self, seq: u64) {
         let selector = format!("details.delivery[data-seq='{seq}']");
@@ -230,25 +241,14 @@ fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_
 
     // The first delivery, opened and replayed with its button: `listen` answers it as the duplicate it is, and the
     // replay appears on the page as a fourth delivery.
-    browser.open(1);
-    browser.click("details.delivery[data-seq='1'] button[data-action=replay]");
-    browser.wait_for(
-        "return document.querySelector(\"details.delivery[data-seq='1'] [data-field=replay-result]\").textContent
-            === 'listen answered 200 (duplicate)'",
-        "the replay's answer",
-    );
+    assert_eq!(browser.replay(1, "replay"), "listen answered 200 (duplicate)");
     browser.wait_for("return document.querySelectorAll('details.delivery').length === 4", "the replayed delivery");
     let replayed = browser.run("return document.querySelector('details.delivery').dataset.verdict");
     assert_eq!(replayed, "duplicate");
 
     // The forged one cannot be re-signed: listen's keys did not sign it, and the command signs nothing else.
-    browser.open(3);
-    browser.click("details.delivery[data-seq='3'] button[data-action=replay-resigned]");
-    browser.wait_for(
-        "return document.querySelector(\"details.delivery[data-seq='3'] [data-field=replay-result]\").textContent
-            .startsWith('replay failed: only a delivery that listen')",
-        "the refused re-sign",
-    );
+    let refused = browser.replay(3, "replay-resigned");
+    assert!(refused.starts_with("replay failed: only a delivery that listen's keys signed"), "{refused}");
 
     // A genuine delivery that went stale is refused by listen, and processed once re-signed; the new signature is
     // masked on the page.
@@ -256,13 +256,7 @@ fn the_inspector_shows_each_delivery_with_its_verdict_and_replays_one_in_a_real_
     let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
     assert_eq!(deliver_at(&url, SECRET, stale, &[], an_hour_ago), 401);
     browser.wait_for("return document.querySelectorAll('details.delivery').length === 5", "the stale delivery");
-    browser.open(5);
-    browser.click("details.delivery[data-seq='5'] button[data-action=replay-resigned]");
-    browser.wait_for(
-        "return document.querySelector(\"details.delivery[data-seq='5'] [data-field=replay-result]\").textContent
-            === 'listen answered 200'",
-        "the re-signed replay's answer",
-    );
+    assert_eq!(browser.replay(5, "replay-resigned"), "listen answered 200");
     browser.wait_for("return document.querySelectorAll('details.delivery').length === 6", "the re-signed replay");
     let replayed = browser.run(
         "const d = document.querySelector('details.delivery');

@@ -403,13 +403,7 @@ fn resigned(
 
 /// Sends `request` to `url` on loopback, never through a proxy: the status and `hooksafe-outcome`.
 fn send(url: &str, request: &http::Request<Vec<u8>>) -> Result<(u16, Option<String>), String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(None)
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(std::time::Duration::from_secs(30)))
-        .build()
-        .into();
+    let agent = super::loopback_agent(std::time::Duration::from_secs(30));
     let mut call = http::Request::builder().method(request.method().clone()).uri(url);
     for (name, value) in request.headers() {
         if !HOP_BY_HOP.contains(&name.as_str()) {

@@ -205,6 +205,45 @@ fn signed_request(signer: &Signer, prepared: &Prepared, uri: Uri) -> Result<Requ
     Ok(request)
 }
 
+/// The HTTP client of every subcommand: never through a proxy (`HTTP_PROXY`, `ALL_PROXY`), so "loopback only" means
+/// the delivery, and any token it carries, stays on this machine; no redirect followed; every status an answer.
+fn loopback_agent(timeout: std::time::Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .proxy(None)
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// Whether `uri`'s host is this machine.
+fn is_loopback(uri: &Uri) -> bool {
+    match uri.host() {
+        Some("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
+
+/// `url` as an endpoint to send to: `http` or `https`, and on this machine unless `allow_remote`.
+fn endpoint(url: &str, allow_remote: bool) -> Result<Uri, Failure> {
+    let uri: Uri = url.parse().map_err(|_| Failure(format!("`{url}` is not a URL")))?;
+    if uri.scheme_str() != Some("http") && uri.scheme_str() != Some("https") {
+        return Err(Failure(format!("`{url}` is not an http:// or https:// URL")));
+    }
+    if !is_loopback(&uri) && !allow_remote {
+        return Err(Failure(format!(
+            "`{url}` is not on this machine; hooksafe sends only to loopback unless --allow-remote is given"
+        )));
+    }
+    Ok(uri)
+}
+
 /// `text` in green or red on a terminal, as is elsewhere.
 fn paint(text: &str, ok: bool, colour: bool) -> String {
     match (colour, ok) {

@@ -1,13 +1,12 @@
 //! `hooksafe send`: correctly signed (or deliberately broken) deliveries to a local endpoint, never through a proxy.
 
 use std::io::IsTerminal as _;
-use std::net::IpAddr;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use hooksafe::Scheme;
-use http::{HeaderMap, HeaderValue, Request, Uri};
+use http::{HeaderMap, HeaderValue, Request};
 
 use super::{Delivery, Failure, Prepared, SigningKey, paint, signed_request};
 
@@ -46,28 +45,8 @@ enum Tamper {
     Timestamp,
 }
 
-/// Whether `uri`'s host is this machine.
-pub(crate) fn is_loopback(uri: &Uri) -> bool {
-    match uri.host() {
-        Some("localhost") => true,
-        Some(host) => {
-            host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        }
-        None => false,
-    }
-}
-
 pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, Failure> {
-    let uri: Uri = args.url.parse().map_err(|_| Failure(format!("`{}` is not a URL", args.url)))?;
-    if uri.scheme_str() != Some("http") && uri.scheme_str() != Some("https") {
-        return Err(Failure(format!("`{}` is not an http:// or https:// URL", args.url)));
-    }
-    if !is_loopback(&uri) && !args.allow_remote {
-        return Err(Failure(format!(
-            "`{}` is not on this machine; hooksafe sends only to loopback unless --allow-remote is given",
-            args.url
-        )));
-    }
+    let uri = super::endpoint(&args.url, args.allow_remote)?;
     let signer = args.key.signer()?;
     let mut prepared = args.delivery.prepare(&args.key.scheme)?;
     if let Some(seconds) = args.stale {
@@ -77,15 +56,7 @@ pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, Failure> {
     if let Some(tamper) = args.tamper {
         tamper_with(&mut request, tamper, &args.key, &prepared)?;
     }
-    // Never through a proxy (`HTTP_PROXY`, `ALL_PROXY`): "loopback only" must mean the delivery, and any token it
-    // carries, stays on this machine.
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(None)
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(std::time::Duration::from_secs(30)))
-        .build()
-        .into();
+    let agent = super::loopback_agent(std::time::Duration::from_secs(30));
     let next = AtomicUsize::new(0);
     let (succeeded, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
     let colour = std::io::stdout().is_terminal();

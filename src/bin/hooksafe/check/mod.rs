@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use http::{HeaderName, HeaderValue, Method, Request, Uri};
+use http::{HeaderName, HeaderValue, Method, Request};
 use time::OffsetDateTime;
 
-use super::{Failure, SigningKey, fixtures, send::is_loopback, text_or_file};
+use super::{Failure, SigningKey, fixtures, text_or_file};
 
 mod deliveries;
 mod report;
@@ -81,21 +81,9 @@ fn provider_timeout(scheme: &str) -> (Duration, &'static str) {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
-    let uri: Uri = args.url.parse().map_err(|_| Failure(format!("`{}` is not a URL", args.url)))?;
-    if uri.scheme_str() != Some("http") && uri.scheme_str() != Some("https") {
-        return Err(Failure(format!("`{}` is not an http:// or https:// URL", args.url)));
-    }
-    if !is_loopback(&uri) && !args.allow_remote {
-        return Err(Failure(format!(
-            "`{}` is not on this machine; hooksafe checks only loopback endpoints unless --allow-remote is given",
-            args.url
-        )));
-    }
+    let uri = super::endpoint(&args.url, args.allow_remote)?;
     if let Some(effects) = &args.effects_url {
-        let effects_uri: Uri = effects.parse().map_err(|_| Failure(format!("`{effects}` is not a URL")))?;
-        if !is_loopback(&effects_uri) && !args.allow_remote {
-            return Err(Failure(format!("`{effects}` is not on this machine; give --allow-remote to use it")));
-        }
+        super::endpoint(effects, args.allow_remote)?;
     }
     let scheme_name = args.key.scheme.to_string();
     let signer = args.key.signer()?;
@@ -118,13 +106,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
         sent: std::sync::atomic::AtomicU32::new(0),
     };
     let (timeout, timeout_source) = provider_timeout(&scheme_name);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(None)
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(timeout + Duration::from_secs(5)))
-        .build()
-        .into();
+    let agent = super::loopback_agent(timeout + Duration::from_secs(5));
     let declares = std::sync::atomic::AtomicBool::new(false);
     let checker = Checker { args, agent, deliveries, timeout, timeout_source, declares };
     let rows = checker.rows()?;
