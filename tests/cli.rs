@@ -343,7 +343,8 @@ fn check_passes_every_check_against_the_crates_axum_example() {
     let (code, verdicts) = check(&url, "stripe", &["--failing-body", failing]);
     assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{verdicts:?}");
     assert_eq!(code, Some(0));
-    assert_eq!(with_verdict(&verdicts, "skip"), ["handshake"], "Stripe has no handshake; everything else is checked");
+    assert_eq!(with_verdict(&verdicts, "skip"), Vec::<&str>::new(), "everything is checked: {verdicts:?}");
+    assert_eq!(with_verdict(&verdicts, "n/a"), ["handshake"], "Stripe has no handshake");
     assert_eq!(verdicts.len(), 12, "{verdicts:?}");
 }
 
@@ -351,7 +352,9 @@ fn check_passes_every_check_against_the_crates_axum_example() {
 fn check_answers_a_handshake_as_the_provider_expects_against_listen() {
     for scheme in ["slack", "x", "line"] {
         let listener = Listener::start(scheme);
-        let (code, verdicts) = check(&listener.url, scheme, &[]);
+        // listen never fails a delivery, so the retry check is skipped.
+        let (code, verdicts) = check(&listener.url, scheme, &["--allow-skipped"]);
+        assert_eq!(verdicts["retry after 5xx"], "skip");
         assert_eq!(verdicts["handshake"], "pass", "{scheme}: {verdicts:?}");
         assert_eq!(with_verdict(&verdicts, "fail"), Vec::<&str>::new(), "{scheme}: {verdicts:?}");
         assert_eq!(code, Some(0));
@@ -430,7 +433,7 @@ fn check_forges_with_a_key_of_the_secrets_own_form_and_reaches_localhost() {
     let secret = "c2VjcmV0LWJ5dGVzLWZvci1yaXBwbGUtdGVzdGluZw==";
     let listener = Listener::start_with("ripple", secret);
     let url = listener.url.replace("127.0.0.1", "localhost");
-    let output = hooksafe(&["check", &url, "--scheme", "ripple", "--secret", secret, "--json"]);
+    let output = hooksafe(&["check", &url, "--scheme", "ripple", "--secret", secret, "--json", "--allow-skipped"]);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("{output:?}"));
     let verdict = |check: &str| {
         let rows = report["checks"].as_array().unwrap();
@@ -440,4 +443,7 @@ fn check_forges_with_a_key_of_the_secrets_own_form_and_reaches_localhost() {
     assert_eq!(verdict("oversized body").as_deref(), Some("pass"), "{report}");
     assert_eq!(report["passed"], true, "{report}");
     assert!(!String::from_utf8_lossy(&output.stdout).contains(secret));
+    // Without --allow-skipped, a check that could not run (the retry after a 5xx) fails the run.
+    let strict = hooksafe(&["check", &url, "--scheme", "ripple", "--secret", secret, "--json"]);
+    assert_eq!(strict.status.code(), Some(1));
 }

@@ -10,8 +10,11 @@ use crate::paint;
 pub(super) enum Verdict {
     Pass,
     Fail,
-    /// Not applicable to this scheme or endpoint, or not observable: says why.
+    /// Could not be checked (an option is missing, or the effect is not observable): says why. Fails the run
+    /// unless `--allow-skipped`.
     Skip,
+    /// Does not apply to this scheme (it signs no timestamp, has no handshake): says why.
+    NotApplicable,
     /// Reported, not judged.
     Info,
 }
@@ -22,6 +25,7 @@ impl Verdict {
             Self::Pass => "pass",
             Self::Fail => "FAIL",
             Self::Skip => "skip",
+            Self::NotApplicable => "n/a",
             Self::Info => "info",
         }
     }
@@ -75,7 +79,8 @@ pub(super) fn print_table(url: &str, scheme: &str, rows: &[Row]) {
     let failed = rows.iter().filter(|row| row.verdict == Verdict::Fail).count();
     let passed = rows.iter().filter(|row| row.verdict == Verdict::Pass).count();
     let skipped = rows.iter().filter(|row| row.verdict == Verdict::Skip).count();
-    println!("\n{passed} passed, {failed} failed, {skipped} skipped");
+    let absent = rows.iter().filter(|row| row.verdict == Verdict::NotApplicable).count();
+    println!("\n{passed} passed, {failed} failed, {skipped} skipped, {absent} not applicable");
 }
 
 /// A table cell: at most 60 characters (`--json` has the whole text).
@@ -86,7 +91,7 @@ fn cell(text: &str) -> String {
     }
 }
 
-pub(super) fn to_json(url: &str, scheme: &str, rows: &[Row]) -> String {
+pub(super) fn to_json(url: &str, scheme: &str, rows: &[Row], passed: bool) -> String {
     let checks: Vec<_> = rows
         .iter()
         .map(|row| {
@@ -98,7 +103,6 @@ pub(super) fn to_json(url: &str, scheme: &str, rows: &[Row]) -> String {
             })
         })
         .collect();
-    let passed = rows.iter().all(|row| row.verdict != Verdict::Fail);
     let report = serde_json::json!({ "url": url, "scheme": scheme, "passed": passed, "checks": checks });
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
