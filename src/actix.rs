@@ -310,7 +310,7 @@ impl<T: DeserializeOwned> FromRequest for MaybeVerified<T> {
     }
 }
 
-/// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
+/// Why [`Webhook<T>`], [`VerifiedWebhook`] or [`MaybeVerified<T>`] could not be extracted.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {

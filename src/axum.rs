@@ -242,7 +242,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for MaybeVerified<
     }
 }
 
-/// Why [`Webhook<T>`] or [`VerifiedWebhook`] could not be extracted.
+/// Why [`Webhook<T>`], [`VerifiedWebhook`] or [`MaybeVerified<T>`] could not be extracted.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum WebhookRejection {

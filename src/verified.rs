@@ -333,7 +333,8 @@ impl fmt::Debug for Verified<'_> {
 /// A delivery that **failed verification** and was let through anyway by a
 /// [report-only](crate::VerifierBuilder::report_only) verifier: its body and why it failed. Nothing in it is
 /// authenticated; it was never claimed, so it may be a duplicate. The adapters put it in the request's extensions
-/// instead of a [`Verified`], where only a handler that asks for unverified deliveries (`MaybeVerified<T>`) reads it.
+/// instead of a `VerifiedWebhook` (with an empty request body), where a handler that takes unverified deliveries
+/// reads it: through `MaybeVerified<T>`, or the extension itself behind a bare tower layer.
 #[derive(Clone)]
 pub struct Unverified {
     reason: Arc<Error>,
@@ -376,8 +377,8 @@ impl fmt::Debug for Unverified {
 }
 
 /// A delivery's JSON body as `T` for a handler that takes unverified deliveries too, during a
-/// [report-only](crate::VerifierBuilder::report_only) rollout: the axum and actix-web extractor (`Webhook<T>` refuses an
-/// unverified delivery). Match on it, so that the unverified case is never handled by accident.
+/// [report-only](crate::VerifierBuilder::report_only) rollout: the axum and actix-web extractor (`Webhook<T>`
+/// refuses an unverified delivery). Match on it, so that the unverified case is never handled by accident.
 #[cfg(any(feature = "axum", feature = "actix-web"))]
 #[derive(Debug, Clone)]
 pub enum MaybeVerified<T> {

@@ -1,7 +1,9 @@
 //! `hooksafe listen --ui` in a real browser: Debian's Chromium, driven headless through its ChromeDriver (WebDriver
 //! over HTTP on loopback), both started by the test. It receives three deliveries, one forged, and checks what the
-//! page shows, then replays one with the page's button. A screenshot of the page is kept in the test's output
-//! directory (`target/tmp/inspector.png`) for a reviewer.
+//! page shows; then replays with the page's buttons: one as it was (a duplicate), the forged one re-signed (refused:
+//! the command signs only what listen's keys signed), and a stale genuine one re-signed (processed, its new signature
+//! masked). A screenshot of the page is kept in the test's output directory (`target/tmp/inspector.png`) for a
+//! reviewer. The other tests drive the inspector's HTTP interface: its host and token checks, and what is re-signed.
 #![cfg(feature = "cli")]
 
 use std::io::{BufRead as _, BufReader};
@@ -153,11 +155,17 @@ fn send(agent: &ureq::Agent, method: &str, url: &str, body: Option<&Value>) -> V
     value["value"].clone()
 }
 
-/// `hooksafe listen --ui` on free ports: the process, the receiving URL and the inspector's URL with its token.
+/// `hooksafe listen --ui` for Stripe on free ports: the process, the receiving URL and the inspector's URL with its
+/// token.
 fn listen() -> (Process, String, String) {
+    listen_for("stripe", SECRET)
+}
+
+/// [`listen`] for `scheme` with `secret`.
+fn listen_for(scheme: &str, secret: &str) -> (Process, String, String) {
     let mut process = Process(
         Command::new(env!("CARGO_BIN_EXE_hooksafe"))
-            .args(["listen", "--scheme", "stripe", "--secret", SECRET, "--port", "0", "--ui"])
+            .args(["listen", "--scheme", scheme, "--secret", secret, "--port", "0", "--ui"])
             .env_remove("HOOKSAFE_SECRET")
             .stdout(Stdio::piped())
             .spawn()
@@ -304,4 +312,66 @@ fn the_inspector_answers_only_its_own_host_name_and_gives_data_only_for_its_toke
     assert_eq!(status("POST", "deliveries/1/replay", &[("x-hooksafe-token", token)]), 200);
     let html = agent.get(base).call().unwrap().body_mut().read_to_string().unwrap();
     assert!(!html.contains(token), "the page does not carry the token");
+}
+
+/// `POST {page}deliveries/{seq}/replay?resign=1` with the page's token: the status and the answer's text.
+fn resign(page: &str, seq: u64) -> (u16, String) {
+    let (base, token) = page.split_once("#token=").unwrap();
+    let mut response = agent()
+        .post(&format!("{base}deliveries/{seq}/replay?resign=1"))
+        .header("x-hooksafe-token", token)
+        .send_empty()
+        .unwrap();
+    (response.status().as_u16(), response.body_mut().read_to_string().unwrap())
+}
+
+/// The deliveries the page would show, newest last.
+fn shown(page: &str) -> Vec<Value> {
+    let (base, token) = page.split_once("#token=").unwrap();
+    let mut response = agent().get(&format!("{base}deliveries")).header("x-hooksafe-token", token).call().unwrap();
+    let list: Value = serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+    list["deliveries"].as_array().unwrap().clone()
+}
+
+#[test]
+fn a_stale_delivery_is_re_signed_with_its_own_id_and_an_endpoint_check_is_never_re_signed() {
+    // Standard Webhooks carries its id in a header: the re-signed replay keeps it.
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let (_listen, receiving, page) = listen_for("standard-webhooks", secret);
+    let signer = Signer::new(Scheme::StandardWebhooks, secret).unwrap();
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let body = br#"{"type":"user.created"}"#;
+    let headers = signer.headers("msg_stale", an_hour_ago, body).unwrap();
+    let mut call = agent().post(&receiving);
+    for (name, value) in &headers {
+        call = call.header(name.as_str(), value.to_str().unwrap());
+    }
+    assert_eq!(call.send(&body[..]).unwrap().status().as_u16(), 401);
+    assert_eq!(resign(&page, 1), (200, r#"{"outcome":null,"status":200}"#.to_owned()));
+    let deliveries = shown(&page);
+    let replayed = deliveries.last().unwrap();
+    assert_eq!((replayed["verdict"].as_str(), replayed["id"].as_str()), (Some("processed"), Some("msg_stale")));
+
+    // Dropbox's unsigned `GET ?challenge=` "verifies" with no signature over its body: never re-signed.
+    let (_listen, receiving, page) = listen_for("dropbox", "dropbox-app-secret-0123456789");
+    let address = receiving.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    let chosen = r#"{"list_folder":{"accounts":["attacker-chosen"]}}"#;
+    let request = format!(
+        "GET /?challenge=abc HTTP/1.1\r\nhost: {address}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{chosen}",
+        chosen.len()
+    );
+    std::io::Write::write_all(&mut stream, request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let started = Instant::now();
+    while shown(&page).is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(10), "the check was not recorded");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(shown(&page)[0]["verdict"], "handshake");
+    let (status, why) = resign(&page, 1);
+    assert_eq!(status, 409, "{why}");
+    assert_eq!(shown(&page).len(), 1, "nothing was sent");
 }

@@ -187,7 +187,7 @@ fn let_through_gives_an_enforcing_verifiers_error_back_and_a_report_only_verifie
     let unverified = reporting.let_through(error, (&headers, &body[..])).unwrap();
     assert_eq!(unverified.reason().kind(), ErrorKind::InvalidSignature);
     assert_eq!(unverified.json::<serde_json::Value>().unwrap()["n"], 7);
-    assert!(!format!("{unverified:?}").contains(SECRET));
+    assert!(!format!("{unverified:?}").contains(r#""n":7"#), "its Debug shows the length, not the body");
 
     // Not a verification failure: given back even by a report-only verifier.
     let too_large = reporting.verify((&headers, &[b' '; 2048][..])).unwrap_err();

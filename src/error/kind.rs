@@ -47,8 +47,8 @@ pub enum ErrorKind {
     /// This delivery was already processed to completion: acknowledge it without running the handler.
     /// Answered with 200, so the provider stops retrying.
     Duplicate,
-    /// Another worker holds a live claim on this delivery. Answered with 409 and `Retry-After`, never a 2xx, so
-    /// the provider tries again.
+    /// Another worker holds a live claim on this delivery. Answered with 409, `Retry-After` and
+    /// `hooksafe-outcome: in-progress`, never a 2xx, so the provider tries again.
     InProgress,
     /// The handler ran past the receiver's [handler deadline](crate::ReceiverBuilder::handler_deadline): it was
     /// stopped before its claim's lease could lapse, and the claim was released. Answered with 503 and

@@ -73,22 +73,21 @@ impl VerifierBuilder {
     }
 
     /// **Does not enforce verification: for a rollout only.** A delivery that fails verification (a missing or
-    /// malformed header, a timestamp outside the window, a signature that matches no key, an unknown tenant, a
-    /// body not in the form the scheme signs, or a URL-signing scheme without its URL) is still handed to the
-    /// handler, *marked unverified*, where an enforcing verifier refuses it (`400`, `401`, `404` or `500`); the failure is logged at warn with its reason and counted in
-    /// `hooksafe_unverified_total` by `reason`. Turn it on to watch a day of real traffic before enforcing, then
-    /// remove it.
+    /// malformed header, a timestamp outside the window, a signature that matches no key, an unknown tenant, a body
+    /// not in the form the scheme signs, or a URL-signing scheme without its URL) is still handed to the handler,
+    /// *marked unverified*, where an enforcing verifier refuses it (`400`, `401`, `404` or `500`); the failure is
+    /// logged at warn with its reason and counted in `hooksafe_unverified_total` by `reason`. Turn it on to watch a
+    /// day of real traffic before enforcing, then remove it.
     ///
     /// Only the adapters let such a delivery through, and only to a handler that asks for it: the inner service gets
     /// an empty body and an [`Unverified`](crate::Unverified) holding the real one in its extensions; the typed
     /// extractors (`Webhook<T>`, `VerifiedWebhook`) still refuse it with the verification error's status, and
     /// `axum::MaybeVerified<T>` / `actix::MaybeVerified<T>` hand it over marked. A refused unsigned endpoint check
-    /// (X's CRC, Dropbox's challenge) is never let through. An unverified delivery is never
-    /// claimed in the store (its id is the sender's word, and claiming it would let a forger pre-empt a real
-    /// event), so it has no exactly-once guarantee. [`Verifier::verify`] and [`Receiver`](crate::Receiver)'s calls
-    /// still refuse it; a serverless handler decides with [`Verifier::let_through`]. A body that cannot be read or is
-    /// too large, and keys that cannot be looked up, are refused as usual. The [`Inbox`](crate::inbox::Inbox) always
-    /// enforces.
+    /// (X's CRC, Dropbox's challenge) is never let through. An unverified delivery is never claimed in the store
+    /// (its id is the sender's word, and claiming it would let a forger pre-empt a real event), so it has no
+    /// exactly-once guarantee. [`Verifier::verify`] and [`Receiver`](crate::Receiver)'s calls still refuse it; a
+    /// serverless handler decides with [`Verifier::let_through`]. A body that cannot be read or is too large, and
+    /// keys that cannot be looked up, are refused as usual. The [`Inbox`](crate::inbox::Inbox) always enforces.
     ///
     /// Not for Discord, which sends badly signed requests on purpose and removes an endpoint that accepts one
     /// ([`ConfigError::ReportOnlyRefused`]). To try a new key instead, while the others still decide, see

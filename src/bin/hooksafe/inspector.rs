@@ -8,8 +8,8 @@
 //! address (in the URL's fragment, which the browser never sends and no other page or local user can read).
 //!
 //! A re-signed replay never signs what listen's keys did not sign already: only a delivery whose signature matches
-//! them, whatever its age, is re-signed (a stale delivery, say); and the signature headers of a re-signed replay are
-//! masked on the page, so the command is no signing oracle.
+//! them, whatever its age, is re-signed (a stale delivery, say; never an unsigned endpoint check), with its own id;
+//! and every header the signer sets on it is masked on the page, so the command is no signing oracle.
 
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -40,19 +40,6 @@ const PER_POLL: usize = 100;
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "x-gitlab-token"];
 /// Query parameters whose value is masked: a name containing one of these (Meta's `hub.verify_token`).
 const SECRET_PARAMETERS: &[&str] = &["token", "secret", "key", "password", "signature", "sig"];
-/// Headers a replay never copies: they describe the connection or the body as sent, and the client sets its own.
-const HOP_BY_HOP: &[&str] = &[
-    "host",
-    "content-length",
-    "transfer-encoding",
-    "connection",
-    "keep-alive",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-connection",
-    "expect",
-];
 /// The header that marks a re-signed replay, so its signature headers are masked when listen records it.
 const RESIGNED: &str = "hooksafe-replay";
 const MASK: &str = "•••••••• (masked)";
@@ -364,7 +351,7 @@ async fn replay(
 }
 
 /// `captured` signed anew, now, with its id: only when listen's keys signed it already (a stale delivery, say), so
-/// nothing a sender chose is ever signed. Marked, so listen's record of it masks the new signature.
+/// nothing a sender chose is ever signed. Marked, so listen's record of it masks the headers the signer set.
 fn resigned(
     inspector: &Inspector,
     captured: &Captured,
@@ -375,13 +362,15 @@ fn resigned(
     *original.method_mut() = captured.method.clone();
     *original.uri_mut() = captured.path.parse().unwrap_or_default();
     *original.headers_mut() = captured.headers.clone();
-    let signed_by_keys = inspector.signed_by_keys.as_ref().is_some_and(|keys| keys.verify(&original).is_ok());
-    if !signed_by_keys {
+    // A delivery, not an unsigned endpoint check (which verifies without any signature over its body).
+    let verified = inspector.signed_by_keys.as_ref().and_then(|keys| keys.verify(&original).ok());
+    let Some(verified) = verified.filter(|verified| verified.handshake().is_none()) else {
         let why = "only a delivery that listen's keys signed (a stale one, say) is re-signed: this one's signature \
                    does not match them. Replay it as it was.";
         return Err((StatusCode::CONFLICT, why.to_owned()));
-    }
-    let id = captured.id.clone().unwrap_or_else(|| format!("msg_replay_{}", captured.seq));
+    };
+    // Its own id, as the keys read it (a stale delivery was recorded without one).
+    let id = verified.id().map(str::to_owned).unwrap_or_else(|| format!("msg_replay_{}", captured.seq));
     let path: http::Uri = captured.path.parse().unwrap_or_default();
     let mut request = signer
         .request(path, &id, OffsetDateTime::now_utc(), body.to_vec())
@@ -404,14 +393,48 @@ fn resigned(
 /// Sends `request` to `url` on loopback, never through a proxy: the status and `hooksafe-outcome`.
 fn send(url: &str, request: &http::Request<Vec<u8>>) -> Result<(u16, Option<String>), String> {
     let agent = super::loopback_agent(std::time::Duration::from_secs(30));
-    let mut call = http::Request::builder().method(request.method().clone()).uri(url);
-    for (name, value) in request.headers() {
-        if !HOP_BY_HOP.contains(&name.as_str()) {
-            call = call.header(name, value);
-        }
+    super::exchange(&agent, url, request, 0).map(|answered| (answered.status, answered.outcome))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inspector() -> Inspector {
+        let target = SocketAddr::from(([127, 0, 0, 1], 9));
+        let secrets = vec!["whsec_the_listen_secret".to_owned()];
+        Inspector::new(target, Err("none".into()), None, "stripe".into(), secrets).unwrap()
     }
-    let call = call.body(request.body().clone()).map_err(|error| error.to_string())?;
-    let response = agent.run(call).map_err(|error| error.to_string())?;
-    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
-    Ok((response.status().as_u16(), outcome))
+
+    #[test]
+    fn secrets_are_masked_in_the_query_and_wherever_a_configured_one_appears() {
+        let inspector = inspector();
+        assert_eq!(
+            inspector.shown_path("/meta?hub.mode=subscribe&hub.verify_token=tok123&hub.challenge=42"),
+            format!("/meta?hub.mode=subscribe&hub.verify_token={MASK}&hub.challenge=42")
+        );
+        assert_eq!(inspector.shown_path("/hook?Key=abc&page=2"), format!("/hook?Key={MASK}&page=2"));
+        assert_eq!(inspector.shown_path("/plain"), "/plain");
+        assert_eq!(inspector.shown_path("/x/whsec_the_listen_secret"), format!("/x/{MASK}"));
+        let body = inspector.without_secrets(r#"{"note":"whsec_the_listen_secret"}"#);
+        assert_eq!(body, format!(r#"{{"note":"{MASK}"}}"#));
+    }
+
+    #[test]
+    fn the_kept_bodies_stay_within_the_budget_and_the_count() {
+        let inspector = inspector();
+        let (parts, ()) = http::Request::post("/hook").body(()).unwrap().into_parts();
+        let outcome = || Outcome { verdict: "rejected", reason: None, status: 401, id: None, event_type: None };
+        let big = Bytes::from(vec![b'x'; BUDGET / 3]);
+        for _ in 0..5 {
+            inspector.record(&parts, Some(&big), outcome());
+        }
+        let kept = inspector.kept.lock().unwrap();
+        assert!(kept.bytes <= BUDGET && kept.deliveries.len() == 3, "{} bytes", kept.bytes);
+        drop(kept);
+        for _ in 0..KEPT + 10 {
+            inspector.record(&parts, None, outcome());
+        }
+        assert_eq!(inspector.kept.lock().unwrap().deliveries.len(), KEPT);
+    }
 }

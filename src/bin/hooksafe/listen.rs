@@ -122,7 +122,7 @@ async fn receive(
             println!("= {} {}: a duplicate, acknowledged without processing", parts.method, parts.uri);
             let response = error.to_response();
             // It verified before the store found it done: its id and type, for the page.
-            let verified = receiver.verifier().verify((&parts, &body)).ok();
+            let verified = inspector.and_then(|_| receiver.verifier().verify((&parts, &body)).ok());
             let reason = "already processed: acknowledged, not processed again";
             let outcome = Outcome {
                 id: verified.as_ref().and_then(|verified| verified.id().map(str::to_owned)),

@@ -1,4 +1,5 @@
-//! `hooksafe`: sign, send, verify and receive webhooks on your own machine, exactly as each provider signs them.
+//! `hooksafe`: sign, send, verify and receive webhooks on your own machine, exactly as each provider signs them, and
+//! check any receiving endpoint as a provider would.
 //!
 //! Installed with `cargo install hooksafe --features cli`. Secrets may come from `HOOKSAFE_SECRET` instead of the
 //! command line (which other users of the machine can see in the process list). Nothing here prints a secret: `sign`
@@ -164,6 +165,93 @@ impl SigningKey {
         }
         Ok(signer)
     }
+
+    /// A signer like this key's with another secret of the same form, for a forged signature: a fixed one, or else
+    /// the real one with its first letter or digit (after any `prefix_`) changed. `None` for a private key.
+    fn forger(&self) -> Option<Signer> {
+        let real = self.secret.as_ref().filter(|_| self.private_key.is_none())?;
+        let with = |secret: String| SigningKey {
+            scheme: self.scheme.clone(),
+            secret: Some(secret),
+            private_key: None,
+            webhook_id: self.webhook_id.clone(),
+            public_url: self.public_url.clone(),
+        };
+        let fixed = match self.scheme {
+            Scheme::StandardWebhooks | Scheme::Svix => "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==",
+            Scheme::Stripe => "whsec_tampered_signature_key",
+            _ => "tampered-signature-key:x",
+        };
+        if let Ok(signer) = with(fixed.to_owned()).signer() {
+            return Some(signer);
+        }
+        let start = real.rfind('_').map_or(0, |underscore| underscore + 1);
+        let position = real[start..].find(|c: char| c.is_ascii_alphanumeric())? + start;
+        let changed = match real.as_bytes()[position] {
+            b'0' => '1',
+            b'a' => 'b',
+            b'A' => 'B',
+            byte if byte.is_ascii_digit() => '0',
+            byte if byte.is_ascii_lowercase() => 'a',
+            _ => 'A',
+        };
+        let mut other = real.clone();
+        other.replace_range(position..=position, &changed.to_string());
+        with(other).signer().ok()
+    }
+}
+
+/// One byte of `body` changed (its last letter or digit), or a space added to a body without one.
+fn tamper_body(body: &mut Vec<u8>) {
+    match body.iter_mut().rev().find(|byte| byte.is_ascii_alphanumeric()) {
+        Some(byte) => *byte ^= 0x01,
+        None => body.push(b' '),
+    }
+}
+
+/// Headers never copied into a request sent: they describe the connection or the body as first sent, and the client
+/// sets its own.
+const HOP_BY_HOP: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-connection",
+    "expect",
+];
+
+/// What an endpoint answered: its status, its `hooksafe-outcome`, and the start of its body.
+struct Answered {
+    status: u16,
+    outcome: Option<String>,
+    body: Vec<u8>,
+}
+
+/// Sends `request` (its method, its headers but the hop-by-hop ones, its body) to `url`, reading at most `limit` bytes
+/// of the answer's body.
+fn exchange(agent: &ureq::Agent, url: &str, request: &Request<Vec<u8>>, limit: u64) -> Result<Answered, String> {
+    let mut call = Request::builder().method(request.method().clone()).uri(url);
+    for (name, value) in request.headers() {
+        if !HOP_BY_HOP.contains(&name.as_str()) {
+            call = call.header(name, value);
+        }
+    }
+    // No body at all rather than an empty one, which a client may refuse for a `GET`.
+    let sent = match request.body().is_empty() {
+        true => call.body(()).map(|call| agent.run(call)),
+        false => call.body(request.body().clone()).map(|call| agent.run(call)),
+    };
+    let mut response = sent.map_err(|error| error.to_string())?.map_err(|error| error.to_string())?;
+    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
+    let body = match limit {
+        0 => Vec::new(),
+        limit => response.body_mut().with_config().limit(limit).read_to_vec().unwrap_or_default(),
+    };
+    Ok(Answered { status: response.status().as_u16(), outcome, body })
 }
 
 /// The body, id, time and extra headers of a delivery, checked against the scheme for a fixture.

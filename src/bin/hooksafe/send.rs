@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
-use hooksafe::Scheme;
 use http::{HeaderMap, HeaderValue, Request};
 
 use super::{Delivery, Failure, Prepared, SigningKey, paint, signed_request};
@@ -91,15 +90,9 @@ pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, Failure> {
     Ok(if failed.load(Ordering::SeqCst) == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Posts `request`'s headers and body to `url`: the status and the `hooksafe-outcome` header.
+/// Posts `request` to `url`: the status and the `hooksafe-outcome` header.
 fn post(agent: &ureq::Agent, url: &str, request: &Request<Vec<u8>>) -> Result<(u16, Option<String>), String> {
-    let mut call = agent.post(url);
-    for (name, value) in request.headers() {
-        call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
-    }
-    let response = call.send(request.body().as_slice()).map_err(|error| error.to_string())?;
-    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
-    Ok((response.status().as_u16(), outcome))
+    super::exchange(agent, url, request, 0).map(|answered| (answered.status, answered.outcome))
 }
 
 /// Breaks a signed request as `tamper` says: the headers that carry the signature are those that differ when another
@@ -111,18 +104,12 @@ fn tamper_with(
     prepared: &Prepared,
 ) -> Result<(), Failure> {
     match tamper {
-        Tamper::Body => match request.body_mut().iter_mut().rev().find(|byte| byte.is_ascii_alphanumeric()) {
-            Some(byte) => *byte ^= 0x01,
-            None => request.body_mut().push(b' '),
-        },
+        Tamper::Body => super::tamper_body(request.body_mut()),
         Tamper::Signature => {
-            let forger = SigningKey {
-                secret: Some(other_secret(&key.scheme)),
-                private_key: None,
-                ..key.clone_without_secrets()
-            };
-            let forged = forger.signer().and_then(|signer| signed_request(&signer, prepared, request.uri().clone()));
-            let forged = forged.map_err(|_| Failure("this scheme's signature cannot be tampered with here".into()))?;
+            let forged = key.forger().map(|forger| signed_request(&forger, prepared, request.uri().clone()));
+            let forged = forged
+                .and_then(Result::ok)
+                .ok_or_else(|| Failure("this scheme's signature cannot be tampered with here".into()))?;
             let mut changed = false;
             for (name, value) in forged.headers() {
                 if request.headers().get(name) != Some(value) {
@@ -152,26 +139,4 @@ fn tamper_with(
         }
     }
     Ok(())
-}
-
-/// A secret other than the real one, in the form `scheme` takes: what a forger would sign with.
-pub(crate) fn other_secret(scheme: &Scheme) -> String {
-    match scheme {
-        Scheme::StandardWebhooks | Scheme::Svix => "whsec_dGFtcGVyZWQgc2lnbmF0dXJlIGtleSBieXRlcw==".to_owned(),
-        Scheme::Stripe => "whsec_tampered_signature_key".to_owned(),
-        _ => "tampered-signature-key:x".to_owned(),
-    }
-}
-
-impl SigningKey {
-    /// The same scheme and settings, without a key.
-    pub(crate) fn clone_without_secrets(&self) -> Self {
-        Self {
-            scheme: self.scheme.clone(),
-            secret: None,
-            private_key: None,
-            webhook_id: self.webhook_id.clone(),
-            public_url: self.public_url.clone(),
-        }
-    }
 }

@@ -139,29 +139,6 @@ fn replace_strings(json: &mut serde_json::Value, from: &str, to: &str) {
     }
 }
 
-/// A signer like `key`'s with another secret of the same form, for a forged signature: a fixed one, or else the real
-/// one with its first letter or digit (after any `prefix_`) changed. `None` for a private-key scheme.
-pub(super) fn forger(key: &SigningKey) -> Option<Signer> {
-    let real = key.secret.as_ref().filter(|_| key.private_key.is_none())?;
-    let with = |secret: String| SigningKey { secret: Some(secret), private_key: None, ..key.clone_without_secrets() };
-    if let Ok(signer) = with(crate::send::other_secret(&key.scheme)).signer() {
-        return Some(signer);
-    }
-    let start = real.rfind('_').map_or(0, |underscore| underscore + 1);
-    let position = real[start..].find(|c: char| c.is_ascii_alphanumeric())? + start;
-    let changed = match real.as_bytes()[position] {
-        b'0' => '1',
-        b'a' => 'b',
-        b'A' => 'B',
-        byte if byte.is_ascii_digit() => '0',
-        byte if byte.is_ascii_lowercase() => 'a',
-        _ => 'A',
-    };
-    let mut other = real.clone();
-    other.replace_range(position..=position, &changed.to_string());
-    with(other).signer().ok()
-}
-
 /// hooksafe's own verifier for the key the deliveries are signed with (`None` where it cannot be built here, such
 /// as PayPal's certificates).
 pub(super) fn local_verifier(key: &SigningKey, signer: &Signer) -> Option<Verifier> {

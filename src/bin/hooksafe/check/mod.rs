@@ -16,7 +16,7 @@ mod deliveries;
 mod report;
 mod transport;
 
-use deliveries::{Deliveries, default_body, flip_middle, forger, local_verifier};
+use deliveries::{Deliveries, default_body, flip_middle, local_verifier};
 use report::{Row, Verdict, millis, print_table, to_json};
 use transport::{Answer, effects_count, exchange, send_raw, with_query};
 
@@ -42,7 +42,7 @@ pub(crate) struct CheckArgs {
     concurrency: u8,
     /// For an endpoint that is not hooksafe's: a URL that answers `GET URL?id=ID` with the number of times the
     /// endpoint processed the delivery `ID`, so duplicates can be observed. hooksafe endpoints say so themselves
-    /// (`hooksafe-outcome: duplicate`).
+    /// (`hooksafe-outcome: duplicate` or `in-progress`).
     #[arg(long, value_name = "URL")]
     effects_url: Option<String>,
     /// Also send two events of one object out of order (the newer first) and report how each was answered.
@@ -100,7 +100,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode, Failure> {
     };
     let run = OffsetDateTime::now_utc().unix_timestamp_nanos().unsigned_abs();
     let deliveries = Deliveries {
-        forger: forger(&args.key),
+        forger: args.key.forger(),
         signer,
         verifier,
         uri,
@@ -189,10 +189,7 @@ impl Checker<'_> {
         let expect = "refused (4xx)";
 
         let (mut request, _) = d.signed(&d.body, now)?;
-        match request.body_mut().iter_mut().rev().find(|byte| byte.is_ascii_alphanumeric()) {
-            Some(byte) => *byte ^= 0x01,
-            None => request.body_mut().push(b' '),
-        }
+        super::tamper_body(request.body_mut());
         if d.verifier.as_ref().is_some_and(|verifier| verifier.verify(&request).is_ok()) {
             let why = "this scheme's signature does not cover the body (see the scheme guide)";
             rows.push(Row::new("tampered body", expect, why, Verdict::NotApplicable));
@@ -404,8 +401,8 @@ impl Checker<'_> {
         let scheme = self.args.key.scheme.to_string();
         let Some(request) = self.handshake_request(&scheme)? else {
             if ["meta", "notion"].contains(&scheme.as_str()) {
-                let why = "skipped: this scheme's handshake needs settings the command does not take";
-                return Ok(Row::new("handshake", "-", why, Verdict::Skip));
+                let why = "this scheme's handshake needs settings the command does not take";
+                return Ok(Row::new("handshake", "-", why, Verdict::NotApplicable));
             }
             return Ok(Row::new("handshake", "-", "the scheme has no handshake", Verdict::NotApplicable));
         };

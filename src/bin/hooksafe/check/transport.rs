@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use http::{Method, Request, Uri};
+use http::{Request, Uri};
 
 use crate::Failure;
 
@@ -34,24 +34,8 @@ impl Answer {
 /// Sends `request` and reads the answer (its body up to 64 KiB).
 pub(super) fn exchange(agent: &ureq::Agent, request: &Request<Vec<u8>>) -> Result<Answer, String> {
     let started = Instant::now();
-    let url = request.uri().to_string();
-    let mut response = if request.method() == Method::GET {
-        let mut call = agent.get(&url);
-        for (name, value) in request.headers() {
-            call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
-        }
-        call.call()
-    } else {
-        let mut call = agent.post(&url);
-        for (name, value) in request.headers() {
-            call = call.header(name.as_str(), value.to_str().map_err(|error| error.to_string())?);
-        }
-        call.send(request.body().as_slice())
-    }
-    .map_err(|error| error.to_string())?;
-    let outcome = response.headers().get("hooksafe-outcome").and_then(|value| value.to_str().ok()).map(str::to_owned);
-    let body = response.body_mut().with_config().limit(64 * 1024).read_to_vec().unwrap_or_default();
-    Ok(Answer { status: response.status().as_u16(), outcome, body, elapsed: started.elapsed() })
+    let answered = crate::exchange(agent, &request.uri().to_string(), request, 64 * 1024)?;
+    Ok(Answer { status: answered.status, outcome: answered.outcome, body: answered.body, elapsed: started.elapsed() })
 }
 
 /// Sends `request` over plain HTTP/1.1 on a connection of its own, and reads the status even when the endpoint
