@@ -161,7 +161,7 @@ where
             return Ok(request.into_response(respond(&error)).map_into_right_body());
         }
     };
-    let (id, claim, body) = match receive(&receiver, &observer, &head, &body).await {
+    let (id, claim, body, unverified) = match receive(&receiver, &observer, &head, &body).await {
         Ok(delivery) => {
             if let Some(handshake) = delivery.handshake() {
                 return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
@@ -169,18 +169,22 @@ where
             let (webhook, claim) = delivery.into_parts();
             let id = webhook.shared_id();
             request.extensions_mut().insert(webhook);
-            (id, claim, body)
+            (id, claim, body, false)
         }
         // A report-only verifier's failure: handed on marked unverified, never claimed.
         // With an empty payload, so only a handler that asks for it (`MaybeVerified<T>`) sees its body.
         Err(error) => match receiver.verifier().let_through(error, (&head, &body)) {
             Ok(unverified) => {
                 request.extensions_mut().insert(unverified);
-                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new())
+                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
             }
             Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
         },
     };
+    let mut observer = observer;
+    if unverified {
+        observer.let_through();
+    }
     let delivery_fields = (id, observer);
     request.set_payload(Payload::from(body));
     let http_request = request.request().clone();

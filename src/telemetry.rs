@@ -9,8 +9,8 @@
 //! - `hooksafe_verification_seconds` and `hooksafe_handler_seconds` (histograms);
 //! - `hooksafe_claims_in_flight` (gauge): claims taken and not yet completed or released;
 //! - `hooksafe_unverified_total` (counter), by `reason`: deliveries a
-//!   [report-only](crate::VerifierBuilder::report_only) verifier let through unverified (also warned); they are
-//!   counted in `hooksafe_deliveries_total` too, by how their handler ended (a typed extractor's refusal: `failed`);
+//!   [report-only](crate::VerifierBuilder::report_only) verifier let through unverified (also warned); once their
+//!   handler ends they are counted in `hooksafe_deliveries_total` as the outcome `unverified`, never `processed`;
 //! - `hooksafe_report_only_key_matches_total` (counter), by `key` (its id): deliveries a
 //!   [key on trial](crate::Secret::report_only) would have matched.
 //!
@@ -106,6 +106,9 @@ pub(crate) struct Observer {
     span: Span,
     #[cfg(feature = "metrics")]
     scheme: metrics::SharedString,
+    /// Whether a report-only verifier let the delivery through unverified: it then ends as `unverified`, whatever
+    /// its handler answered.
+    unverified: bool,
 }
 
 impl Observer {
@@ -133,7 +136,13 @@ impl Observer {
             span,
             #[cfg(feature = "metrics")]
             scheme: scheme.provider().name().into(),
+            unverified: false,
         }
+    }
+
+    /// The delivery failed verification and a report-only verifier let it through: it ends as `unverified`.
+    pub(crate) const fn let_through(&mut self) {
+        self.unverified = true;
     }
 
     /// The span, for the handler to run in.
@@ -221,9 +230,10 @@ impl Observer {
 
     /// The handler ran for `handler` and the delivery ended as `outcome`.
     pub(crate) fn finished(&self, outcome: Outcome, handler: Duration) {
+        let outcome = if self.unverified { "unverified" } else { outcome.as_str() };
         #[cfg(feature = "tracing")]
         {
-            self.span.record("outcome", outcome.as_str());
+            self.span.record("outcome", outcome);
             self.span.record("handler_us", micros(handler));
         }
         #[cfg(feature = "metrics")]
@@ -231,7 +241,7 @@ impl Observer {
             metrics::counter!(
                 "hooksafe_deliveries_total",
                 "scheme" => self.scheme.clone(),
-                "outcome" => outcome.as_str(),
+                "outcome" => outcome,
                 "reason" => ""
             )
             .increment(1);

@@ -159,7 +159,7 @@ where
                 }
             };
             // What the handler sees goes into the request's extensions; the claim stays here.
-            let (id, claim, body) = match receive(&receiver, &observer, &parts, &body).await {
+            let (id, claim, body, unverified) = match receive(&receiver, &observer, &parts, &body).await {
                 Ok(delivery) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
@@ -167,18 +167,22 @@ where
                     let (webhook, claim) = delivery.into_parts();
                     let id = webhook.shared_id();
                     parts.extensions.insert(webhook);
-                    (id, claim, body)
+                    (id, claim, body, false)
                 }
                 // A report-only verifier's failure: handed on marked unverified, never claimed, with an empty body,
                 // so only a handler that asks for it (`MaybeVerified<T>`, or the `Unverified` extension) sees it.
                 Err(error) => match receiver.verifier().let_through(error, (&parts, &body)) {
                     Ok(unverified) => {
                         parts.extensions.insert(unverified);
-                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new())
+                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
                     }
                     Err(error) => return Ok(error.to_response()),
                 },
             };
+            let mut observer = observer;
+            if unverified {
+                observer.let_through();
+            }
             (Request::from_parts(parts, ReqBody::from(body)), claim, (id, observer))
         };
         // A panic in `call` itself or while its future is polled releases the claim the same way.
