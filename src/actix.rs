@@ -51,7 +51,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, ResponseErr
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
+use crate::adapter::{CatchUnwind, Ran, Received, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::{ClaimHandle, Receiver};
 use crate::store::Store;
@@ -162,7 +162,7 @@ where
         }
     };
     let (id, claim, body, unverified) = match receive(&receiver, &observer, &head, &body).await {
-        Ok(delivery) => {
+        Ok(Received::Delivery(delivery)) => {
             if let Some(handshake) = delivery.handshake() {
                 return Ok(request.into_response(to_actix(handshake.to_response::<Vec<u8>>())).map_into_right_body());
             }
@@ -173,13 +173,11 @@ where
         }
         // A report-only verifier's failure: handed on marked unverified, never claimed.
         // With an empty payload, so only a handler that asks for it (`MaybeVerified<T>`) sees its body.
-        Err(error) => match receiver.verifier().let_through(error, (&head, &body)) {
-            Ok(unverified) => {
-                request.extensions_mut().insert(unverified);
-                (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
-            }
-            Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
-        },
+        Ok(Received::Unverified(unverified)) => {
+            request.extensions_mut().insert(unverified);
+            (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
+        }
+        Err(error) => return Ok(request.into_response(respond(&error)).map_into_right_body()),
     };
     let mut observer = observer;
     if unverified {

@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::receiver::{ClaimHandle, Delivery};
 use crate::store::Store;
 use crate::telemetry::{Observer, Outcome, Stopwatch};
+use crate::verified::Unverified;
 
 /// The one body reader of the adapters: checks the head (declared length, encoding), then buffers the body's chunks,
 /// stopping at the first chunk past the verifier's cap. A limit met in an inner body (axum's `DefaultBodyLimit`) is
@@ -74,8 +75,18 @@ pub(crate) enum Ran<R> {
     TimedOut,
 }
 
-/// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, or the error
-/// to answer with (already reported, unless the verifier [lets it through](crate::Verifier::let_through)).
+/// What an adapter hands its handler.
+#[allow(clippy::large_enum_variant, reason = "moved once per request; boxing the delivery would allocate on each")]
+pub(crate) enum Received<S: Store> {
+    /// Verified and claimed (or a handshake, to answer).
+    Delivery(Delivery<S>),
+    /// Failed verification and was [let through](crate::Verifier::let_through) by a report-only verifier: nothing
+    /// is claimed.
+    Unverified(Unverified),
+}
+
+/// Verifies and claims a buffered delivery for an adapter, reporting it to `observer`: the delivery, one a
+/// report-only verifier let through, or the error to answer with (already reported).
 ///
 /// A function returning an `async` block, not an `async fn`, so its future keeps each argument once.
 #[allow(clippy::manual_async_fn, reason = "an `async fn` future would hold each argument twice")]
@@ -84,19 +95,20 @@ pub(crate) fn receive<'r, S: Store>(
     observer: &'r Observer,
     parts: &'r http::request::Parts,
     body: &'r Bytes,
-) -> impl Future<Output = Result<Delivery<S>, Error>> + 'r {
+) -> impl Future<Output = Result<Received<S>, Error>> + 'r {
     async move {
         let started = Stopwatch::start();
         let verified = match receiver.verifier().verify_async((parts, body)).await {
             // The delivery holds the buffered body itself, shared, not a copy.
             Ok(verified) => verified.into_shared(body.clone()),
-            Err(error) => {
-                // A failure a report-only verifier lets through is reported there, and the handler still runs.
-                if !receiver.verifier().lets_through(&error, &crate::RequestView::from((parts, body)).incoming) {
+            // A failure a report-only verifier lets through is reported there, and the handler still runs.
+            Err(error) => match receiver.verifier().let_through(error, (parts, body)) {
+                Ok(unverified) => return Ok(Received::Unverified(unverified)),
+                Err(error) => {
                     observer.rejected(&error, Some(started.elapsed()));
+                    return Err(error);
                 }
-                return Err(error);
-            }
+            },
         };
         let verify = started.elapsed();
         let delivery = match receiver.claim(verified).await {
@@ -111,7 +123,7 @@ pub(crate) fn receive<'r, S: Store>(
         } else {
             observer.verified(delivery.verified(), verify, started.elapsed().saturating_sub(verify));
         }
-        Ok(delivery)
+        Ok(Received::Delivery(delivery))
     }
 }
 

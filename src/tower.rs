@@ -24,7 +24,7 @@ use http_body_util::BodyExt as _;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::adapter::{CatchUnwind, Ran, read_body, receive, run_claimed};
+use crate::adapter::{CatchUnwind, Ran, Received, read_body, receive, run_claimed};
 use crate::error::Error;
 use crate::receiver::{ClaimHandle, Receiver};
 use crate::store::Store;
@@ -160,7 +160,7 @@ where
             };
             // What the handler sees goes into the request's extensions; the claim stays here.
             let (id, claim, body, unverified) = match receive(&receiver, &observer, &parts, &body).await {
-                Ok(delivery) => {
+                Ok(Received::Delivery(delivery)) => {
                     if let Some(handshake) = delivery.handshake() {
                         return Ok(handshake.to_response());
                     }
@@ -171,13 +171,11 @@ where
                 }
                 // A report-only verifier's failure: handed on marked unverified, never claimed, with an empty body,
                 // so only a handler that asks for it (`MaybeVerified<T>`, or the `Unverified` extension) sees it.
-                Err(error) => match receiver.verifier().let_through(error, (&parts, &body)) {
-                    Ok(unverified) => {
-                        parts.extensions.insert(unverified);
-                        (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
-                    }
-                    Err(error) => return Ok(error.to_response()),
-                },
+                Ok(Received::Unverified(unverified)) => {
+                    parts.extensions.insert(unverified);
+                    (None, ClaimHandle::unclaimed(Receiver::clone(&receiver)), Bytes::new(), true)
+                }
+                Err(error) => return Ok(error.to_response()),
             };
             let mut observer = observer;
             if unverified {
