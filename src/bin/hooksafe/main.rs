@@ -224,16 +224,18 @@ const HOP_BY_HOP: &[&str] = &[
     "expect",
 ];
 
-/// What an endpoint answered: its status, its `hooksafe-outcome`, and the start of its body.
+/// What an endpoint answered: its status, its `hooksafe-outcome`, the start of its body, and how long it took.
 struct Answered {
     status: u16,
     outcome: Option<String>,
     body: Vec<u8>,
+    elapsed: std::time::Duration,
 }
 
 /// Sends `request` (its method, its headers but the hop-by-hop ones, its body) to `url`, reading at most `limit` bytes
 /// of the answer's body.
 fn exchange(agent: &ureq::Agent, url: &str, request: &Request<Vec<u8>>, limit: u64) -> Result<Answered, String> {
+    let started = std::time::Instant::now();
     let mut call = Request::builder().method(request.method().clone()).uri(url);
     for (name, value) in request.headers() {
         if !HOP_BY_HOP.contains(&name.as_str()) {
@@ -251,7 +253,7 @@ fn exchange(agent: &ureq::Agent, url: &str, request: &Request<Vec<u8>>, limit: u
         0 => Vec::new(),
         limit => response.body_mut().with_config().limit(limit).read_to_vec().unwrap_or_default(),
     };
-    Ok(Answered { status: response.status().as_u16(), outcome, body })
+    Ok(Answered { status: response.status().as_u16(), outcome, body, elapsed: started.elapsed() })
 }
 
 /// The body, id, time and extra headers of a delivery, checked against the scheme for a fixture.

@@ -7,18 +7,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use http::{HeaderName, HeaderValue, Method, Request};
+use http::{HeaderName, HeaderValue, Request};
 use time::OffsetDateTime;
 
-use super::{Failure, SigningKey, fixtures, text_or_file};
+use super::{Answered, Failure, SigningKey, fixtures, text_or_file};
 
 mod deliveries;
+mod handshake;
 mod report;
 mod transport;
 
 use deliveries::{Deliveries, default_body, flip_middle, local_verifier};
 use report::{Row, Verdict, millis, print_table, to_json};
-use transport::{Answer, effects_count, exchange, send_raw, with_query};
+use transport::{effects_count, exchange, send_raw};
 
 #[derive(Args)]
 pub(crate) struct CheckArgs {
@@ -61,7 +62,7 @@ pub(crate) struct CheckArgs {
 }
 
 /// What "refused" means: a `4xx`. A `2xx` accepted a bad delivery; a `5xx` makes the provider retry it.
-fn refused(answer: &Result<Answer, String>) -> (String, Verdict) {
+fn refused(answer: &Result<Answered, String>) -> (String, Verdict) {
     match answer {
         Ok(answer) if (400..500).contains(&answer.status) => (answer.describe(), Verdict::Pass),
         Ok(answer) if answer.is_success() => (format!("{} (accepted)", answer.describe()), Verdict::Fail),
@@ -151,7 +152,7 @@ impl Checker<'_> {
         Ok(rows)
     }
 
-    fn send(&self, request: &Request<Vec<u8>>) -> Result<Answer, String> {
+    fn send(&self, request: &Request<Vec<u8>>) -> Result<Answered, String> {
         let answer = exchange(&self.agent, request);
         if answer.as_ref().is_ok_and(|answer| answer.outcome.is_some()) {
             self.declares.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -316,7 +317,7 @@ impl Checker<'_> {
         let expected = format!("{n} at once: processed once, none refused or 5xx");
         let (request, id) = self.deliveries.signed(&self.deliveries.body, OffsetDateTime::now_utc())?;
         let barrier = std::sync::Barrier::new(n);
-        let answers: Vec<Result<Answer, String>> = std::thread::scope(|scope| {
+        let answers: Vec<Result<Answered, String>> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..n)
                 .map(|_| {
                     scope.spawn(|| {
@@ -396,111 +397,15 @@ impl Checker<'_> {
         self.declares.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The scheme's endpoint check, answered as hooksafe's own verifier answers it.
-    fn handshake(&self) -> Result<Row, Failure> {
-        let scheme = self.args.key.scheme.to_string();
-        let Some(request) = self.handshake_request(&scheme)? else {
-            if ["meta", "notion"].contains(&scheme.as_str()) {
-                let why = "this scheme's handshake needs settings the command does not take";
-                return Ok(Row::new("handshake", "-", why, Verdict::NotApplicable));
-            }
-            return Ok(Row::new("handshake", "-", "the scheme has no handshake", Verdict::NotApplicable));
-        };
-        let expected = match self.deliveries.verifier.as_ref().map(|verifier| verifier.verify(&request)) {
-            Some(Ok(verified)) => match verified.handshake() {
-                Some(handshake) => handshake.to_response::<Vec<u8>>(),
-                None => return Ok(Row::new("handshake", "-", "skipped: not a handshake here", Verdict::Skip)),
-            },
-            _ => return Ok(Row::new("handshake", "-", "skipped: the key cannot answer it", Verdict::Skip)),
-        };
-        // The answers are described, never printed: some are MACs (X's CRC, Zoom's token).
-        let want = match expected.body().len() {
-            0 => format!("{}", expected.status().as_u16()),
-            _ => format!("{} with the provider's expected answer", expected.status().as_u16()),
-        };
-        let answer = match self.send(&request) {
-            Ok(answer) => answer,
-            Err(error) => return Ok(Row::new("handshake", want, format!("no answer: {error}"), Verdict::Fail)),
-        };
-        // Slack also takes the challenge as `{"challenge": …}`, as its Bolt framework answers.
-        let slack_json = scheme == "slack"
-            && serde_json::from_slice::<serde_json::Value>(&answer.body).is_ok_and(|json| {
-                json.get("challenge").and_then(serde_json::Value::as_str).map(str::as_bytes) == Some(expected.body())
-            });
-        // An empty expected body (LINE, Xero) asks only for the status.
-        let same_body =
-            expected.body().is_empty() || slack_json || trim_json(&answer.body) == trim_json(expected.body());
-        let verdict =
-            if answer.status == expected.status().as_u16() && same_body { Verdict::Pass } else { Verdict::Fail };
-        let got = match (same_body, answer.body.len()) {
-            (true, 0) => format!("{}", answer.status),
-            (true, _) => format!("{} with that answer", answer.status),
-            (false, length) => format!("{} with another answer ({length} bytes)", answer.status),
-        };
-        Ok(Row::new("handshake", want, got, verdict))
-    }
-
-    /// The provider's endpoint check for the schemes that send a signed one in a delivery, or an unsigned `GET`.
-    fn handshake_request(&self, scheme: &str) -> Result<Option<Request<Vec<u8>>>, Failure> {
-        let d = &self.deliveries;
-        let challenge = format!("hooksafe_check_{}", d.run);
-        let now = OffsetDateTime::now_utc();
-        let id = d.next_id();
-        let signed = |body: String| d.signer.request(d.uri.clone(), &id, now, body.into_bytes());
-        Ok(Some(match scheme {
-            "slack" => signed(format!(r#"{{"token":"t","challenge":"{challenge}","type":"url_verification"}}"#))?,
-            "discord" => signed(r#"{"id":"1","application_id":"1","type":1,"version":1}"#.to_owned())?,
-            "zoom" => signed(format!(
-                r#"{{"event":"endpoint.url_validation","payload":{{"plainToken":"{challenge}"}},"event_ts":{}}}"#,
-                now.unix_timestamp() * 1000
-            ))?,
-            "twitch-eventsub" => {
-                let body = format!(
-                    r#"{{"challenge":"{challenge}","subscription":{{"id":"{id}","type":"channel.follow","status":"webhook_callback_verification_pending"}}}}"#
-                );
-                let mut request = d.signer.request(d.uri.clone(), &id, now, body.into_bytes())?;
-                request
-                    .headers_mut()
-                    .insert("twitch-eventsub-message-type", HeaderValue::from_static("webhook_callback_verification"));
-                // The type header is not signed: set after signing, as Twitch sends it.
-                request
-            }
-            // LINE's "Verify" and Xero's "Intent to Receive": signed, with no events.
-            "line" => signed(r#"{"destination":"U0000000000000000000000000000000","events":[]}"#.to_owned())?,
-            "xero" => signed(format!(
-                r#"{{"events":[],"firstEventSequence":0,"lastEventSequence":0,"entropy":"{challenge}"}}"#
-            ))?,
-            "x" => {
-                let mut request = Request::new(Vec::new());
-                *request.method_mut() = Method::GET;
-                *request.uri_mut() = with_query(&d.uri, &format!("crc_token={challenge}"))?;
-                request
-            }
-            "dropbox" | "nylas" => {
-                let mut request = Request::new(Vec::new());
-                *request.method_mut() = Method::GET;
-                *request.uri_mut() = with_query(&d.uri, &format!("challenge={challenge}"))?;
-                request
-            }
-            _ => return Ok(None),
-        }))
-    }
-
     /// Two events of one object, the newer sent first: reported as answered.
     fn ordering(&self) -> Result<Row, Failure> {
         let now = OffsetDateTime::now_utc();
         let (newer, _) = self.deliveries.signed(&self.deliveries.body, now)?;
         let (older, _) = self.deliveries.signed(&self.deliveries.body, now - time::Duration::seconds(60))?;
-        let describe = |answer: Result<Answer, String>| {
+        let describe = |answer: Result<Answered, String>| {
             answer.map_or_else(|error| format!("no answer: {error}"), |a| a.describe())
         };
         let got = format!("newer: {}, then older: {}", describe(self.send(&newer)), describe(self.send(&older)));
         Ok(Row::new("out of order", "reported, not judged", got, Verdict::Info))
     }
-}
-
-/// A body compared as JSON where both are JSON, else byte for byte (trimmed).
-fn trim_json(body: &[u8]) -> String {
-    serde_json::from_slice::<serde_json::Value>(body)
-        .map_or_else(|_| String::from_utf8_lossy(body).trim().to_owned(), |json| json.to_string())
 }

@@ -5,18 +5,9 @@ use std::time::{Duration, Instant};
 
 use http::{Request, Uri};
 
-use crate::Failure;
+use crate::{Answered, Failure};
 
-/// An endpoint's answer.
-pub(super) struct Answer {
-    pub(super) status: u16,
-    /// `hooksafe-outcome`, where the endpoint is hooksafe's.
-    pub(super) outcome: Option<String>,
-    pub(super) body: Vec<u8>,
-    pub(super) elapsed: Duration,
-}
-
-impl Answer {
+impl Answered {
     pub(super) const fn is_success(&self) -> bool {
         self.status >= 200 && self.status < 300
     }
@@ -32,16 +23,14 @@ impl Answer {
 }
 
 /// Sends `request` and reads the answer (its body up to 64 KiB).
-pub(super) fn exchange(agent: &ureq::Agent, request: &Request<Vec<u8>>) -> Result<Answer, String> {
-    let started = Instant::now();
-    let answered = crate::exchange(agent, &request.uri().to_string(), request, 64 * 1024)?;
-    Ok(Answer { status: answered.status, outcome: answered.outcome, body: answered.body, elapsed: started.elapsed() })
+pub(super) fn exchange(agent: &ureq::Agent, request: &Request<Vec<u8>>) -> Result<Answered, String> {
+    crate::exchange(agent, &request.uri().to_string(), request, 64 * 1024)
 }
 
 /// Sends `request` over plain HTTP/1.1 on a connection of its own, and reads the status even when the endpoint
 /// answers before the whole body is sent and stops reading (as a receiver refusing a declared length over its limit
 /// does: an HTTP client that writes the whole body first would only see the connection reset).
-pub(super) fn send_raw(request: &Request<Vec<u8>>, timeout: Duration) -> Result<Answer, String> {
+pub(super) fn send_raw(request: &Request<Vec<u8>>, timeout: Duration) -> Result<Answered, String> {
     use std::io::{Read as _, Write as _};
     let started = Instant::now();
     // One deadline for the whole exchange, however slowly the endpoint reads or answers.
@@ -97,7 +86,7 @@ pub(super) fn send_raw(request: &Request<Vec<u8>>, timeout: Duration) -> Result<
         .iter()
         .find(|header| header.name.eq_ignore_ascii_case("hooksafe-outcome"))
         .map(|header| String::from_utf8_lossy(header.value).into_owned());
-    Ok(Answer { status, outcome, body: Vec::new(), elapsed: started.elapsed() })
+    Ok(Answered { status, outcome, body: Vec::new(), elapsed: started.elapsed() })
 }
 
 /// `GET effects?id=ID`: the number the endpoint's effects URL reports, read until it is not zero (for up to five
