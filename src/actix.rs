@@ -386,6 +386,30 @@ pub async fn inbox(
     request: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
 ) -> HttpResponse {
-    let head = head(&request, inbox.reads_path_params());
-    to_actix(inbox.answer::<Vec<u8>, _>(&head, || read_body(inbox.verifier(), &head.headers, payload)).await)
+    hand_over(&**inbox, &request, payload).await
+}
+
+/// A [`Forwarder`](crate::forward::Forwarder) as an actix-web handler: register the forwarder as app data and route
+/// to this, `web::resource("/webhooks/stripe").route(web::post().to(hooksafe::actix::forward::<JetStreamSink>))`.
+/// Answers as [`ForwardService`](crate::tower::ForwardService) does: `202` once the broker has the message, a
+/// duplicate `200`, a broker or store failure `503` with `Retry-After`.
+#[cfg(feature = "forward")]
+pub async fn forward<K: crate::forward::Sink>(
+    forwarder: actix_web::web::Data<crate::forward::Forwarder<K>>,
+    request: HttpRequest,
+    payload: actix_web::web::Payload,
+) -> HttpResponse {
+    hand_over(&**forwarder, &request, payload).await
+}
+
+/// Answers one request to an endpoint that hands deliveries over (the inbox, a forwarder).
+#[cfg(any(feature = "postgres", feature = "forward"))]
+async fn hand_over<E: crate::adapter::HandOver>(
+    endpoint: &E,
+    request: &HttpRequest,
+    payload: actix_web::web::Payload,
+) -> HttpResponse {
+    let head = head(request, endpoint.reads_path_params());
+    let read = || read_body(endpoint.verifier(), &head.headers, payload);
+    to_actix(crate::adapter::hand_over::<_, Vec<u8>, _>(endpoint, &head, read).await)
 }

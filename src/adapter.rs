@@ -65,6 +65,72 @@ where
     Ok(single.unwrap_or_else(|| body.freeze()))
 }
 
+/// An endpoint that answers once it has handed a delivery over durably, with no handler of the application's behind
+/// it: the [inbox](crate::inbox::Inbox) and a [forwarder](crate::forward::Forwarder). Their tower services and
+/// actix-web handlers answer through [`hand_over`].
+pub(crate) trait HandOver: Clone + Send + Sync + 'static {
+    /// The verifier, whose cap the body reader applies.
+    fn verifier(&self) -> &crate::verifier::Verifier;
+
+    /// Whether the route's path parameters are read (a key resolver, a per-tenant rate).
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    fn reads_path_params(&self) -> bool;
+
+    /// Applies the limits to the head.
+    fn admit(&self, parts: &http::request::Parts) -> Result<crate::receiver::Admitted, Error>;
+
+    /// Verifies the buffered request and hands it over, reporting to `observer`.
+    fn accept(
+        &self,
+        parts: &http::request::Parts,
+        body: Bytes,
+        observer: &Observer,
+    ) -> impl Future<Output = Result<HandedOver, Error>> + Send;
+}
+
+/// What a [`HandOver`] endpoint did with a request it accepted.
+pub(crate) enum HandedOver {
+    /// Written, or taken by the broker: answer `202`.
+    Taken,
+    /// The provider's endpoint check: answer it.
+    Handshake(crate::handshake::Handshake),
+}
+
+/// Answers one request to a [`HandOver`] endpoint: refuses a request the limits did not admit, reads its body with
+/// `read`, verifies and hands it over, holding the admission until then; `202` once it is handed over.
+pub(crate) async fn hand_over<E, B, R>(
+    endpoint: &E,
+    parts: &http::request::Parts,
+    read: impl FnOnce() -> R,
+) -> http::Response<B>
+where
+    E: HandOver,
+    B: From<&'static str> + From<Vec<u8>>,
+    R: Future<Output = Result<Bytes, Error>>,
+{
+    let observer = Observer::start(endpoint.verifier().scheme());
+    let read = match endpoint.admit(parts) {
+        Ok(admitted) => read().await.map(|body| (admitted, body)),
+        Err(error) => Err(error),
+    };
+    let handed_over = match read {
+        Ok((_admitted, body)) => endpoint.accept(parts, body, &observer).await,
+        Err(error) => {
+            observer.rejected(&error, None);
+            Err(error)
+        }
+    };
+    match handed_over {
+        Ok(HandedOver::Taken) => {
+            let mut response = http::Response::new(B::from("accepted"));
+            *response.status_mut() = http::StatusCode::ACCEPTED;
+            response
+        }
+        Ok(HandedOver::Handshake(handshake)) => handshake.to_response(),
+        Err(error) => error.to_response(),
+    }
+}
+
 /// How a handler run ended, for the adapter to answer.
 pub(crate) enum Ran<R> {
     /// The handler answered (its result may still be an error).

@@ -14,6 +14,9 @@ mod adapter;
 mod certificate;
 mod error;
 mod fetch_cache;
+#[cfg(feature = "forward")]
+#[cfg_attr(docsrs, doc(cfg(feature = "forward")))]
+pub mod forward;
 mod handshake;
 #[cfg(feature = "postgres")]
 #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]

@@ -62,6 +62,7 @@ const fn rejection(kind: ErrorKind) -> &'static str {
         ErrorKind::Duplicate => "duplicate",
         ErrorKind::InProgress => "in_progress",
         ErrorKind::StoreUnavailable => "store_unavailable",
+        ErrorKind::BrokerUnavailable => "broker_unavailable",
         ErrorKind::KeysUnavailable => "keys_unavailable",
         ErrorKind::RateLimited => "rate_limited",
         ErrorKind::Overloaded => "overloaded",
@@ -180,6 +181,7 @@ impl Observer {
                 | ErrorKind::TimestampTooNew
                 | ErrorKind::UntrustedCertificate
                 | ErrorKind::StoreUnavailable
+                | ErrorKind::BrokerUnavailable
                 | ErrorKind::KeysUnavailable => tracing::warn!(%error, "hooksafe: webhook rejected"),
                 _ => tracing::debug!(%error, "hooksafe: webhook rejected"),
             }
@@ -214,15 +216,17 @@ impl Observer {
         .increment(1);
     }
 
-    /// The delivery was written to the inbox (after [`verified`](Self::verified)): a worker processes it.
-    pub(crate) fn stored(&self) {
+    /// The delivery was handed over durably (after [`verified`](Self::verified)), as `outcome`: `stored` in the
+    /// inbox (a worker processes it), `forwarded` to a broker (a consumer does).
+    #[cfg_attr(not(any(feature = "postgres", feature = "forward")), allow(dead_code))]
+    pub(crate) fn handed_over(&self, outcome: &'static str) {
         #[cfg(feature = "tracing")]
-        self.span.record("outcome", "stored");
+        self.span.record("outcome", outcome);
         #[cfg(feature = "metrics")]
         metrics::counter!(
             "hooksafe_deliveries_total",
             "scheme" => self.scheme.clone(),
-            "outcome" => "stored",
+            "outcome" => outcome,
             "reason" => ""
         )
         .increment(1);

@@ -220,32 +220,84 @@ impl crate::inbox::Inbox {
 }
 
 #[cfg(feature = "postgres")]
-impl<B> tower_service::Service<http::Request<B>> for InboxService
+impl<B> Service<Request<B>> for InboxService
 where
     B: http_body::Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
-    type Response = http::Response<http_body_util::Full<bytes::Bytes>>;
+    type Response = Response<http_body_util::Full<Bytes>>;
     type Error = std::convert::Infallible;
     type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
 
-    fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
-        std::task::Poll::Ready(Ok(()))
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, request: http::Request<B>) -> Self::Future {
-        use http_body_util::BodyExt as _;
-        let inbox = self.inbox.clone();
-        Box::pin(async move {
-            #[cfg_attr(not(feature = "axum"), allow(unused_mut, reason = "changed only behind an axum route"))]
-            let (mut parts, body) = request.into_parts();
-            // Behind an axum route, its path parameters, for a per-tenant rate or a key resolver that reads them.
-            #[cfg(feature = "axum")]
-            if inbox.reads_path_params() {
-                crate::request::PathParams::insert_axum(&mut parts);
-            }
-            Ok(inbox.answer(&parts, || read_body(inbox.verifier(), &parts.headers, body.into_data_stream())).await)
-        })
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Box::pin(hand_over(self.inbox.clone(), request))
     }
+}
+
+/// A [`Forwarder`](crate::forward::Forwarder) as a tower service, an endpoint of its own (axum:
+/// `Router::new().route_service("/webhooks/stripe", forwarder.service())`): verifies, claims, publishes, and answers
+/// `202` once the broker has the message; a duplicate `200` with `hooksafe-outcome: duplicate`; a broker or store
+/// failure `503` with `Retry-After`; a rejected delivery its error's status. The body is capped as by the other
+/// adapters.
+#[cfg(feature = "forward")]
+#[derive(Debug, Clone)]
+pub struct ForwardService<K> {
+    forwarder: crate::forward::Forwarder<K>,
+}
+
+#[cfg(feature = "forward")]
+impl<K: crate::forward::Sink> crate::forward::Forwarder<K> {
+    /// The forwarder as a tower service: see [`ForwardService`].
+    pub fn service(&self) -> ForwardService<K> {
+        ForwardService { forwarder: self.clone() }
+    }
+}
+
+#[cfg(feature = "forward")]
+impl<K, B> Service<Request<B>> for ForwardService<K>
+where
+    K: crate::forward::Sink,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    type Response = Response<http_body_util::Full<Bytes>>;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        Box::pin(hand_over(self.forwarder.clone(), request))
+    }
+}
+
+/// Answers one request to an endpoint that hands deliveries over (the inbox, a forwarder).
+#[cfg(any(feature = "postgres", feature = "forward"))]
+async fn hand_over<E, B>(
+    endpoint: E,
+    request: Request<B>,
+) -> Result<Response<http_body_util::Full<Bytes>>, std::convert::Infallible>
+where
+    E: crate::adapter::HandOver,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    #[cfg_attr(not(feature = "axum"), allow(unused_mut, reason = "changed only behind an axum route"))]
+    let (mut parts, body) = request.into_parts();
+    // Behind an axum route, its path parameters, for a per-tenant rate or a key resolver that reads them.
+    #[cfg(feature = "axum")]
+    if endpoint.reads_path_params() {
+        crate::request::PathParams::insert_axum(&mut parts);
+    }
+    let read = || read_body(endpoint.verifier(), &parts.headers, body.into_data_stream());
+    Ok(crate::adapter::hand_over(&endpoint, &parts, read).await)
 }

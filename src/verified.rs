@@ -134,10 +134,36 @@ impl<'a> Verified<'a> {
 
     /// The same delivery holding `body`, the very bytes it was verified from, shared rather than copied (the
     /// adapters' buffered body).
-    #[cfg(any(feature = "tower", feature = "actix-web"))]
+    #[cfg(any(feature = "tower", feature = "actix-web", feature = "forward"))]
     pub(crate) fn into_shared(self, body: Bytes) -> Verified<'static> {
         debug_assert_eq!(&body[..], self.body.as_slice(), "the bytes that were verified");
         self.with_body(body)
+    }
+
+    /// A delivery verified before it crossed a broker, as its [`Message`](crate::forward::Message) carries it:
+    /// the verified body, the id and the event type as they were read at verification (the event type
+    /// percent-encoded, as a message header carries it), each with whether it was signed.
+    #[cfg(feature = "forward")]
+    pub(crate) fn forwarded(
+        body: Bytes,
+        key_id: Arc<str>,
+        (id, id_is_signed): (Option<Arc<str>>, bool),
+        (event_type, event_type_is_signed): (Option<http::HeaderValue>, bool),
+        timestamp: Option<i64>,
+        tenant: Option<Arc<str>>,
+    ) -> Verified<'static> {
+        Verified {
+            body: Body::Shared(body),
+            key_id,
+            id: id.map_or(Id::Known(None), Id::Shared),
+            id_is_signed,
+            timestamp,
+            handshake: None,
+            tenant,
+            event_type: EventTypeSource::Forwarded(event_type_is_signed),
+            event_type_header: event_type.map(Cow::Owned),
+            signed_content: None,
+        }
     }
 
     fn with_body(self, body: Bytes) -> Verified<'static> {

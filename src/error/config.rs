@@ -175,6 +175,25 @@ pub enum ConfigError {
     /// An [`Inbox`](crate::inbox::Inbox) configured inconsistently.
     #[error("inbox: {0}")]
     InvalidInbox(&'static str),
+    /// A [`Forwarder`](crate::forward::Forwarder) configured inconsistently.
+    #[error("forwarder: {0}")]
+    InvalidForwarder(&'static str),
+    /// A [`Forwarder`](crate::forward::Forwarder)'s sink does not deduplicate and no store was given.
+    #[error("forwarder: this broker does not deduplicate: give the forwarder a store (`.store(..)`)")]
+    StoreRequired,
+    /// A [`Forwarder`](crate::forward::Forwarder) without a store, whose broker forgets a message id sooner than a
+    /// replay could arrive.
+    #[error(
+        "forwarder: the broker's duplicate window ({window_secs} s) is shorter than the {required_secs} s a replay \
+         could reach: lengthen it, or give the forwarder a store (`.store(..)`)"
+    )]
+    DedupWindowTooShort {
+        /// The broker's duplicate window, in seconds.
+        window_secs: u64,
+        /// What it must cover: the verifier's replay window, or the default retention for a scheme without a
+        /// signed timestamp.
+        required_secs: u64,
+    },
     /// A custom scheme's definition is inconsistent.
     #[error("custom scheme: {0}")]
     InvalidScheme(&'static str),

@@ -57,6 +57,10 @@ pub enum ErrorKind {
     /// The deduplication store could not be reached; the handler was not run. Answered with 503 and
     /// `Retry-After`.
     StoreUnavailable,
+    /// A [forwarder](crate::forward::Forwarder)'s broker did not take the delivery (it refused, timed out or could
+    /// not be reached); nothing was acknowledged and the claim was released. Answered with 503 and `Retry-After`, so
+    /// the provider retries.
+    BrokerUnavailable,
     /// The verifier's [`KeyResolver`](crate::KeyResolver) failed, or returned keys prepared for another scheme;
     /// the handler was not run. Answered with 503 and `Retry-After`.
     KeysUnavailable,
@@ -128,7 +132,9 @@ impl ErrorKind {
             Self::InvalidPayload => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Duplicate => StatusCode::OK,
             Self::InProgress => StatusCode::CONFLICT,
-            Self::StoreUnavailable | Self::HandlerTimeout | Self::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            Self::StoreUnavailable | Self::BrokerUnavailable | Self::HandlerTimeout | Self::Overloaded => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         }
     }
@@ -152,6 +158,7 @@ impl ErrorKind {
             Self::Duplicate => "duplicate delivery",
             Self::InProgress => "delivery in progress",
             Self::StoreUnavailable => "deduplication store unavailable",
+            Self::BrokerUnavailable => "broker unavailable",
             Self::HandlerTimeout => "handler timed out",
             Self::KeysUnavailable => "keys unavailable",
             Self::UnknownTenant => "unknown tenant",

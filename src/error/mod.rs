@@ -10,6 +10,8 @@ mod wrapped;
 
 pub use config::ConfigError;
 pub use kind::ErrorKind;
+#[cfg(feature = "forward")]
+pub use wrapped::SinkError;
 pub use wrapped::{ResolveError, StoreError};
 
 /// The response header that marks an answer given without processing: `duplicate` (`200`) or `in-progress` (`409`).
@@ -39,6 +41,8 @@ enum Source {
     Json(serde_json::Error),
     Store(StoreError),
     Resolve(ResolveError),
+    #[cfg(feature = "forward")]
+    Sink(SinkError),
 }
 
 /// The developer-facing part of the message; kept allocation-free for the verification path.
@@ -168,6 +172,17 @@ impl Error {
         }))
     }
 
+    /// The broker did not take a delivery; the provider is told to retry after `after`.
+    #[cfg(feature = "forward")]
+    pub(crate) fn broker_unavailable(source: SinkError, after: std::time::Duration) -> Self {
+        Self(Box::new(Inner {
+            kind: ErrorKind::BrokerUnavailable,
+            header: None,
+            detail: Detail::RetryAfter { why: "was not taken by the broker", after },
+            source: Some(Source::Sink(source)),
+        }))
+    }
+
     #[cold]
     pub(crate) fn keys_unavailable(source: Option<ResolveError>, why: &'static str) -> Self {
         let after = std::time::Duration::from_secs(5);
@@ -293,6 +308,8 @@ impl fmt::Display for Error {
             Some(Source::Json(source)) => write!(f, ": {source}")?,
             Some(Source::Store(source)) => write!(f, ": {source}")?,
             Some(Source::Resolve(source)) => write!(f, ": {source}")?,
+            #[cfg(feature = "forward")]
+            Some(Source::Sink(source)) => write!(f, ": {source}")?,
             None => {}
         }
         Ok(())
@@ -305,6 +322,8 @@ impl std::error::Error for Error {
             Some(Source::Json(source)) => Some(source),
             Some(Source::Store(source)) => Some(source),
             Some(Source::Resolve(source)) => Some(source),
+            #[cfg(feature = "forward")]
+            Some(Source::Sink(source)) => Some(source),
             None => None,
         }
     }

@@ -1,4 +1,4 @@
-//! The errors of the pluggable backends: a store's and a key resolver's, each wrapping the cause.
+//! The errors of the pluggable backends: a store's, a key resolver's and a sink's, each wrapping the cause.
 
 use std::fmt;
 
@@ -45,4 +45,12 @@ wrapped_error!(
     /// A resolver could not look the keys up (its database was unreachable, say). Wraps the cause.
     ResolveError,
     "key resolver"
+);
+
+#[cfg(feature = "forward")]
+wrapped_error!(
+    /// A [`Sink`](crate::forward::Sink) could not hand a delivery to its broker (refused, unreachable, timed out).
+    /// Wraps the client's own error.
+    SinkError,
+    "broker"
 );

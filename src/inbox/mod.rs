@@ -297,13 +297,6 @@ impl Inbox {
         self.inner.receiver.verifier()
     }
 
-    /// Whether the route's path parameters may be read (a key resolver, a per-tenant rate): see
-    /// [`Receiver::reads_path_params`].
-    #[cfg(any(feature = "axum", feature = "actix-web"))]
-    pub(crate) fn reads_path_params(&self) -> bool {
-        self.inner.receiver.reads_path_params()
-    }
-
     /// Verifies a request (head and buffered body) and writes it: what the adapters call. Reported as the adapters
     /// report a delivery (the `hooksafe_delivery` span with the `tracing` feature, the counters and histograms with
     /// `metrics`; a written delivery's outcome is `stored`).
@@ -339,7 +332,7 @@ impl Inbox {
         match &written {
             Ok(_) => {
                 observer.verified(&verified, verify, started.elapsed().saturating_sub(verify));
-                observer.stored();
+                observer.handed_over("stored");
             }
             Err(error) => observer.rejected(error, Some(verify)),
         }
@@ -409,36 +402,29 @@ impl Inbox {
 }
 
 #[cfg(any(feature = "tower", feature = "actix-web"))]
-impl Inbox {
-    /// Applies the limits, reads the body with `read`, verifies, writes and answers one request: what every adapter
-    /// of the inbox does. The admission is held until the delivery is committed (or refused).
-    pub(crate) async fn answer<B, R>(&self, parts: &http::request::Parts, read: impl FnOnce() -> R) -> http::Response<B>
-    where
-        B: From<&'static str> + From<Vec<u8>>,
-        R: Future<Output = Result<bytes::Bytes, Error>>,
-    {
-        let observer = Observer::start(self.verifier().scheme());
-        let accepted = match self.inner.receiver.admit(parts) {
-            Ok(_admitted) => match read().await {
-                Ok(body) => self.accept_observed(parts, &body, &observer).await,
-                Err(error) => {
-                    observer.rejected(&error, None);
-                    Err(error)
-                }
-            },
-            Err(error) => {
-                observer.rejected(&error, None);
-                Err(error)
-            }
-        };
-        match accepted {
-            Ok(Accepted::Stored(_)) => {
-                let mut response = http::Response::new(B::from("accepted"));
-                *response.status_mut() = http::StatusCode::ACCEPTED;
-                response
-            }
-            Ok(Accepted::Handshake(handshake)) => handshake.to_response(),
-            Err(error) => error.to_response(),
-        }
+impl crate::adapter::HandOver for Inbox {
+    fn verifier(&self) -> &Verifier {
+        self.inner.receiver.verifier()
+    }
+
+    #[cfg(any(feature = "axum", feature = "actix-web"))]
+    fn reads_path_params(&self) -> bool {
+        self.inner.receiver.reads_path_params()
+    }
+
+    fn admit(&self, parts: &http::request::Parts) -> Result<crate::receiver::Admitted, Error> {
+        self.inner.receiver.admit(parts)
+    }
+
+    async fn accept(
+        &self,
+        parts: &http::request::Parts,
+        body: bytes::Bytes,
+        observer: &Observer,
+    ) -> Result<crate::adapter::HandedOver, Error> {
+        Ok(match self.accept_observed(parts, &body, observer).await? {
+            Accepted::Stored(_) => crate::adapter::HandedOver::Taken,
+            Accepted::Handshake(handshake) => crate::adapter::HandedOver::Handshake(handshake),
+        })
     }
 }

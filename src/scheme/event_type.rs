@@ -13,6 +13,9 @@ pub(crate) enum EventTypeSource {
     Header(&'static str),
     /// A header, then `.` and a body field when the body has it (GitHub's event and `action`).
     HeaderAndBody(&'static str, &'static str),
+    /// Read at verification and carried by a broker's message, percent-encoded, with whether it was signed.
+    #[cfg_attr(not(feature = "forward"), allow(dead_code))]
+    Forwarded(bool),
 }
 
 impl EventTypeSource {
@@ -20,7 +23,7 @@ impl EventTypeSource {
     pub(crate) const fn header(self) -> Option<&'static str> {
         match self {
             Self::Header(name) | Self::HeaderAndBody(name, _) => Some(name),
-            Self::None | Self::Body(_) => None,
+            Self::None | Self::Body(_) | Self::Forwarded(_) => None,
         }
     }
 
@@ -31,6 +34,7 @@ impl EventTypeSource {
             Self::None => None,
             Self::Body(path) => field_at::<String>(body, path),
             Self::Header(_) => header.map(str::to_owned),
+            Self::Forwarded(_) => Some(percent_encoding::percent_decode_str(header?).decode_utf8_lossy().into_owned()),
             Self::HeaderAndBody(_, field) => {
                 let event = header?;
                 Some(match field_at::<String>(body, &[field]) {
@@ -43,6 +47,6 @@ impl EventTypeSource {
 
     /// Whether the type is covered by the signature.
     pub(crate) const fn is_signed(self) -> bool {
-        matches!(self, Self::Body(_))
+        matches!(self, Self::Body(_) | Self::Forwarded(true))
     }
 }
