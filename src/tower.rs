@@ -245,9 +245,22 @@ where
 /// failure `503` with `Retry-After`; a rejected delivery its error's status. The body is capped as by the other
 /// adapters.
 #[cfg(feature = "forward")]
-#[derive(Debug, Clone)]
 pub struct ForwardService<K> {
     forwarder: crate::forward::Forwarder<K>,
+}
+
+#[cfg(feature = "forward")]
+impl<K> Clone for ForwardService<K> {
+    fn clone(&self) -> Self {
+        Self { forwarder: self.forwarder.clone() }
+    }
+}
+
+#[cfg(feature = "forward")]
+impl<K> std::fmt::Debug for ForwardService<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ForwardService").field("forwarder", &self.forwarder).finish()
+    }
 }
 
 #[cfg(feature = "forward")]

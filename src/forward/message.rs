@@ -188,13 +188,25 @@ impl Message {
         for (name, value) in headers {
             let Some(slot) = NAMES.iter().position(|known| name.eq_ignore_ascii_case(known)) else { continue };
             let header = NAMES[slot];
-            let text = std::str::from_utf8(value.as_ref()).map_err(|_| MessageError { header, problem: "is not UTF-8" })?;
+            let text =
+                std::str::from_utf8(value.as_ref()).map_err(|_| MessageError { header, problem: "is not UTF-8" })?;
             if found[slot].replace(text.to_owned()).is_some() {
                 return Err(MessageError { header, problem: "appears more than once" });
             }
         }
-        let [scheme, dedup_key, key_id, received_at, id, id_signed, tenant, event_type, event_type_signed, timestamp, ordering_key] =
-            found;
+        let [
+            scheme,
+            dedup_key,
+            key_id,
+            received_at,
+            id,
+            id_signed,
+            tenant,
+            event_type,
+            event_type_signed,
+            timestamp,
+            ordering_key,
+        ] = found;
         let required = |value: Option<String>, header| value.ok_or(MessageError { header, problem: "is missing" });
         let dedup_key = required(dedup_key, header::DEDUP_KEY)?;
         if dedup_key.len() != 64 || !dedup_key.bytes().all(|byte| matches!(byte, b'0'..=b'9' | b'a'..=b'f')) {

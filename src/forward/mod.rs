@@ -35,6 +35,9 @@
 
 mod claims;
 mod message;
+#[cfg(feature = "redis-streams")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis-streams")))]
+pub mod redis_streams;
 mod sink;
 
 use std::fmt;

@@ -1,8 +1,12 @@
 //! The behaviour every store must show through a `Receiver`, shared by the memory and Redis test files.
 #![allow(dead_code)] // each test file uses the part it needs
 
+#[cfg(feature = "forward")]
+pub mod forward;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(feature = "redis")]
+pub mod redis;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;

@@ -1,0 +1,336 @@
+//! [`StreamConsumer`]: reads a forwarder's stream in a consumer group, acknowledges what its handler processed,
+//! retries what failed, takes over entries whose consumer stopped, and moves an entry that keeps failing to a
+//! dead-letter stream.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use redis::Value;
+use redis::aio::ConnectionManager;
+use redis::streams::{StreamClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
+
+use super::PAYLOAD_FIELD;
+use crate::forward::{Message, SinkError};
+
+/// Reads a stream written by a [`RedisStreamSink`](super::RedisStreamSink) as one consumer of a group:
+///
+/// - each entry is handed to the handler as a [`Message`] and acknowledged (`XACK`) when the handler returns `Ok`;
+/// - an entry whose handler failed stays pending and is tried again once it has been idle for
+///   [`retry_after`](Self::retry_after) (by this consumer or another of the group), and so is an entry whose consumer
+///   stopped before acknowledging it;
+/// - an entry delivered [`max_attempts`](Self::max_attempts) times without success, or that is not a hooksafe
+///   message, is moved to the [dead-letter stream](Self::dead_letter) (with the fields `hooksafe-error`,
+///   `hooksafe-attempts` and `hooksafe-entry`) and acknowledged, in one transaction.
+///
+/// Processing is at least once: a handler that succeeded but whose `XACK` was lost runs again, so make it idempotent
+/// (the message's [dedup key](Message::dedup_key) names the event).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use hooksafe::forward::Message;
+/// use hooksafe::forward::redis_streams::StreamConsumer;
+///
+/// let consumer = StreamConsumer::connect("redis://127.0.0.1/", "webhooks", "billing", "worker-1").await?;
+/// consumer.create_group().await?;
+/// consumer
+///     .run(|message: Message| async move {
+///         let event: serde_json::Value = message.json()?;
+///         println!("{:?}: {}", message.event_type(), event["id"]);
+///         Ok::<_, hooksafe::Error>(())
+///     })
+///     .await;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct StreamConsumer {
+    connection: ConnectionManager,
+    stream: String,
+    group: String,
+    consumer: String,
+    dead_letter: String,
+    max_attempts: usize,
+    retry_after: Duration,
+    block: Duration,
+    batch: usize,
+}
+
+impl fmt::Debug for StreamConsumer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamConsumer")
+            .field("stream", &self.stream)
+            .field("group", &self.group)
+            .field("consumer", &self.consumer)
+            .field("dead_letter", &self.dead_letter)
+            .field("max_attempts", &self.max_attempts)
+            .field("retry_after", &self.retry_after)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What one [`poll`](StreamConsumer::poll) did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Polled {
+    /// Entries the handler processed (acknowledged).
+    pub processed: usize,
+    /// Entries the handler failed on (left pending, tried again later).
+    pub failed: usize,
+    /// Entries moved to the dead-letter stream.
+    pub dead: usize,
+}
+
+impl StreamConsumer {
+    /// Connects to the Redis at `url` as consumer `consumer` of `group` on `stream`. Defaults: 5 attempts, a retry
+    /// after 30 s idle, batches of 16, waits of 1 s for new entries, dead letters to `<stream>:dead`.
+    ///
+    /// # Errors
+    /// [`SinkError`] when the URL is invalid or the server cannot be reached.
+    pub async fn connect(
+        url: &str,
+        stream: impl Into<String>,
+        group: impl Into<String>,
+        consumer: impl Into<String>,
+    ) -> Result<Self, SinkError> {
+        Ok(Self::new(super::connect(url).await?, stream, group, consumer))
+    }
+
+    /// A consumer on a connection manager you configured yourself, with the defaults of [`connect`](Self::connect).
+    pub fn new(
+        connection: ConnectionManager,
+        stream: impl Into<String>,
+        group: impl Into<String>,
+        consumer: impl Into<String>,
+    ) -> Self {
+        let stream = stream.into();
+        Self {
+            connection,
+            dead_letter: format!("{stream}:dead"),
+            stream,
+            group: group.into(),
+            consumer: consumer.into(),
+            max_attempts: 5,
+            retry_after: Duration::from_secs(30),
+            block: Duration::from_secs(1),
+            batch: 16,
+        }
+    }
+
+    /// How many deliveries to the handler an entry gets before it is dead-lettered. At least 1.
+    #[must_use]
+    pub fn max_attempts(mut self, attempts: usize) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// How long an entry stays pending (its handler failed, or its consumer stopped) before it is tried again: longer
+    /// than your handler ever runs, or a slow handler's entry is taken over while it still runs.
+    #[must_use]
+    pub const fn retry_after(mut self, idle: Duration) -> Self {
+        self.retry_after = idle;
+        self
+    }
+
+    /// The dead-letter stream's key.
+    #[must_use]
+    pub fn dead_letter(mut self, stream: impl Into<String>) -> Self {
+        self.dead_letter = stream.into();
+        self
+    }
+
+    /// How long one [`poll`](Self::poll) waits for new entries when there are none (Redis `BLOCK`). At least 1 ms.
+    #[must_use]
+    pub fn block(mut self, wait: Duration) -> Self {
+        self.block = wait.max(Duration::from_millis(1));
+        self
+    }
+
+    /// Creates the group (and the stream) if it does not exist, reading from the stream's start.
+    ///
+    /// # Errors
+    /// [`SinkError`] when the server refused it.
+    pub async fn create_group(&self) -> Result<(), SinkError> {
+        let mut connection = self.connection.clone();
+        let created: Result<(), _> = redis::cmd("XGROUP")
+            .arg("CREATE")
+            .arg(&self.stream)
+            .arg(&self.group)
+            .arg("0")
+            .arg("MKSTREAM")
+            .query_async(&mut connection)
+            .await;
+        match created {
+            Err(error) if error.code() == Some("BUSYGROUP") => Ok(()),
+            other => other.map_err(SinkError::new),
+        }
+    }
+
+    /// Runs `handler` on entries until the future is dropped; a Redis failure is logged and retried after a second.
+    pub async fn run<H, F, E>(&self, handler: H)
+    where
+        H: Fn(Message) -> F,
+        F: Future<Output = Result<(), E>>,
+        E: fmt::Display,
+    {
+        loop {
+            if let Err(error) = self.poll(&handler).await {
+                crate::log::warning!("stream consumer {}: {error}", self.consumer);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+
+    /// One round: dead-letters the pending entries out of attempts, takes over and retries those idle for
+    /// [`retry_after`](Self::retry_after), then reads new entries (waiting up to [`block`](Self::block) for some)
+    /// and runs `handler` on each.
+    ///
+    /// # Errors
+    /// [`SinkError`] when Redis failed; entries not yet acknowledged stay pending.
+    pub async fn poll<H, F, E>(&self, handler: &H) -> Result<Polled, SinkError>
+    where
+        H: Fn(Message) -> F,
+        F: Future<Output = Result<(), E>>,
+        E: fmt::Display,
+    {
+        let mut polled = Polled::default();
+        let mut connection = self.connection.clone();
+        let idle = u64::try_from(self.retry_after.as_millis()).unwrap_or(u64::MAX);
+        let pending: StreamPendingCountReply = redis::cmd("XPENDING")
+            .arg(&self.stream)
+            .arg(&self.group)
+            .arg("IDLE")
+            .arg(idle)
+            .arg("-")
+            .arg("+")
+            .arg(self.batch)
+            .query_async(&mut connection)
+            .await
+            .map_err(SinkError::new)?;
+        let (spent, retried): (Vec<_>, Vec<_>) =
+            pending.ids.into_iter().partition(|entry| entry.times_delivered >= self.max_attempts);
+        for (entries, give_up) in [(spent, true), (retried, false)] {
+            if entries.is_empty() {
+                continue;
+            }
+            // Taken over only if still idle that long, so two consumers cannot both take one entry.
+            let claimed: StreamClaimReply = redis::cmd("XCLAIM")
+                .arg(&self.stream)
+                .arg(&self.group)
+                .arg(&self.consumer)
+                .arg(idle)
+                .arg(entries.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>())
+                .query_async(&mut connection)
+                .await
+                .map_err(SinkError::new)?;
+            for entry in claimed.ids {
+                let attempts = entries.iter().find(|pending| pending.id == entry.id).map_or(0, |p| p.times_delivered);
+                if give_up {
+                    self.bury(&entry, "out of attempts", attempts).await?;
+                    polled.dead += 1;
+                } else {
+                    self.handle(entry, attempts + 1, handler, &mut polled).await?;
+                }
+            }
+        }
+        let read: StreamReadReply = redis::cmd("XREADGROUP")
+            .arg("GROUP")
+            .arg(&self.group)
+            .arg(&self.consumer)
+            .arg("COUNT")
+            .arg(self.batch)
+            .arg("BLOCK")
+            .arg(u64::try_from(self.block.as_millis()).unwrap_or(u64::MAX))
+            .arg("STREAMS")
+            .arg(&self.stream)
+            .arg(">")
+            .query_async(&mut connection)
+            .await
+            .map_err(SinkError::new)?;
+        for entry in read.keys.into_iter().flat_map(|key| key.ids) {
+            self.handle(entry, 1, handler, &mut polled).await?;
+        }
+        Ok(polled)
+    }
+
+    /// Runs the handler on one entry (its `attempt`th delivery) and acknowledges it if the handler succeeded.
+    async fn handle<H, F, E>(
+        &self,
+        entry: StreamId,
+        attempt: usize,
+        handler: &H,
+        polled: &mut Polled,
+    ) -> Result<(), SinkError>
+    where
+        H: Fn(Message) -> F,
+        F: Future<Output = Result<(), E>>,
+        E: fmt::Display,
+    {
+        let message = match read_message(&entry) {
+            Ok(message) => message,
+            Err(error) => {
+                self.bury(&entry, &error.to_string(), attempt).await?;
+                polled.dead += 1;
+                return Ok(());
+            }
+        };
+        match handler(message).await {
+            Ok(()) => {
+                let mut connection = self.connection.clone();
+                let _: usize = redis::cmd("XACK")
+                    .arg(&self.stream)
+                    .arg(&self.group)
+                    .arg(&entry.id)
+                    .query_async(&mut connection)
+                    .await
+                    .map_err(SinkError::new)?;
+                polled.processed += 1;
+            }
+            Err(error) => {
+                crate::log::warning!("stream entry {} failed (attempt {attempt}): {error}", entry.id);
+                polled.failed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves an entry to the dead-letter stream and acknowledges it, in one transaction.
+    async fn bury(&self, entry: &StreamId, why: &str, attempts: usize) -> Result<(), SinkError> {
+        let mut dead = redis::cmd("XADD");
+        dead.arg(&self.dead_letter).arg("*");
+        for (field, value) in &entry.map {
+            dead.arg(field).arg(bytes_of(value).unwrap_or_default());
+        }
+        dead.arg("hooksafe-error").arg(why).arg("hooksafe-attempts").arg(attempts).arg("hooksafe-entry").arg(&entry.id);
+        let mut connection = self.connection.clone();
+        let () = redis::pipe()
+            .atomic()
+            .add_command(dead)
+            .ignore()
+            .cmd("XACK")
+            .arg(&self.stream)
+            .arg(&self.group)
+            .arg(&entry.id)
+            .ignore()
+            .query_async(&mut connection)
+            .await
+            .map_err(SinkError::new)?;
+        crate::log::warning!("stream entry {} moved to {}: {why}", entry.id, self.dead_letter);
+        Ok(())
+    }
+}
+
+/// The message an entry holds.
+fn read_message(entry: &StreamId) -> Result<Message, crate::forward::MessageError> {
+    let payload = entry.map.get(PAYLOAD_FIELD).and_then(bytes_of).unwrap_or_default();
+    let headers: Vec<(&str, Vec<u8>)> = entry
+        .map
+        .iter()
+        .filter(|(field, _)| field.as_str() != PAYLOAD_FIELD)
+        .filter_map(|(field, value)| Some((field.as_str(), bytes_of(value)?)))
+        .collect();
+    Message::from_parts(headers.iter().map(|(name, value)| (*name, value)), payload)
+}
+
+fn bytes_of(value: &Value) -> Option<Vec<u8>> {
+    redis::from_redis_value_ref(value).ok()
+}

@@ -1,0 +1,142 @@
+//! What every broker must show behind a `Forwarder` served by a real axum server on loopback, shared by the
+//! forwarding test files: the server, signed deliveries sent on raw connections, and the attacks.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hooksafe::forward::{Forwarder, Sink};
+use hooksafe::sign::Signer;
+use hooksafe::{Scheme, Verifier};
+use time::OffsetDateTime;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use super::SECRET;
+
+/// The largest body the forwarders of these tests accept.
+pub const MAX_BODY: usize = 64 * 1024;
+
+pub fn verifier() -> Verifier {
+    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).max_body_size(MAX_BODY).build().unwrap()
+}
+
+/// The forwarder on a free loopback port.
+pub async fn serve<K: Sink>(forwarder: &Forwarder<K>) -> SocketAddr {
+    let app = axum::Router::new().route_service("/webhooks", forwarder.service());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    address
+}
+
+/// A request: its head and body.
+pub type Request = (String, Vec<u8>);
+
+/// Delivery `id` of `body` signed with `secret` at `at`.
+pub fn signed_with(secret: &str, id: &str, body: &str, at: OffsetDateTime) -> Request {
+    let headers = Signer::new(Scheme::StandardWebhooks, secret).unwrap().headers(id, at, body.as_bytes()).unwrap();
+    let mut head = format!(
+        "POST /webhooks HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in &headers {
+        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    head.push_str("\r\n");
+    (head, body.as_bytes().to_vec())
+}
+
+/// Delivery `id` of `body`, signed now with the test secret.
+pub fn delivery(id: &str, body: &str) -> Request {
+    signed_with(SECRET, id, body, OffsetDateTime::now_utc())
+}
+
+/// What the server answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub duplicate: bool,
+    pub retry_after: bool,
+}
+
+/// Sends a request on a connection of its own.
+pub async fn send(address: SocketAddr, (head, body): &Request) -> Answer {
+    let exchange = async {
+        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        // A server that answers before reading the whole body (413) may close first.
+        let _ = stream.write_all(body).await;
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response).await;
+        let text = String::from_utf8_lossy(&response).to_lowercase();
+        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
+        Answer {
+            status,
+            duplicate: text.contains("hooksafe-outcome: duplicate"),
+            retry_after: text.contains("\r\nretry-after: "),
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), exchange).await.expect("the server answered")
+}
+
+/// Sends `copies` copies of `request` all at once, each on its own connection, spread over `addresses` in turn.
+pub async fn send_at_once(addresses: &[SocketAddr], request: &Request, copies: usize) -> Vec<Answer> {
+    let start = Arc::new(tokio::sync::Barrier::new(copies));
+    let sends: Vec<_> = (0..copies)
+        .map(|copy| {
+            let (start, request, address) = (start.clone(), request.clone(), addresses[copy % addresses.len()]);
+            tokio::spawn(async move {
+                start.wait().await;
+                send(address, &request).await
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for send in sends {
+        answers.push(send.await.unwrap());
+    }
+    answers
+}
+
+/// 32 copies of one delivery at once, over `addresses`: exactly one `202`; every other copy a duplicate (`200`) or,
+/// while the first holds a store's claim, `409`; none a failure. The caller then counts one message in its broker.
+pub async fn thirty_two_copies_are_acknowledged_once(addresses: &[SocketAddr], id: &str) {
+    let answers =
+        send_at_once(addresses, &delivery(id, &format!(r#"{{"type":"invoice.paid","id":"{id}"}}"#)), 32).await;
+    let accepted = answers.iter().filter(|answer| answer.status == 202).count();
+    assert_eq!(accepted, 1, "{answers:?}");
+    for answer in &answers {
+        assert!(
+            answer.status == 202 || (answer.status == 200 && answer.duplicate) || answer.status == 409,
+            "{answers:?}"
+        );
+    }
+}
+
+/// Forged, stale, unsigned and oversized deliveries are refused with a `4xx`. The caller then checks its broker
+/// holds nothing.
+pub async fn forged_stale_and_oversized_deliveries_are_refused(address: SocketAddr) {
+    let body = r#"{"type":"invoice.paid"}"#;
+    let forged =
+        signed_with("whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "msg_forged", body, OffsetDateTime::now_utc());
+    let stale = signed_with(SECRET, "msg_stale", body, OffsetDateTime::now_utc() - time::Duration::hours(1));
+    let oversized = delivery("msg_large", &format!(r#"{{"pad":"{}"}}"#, "x".repeat(MAX_BODY)));
+    let mut tampered = delivery("msg_tampered", body);
+    tampered.1 = br#"{"type":"invoice.PAID"}"#.to_vec();
+    let unsigned = (
+        format!(
+            "POST /webhooks HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+            body.len()
+        ),
+        body.as_bytes().to_vec(),
+    );
+    for (what, request, status) in [
+        ("forged", forged, 401),
+        ("stale", stale, 401),
+        ("tampered", tampered, 401),
+        ("unsigned", unsigned, 400),
+        ("oversized", oversized, 413),
+    ] {
+        assert_eq!(send(address, &request).await.status, status, "{what}");
+    }
+}
