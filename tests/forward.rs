@@ -48,7 +48,7 @@ fn forwarder(sink: Kept) -> Forwarder<Kept> {
 async fn thirty_two_concurrent_copies_make_one_message() {
     let sink = Kept::default();
     let address = serve(&forwarder(sink.clone())).await;
-    common::forward::thirty_two_copies_are_acknowledged_once(&[address], "msg_32").await;
+    let _ = common::forward::thirty_two_copies_are_acknowledged_once(&[address], "msg_32").await;
     assert_eq!(sink.count(), 1);
     // Once published, every later copy is a duplicate.
     let again = send(address, &delivery("msg_32", r#"{"type":"invoice.paid","id":"msg_32"}"#)).await;

@@ -100,7 +100,7 @@ pub async fn send_at_once(addresses: &[SocketAddr], request: &Request, copies: u
 
 /// 32 copies of one delivery at once, over `addresses`: exactly one `202`; every other copy a duplicate (`200`) or,
 /// while the first holds a store's claim, `409`; none a failure. The caller then counts one message in its broker.
-pub async fn thirty_two_copies_are_acknowledged_once(addresses: &[SocketAddr], id: &str) {
+pub async fn thirty_two_copies_are_acknowledged_once(addresses: &[SocketAddr], id: &str) -> Vec<Answer> {
     let answers =
         send_at_once(addresses, &delivery(id, &format!(r#"{{"type":"invoice.paid","id":"{id}"}}"#)), 32).await;
     let accepted = answers.iter().filter(|answer| answer.status == 202).count();
@@ -111,6 +111,12 @@ pub async fn thirty_two_copies_are_acknowledged_once(addresses: &[SocketAddr], i
             "{answers:?}"
         );
     }
+    answers
+}
+
+/// The answers that were duplicates.
+pub fn duplicates(answers: &[Answer]) -> usize {
+    answers.iter().filter(|answer| answer.status == 200 && answer.duplicate).count()
 }
 
 /// Forged, stale, unsigned and oversized deliveries are refused with a `4xx`. The caller then checks its broker
