@@ -3,6 +3,8 @@
 
 #[cfg(feature = "forward")]
 pub mod forward;
+#[cfg(feature = "nats")]
+pub mod nats;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "redis")]

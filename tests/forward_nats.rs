@@ -1,0 +1,154 @@
+//! Forwarding to NATS JetStream against a real `nats-server -js` each test starts on a free loopback port: the
+//! stream's own deduplication makes one message per event across copies and replicas with no store, nothing is
+//! acknowledged while the server is down, forgeries are never published, and a consumer reads each message back as
+//! the delivery view.
+#![cfg(all(feature = "nats", feature = "axum"))]
+
+use std::time::Duration;
+
+use async_nats::jetstream::consumer::pull;
+use async_nats::jetstream::stream::StorageType;
+use futures_util::StreamExt as _;
+use hooksafe::ConfigError;
+use hooksafe::forward::nats::JetStreamSink;
+use hooksafe::forward::{Forwarder, Message};
+
+mod common;
+
+use common::forward::{Answer, delivery, duplicates, send, serve, verifier};
+use common::nats::NatsServer;
+
+const STREAM: &str = "WEBHOOKS";
+/// Covers the Standard Webhooks replay window (5 minutes each way).
+const WINDOW: Duration = Duration::from_secs(600);
+
+async fn server() -> NatsServer {
+    let server = NatsServer::start();
+    server.create_stream(STREAM, "webhooks.>", WINDOW, StorageType::File).await;
+    server
+}
+
+async fn forwarder(server: &NatsServer) -> Forwarder<JetStreamSink> {
+    let sink = JetStreamSink::connect(&server.url(), STREAM, "webhooks").await.unwrap();
+    Forwarder::builder(verifier(), sink)
+        .publish_timeout(Duration::from_secs(2))
+        .ordering_key(|delivery| delivery.json::<serde_json::Value>().ok()?["object"].as_str().map(str::to_owned))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thirty_two_concurrent_copies_publish_one_message_and_31_duplicates() {
+    let server = server().await;
+    let address = serve(&forwarder(&server).await).await;
+    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&[address], "msg_32").await;
+    assert_eq!(duplicates(&answers), 31);
+    assert_eq!(server.messages(STREAM).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_stream_publish_one_message() {
+    let server = server().await;
+    let first = serve(&forwarder(&server).await).await;
+    let second = serve(&forwarder(&server).await).await;
+    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&[first, second], "msg_replicas").await;
+    assert_eq!(duplicates(&answers), 31);
+    assert_eq!(server.messages(STREAM).await, 1);
+}
+
+#[tokio::test]
+async fn forged_stale_and_oversized_deliveries_are_never_published() {
+    let server = server().await;
+    let address = serve(&forwarder(&server).await).await;
+    common::forward::forged_stale_and_oversized_deliveries_are_refused(address).await;
+    assert_eq!(server.messages(STREAM).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_the_server_is_down_nothing_is_acknowledged_and_every_event_is_one_message_after() {
+    let mut server = server().await;
+    let address = serve(&forwarder(&server).await).await;
+    let requests: Vec<_> = (0..5).map(|n| delivery(&format!("msg_down_{n}"), r#"{"type":"invoice.paid"}"#)).collect();
+    assert_eq!(send(address, &requests[0]).await.status, 202);
+    server.kill();
+    for request in &requests[1..] {
+        let answer = send(address, request).await;
+        assert_eq!((answer.status, answer.retry_after), (503, true), "{answer:?}");
+    }
+    server.restart();
+    for request in &requests {
+        // The client reconnects on its own; retry as a provider would. A publish the client held while the server was
+        // down may land once it is back: the stream then reports the retry a duplicate, never a second message.
+        let answer = retried(address, request).await;
+        assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
+    }
+    assert_eq!(server.messages(STREAM).await, 5, "one message per event, kept across the restart");
+}
+
+async fn retried(address: std::net::SocketAddr, request: &common::forward::Request) -> Answer {
+    for _ in 0..100 {
+        let answer = send(address, request).await;
+        if answer.status != 503 {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("still refused after the restart");
+}
+
+#[tokio::test]
+async fn a_window_shorter_than_the_replay_window_memory_storage_and_uncovered_subjects_are_refused() {
+    let server = NatsServer::start();
+    // JetStream's default duplicate window: two minutes.
+    server.create_stream("SHORT", "short.>", Duration::from_secs(120), StorageType::File).await;
+    let sink = JetStreamSink::connect(&server.url(), "SHORT", "short").await.unwrap();
+    assert_eq!(sink.duplicate_window(), Duration::from_secs(120));
+    let error = Forwarder::builder(verifier(), sink.clone()).build().unwrap_err();
+    assert_eq!(error, ConfigError::DedupWindowTooShort { window_secs: 120, required_secs: 600 });
+    assert!(Forwarder::builder(verifier(), sink).store(hooksafe::MemoryStore::new()).build().is_ok());
+
+    server.create_stream("VOLATILE", "volatile.>", WINDOW, StorageType::Memory).await;
+    let memory = JetStreamSink::connect(&server.url(), "VOLATILE", "volatile").await.unwrap_err();
+    assert!(memory.to_string().contains("memory"), "{memory}");
+    let uncovered = JetStreamSink::connect(&server.url(), "SHORT", "elsewhere").await.unwrap_err();
+    assert!(uncovered.to_string().contains("elsewhere.>"), "{uncovered}");
+    assert!(JetStreamSink::connect(&server.url(), "MISSING", "x").await.is_err());
+}
+
+#[tokio::test]
+async fn a_consumer_reads_each_message_as_the_delivery_view_on_its_objects_subject() {
+    let server = server().await;
+    let forwarder = forwarder(&server).await;
+    let address = serve(&forwarder).await;
+    for (id, object) in [("msg_a", "cus_1"), ("msg_b", "cus 2/é")] {
+        let body = format!(r#"{{"type":"customer.updated","object":"{object}"}}"#);
+        assert_eq!(send(address, &delivery(id, &body)).await.status, 202);
+    }
+    let stream = server.jetstream().await.get_stream(STREAM).await.unwrap();
+    let consumer = stream
+        .create_consumer(pull::Config { durable_name: Some("billing".into()), ..Default::default() })
+        .await
+        .unwrap();
+    let mut batch = consumer.fetch().max_messages(2).messages().await.unwrap();
+    let mut read = Vec::new();
+    while let Some(message) = batch.next().await {
+        let message = message.unwrap();
+        let delivery = Message::from_nats(&message).unwrap();
+        read.push((
+            message.subject.to_string(),
+            delivery.id().unwrap().to_owned(),
+            delivery.ordering_key().unwrap().to_owned(),
+        ));
+        assert_eq!(delivery.event_type().as_deref(), Some("customer.updated"));
+        assert_eq!(delivery.scheme(), "standard-webhooks");
+        message.ack().await.unwrap();
+    }
+    assert_eq!(
+        read,
+        [
+            ("webhooks.cus%5F1".to_owned(), "msg_a".to_owned(), "cus_1".to_owned()),
+            ("webhooks.cus%202%2F%C3%A9".to_owned(), "msg_b".to_owned(), "cus 2/é".to_owned()),
+        ]
+    );
+    assert_eq!(forwarder.sink().subject_for(None), "webhooks._");
+}
