@@ -18,7 +18,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use hooksafe::inbox::{Inbox, InboxDelivery};
@@ -26,8 +26,8 @@ use hooksafe::sign::Signer;
 use hooksafe::{Scheme, Verifier};
 use sqlx::{PgPool, PgTransaction, Row as _};
 
-#[path = "common/http.rs"]
-mod http;
+#[path = "common/load.rs"]
+mod load;
 
 #[path = "../tests/common/postgres.rs"]
 #[allow(dead_code)] // the bench starts the server; it never stops it early
@@ -124,41 +124,21 @@ async fn run(server: &postgres::Postgres, size: &Size, part: impl Fn(&str) -> bo
     }
 }
 
-struct Latencies {
-    p50: f64,
-    p99: f64,
-    max: f64,
-    rate: f64,
-}
-
-impl std::fmt::Display for Latencies {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", self.p50, self.p99, self.max)?;
-        if self.rate > 0.0 { write!(f, ", sustained {:.0}/s", self.rate) } else { Ok(()) }
-    }
-}
-
-fn latencies(mut values: Vec<Duration>, elapsed: Option<Duration>) -> Latencies {
-    values.sort_unstable();
-    let percentile = |p: f64| millis(values[((values.len() as f64 * p) as usize).min(values.len() - 1)]);
-    Latencies {
-        p50: percentile(0.50),
-        p99: percentile(0.99),
-        max: millis(*values.last().unwrap()),
-        rate: elapsed.map_or(0.0, |elapsed| values.len() as f64 / elapsed.as_secs_f64()),
-    }
-}
-
 /// One run of the open-loop client with workers picking the deliveries up: the acknowledgement and pick-up
 /// latencies.
-async fn acknowledgement(inbox: &Inbox, address: SocketAddr, rate: u64, seconds: u64) -> (Latencies, Latencies) {
+async fn acknowledgement(
+    inbox: &Inbox,
+    address: SocketAddr,
+    rate: u64,
+    seconds: u64,
+) -> (load::Latencies, load::Latencies) {
     let total = usize::try_from(rate * seconds).unwrap();
     let signer = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap();
     let body = format!(r#"{{"type":"invoice.paid","data":{{"pad":"{}"}}}}"#, "x".repeat(1024 - 40));
     let now = time::OffsetDateTime::now_utc();
     // Signed before the clock starts: the client's own work stays out of the measurement.
     let requests: Vec<Vec<u8>> =
-        (0..total).map(|index| wire(&signer, &format!("msg_{index}"), now, body.as_bytes())).collect();
+        (0..total).map(|index| load::wire(&signer, &format!("msg_{index}"), now, body.as_bytes())).collect();
     let requests = Arc::new(requests);
     let base = Instant::now();
     // When each delivery was acknowledged, and when its handler started: nanoseconds from `base`.
@@ -167,23 +147,14 @@ async fn acknowledgement(inbox: &Inbox, address: SocketAddr, rate: u64, seconds:
     let recorder = started.clone();
     let handler = hooksafe::inbox::handler(move |delivery: InboxDelivery, _tx: &mut PgTransaction<'static>| {
         let index: usize = delivery.delivery_id().unwrap()["msg_".len()..].parse().unwrap();
-        recorder[index].store(nanos(base.elapsed()), Ordering::SeqCst);
+        recorder[index].store(load::nanos(base.elapsed()), Ordering::SeqCst);
         Box::pin(async { Ok(()) })
     });
     let workers = tokio::spawn(inbox.worker(handler).concurrency(LOOPS).run());
 
-    let next = Arc::new(AtomicUsize::new(0));
     let interval = Duration::from_secs(1) / u32::try_from(rate).unwrap();
     let start = Instant::now() + Duration::from_millis(100);
-    let mut clients = Vec::new();
-    for _ in 0..CONNECTIONS {
-        let (requests, next, acknowledged) = (requests.clone(), next.clone(), acknowledged.clone());
-        clients.push(tokio::spawn(client(address, requests, next, start, interval, base, acknowledged)));
-    }
-    let mut acks = Vec::with_capacity(total);
-    for client in clients {
-        acks.extend(client.await.unwrap());
-    }
+    let acks = load::send_all(address, requests, CONNECTIONS, (start, interval), (base, acknowledged.clone())).await;
     let elapsed = start.elapsed();
     wait_until(inbox, |counts| counts.processed == total as u64).await;
     workers.abort();
@@ -193,7 +164,7 @@ async fn acknowledgement(inbox: &Inbox, address: SocketAddr, rate: u64, seconds:
             Duration::from_nanos(start.saturating_sub(ack))
         })
         .collect();
-    (latencies(acks, Some(elapsed)), latencies(pickups, None))
+    (load::latencies(acks, Some(elapsed)), load::latencies(pickups, None))
 }
 
 /// Fills the inbox with a backlog of `backlog` deliveries (over `keys` ordering keys and a hot key with a tenth of
@@ -246,39 +217,6 @@ async fn backlog_of(pool: &PgPool, backlog: u64, keys: Option<u64>) {
     sqlx::query("SELECT pg_stat_statements_reset()").execute(pool).await.unwrap();
 }
 
-fn millis(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1000.0
-}
-
-/// One keep-alive connection: takes the next request (by its position in the schedule), waits until it is due,
-/// sends it, and records the time from when it was due to the end of the `202`, and when that was.
-async fn client(
-    address: SocketAddr,
-    requests: Arc<Vec<Vec<u8>>>,
-    next: Arc<AtomicUsize>,
-    start: Instant,
-    interval: Duration,
-    base: Instant,
-    acknowledged: Arc<Vec<AtomicU64>>,
-) -> Vec<Duration> {
-    let mut connection = tokio::net::TcpStream::connect(address).await.unwrap();
-    connection.set_nodelay(true).unwrap();
-    let mut latencies = Vec::new();
-    loop {
-        let index = next.fetch_add(1, Ordering::SeqCst);
-        let Some(request) = requests.get(index) else { return latencies };
-        let due = start + interval * u32::try_from(index).unwrap();
-        tokio::time::sleep_until(due.into()).await;
-        http::exchange(&mut connection, request, 202).await;
-        acknowledged[index].store(nanos(base.elapsed()), Ordering::SeqCst);
-        latencies.push(due.elapsed());
-    }
-}
-
-fn nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
-}
-
 /// Waits until the inbox's counts satisfy `done`, for at most five minutes.
 async fn wait_until(inbox: &Inbox, done: impl Fn(&hooksafe::inbox::Counts) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(300);
@@ -286,15 +224,4 @@ async fn wait_until(inbox: &Inbox, done: impl Fn(&hooksafe::inbox::Counts) -> bo
         assert!(Instant::now() < deadline, "the workers did not keep up");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-}
-
-/// A signed delivery as HTTP/1.1 bytes on a keep-alive connection.
-fn wire(signer: &Signer, id: &str, at: time::OffsetDateTime, body: &[u8]) -> Vec<u8> {
-    let headers = signer.headers(id, at, body).unwrap();
-    let mut head = String::from("POST /webhooks HTTP/1.1\r\nhost: bench\r\n");
-    for (name, value) in &headers {
-        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
-    }
-    head.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
-    [head.into_bytes(), body.to_vec()].concat()
 }
