@@ -146,7 +146,7 @@ async fn a_consumer_reads_each_message_as_the_delivery_view_on_its_objects_subje
     assert_eq!(
         read,
         [
-            ("webhooks.cus%5F1".to_owned(), "msg_a".to_owned(), "cus_1".to_owned()),
+            ("webhooks.cus_1".to_owned(), "msg_a".to_owned(), "cus_1".to_owned()),
             ("webhooks.cus%202%2F%C3%A9".to_owned(), "msg_b".to_owned(), "cus 2/é".to_owned()),
         ]
     );

@@ -14,8 +14,9 @@
 //! replicas in a cluster to survive a server).
 //!
 //! Subjects are `<subject>.<ordering key>`: the [ordering key](super::ForwarderBuilder::ordering_key) with every
-//! byte but ASCII letters, digits and `-` percent-encoded (`_` when there is none), so a consumer can filter one
-//! object's events, which the stream keeps in order. The stream's subjects must cover `<subject>.>`.
+//! byte but ASCII letters, digits, `-` and `_` percent-encoded (`_` when there is none, a subject it shares with the
+//! key `_`), so a consumer can filter one object's events, which the stream keeps in order. The stream's subjects
+//! must cover `<subject>.>`.
 
 use std::fmt;
 use std::time::Duration;
@@ -25,8 +26,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use super::{Deduplication, Message, MessageError, Published, Sink, SinkError};
 
-/// What is percent-encoded in a subject token: everything but ASCII letters, digits and `-`.
-const TOKEN: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-');
+/// What is percent-encoded in a subject token: everything but ASCII letters, digits, `-` and `_`.
+const TOKEN: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_');
 
 /// Forwards to a JetStream stream: see the [module](self).
 #[derive(Clone)]
