@@ -1,7 +1,7 @@
 //! Forward verified deliveries to a broker, and acknowledge each to the provider only once the broker has it
 //! (feature `forward`; each broker behind its own: `nats`, `kafka`, `redis-streams`).
 //!
-//! A [`Forwarder`] verifies a delivery, claims it (in a [`Store`](crate::store::Store), or through the broker's own
+//! A [`Forwarder`] verifies a delivery, claims it (in a [`Store`], or through the broker's own
 //! deduplication where it has one), publishes it through a [`Sink`] as a [`Message`] (the raw verified body and
 //! headers saying what verification found) and awaits the broker's acknowledgement; only then does it answer
 //! `202 Accepted`. A duplicate is answered like any duplicate (`200`, `hooksafe-outcome: duplicate`); a broker that
