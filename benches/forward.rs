@@ -88,8 +88,9 @@ fn main() {
     });
 }
 
+/// Bodies up to 512 KiB: under NATS's and Kafka's 1 MB message limit with the headers.
 fn verifier() -> Verifier {
-    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).build().unwrap()
+    Verifier::builder(Scheme::StandardWebhooks).secret(SECRET).max_body_size(512 * 1024).build().unwrap()
 }
 
 /// The runs at a steady rate, then the sustained rate, for one broker.

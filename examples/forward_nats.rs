@@ -39,7 +39,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .await?;
 
     let sink = JetStreamSink::new(context.clone(), "STRIPE", "stripe").await?;
-    let forwarder = Forwarder::builder(Verifier::builder(Scheme::Stripe).secret(SECRET).build()?, sink)
+    // Bodies must fit the server's `max_payload` (1 MB by default) with the message's headers.
+    let verifier = Verifier::builder(Scheme::Stripe).secret(SECRET).max_body_size(512 * 1024).build()?;
+    let forwarder = Forwarder::builder(verifier, sink)
         // One subject per Stripe object, so a consumer can follow one customer's events in order.
         .ordering_key(|event| {
             event.json::<serde_json::Value>().ok()?["data"]["object"]["id"].as_str().map(str::to_owned)

@@ -145,6 +145,37 @@ fn a_sink_without_deduplication_needs_a_store_and_a_short_window_is_refused() {
     assert!(with_store.build().is_ok());
     let zero = Forwarder::builder(verifier(), closure).store(MemoryStore::new()).publish_timeout(Duration::ZERO);
     assert!(matches!(zero.build().unwrap_err(), ConfigError::InvalidForwarder(_)));
+    // A publish that could outlive its claim's 60 s lease could run beside the copy that claims it next.
+    let outliving =
+        Forwarder::builder(verifier(), closure).store(MemoryStore::new()).publish_timeout(Duration::from_secs(60));
+    assert!(matches!(outliving.build().unwrap_err(), ConfigError::InvalidForwarder(_)));
+}
+
+/// A sink whose client gives up after `0` and whose broker takes messages of at most `1` bytes.
+struct Limited(Duration, usize);
+
+impl Sink for Limited {
+    async fn publish(&self, _: Message) -> Result<Published, SinkError> {
+        Ok(Published::Taken)
+    }
+    fn max_message_size(&self) -> Option<usize> {
+        Some(self.1)
+    }
+    fn gives_up_after(&self) -> Option<Duration> {
+        Some(self.0)
+    }
+}
+
+#[test]
+fn a_broker_that_could_never_take_the_largest_body_or_outlasts_the_publish_timeout_is_refused() {
+    let build = |sink: Limited| Forwarder::builder(verifier(), sink).store(MemoryStore::new()).build();
+    // The tests' verifier takes 64 KiB; hooksafe keeps 4 KiB for the headers.
+    let error = build(Limited(Duration::from_secs(1), 64 * 1024)).unwrap_err();
+    assert_eq!(error, ConfigError::BodyTooLargeForBroker { max_body_size: 64 * 1024, broker_max: 64 * 1024 });
+    assert!(build(Limited(Duration::from_secs(1), 68 * 1024)).is_ok());
+    // The client would still be delivering when the provider is told to retry.
+    let error = build(Limited(Duration::from_secs(5), 1 << 20)).unwrap_err();
+    assert!(matches!(error, ConfigError::InvalidForwarder(_)), "{error}");
 }
 
 #[tokio::test]
@@ -155,7 +186,7 @@ async fn a_consumer_reads_the_message_back_as_the_delivery_view_an_in_process_ha
         .ordering_key(|delivery| Some(format!("cus 1%\n{}", delivery.json::<serde_json::Value>().ok()?["object"])))
         .build()
         .unwrap();
-    let body = r#"{"type":"customer.updated","object":"é"}"#;
+    let body = r#"{"type":"customer.updated","object":" é "}"#;
     let at = OffsetDateTime::now_utc();
     let headers =
         Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers("msg_view", at, body.as_bytes()).unwrap();
@@ -182,9 +213,12 @@ async fn a_consumer_reads_the_message_back_as_the_delivery_view_an_in_process_ha
     assert_eq!(read.key_id(), "1");
     assert_eq!(read.scheme(), "standard-webhooks");
     assert_eq!(read.dedup_key(), published.dedup_key());
-    assert_eq!(read.ordering_key(), Some("cus 1%\n\"é\""));
+    assert_eq!(read.ordering_key(), Some("cus 1%\n\" é \""));
+    // Encoded to ASCII without spaces at its ends, so no client's trimming changes it.
+    let carried_key = carried.iter().find(|(name, _)| *name == header::ORDERING_KEY).unwrap();
+    assert!(carried_key.1.is_ascii() && !carried_key.1.contains(' '), "{}", carried_key.1);
     assert_eq!(read.received_at(), published.received_at());
-    assert_eq!(read.json::<serde_json::Value>().unwrap()["object"], "é");
+    assert_eq!(read.json::<serde_json::Value>().unwrap()["object"], " é ");
     assert_eq!(read.body(), body.as_bytes());
 }
 
@@ -212,6 +246,7 @@ fn a_message_missing_or_repeating_a_header_is_refused_naming_it() {
     assert_eq!(bad(header::KEY_ID, "2").header(), header::KEY_ID);
     assert_eq!(bad(header::TIMESTAMP, "1733565600").header(), header::TIMESTAMP);
     assert_eq!(bad(header::ID_SIGNED, "yes").header(), header::ID_SIGNED);
+    assert_eq!(bad(header::TENANT, "%FF").header(), header::TENANT);
     let short = [(header::DEDUP_KEY, &b"abc"[..])];
     assert_eq!(Message::from_parts(short, &b""[..]).unwrap_err().header(), header::DEDUP_KEY);
 }

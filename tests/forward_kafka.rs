@@ -27,17 +27,19 @@ fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> 
     cluster
 }
 
-/// A sink that gives up on a message after one second, under the forwarder's two-second publish timeout.
+/// A sink that gives up on a message after three seconds (the first produce also waits for the idempotent
+/// producer's id, which takes a while with tests running beside it), under the forwarder's four-second publish
+/// timeout.
 fn sink(bootstrap: &str) -> KafkaSink {
     let mut config = ClientConfig::new();
-    config.set("bootstrap.servers", bootstrap).set("message.timeout.ms", "1000").set("linger.ms", "1");
+    config.set("bootstrap.servers", bootstrap).set("message.timeout.ms", "3000").set("linger.ms", "1");
     KafkaSink::new(config, TOPIC).unwrap()
 }
 
 fn forwarder(bootstrap: &str, store: Arc<MemoryStore>) -> Forwarder<KafkaSink> {
     Forwarder::builder(verifier(), sink(bootstrap))
         .store(store)
-        .publish_timeout(Duration::from_secs(2))
+        .publish_timeout(Duration::from_secs(4))
         .ordering_key(|delivery| delivery.json::<serde_json::Value>().ok()?["object"].as_str().map(str::to_owned))
         .build()
         .unwrap()
@@ -160,6 +162,22 @@ fn a_producer_that_could_lose_or_duplicate_messages_is_refused_and_kafka_needs_a
     let mut retries_duplicate = ClientConfig::new();
     retries_duplicate.set("bootstrap.servers", &bootstrap).set("enable.idempotence", "false");
     assert!(KafkaSink::new(retries_duplicate, TOPIC).unwrap_err().to_string().contains("idempotence"));
+    let mut alias = ClientConfig::new();
+    alias.set("bootstrap.servers", &bootstrap).set("request.required.acks", "1");
+    assert!(KafkaSink::new(alias, TOPIC).unwrap_err().to_string().contains("request.required.acks"));
+    let mut forever = ClientConfig::new();
+    forever.set("bootstrap.servers", &bootstrap).set("message.timeout.ms", "0");
+    assert!(KafkaSink::new(forever, TOPIC).unwrap_err().to_string().contains("message.timeout.ms"));
     let without_store = Forwarder::builder(verifier(), sink(&bootstrap)).build().unwrap_err();
     assert_eq!(without_store, ConfigError::StoreRequired);
+    // librdkafka would still be delivering (10 s) when the provider is told to retry (5 s).
+    let mut patient = ClientConfig::new();
+    patient.set("bootstrap.servers", &bootstrap).set("message.timeout.ms", "10000");
+    let patient = KafkaSink::new(patient, TOPIC).unwrap();
+    let error = Forwarder::builder(verifier(), patient).store(MemoryStore::new()).build().unwrap_err();
+    assert!(matches!(error, ConfigError::InvalidForwarder(_)), "{error}");
+    // A GitHub verifier takes 25 MiB; the producer's `message.max.bytes` is 1 MB.
+    let github = hooksafe::Verifier::builder(hooksafe::Scheme::GitHub).secret("a github secret").build().unwrap();
+    let error = Forwarder::builder(github, sink(&bootstrap)).store(MemoryStore::new()).build().unwrap_err();
+    assert!(matches!(error, ConfigError::BodyTooLargeForBroker { broker_max: 1_000_000, .. }), "{error}");
 }

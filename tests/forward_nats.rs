@@ -113,6 +113,11 @@ async fn a_window_shorter_than_the_replay_window_memory_storage_and_uncovered_su
     let uncovered = JetStreamSink::connect(&server.url(), "SHORT", "elsewhere").await.unwrap_err();
     assert!(uncovered.to_string().contains("elsewhere.>"), "{uncovered}");
     assert!(JetStreamSink::connect(&server.url(), "MISSING", "x").await.is_err());
+    // A verifier's default cap (5 MiB) is more than the server's 1 MB `max_payload`: refused, not a 503 forever.
+    let sink = JetStreamSink::connect(&server.url(), "SHORT", "short").await.unwrap();
+    let stripe = hooksafe::Verifier::builder(hooksafe::Scheme::Stripe).secret("whsec_x").build().unwrap();
+    let error = Forwarder::builder(stripe, sink).store(hooksafe::MemoryStore::new()).build().unwrap_err();
+    assert!(matches!(error, ConfigError::BodyTooLargeForBroker { broker_max: 1_048_576, .. }), "{error}");
 }
 
 #[tokio::test]
@@ -150,5 +155,9 @@ async fn a_consumer_reads_each_message_as_the_delivery_view_on_its_objects_subje
             ("webhooks.cus%202%2F%C3%A9".to_owned(), "msg_b".to_owned(), "cus 2/é".to_owned()),
         ]
     );
-    assert_eq!(forwarder.sink().subject_for(None), "webhooks._");
+    let sink = forwarder.sink();
+    assert_eq!(sink.subject_for(None), "webhooks._");
+    assert_eq!(sink.subject_for(Some("")), "webhooks._", "an empty key is no key, never an empty token");
+    let long = sink.subject_for(Some(&"é".repeat(100)));
+    assert!(long.starts_with("webhooks.~") && long.len() == "webhooks.~".len() + 64, "{long}");
 }

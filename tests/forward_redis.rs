@@ -117,6 +117,37 @@ async fn the_dedup_record_lasts_the_configured_period_and_names_the_entry() {
 }
 
 #[tokio::test]
+async fn an_entry_redis_refuses_leaves_no_dedup_record_so_the_retry_is_appended() {
+    let server = Server::start(&[]);
+    let address = serve(&forwarder(&server).await).await;
+    // The stream's key holds a string: the `XADD` fails inside the script, after the record was written.
+    server.cli(&["SET", STREAM, "not a stream"]);
+    let request = delivery("msg_refused", r#"{"type":"a"}"#);
+    let refused = send(address, &request).await;
+    assert_eq!((refused.status, refused.retry_after), (503, true));
+    assert_eq!(server.cli(&["--scan", "--pattern", "hooksafe:webhooks:dedup:*"]), "", "the record was removed");
+    server.cli(&["DEL", STREAM]);
+    assert_eq!(send(address, &request).await.status, 202);
+    assert_eq!(entries(&server, STREAM), 1);
+}
+
+#[tokio::test]
+async fn an_entry_whose_dead_letter_cannot_be_written_stays_pending() {
+    let server = Server::start(&[]);
+    let worker = consumer(&server, "worker-1").await;
+    server.cli(&["XADD", STREAM, "*", "hooksafe-scheme", "stripe"]);
+    server.cli(&["SET", "webhooks:dead", "not a stream"]);
+    assert!(worker.poll(&|_: Message| async { Ok::<_, String>(()) }).await.is_err());
+    assert_eq!(server.cli(&["XPENDING", STREAM, "billing"]).lines().next(), Some("1"), "not acknowledged");
+    server.cli(&["DEL", "webhooks:dead"]);
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let polled = worker.poll(&|_: Message| async { Ok::<_, String>(()) }).await.unwrap();
+    assert_eq!(polled.dead, 1);
+    let dead = server.cli(&["XRANGE", "webhooks:dead", "-", "+"]);
+    assert!(dead.contains("payload"), "says the entry has no payload: {dead}");
+}
+
+#[tokio::test]
 async fn the_sink_says_whether_the_server_keeps_what_it_acknowledged() {
     let volatile = Server::start(&[]);
     assert!(!RedisStreamSink::connect(&volatile.url(), STREAM).await.unwrap().is_durable());

@@ -178,6 +178,18 @@ pub enum ConfigError {
     /// A [`Forwarder`](crate::forward::Forwarder) configured inconsistently.
     #[error("forwarder: {0}")]
     InvalidForwarder(&'static str),
+    /// A [`Forwarder`](crate::forward::Forwarder) whose verifier accepts bodies larger than its broker takes: such a
+    /// delivery could never be published.
+    #[error(
+        "forwarder: the verifier accepts bodies of up to {max_body_size} bytes, and the broker takes messages of at \
+         most {broker_max} (headers included): lower the verifier's `max_body_size` or raise the broker's limit"
+    )]
+    BodyTooLargeForBroker {
+        /// The verifier's largest body.
+        max_body_size: usize,
+        /// The broker's largest message.
+        broker_max: usize,
+    },
     /// A [`Forwarder`](crate::forward::Forwarder)'s sink does not deduplicate and no store was given.
     #[error("forwarder: this broker does not deduplicate: give the forwarder a store (`.store(..)`)")]
     StoreRequired,

@@ -25,11 +25,16 @@ use super::{Message, MessageError, Published, Sink, SinkError};
 /// timeout (5 s), so a failure is reported (and the claim released) while the message is surely not delivered.
 const MESSAGE_TIMEOUT: Duration = Duration::from_secs(4);
 
+/// librdkafka's default `message.max.bytes`.
+const DEFAULT_MAX_MESSAGE: usize = 1_000_000;
+
 /// Forwards to a Kafka topic: see the [module](self).
 #[derive(Clone)]
 pub struct KafkaSink {
     producer: FutureProducer,
     topic: String,
+    message_timeout: Duration,
+    max_message: usize,
 }
 
 impl fmt::Debug for KafkaSink {
@@ -55,14 +60,20 @@ impl KafkaSink {
     }
 
     /// Produces to `topic` with a producer of your configuration (security settings, say), made durable: an
-    /// idempotent producer with `acks=all` whatever you set, refusing a configuration that says otherwise.
+    /// idempotent producer with `acks=all` whatever you set, refusing a configuration that says otherwise. Without a
+    /// `message.timeout.ms`, it is 4 s; the forwarder's publish timeout must be longer.
     ///
     /// # Errors
-    /// [`SinkError`] when `acks` is set to anything but `all` (or `-1`), `enable.idempotence` to `false`, or
-    /// librdkafka refuses the configuration.
+    /// [`SinkError`] when `acks` (or `request.required.acks`) is set to anything but `all` (or `-1`),
+    /// `enable.idempotence` to `false`, `message.timeout.ms` to `0` (never give up), or librdkafka refuses the
+    /// configuration.
     pub fn new(mut config: ClientConfig, topic: impl Into<String>) -> Result<Self, SinkError> {
-        if config.get("acks").is_some_and(|acks| !matches!(acks, "all" | "-1")) {
-            return Err(SinkError::new("`acks` must be `all`: a message on one replica only can be lost"));
+        for acks in ["acks", "request.required.acks"] {
+            if config.get(acks).is_some_and(|value| !matches!(value, "all" | "-1")) {
+                return Err(SinkError::new(format!(
+                    "`{acks}` must be `all`: a message on one replica only can be lost"
+                )));
+            }
         }
         if config.get("enable.idempotence") == Some("false") {
             return Err(SinkError::new(
@@ -70,8 +81,21 @@ impl KafkaSink {
             ));
         }
         config.set("acks", "all").set("enable.idempotence", "true");
+        let timeout = ["message.timeout.ms", "delivery.timeout.ms"].iter().find_map(|name| config.get(name));
+        let message_timeout = match timeout.map(str::parse::<u64>) {
+            None => {
+                config.set("message.timeout.ms", MESSAGE_TIMEOUT.as_millis().to_string());
+                MESSAGE_TIMEOUT
+            }
+            Some(Ok(millis)) if millis > 0 => Duration::from_millis(millis),
+            Some(_) => return Err(SinkError::new("`message.timeout.ms` must be a bounded number of milliseconds")),
+        };
+        let max_message = match config.get("message.max.bytes") {
+            None => DEFAULT_MAX_MESSAGE,
+            Some(bytes) => bytes.parse().map_err(|_| SinkError::new("`message.max.bytes` must be a number"))?,
+        };
         let producer = config.create().map_err(SinkError::new)?;
-        Ok(Self { producer, topic: topic.into() })
+        Ok(Self { producer, topic: topic.into(), message_timeout, max_message })
     }
 
     /// The topic.
@@ -95,6 +119,14 @@ impl Sink for KafkaSink {
             Ok(_) => Ok(Published::Taken),
             Err((error, _)) => Err(SinkError::new(error)),
         }
+    }
+
+    fn max_message_size(&self) -> Option<usize> {
+        Some(self.max_message)
+    }
+
+    fn gives_up_after(&self) -> Option<Duration> {
+        Some(self.message_timeout)
     }
 }
 

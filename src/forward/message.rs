@@ -11,9 +11,9 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::verified::Verified;
 
-/// The names of a message's headers. Values are UTF-8 text, percent-encoded where they hold `%` or a control
-/// character (a tenant or an id of the sender's choosing cannot break a header line); times are RFC 3339 in UTC.
-/// None carries a secret or a signature.
+/// The names of a message's headers. Values are ASCII text: UTF-8 percent-encoded where it holds `%`, a space, a
+/// control character or a non-ASCII character (a tenant or an id of the sender's choosing cannot break a header line,
+/// and no client's trimming can change it); times are RFC 3339 in UTC. None carries a secret or a signature.
 pub mod header {
     /// The scheme's name, as `"name".parse::<Scheme>()` reads it (`stripe`, `github`, …). Always present.
     pub const SCHEME: &str = "hooksafe-scheme";
@@ -40,8 +40,9 @@ pub mod header {
     pub const ORDERING_KEY: &str = "hooksafe-ordering-key";
 }
 
-/// What is percent-encoded in a header value: `%` itself and the control characters.
-const ENCODED: &AsciiSet = &CONTROLS.add(b'%');
+/// What is percent-encoded in a header value, beside every non-ASCII byte: `%` itself, the space (which clients
+/// trim at a value's ends) and the control characters.
+const ENCODED: &AsciiSet = &CONTROLS.add(b'%').add(b' ');
 
 /// A verified delivery on its way through a broker, or read back from one: the same [`Verified`] view an in-process
 /// handler gets (through `Deref`: [`json`](Verified::json), [`id`](Verified::id),
@@ -222,24 +223,25 @@ impl Message {
         let event_type = event_type
             .map(|value| {
                 // Kept as carried (percent-encoded, so always a valid header value) and decoded when read.
-                http::HeaderValue::from_str(&utf8_percent_encode(&decode(&value), ENCODED).to_string())
+                let decoded = decode(&value, header::EVENT_TYPE)?;
+                http::HeaderValue::from_str(&utf8_percent_encode(&decoded, ENCODED).to_string())
                     .map_err(|_| MessageError { header: header::EVENT_TYPE, problem: "is not a header value" })
             })
             .transpose()?;
         let timestamp = timestamp.map(|value| parse_time(&value, header::TIMESTAMP)).transpose()?;
         let verified = Verified::forwarded(
             payload.into(),
-            Arc::from(decode(&required(key_id, header::KEY_ID)?)),
-            (id.map(|id| Arc::from(decode(&id))), id_is_signed),
+            Arc::from(decode(&required(key_id, header::KEY_ID)?, header::KEY_ID)?),
+            (id.map(|id| decode(&id, header::ID).map(Arc::from)).transpose()?, id_is_signed),
             (event_type, event_type_is_signed),
             timestamp.map(OffsetDateTime::unix_timestamp),
-            tenant.map(|tenant| Arc::from(decode(&tenant))),
+            tenant.map(|tenant| decode(&tenant, header::TENANT).map(Arc::from)).transpose()?,
         );
         Ok(Self {
             verified,
-            scheme: Arc::from(decode(&required(scheme, header::SCHEME)?)),
+            scheme: Arc::from(decode(&required(scheme, header::SCHEME)?, header::SCHEME)?),
             dedup_key: Arc::from(dedup_key),
-            ordering_key: ordering_key.map(|key| Arc::from(decode(&key))),
+            ordering_key: ordering_key.map(|key| decode(&key, header::ORDERING_KEY).map(Arc::from)).transpose()?,
             received_at: parse_time(&required(received_at, header::RECEIVED_AT)?, header::RECEIVED_AT)?,
         })
     }
@@ -260,8 +262,10 @@ const NAMES: [&str; 11] = [
     header::ORDERING_KEY,
 ];
 
-fn decode(value: &str) -> String {
-    percent_decode_str(value).decode_utf8_lossy().into_owned()
+/// A header's value with its percent-encoding undone; refused when that is not UTF-8.
+fn decode(value: &str, header: &'static str) -> Result<String, MessageError> {
+    let decoded = percent_decode_str(value).decode_utf8();
+    decoded.map(std::borrow::Cow::into_owned).map_err(|_| MessageError { header, problem: "does not decode to UTF-8" })
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {

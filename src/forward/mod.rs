@@ -54,7 +54,7 @@ use bytes::Bytes;
 
 use crate::error::{ConfigError, Error};
 use crate::handshake::Handshake;
-use crate::receiver::{DEFAULT_RETENTION, Receiver};
+use crate::receiver::{DEFAULT_LEASE, DEFAULT_RETENTION, Receiver};
 use crate::store::Store;
 use crate::telemetry::{Observer, Stopwatch};
 use crate::verified::Verified;
@@ -66,6 +66,10 @@ pub use sink::{Deduplication, Published, Sink, SinkError};
 
 /// What a provider is told to wait when the broker did not take a delivery.
 const BROKER_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// Room kept beside the largest body for a message's headers when checking a broker's size limit: hooksafe's own
+/// headers take a few hundred bytes; an ordering key, an id or a tenant may take more.
+const HEADER_ALLOWANCE: usize = 4096;
 
 type OrderingKey = Box<dyn Fn(&Verified<'_>) -> Option<String> + Send + Sync>;
 
@@ -139,7 +143,7 @@ impl<K: Sink> ForwarderBuilder<K> {
     }
 
     /// How long to wait for the broker's acknowledgement before answering `503` (the provider retries): shorter than
-    /// the provider's own timeout. Defaults to 5 s. A timeout is ambiguous: the broker may have taken the message
+    /// the provider's own timeout and than the claim's 60 s lease. Defaults to 5 s. A timeout is ambiguous: the broker may have taken the message
     /// after all, so a broker without deduplication (Kafka) may then hold it twice; consumers can drop the second by
     /// its [dedup key](Message::dedup_key).
     #[must_use]
@@ -168,14 +172,38 @@ impl<K: Sink> ForwarderBuilder<K> {
     /// Checks the configuration.
     ///
     /// # Errors
+    /// [`ConfigError::BodyTooLargeForBroker`] when the verifier accepts bodies the broker could not take (lower the
+    /// verifier's [`max_body_size`](crate::VerifierBuilder::max_body_size), or raise the broker's limit);
     /// [`ConfigError::StoreRequired`] for a sink that does not deduplicate and no [store](Self::store);
     /// [`ConfigError::DedupWindowTooShort`] without a store, when the broker's window is shorter than what a replay
     /// could reach: the verifier's replay window, or (for a scheme without a signed timestamp, whose only replay
-    /// defence is the dedup record) [`DEFAULT_RETENTION`]; [`ConfigError::InvalidForwarder`] for a zero publish
-    /// timeout; [`ConfigError::InvalidLimits`] for limits that would admit nothing.
+    /// defence is the dedup record) [`DEFAULT_RETENTION`]; [`ConfigError::InvalidForwarder`] for a publish timeout
+    /// of zero, not shorter than the claim's lease, or not longer than the time the sink's client keeps trying by
+    /// itself; [`ConfigError::InvalidLimits`] for limits that would admit nothing.
     pub fn build(self) -> Result<Forwarder<K>, ConfigError> {
         if self.publish_timeout.is_zero() {
             return Err(ConfigError::InvalidForwarder("the publish timeout must be above zero"));
+        }
+        // A publish that outlived its claim could run beside a copy that claimed the delivery after it.
+        if self.publish_timeout >= DEFAULT_LEASE {
+            return Err(ConfigError::InvalidForwarder(
+                "the publish timeout must be shorter than the claim's lease (60 s)",
+            ));
+        }
+        if self.sink.gives_up_after().is_some_and(|gives_up| gives_up >= self.publish_timeout) {
+            return Err(ConfigError::InvalidForwarder(
+                "the publish timeout must be longer than the time the sink's client keeps trying by itself \
+                 (librdkafka's `message.timeout.ms`)",
+            ));
+        }
+        if let Some(broker_max) = self.sink.max_message_size() {
+            let needed = self.verifier.max_body_size().saturating_add(HEADER_ALLOWANCE);
+            if needed > broker_max {
+                return Err(ConfigError::BodyTooLargeForBroker {
+                    max_body_size: self.verifier.max_body_size(),
+                    broker_max,
+                });
+            }
         }
         let window = self.verifier.replay_window();
         if matches!(self.claims, Claims::ByBroker) {
@@ -249,7 +277,9 @@ impl<K: Sink> Forwarder<K> {
     }
 
     /// Verifies a request (its head and buffered body) and forwards it: the serverless path, and what the adapters
-    /// call. Reported as the adapters report a delivery (a forwarded delivery's outcome is `forwarded`).
+    /// call. Reported as the adapters report a delivery (a forwarded delivery's outcome is `forwarded`). Runs on a
+    /// Tokio runtime with its timer (as axum, actix-web and `lambda_runtime` provide): the publish timeout is
+    /// Tokio's.
     ///
     /// # Errors
     /// Every verification error, before anything is published;

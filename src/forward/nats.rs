@@ -15,8 +15,11 @@
 //!
 //! Subjects are `<subject>.<ordering key>`: the [ordering key](super::ForwarderBuilder::ordering_key) with every
 //! byte but ASCII letters, digits, `-` and `_` percent-encoded (`_` when there is none, a subject it shares with the
-//! key `_`), so a consumer can filter one object's events, which the stream keeps in order. The stream's subjects
-//! must cover `<subject>.>`.
+//! key `_`; `~` and the key's SHA-256 in hex when the encoding would pass 128 characters), so a consumer can filter
+//! one object's events, which the stream keeps in order. The stream's subjects must cover `<subject>.>`.
+//!
+//! The verifier's `max_body_size` must leave room under the server's `max_payload` (1 MB by default; the forwarder
+//! refuses to build otherwise): `Verifier::builder(..).max_body_size(512 * 1024)`, or raise `max_payload`.
 
 use std::fmt;
 use std::time::Duration;
@@ -36,6 +39,7 @@ pub struct JetStreamSink {
     stream: String,
     subject: String,
     duplicate_window: Duration,
+    max_payload: usize,
 }
 
 impl fmt::Debug for JetStreamSink {
@@ -78,7 +82,8 @@ impl JetStreamSink {
         if !config.subjects.iter().any(|pattern| subject_matches(pattern, &probe)) {
             return Err(SinkError::new(format!("stream `{stream}` does not take the subjects `{subject}.>`")));
         }
-        Ok(Self { duplicate_window: config.duplicate_window, stream: stream.to_owned(), subject, context })
+        let max_payload = context.client().server_info().max_payload;
+        Ok(Self { duplicate_window: config.duplicate_window, max_payload, stream: stream.to_owned(), subject, context })
     }
 
     /// The stream's duplicate window, as read when the sink was made.
@@ -116,6 +121,11 @@ impl Sink for JetStreamSink {
     fn deduplication(&self) -> Deduplication {
         Deduplication::Within(self.duplicate_window)
     }
+
+    /// The server's `max_payload` (1 MB unless configured), which headers count against.
+    fn max_message_size(&self) -> Option<usize> {
+        Some(self.max_payload)
+    }
 }
 
 impl Message {
@@ -131,9 +141,21 @@ impl Message {
     }
 }
 
-/// The subject token of an ordering key.
+/// The longest subject token an ordering key is written as; a longer one is replaced by its digest.
+const MAX_TOKEN: usize = 128;
+
+/// The subject token of an ordering key: `_` for none (or an empty one), the key percent-encoded, or `~` and the
+/// hex SHA-256 of a key whose encoding is longer than [`MAX_TOKEN`] (a server refuses long subjects; `~` never
+/// appears in an encoded key, so no key's token is another's digest).
 fn subject_token(ordering_key: Option<&str>) -> String {
-    ordering_key.map_or_else(|| "_".to_owned(), |key| utf8_percent_encode(key, TOKEN).to_string())
+    use sha2::Digest as _;
+    match ordering_key.filter(|key| !key.is_empty()) {
+        None => "_".to_owned(),
+        Some(key) => {
+            let token = utf8_percent_encode(key, TOKEN).to_string();
+            if token.len() <= MAX_TOKEN { token } else { format!("~{}", hex::encode(sha2::Sha256::digest(key))) }
+        }
+    }
 }
 
 /// Whether a stream's subject pattern (`*` one token, `>` the rest) matches `subject`.

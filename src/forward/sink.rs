@@ -64,6 +64,21 @@ pub trait Sink: Send + Sync + 'static {
     fn deduplication(&self) -> Deduplication {
         Deduplication::None
     }
+
+    /// The largest message (payload and headers) the broker takes, when it has a limit (NATS's `max_payload`,
+    /// Kafka's `message.max.bytes`): a forwarder whose verifier accepts larger bodies refuses to build, since such a
+    /// delivery could never be published. `None` (no limit) unless a sink says otherwise.
+    fn max_message_size(&self) -> Option<usize> {
+        None
+    }
+
+    /// How long the client keeps trying to deliver a message by itself before it reports failure (librdkafka's
+    /// `message.timeout.ms`): the forwarder's publish timeout must be longer, so that a `503` is only answered once
+    /// the client has given the message up, never while it could still deliver it beside the provider's retry.
+    /// `None` unless a sink says otherwise.
+    fn gives_up_after(&self) -> Option<Duration> {
+        None
+    }
 }
 
 impl<F, Fut> Sink for F

@@ -4,11 +4,11 @@
 
 use std::fmt;
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use redis::Value;
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
+use redis::{Script, Value};
 
 use super::PAYLOAD_FIELD;
 use crate::forward::{Message, SinkError};
@@ -21,7 +21,7 @@ use crate::forward::{Message, SinkError};
 ///   stopped before acknowledging it;
 /// - an entry delivered [`max_attempts`](Self::max_attempts) times without success, or that is not a hooksafe
 ///   message, is moved to the [dead-letter stream](Self::dead_letter) (with the fields `hooksafe-error`,
-///   `hooksafe-attempts` and `hooksafe-entry`) and acknowledged, in one transaction.
+///   `hooksafe-attempts` and `hooksafe-entry`) and acknowledged, in one script.
 ///
 /// Processing is at least once: a handler that succeeded but whose `XACK` was lost runs again, so make it idempotent
 /// (the message's [dedup key](Message::dedup_key) names the event).
@@ -54,6 +54,7 @@ pub struct StreamConsumer {
     retry_after: Duration,
     block: Duration,
     batch: usize,
+    bury: Script,
 }
 
 impl fmt::Debug for StreamConsumer {
@@ -113,6 +114,7 @@ impl StreamConsumer {
             retry_after: Duration::from_secs(30),
             block: Duration::from_secs(1),
             batch: 16,
+            bury: Script::new(BURY),
         }
     }
 
@@ -123,8 +125,10 @@ impl StreamConsumer {
         self
     }
 
-    /// How long an entry stays pending (its handler failed, or its consumer stopped) before it is tried again: longer
-    /// than your handler ever runs, or a slow handler's entry is taken over while it still runs.
+    /// How long an entry stays pending (its handler failed, or its consumer stopped) before it is tried again: more
+    /// than twice as long as your handler ever runs, or a slow handler's entry is taken over while it still runs. The
+    /// entries of one read whose turn comes after half of it has passed are left pending for a later round, so
+    /// another consumer never takes over an entry this one is about to run.
     #[must_use]
     pub const fn retry_after(mut self, idle: Duration) -> Self {
         self.retry_after = idle;
@@ -138,10 +142,12 @@ impl StreamConsumer {
         self
     }
 
-    /// How long one [`poll`](Self::poll) waits for new entries when there are none (Redis `BLOCK`). At least 1 ms.
+    /// How long one [`poll`](Self::poll) waits for new entries when there are none (Redis `BLOCK`), between 1 ms and
+    /// 1 s: under the connection's two-second response timeout, so a read the client gave up on cannot hand entries
+    /// to nobody.
     #[must_use]
     pub fn block(mut self, wait: Duration) -> Self {
-        self.block = wait.max(Duration::from_millis(1));
+        self.block = wait.clamp(Duration::from_millis(1), Duration::from_secs(1));
         self
     }
 
@@ -222,12 +228,13 @@ impl StreamConsumer {
                 .query_async(&mut connection)
                 .await
                 .map_err(SinkError::new)?;
+            let taken = Instant::now();
             for entry in claimed.ids {
                 let attempts = entries.iter().find(|pending| pending.id == entry.id).map_or(0, |p| p.times_delivered);
                 if give_up {
                     self.bury(&entry, "out of attempts", attempts).await?;
                     polled.dead += 1;
-                } else {
+                } else if self.still_ours(taken) {
                     self.handle(entry, attempts + 1, handler, &mut polled).await?;
                 }
             }
@@ -246,10 +253,19 @@ impl StreamConsumer {
             .query_async(&mut connection)
             .await
             .map_err(SinkError::new)?;
+        let taken = Instant::now();
         for entry in read.keys.into_iter().flat_map(|key| key.ids) {
-            self.handle(entry, 1, handler, &mut polled).await?;
+            if self.still_ours(taken) {
+                self.handle(entry, 1, handler, &mut polled).await?;
+            }
         }
         Ok(polled)
+    }
+
+    /// Whether entries taken at `taken` may still be run: until half of [`retry_after`](Self::retry_after) has passed,
+    /// after which another consumer may take them over.
+    fn still_ours(&self, taken: Instant) -> bool {
+        taken.elapsed() < self.retry_after / 2
     }
 
     /// Runs the handler on one entry (its `attempt`th delivery) and acknowledges it if the handler succeeded.
@@ -268,7 +284,7 @@ impl StreamConsumer {
         let message = match read_message(&entry) {
             Ok(message) => message,
             Err(error) => {
-                self.bury(&entry, &error.to_string(), attempt).await?;
+                self.bury(&entry, &error, attempt).await?;
                 polled.dead += 1;
                 return Ok(());
             }
@@ -293,42 +309,45 @@ impl StreamConsumer {
         Ok(())
     }
 
-    /// Moves an entry to the dead-letter stream and acknowledges it, in one transaction.
+    /// Moves an entry to the dead-letter stream and acknowledges it, in one script: an `XADD` that fails leaves the
+    /// entry pending.
     async fn bury(&self, entry: &StreamId, why: &str, attempts: usize) -> Result<(), SinkError> {
-        let mut dead = redis::cmd("XADD");
-        dead.arg(&self.dead_letter).arg("*");
+        let mut invocation = self.bury.prepare_invoke();
+        invocation.key(&self.dead_letter).key(&self.stream).arg(&self.group).arg(&entry.id);
         for (field, value) in &entry.map {
-            dead.arg(field).arg(bytes_of(value).unwrap_or_default());
+            invocation.arg(field).arg(bytes_of(value).unwrap_or_default());
         }
-        dead.arg("hooksafe-error").arg(why).arg("hooksafe-attempts").arg(attempts).arg("hooksafe-entry").arg(&entry.id);
+        invocation
+            .arg("hooksafe-error")
+            .arg(why)
+            .arg("hooksafe-attempts")
+            .arg(attempts)
+            .arg("hooksafe-entry")
+            .arg(&entry.id);
         let mut connection = self.connection.clone();
-        let () = redis::pipe()
-            .atomic()
-            .add_command(dead)
-            .ignore()
-            .cmd("XACK")
-            .arg(&self.stream)
-            .arg(&self.group)
-            .arg(&entry.id)
-            .ignore()
-            .query_async(&mut connection)
-            .await
-            .map_err(SinkError::new)?;
+        let _: usize = invocation.invoke_async(&mut connection).await.map_err(SinkError::new)?;
         crate::log::warning!("stream entry {} moved to {}: {why}", entry.id, self.dead_letter);
         Ok(())
     }
 }
 
-/// The message an entry holds.
-fn read_message(entry: &StreamId) -> Result<Message, crate::forward::MessageError> {
-    let payload = entry.map.get(PAYLOAD_FIELD).and_then(bytes_of).unwrap_or_default();
+/// Appends an entry's fields to the dead-letter stream, then acknowledges it; the `XADD` failing ends the script
+/// before the `XACK`.
+const BURY: &str = r"
+redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])
+";
+
+/// The message an entry holds, or why it holds none.
+fn read_message(entry: &StreamId) -> Result<Message, String> {
+    let payload = entry.map.get(PAYLOAD_FIELD).and_then(bytes_of).ok_or("the entry has no `payload` field")?;
     let headers: Vec<(&str, Vec<u8>)> = entry
         .map
         .iter()
         .filter(|(field, _)| field.as_str() != PAYLOAD_FIELD)
         .filter_map(|(field, value)| Some((field.as_str(), bytes_of(value)?)))
         .collect();
-    Message::from_parts(headers.iter().map(|(name, value)| (*name, value)), payload)
+    Message::from_parts(headers.iter().map(|(name, value)| (*name, value)), payload).map_err(|error| error.to_string())
 }
 
 fn bytes_of(value: &Value) -> Option<Vec<u8>> {

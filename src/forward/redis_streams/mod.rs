@@ -29,16 +29,24 @@ pub use consumer::{Polled, StreamConsumer};
 /// The field holding the payload, beside one field per message header.
 pub const PAYLOAD_FIELD: &str = "payload";
 
-/// Appends the entry unless its dedup record exists, then writes the record (holding the entry's id): both or
-/// neither, as one script runs alone. The record is written last, so an `XADD` that fails leaves none behind.
+/// Writes the dedup record unless it exists, then appends the entry, in one script (which runs alone): the record
+/// first, so an answer lost after the script ran still leaves the retry a duplicate; an `XADD` that fails removes
+/// the record again, so a refused entry never blocks its retry. The record then holds the entry's id.
 const APPEND: &str = r"
-if redis.call('EXISTS', KEYS[1]) == 1 then
+if not redis.call('SET', KEYS[1], '', 'NX', 'PX', ARGV[1]) then
   return false
 end
-local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, 2))
-redis.call('SET', KEYS[1], id, 'PX', ARGV[1])
+local id = redis.pcall('XADD', KEYS[2], '*', unpack(ARGV, 2))
+if type(id) == 'table' and id.err then
+  redis.call('DEL', KEYS[1])
+  return id
+end
+redis.call('SET', KEYS[1], id, 'KEEPTTL')
 return id
 ";
+
+/// The longest a dedup record may be kept: ten years, well inside what Redis's `PX` takes.
+const MAX_DEDUP: Duration = Duration::from_secs(10 * 365 * 24 * 60 * 60);
 
 /// Forwards to a Redis stream: see the [module](self).
 #[derive(Clone)]
@@ -122,11 +130,12 @@ impl RedisStreamSink {
         sink
     }
 
-    /// How long a dedup record refuses a second entry for the same delivery. Defaults to 7 days; a forwarder without
-    /// a store refuses to build when this is shorter than a replay could reach.
+    /// How long a dedup record refuses a second entry for the same delivery, between one second and ten years.
+    /// Defaults to 7 days; a forwarder without a store refuses to build when this is shorter than a replay could
+    /// reach.
     #[must_use]
-    pub const fn dedup_for(mut self, period: Duration) -> Self {
-        self.dedup_for = period;
+    pub fn dedup_for(mut self, period: Duration) -> Self {
+        self.dedup_for = period.clamp(Duration::from_secs(1), MAX_DEDUP);
         self
     }
 
