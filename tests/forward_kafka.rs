@@ -17,7 +17,7 @@ use rdkafka::mocking::MockCluster;
 
 mod common;
 
-use common::forward::{delivery, send, serve, verifier};
+use common::forward::{delivery, retried, send, serve, verifier};
 
 const TOPIC: &str = "webhooks";
 
@@ -117,14 +117,7 @@ async fn while_the_brokers_are_down_nothing_is_acknowledged_and_every_202_is_one
     }
     let mut accepted = 1;
     for request in &requests {
-        let mut answer = send(address, request).await;
-        for _ in 0..50 {
-            if answer.status != 503 {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            answer = send(address, request).await;
-        }
+        let answer = retried(address, request).await;
         accepted += usize::from(answer.status == 202);
         assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
     }

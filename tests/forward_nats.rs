@@ -15,7 +15,7 @@ use hooksafe::forward::{Forwarder, Message};
 
 mod common;
 
-use common::forward::{Answer, delivery, duplicates, send, serve, verifier};
+use common::forward::{delivery, duplicates, retried, send, serve, verifier};
 use common::nats::NatsServer;
 
 const STREAM: &str = "WEBHOOKS";
@@ -83,17 +83,6 @@ async fn while_the_server_is_down_nothing_is_acknowledged_and_every_event_is_one
         assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
     }
     assert_eq!(server.messages(STREAM).await, 5, "one message per event, kept across the restart");
-}
-
-async fn retried(address: std::net::SocketAddr, request: &common::forward::Request) -> Answer {
-    for _ in 0..100 {
-        let answer = send(address, request).await;
-        if answer.status != 503 {
-            return answer;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("still refused after the restart");
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use hooksafe::forward::{Forwarder, Message};
 
 mod common;
 
-use common::forward::{Answer, delivery, send, serve, verifier};
+use common::forward::{delivery, retried, send, serve, verifier};
 use common::redis::Server;
 
 const STREAM: &str = "webhooks";
@@ -90,17 +90,6 @@ async fn while_redis_is_down_nothing_is_acknowledged_and_every_202_is_one_entry(
     assert_eq!(accepted, 5);
     assert_eq!(entries(&server, STREAM), 5, "each 202 is exactly one entry, kept across the restart");
     let _ = std::fs::remove_dir_all(dir);
-}
-
-async fn retried(address: std::net::SocketAddr, request: &common::forward::Request) -> Answer {
-    for _ in 0..50 {
-        let answer = send(address, request).await;
-        if answer.status != 503 {
-            return answer;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("still refused after the restart");
 }
 
 #[tokio::test]

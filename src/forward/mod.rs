@@ -143,9 +143,9 @@ impl<K: Sink> ForwarderBuilder<K> {
     }
 
     /// How long to wait for the broker's acknowledgement before answering `503` (the provider retries): shorter than
-    /// the provider's own timeout and than the claim's 60 s lease. Defaults to 5 s. A timeout is ambiguous: the broker may have taken the message
-    /// after all, so a broker without deduplication (Kafka) may then hold it twice; consumers can drop the second by
-    /// its [dedup key](Message::dedup_key).
+    /// the provider's own timeout and than the claim's 60 s lease. Defaults to 5 s. A timeout is ambiguous: the
+    /// broker may have taken the message after all, so a broker without deduplication (Kafka) may then hold it twice;
+    /// consumers can drop the second by its [dedup key](Message::dedup_key).
     #[must_use]
     pub const fn publish_timeout(mut self, timeout: Duration) -> Self {
         self.publish_timeout = timeout;

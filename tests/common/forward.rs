@@ -146,3 +146,15 @@ pub async fn forged_stale_and_oversized_deliveries_are_refused(address: SocketAd
         assert_eq!(send(address, &request).await.status, status, "{what}");
     }
 }
+
+/// Sends `request` until it is answered otherwise than `503`, as a provider retries, for at most 100 tries.
+pub async fn retried(address: SocketAddr, request: &Request) -> Answer {
+    for _ in 0..100 {
+        let answer = send(address, request).await;
+        if answer.status != 503 {
+            return answer;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("still refused after the broker came back");
+}
