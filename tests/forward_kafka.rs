@@ -17,6 +17,8 @@ use rdkafka::mocking::MockCluster;
 
 mod common;
 
+#[cfg(feature = "redis")]
+use common::forward::Replica;
 use common::forward::{delivery, retried, send, serve, verifier};
 
 const TOPIC: &str = "webhooks";
@@ -28,8 +30,8 @@ fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> 
 }
 
 /// A sink that gives up on a message after three seconds (the first produce also waits for the idempotent
-/// producer's id, which takes a while with tests running beside it), under the forwarder's four-second publish
-/// timeout.
+/// producer's id, which takes a while with tests running beside it), under the forwarder's default five-second
+/// publish timeout.
 fn sink(bootstrap: &str) -> KafkaSink {
     let mut config = ClientConfig::new();
     config.set("bootstrap.servers", bootstrap).set("message.timeout.ms", "3000").set("linger.ms", "1");
@@ -39,7 +41,6 @@ fn sink(bootstrap: &str) -> KafkaSink {
 fn forwarder(bootstrap: &str, store: Arc<MemoryStore>) -> Forwarder<KafkaSink> {
     Forwarder::builder(verifier(), sink(bootstrap))
         .store(store)
-        .publish_timeout(Duration::from_secs(4))
         .ordering_key(|delivery| delivery.json::<serde_json::Value>().ok()?["object"].as_str().map(str::to_owned))
         .build()
         .unwrap()
@@ -74,15 +75,30 @@ async fn thirty_two_concurrent_copies_produce_one_message() {
     assert_eq!(messages(&bootstrap, Duration::from_millis(500)).await.len(), 1);
 }
 
+/// Two processes, one Redis store between them (the claims), one cluster.
+#[cfg(feature = "redis")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_sharing_one_store_produce_one_message() {
+async fn two_replica_processes_sharing_one_store_produce_one_message() {
     let cluster = cluster();
     let bootstrap = cluster.bootstrap_servers();
-    let store = Arc::new(MemoryStore::new());
-    let first = serve(&forwarder(&bootstrap, store.clone())).await;
-    let second = serve(&forwarder(&bootstrap, store)).await;
-    let _ = common::forward::thirty_two_copies_are_acknowledged_once(&[first, second], "msg_replicas").await;
+    let redis = common::redis::Server::start(&[]);
+    let config = format!("{bootstrap} {}", redis.url());
+    let (first, second) = (Replica::spawn("replica", &config), Replica::spawn("replica", &config));
+    let addresses = [first.address, second.address];
+    let _ = common::forward::thirty_two_copies_are_acknowledged_once(&addresses, "msg_replicas").await;
     assert_eq!(messages(&bootstrap, Duration::from_millis(500)).await.len(), 1);
+}
+
+/// A replica's process: a forwarder to the cluster with the Redis store it is given (run by the test above).
+#[cfg(feature = "redis")]
+#[tokio::test]
+#[ignore = "the entry point of a replica process, started by two_replica_processes_sharing_one_store_produce_one_message"]
+async fn replica() {
+    let config = common::forward::replica_config().expect("started as a replica");
+    let (bootstrap, redis) = config.split_once(' ').unwrap();
+    let store = hooksafe::store::RedisStore::connect(redis).await.unwrap();
+    let forwarder = Forwarder::builder(verifier(), sink(bootstrap)).store(store).build().unwrap();
+    common::forward::serve_as_replica(&forwarder).await;
 }
 
 #[tokio::test]
@@ -158,14 +174,18 @@ fn a_producer_that_could_lose_or_duplicate_messages_is_refused_and_kafka_needs_a
     let mut alias = ClientConfig::new();
     alias.set("bootstrap.servers", &bootstrap).set("request.required.acks", "1");
     assert!(KafkaSink::new(alias, TOPIC).unwrap_err().to_string().contains("request.required.acks"));
+    let mut alias = ClientConfig::new();
+    alias.set("bootstrap.servers", &bootstrap).set("delivery.timeout.ms", "1000");
+    assert!(KafkaSink::new(alias, TOPIC).unwrap_err().to_string().contains("delivery.timeout.ms"));
     let mut forever = ClientConfig::new();
     forever.set("bootstrap.servers", &bootstrap).set("message.timeout.ms", "0");
     assert!(KafkaSink::new(forever, TOPIC).unwrap_err().to_string().contains("message.timeout.ms"));
     let without_store = Forwarder::builder(verifier(), sink(&bootstrap)).build().unwrap_err();
     assert_eq!(without_store, ConfigError::StoreRequired);
-    // librdkafka would still be delivering (10 s) when the provider is told to retry (5 s).
+    // librdkafka could still be delivering (4.5 s, and up to a second to notice) when the provider is told to retry
+    // (5 s).
     let mut patient = ClientConfig::new();
-    patient.set("bootstrap.servers", &bootstrap).set("message.timeout.ms", "10000");
+    patient.set("bootstrap.servers", &bootstrap).set("message.timeout.ms", "4500");
     let patient = KafkaSink::new(patient, TOPIC).unwrap();
     let error = Forwarder::builder(verifier(), patient).store(MemoryStore::new()).build().unwrap_err();
     assert!(matches!(error, ConfigError::InvalidForwarder(_)), "{error}");

@@ -15,7 +15,7 @@ use hooksafe::forward::{Forwarder, Message};
 
 mod common;
 
-use common::forward::{delivery, duplicates, retried, send, serve, verifier};
+use common::forward::{Replica, delivery, duplicates, retried, send, serve, verifier};
 use common::nats::NatsServer;
 
 const STREAM: &str = "WEBHOOKS";
@@ -47,13 +47,24 @@ async fn thirty_two_concurrent_copies_publish_one_message_and_31_duplicates() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_on_one_stream_publish_one_message() {
+async fn two_replica_processes_on_one_stream_publish_one_message() {
     let server = server().await;
-    let first = serve(&forwarder(&server).await).await;
-    let second = serve(&forwarder(&server).await).await;
-    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&[first, second], "msg_replicas").await;
+    let first = Replica::spawn("replica", &server.url());
+    let second = Replica::spawn("replica", &server.url());
+    let answers =
+        common::forward::thirty_two_copies_are_acknowledged_once(&[first.address, second.address], "msg_replicas")
+            .await;
     assert_eq!(duplicates(&answers), 31);
     assert_eq!(server.messages(STREAM).await, 1);
+}
+
+/// A replica's process: a forwarder to the NATS server at the URL it is given (run by the test above, never alone).
+#[tokio::test]
+#[ignore = "the entry point of a replica process, started by two_replica_processes_on_one_stream_publish_one_message"]
+async fn replica() {
+    let url = common::forward::replica_config().expect("started as a replica");
+    let sink = JetStreamSink::connect(&url, STREAM, "webhooks").await.unwrap();
+    common::forward::serve_as_replica(&Forwarder::builder(verifier(), sink).build().unwrap()).await;
 }
 
 #[tokio::test]

@@ -12,7 +12,7 @@ use hooksafe::forward::{Forwarder, Message};
 
 mod common;
 
-use common::forward::{delivery, retried, send, serve, verifier};
+use common::forward::{Replica, delivery, retried, send, serve, verifier};
 use common::redis::Server;
 
 const STREAM: &str = "webhooks";
@@ -50,13 +50,24 @@ async fn thirty_two_concurrent_copies_append_one_entry_and_31_duplicates() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_on_one_server_append_one_entry() {
+async fn two_replica_processes_on_one_server_append_one_entry() {
     let server = Server::start(&[]);
-    let first = serve(&forwarder(&server).await).await;
-    let second = serve(&forwarder(&server).await).await;
-    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&[first, second], "msg_replicas").await;
+    let first = Replica::spawn("replica", &server.url());
+    let second = Replica::spawn("replica", &server.url());
+    let answers =
+        common::forward::thirty_two_copies_are_acknowledged_once(&[first.address, second.address], "msg_replicas")
+            .await;
     assert_eq!(common::forward::duplicates(&answers), 31);
     assert_eq!(entries(&server, STREAM), 1);
+}
+
+/// A replica's process: a forwarder to the Redis at the URL it is given (run by the test above, never alone).
+#[tokio::test]
+#[ignore = "the entry point of a replica process, started by two_replica_processes_on_one_server_append_one_entry"]
+async fn replica() {
+    let url = common::forward::replica_config().expect("started as a replica");
+    let sink = RedisStreamSink::connect(&url, STREAM).await.unwrap();
+    common::forward::serve_as_replica(&Forwarder::builder(verifier(), sink).build().unwrap()).await;
 }
 
 #[tokio::test]

@@ -21,9 +21,10 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 
 use super::{Message, MessageError, Published, Sink, SinkError};
 
-/// How long librdkafka tries to deliver a message before it reports failure: below the forwarder's default publish
-/// timeout (5 s), so a failure is reported (and the claim released) while the message is surely not delivered.
-const MESSAGE_TIMEOUT: Duration = Duration::from_secs(4);
+/// How long librdkafka tries to deliver a message before it reports failure: with the second librdkafka may take to
+/// notice, below the forwarder's default publish timeout (5 s), so the client has given the message up (reported it
+/// failed, or "possibly persisted" if it was already sent) before the provider is told to retry.
+const MESSAGE_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// librdkafka's default `message.max.bytes`.
 const DEFAULT_MAX_MESSAGE: usize = 1_000_000;
@@ -45,7 +46,7 @@ impl fmt::Debug for KafkaSink {
 
 impl KafkaSink {
     /// Produces to `topic` on the brokers `bootstrap_servers` (`host:port,host:port`), with an idempotent producer,
-    /// `acks=all`, a `message.timeout.ms` of 4 s (keep the forwarder's publish timeout above it) and a `linger.ms` of
+    /// `acks=all`, a `message.timeout.ms` of 3 s (the forwarder's publish timeout must pass it by a second) and a `linger.ms` of
     /// 1 (webhooks arrive one at a time; waiting to batch them only delays the provider's answer).
     ///
     /// # Errors
@@ -61,7 +62,7 @@ impl KafkaSink {
 
     /// Produces to `topic` with a producer of your configuration (security settings, say), made durable: an
     /// idempotent producer with `acks=all` whatever you set, refusing a configuration that says otherwise. Without a
-    /// `message.timeout.ms`, it is 4 s; the forwarder's publish timeout must be longer.
+    /// `message.timeout.ms`, it is 3 s; the forwarder's publish timeout must pass it by a second.
     ///
     /// # Errors
     /// [`SinkError`] when `acks` (or `request.required.acks`) is set to anything but `all` (or `-1`),
@@ -81,8 +82,10 @@ impl KafkaSink {
             ));
         }
         config.set("acks", "all").set("enable.idempotence", "true");
-        let timeout = ["message.timeout.ms", "delivery.timeout.ms"].iter().find_map(|name| config.get(name));
-        let message_timeout = match timeout.map(str::parse::<u64>) {
+        if config.get("delivery.timeout.ms").is_some() {
+            return Err(SinkError::new("set `message.timeout.ms`, not its alias `delivery.timeout.ms`"));
+        }
+        let message_timeout = match config.get("message.timeout.ms").map(str::parse::<u64>) {
             None => {
                 config.set("message.timeout.ms", MESSAGE_TIMEOUT.as_millis().to_string());
                 MESSAGE_TIMEOUT

@@ -153,8 +153,11 @@ impl Message {
             (header::SCHEME, encode(&self.scheme)),
             (header::DEDUP_KEY, self.dedup_key.to_string()),
             (header::KEY_ID, encode(self.verified.key_id())),
-            (header::RECEIVED_AT, rfc3339(self.received_at)),
         ];
+        // Always formattable: a time of this century.
+        if let Some(received_at) = rfc3339(self.received_at) {
+            headers.push((header::RECEIVED_AT, received_at));
+        }
         if let Some(id) = self.verified.id() {
             headers.push((header::ID, encode(id)));
             headers.push((header::ID_SIGNED, flag(self.verified.id_is_signed())));
@@ -166,8 +169,9 @@ impl Message {
             headers.push((header::EVENT_TYPE, encode(&event_type)));
             headers.push((header::EVENT_TYPE_SIGNED, flag(self.verified.event_type_is_signed())));
         }
-        if let Some(timestamp) = self.verified.timestamp() {
-            headers.push((header::TIMESTAMP, rfc3339(timestamp)));
+        // A timestamp RFC 3339 cannot write (beyond the year 9999, when the window is not checked) is left out.
+        if let Some(timestamp) = self.verified.timestamp().and_then(rfc3339) {
+            headers.push((header::TIMESTAMP, timestamp));
         }
         if let Some(key) = &self.ordering_key {
             headers.push((header::ORDERING_KEY, encode(key)));
@@ -268,8 +272,8 @@ fn decode(value: &str, header: &'static str) -> Result<String, MessageError> {
     decoded.map(std::borrow::Cow::into_owned).map_err(|_| MessageError { header, problem: "does not decode to UTF-8" })
 }
 
-fn rfc3339(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).unwrap_or_default()
+fn rfc3339(at: OffsetDateTime) -> Option<String> {
+    at.to_offset(time::UtcOffset::UTC).format(&Rfc3339).ok()
 }
 
 fn parse_time(value: &str, header: &'static str) -> Result<OffsetDateTime, MessageError> {

@@ -178,8 +178,8 @@ impl<K: Sink> ForwarderBuilder<K> {
     /// [`ConfigError::DedupWindowTooShort`] without a store, when the broker's window is shorter than what a replay
     /// could reach: the verifier's replay window, or (for a scheme without a signed timestamp, whose only replay
     /// defence is the dedup record) [`DEFAULT_RETENTION`]; [`ConfigError::InvalidForwarder`] for a publish timeout
-    /// of zero, not shorter than the claim's lease, or not longer than the time the sink's client keeps trying by
-    /// itself; [`ConfigError::InvalidLimits`] for limits that would admit nothing.
+    /// of zero, not shorter than the claim's lease, or not a second longer than the time the sink's client keeps
+    /// trying by itself; [`ConfigError::InvalidLimits`] for limits that would admit nothing.
     pub fn build(self) -> Result<Forwarder<K>, ConfigError> {
         if self.publish_timeout.is_zero() {
             return Err(ConfigError::InvalidForwarder("the publish timeout must be above zero"));
@@ -190,9 +190,11 @@ impl<K: Sink> ForwarderBuilder<K> {
                 "the publish timeout must be shorter than the claim's lease (60 s)",
             ));
         }
-        if self.sink.gives_up_after().is_some_and(|gives_up| gives_up >= self.publish_timeout) {
+        // With a second's margin: librdkafka notices an expired message only about once a second.
+        let margin = Duration::from_secs(1);
+        if self.sink.gives_up_after().is_some_and(|gives_up| gives_up.saturating_add(margin) >= self.publish_timeout) {
             return Err(ConfigError::InvalidForwarder(
-                "the publish timeout must be longer than the time the sink's client keeps trying by itself \
+                "the publish timeout must pass by a second the time the sink's client keeps trying by itself \
                  (librdkafka's `message.timeout.ms`)",
             ));
         }

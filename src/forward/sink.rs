@@ -73,7 +73,7 @@ pub trait Sink: Send + Sync + 'static {
     }
 
     /// How long the client keeps trying to deliver a message by itself before it reports failure (librdkafka's
-    /// `message.timeout.ms`): the forwarder's publish timeout must be longer, so that a `503` is only answered once
+    /// `message.timeout.ms`): the forwarder's publish timeout must be a second longer, so that a `503` is only answered once
     /// the client has given the message up, never while it could still deliver it beside the provider's retry.
     /// `None` unless a sink says otherwise.
     fn gives_up_after(&self) -> Option<Duration> {

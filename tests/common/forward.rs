@@ -158,3 +158,68 @@ pub async fn retried(address: SocketAddr, request: &Request) -> Answer {
     }
     panic!("still refused after the broker came back");
 }
+
+/// The environment variable that makes a test binary a replica: its value configures the replica's forwarder.
+const REPLICA: &str = "HOOKSAFE_TEST_REPLICA";
+
+/// A forwarder in a process of its own (the test binary, running only the ignored test `entry`), serving on a
+/// loopback port; killed on drop.
+pub struct Replica {
+    child: std::process::Child,
+    pub address: SocketAddr,
+}
+
+impl Replica {
+    /// Starts the replica and waits for the address it serves on. `config` reaches it as [`replica_config`].
+    pub fn spawn(entry: &str, config: &str) -> Self {
+        use std::io::BufRead as _;
+        // Its standard input stays open while this handle lives: the replica exits when it closes, even if this
+        // process is killed.
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", entry, "--nocapture", "--test-threads", "1"])
+            .env(REPLICA, config)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .spawn()
+            .unwrap();
+        // Read on a thread of its own, which drains the replica's output to its end (so it never meets a closed
+        // pipe); the address is waited for at most 30 seconds. The test harness prints it after `test replica ... `.
+        let output = child.stdout.take().unwrap();
+        let (found, address) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(output).lines().map_while(Result::ok) {
+                if let Some(address) = line.split("hooksafe-replica ").nth(1).and_then(|text| text.trim().parse().ok())
+                {
+                    let _: Result<(), _> = found.send(address);
+                }
+            }
+        });
+        let Ok(address) = address.recv_timeout(Duration::from_secs(30)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the replica did not say where it serves within 30 s (its error, if any, is above)");
+        };
+        Self { child, address }
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// In a replica's process: its configuration. `None` in an ordinary test run.
+pub fn replica_config() -> Option<String> {
+    std::env::var(REPLICA).ok()
+}
+
+/// In a replica's process: serves `forwarder`, says where, and runs until its standard input closes (the test's
+/// handle dropped, or the test's process gone).
+pub async fn serve_as_replica<K: Sink>(forwarder: &Forwarder<K>) {
+    let address = serve(forwarder).await;
+    println!("hooksafe-replica {address}");
+    let _ = tokio::task::spawn_blocking(|| std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new())).await;
+}

@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use redis::aio::ConnectionManager;
 use redis::streams::{StreamClaimReply, StreamId, StreamPendingCountReply, StreamReadReply};
@@ -125,10 +125,8 @@ impl StreamConsumer {
         self
     }
 
-    /// How long an entry stays pending (its handler failed, or its consumer stopped) before it is tried again: more
-    /// than twice as long as your handler ever runs, or a slow handler's entry is taken over while it still runs. The
-    /// entries of one read whose turn comes after half of it has passed are left pending for a later round, so
-    /// another consumer never takes over an entry this one is about to run.
+    /// How long an entry stays pending (its handler failed, or its consumer stopped) before it is tried again: longer
+    /// than your handler ever runs, or a slow handler's entry is taken over while it still runs.
     #[must_use]
     pub const fn retry_after(mut self, idle: Duration) -> Self {
         self.retry_after = idle;
@@ -187,8 +185,9 @@ impl StreamConsumer {
     }
 
     /// One round: dead-letters the pending entries out of attempts, takes over and retries those idle for
-    /// [`retry_after`](Self::retry_after), then reads new entries (waiting up to [`block`](Self::block) for some)
-    /// and runs `handler` on each.
+    /// [`retry_after`](Self::retry_after), then reads up to 16 new entries (waiting up to [`block`](Self::block) for
+    /// one when there was nothing else to do) and runs `handler` on each. Each entry is taken (claimed or read) just
+    /// before it is run, one at a time, so none waits in this consumer's hands where another could take it over.
     ///
     /// # Errors
     /// [`SinkError`] when Redis failed; entries not yet acknowledged stay pending.
@@ -212,60 +211,42 @@ impl StreamConsumer {
             .query_async(&mut connection)
             .await
             .map_err(SinkError::new)?;
-        let (spent, retried): (Vec<_>, Vec<_>) =
-            pending.ids.into_iter().partition(|entry| entry.times_delivered >= self.max_attempts);
-        for (entries, give_up) in [(spent, true), (retried, false)] {
-            if entries.is_empty() {
-                continue;
-            }
+        for pending in pending.ids {
             // Taken over only if still idle that long, so two consumers cannot both take one entry.
             let claimed: StreamClaimReply = redis::cmd("XCLAIM")
                 .arg(&self.stream)
                 .arg(&self.group)
                 .arg(&self.consumer)
                 .arg(idle)
-                .arg(entries.iter().map(|entry| entry.id.as_str()).collect::<Vec<_>>())
+                .arg(&pending.id)
                 .query_async(&mut connection)
                 .await
                 .map_err(SinkError::new)?;
-            let taken = Instant::now();
-            for entry in claimed.ids {
-                let attempts = entries.iter().find(|pending| pending.id == entry.id).map_or(0, |p| p.times_delivered);
-                if give_up {
-                    self.bury(&entry, "out of attempts", attempts).await?;
-                    polled.dead += 1;
-                } else if self.still_ours(taken) {
-                    self.handle(entry, attempts + 1, handler, &mut polled).await?;
-                }
+            let Some(entry) = claimed.ids.into_iter().next() else { continue };
+            if pending.times_delivered >= self.max_attempts {
+                self.bury(&entry, "out of attempts", pending.times_delivered).await?;
+                polled.dead += 1;
+            } else {
+                self.handle(entry, pending.times_delivered + 1, handler, &mut polled).await?;
             }
         }
-        let read: StreamReadReply = redis::cmd("XREADGROUP")
-            .arg("GROUP")
-            .arg(&self.group)
-            .arg(&self.consumer)
-            .arg("COUNT")
-            .arg(self.batch)
-            .arg("BLOCK")
-            .arg(u64::try_from(self.block.as_millis()).unwrap_or(u64::MAX))
-            .arg("STREAMS")
-            .arg(&self.stream)
-            .arg(">")
-            .query_async(&mut connection)
-            .await
-            .map_err(SinkError::new)?;
-        let taken = Instant::now();
-        for entry in read.keys.into_iter().flat_map(|key| key.ids) {
-            if self.still_ours(taken) {
-                self.handle(entry, 1, handler, &mut polled).await?;
+        for read in 0..self.batch {
+            let mut command = redis::cmd("XREADGROUP");
+            command.arg("GROUP").arg(&self.group).arg(&self.consumer).arg("COUNT").arg(1);
+            if read == 0 && polled == Polled::default() {
+                command.arg("BLOCK").arg(u64::try_from(self.block.as_millis()).unwrap_or(u64::MAX));
             }
+            let reply: StreamReadReply = command
+                .arg("STREAMS")
+                .arg(&self.stream)
+                .arg(">")
+                .query_async(&mut connection)
+                .await
+                .map_err(SinkError::new)?;
+            let Some(entry) = reply.keys.into_iter().flat_map(|key| key.ids).next() else { break };
+            self.handle(entry, 1, handler, &mut polled).await?;
         }
         Ok(polled)
-    }
-
-    /// Whether entries taken at `taken` may still be run: until half of [`retry_after`](Self::retry_after) has passed,
-    /// after which another consumer may take them over.
-    fn still_ours(&self, taken: Instant) -> bool {
-        taken.elapsed() < self.retry_after / 2
     }
 
     /// Runs the handler on one entry (its `attempt`th delivery) and acknowledges it if the handler succeeded.
