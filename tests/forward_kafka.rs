@@ -71,7 +71,8 @@ async fn thirty_two_concurrent_copies_produce_one_message() {
     let cluster = cluster();
     let bootstrap = cluster.bootstrap_servers();
     let address = serve(&forwarder(&bootstrap, Arc::default())).await;
-    let _ = common::forward::thirty_two_copies_are_acknowledged_once(&[address], "msg_32").await;
+    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&[address], "msg_32").await;
+    assert_eq!(common::forward::duplicates(&answers), 31);
     assert_eq!(messages(&bootstrap, Duration::from_millis(500)).await.len(), 1);
 }
 
@@ -85,7 +86,8 @@ async fn two_replica_processes_sharing_one_store_produce_one_message() {
     let config = format!("{bootstrap} {}", redis.url());
     let (first, second) = (Replica::spawn("replica", &config), Replica::spawn("replica", &config));
     let addresses = [first.address, second.address];
-    let _ = common::forward::thirty_two_copies_are_acknowledged_once(&addresses, "msg_replicas").await;
+    let answers = common::forward::thirty_two_copies_are_acknowledged_once(&addresses, "msg_replicas").await;
+    assert_eq!(common::forward::duplicates(&answers), 31);
     assert_eq!(messages(&bootstrap, Duration::from_millis(500)).await.len(), 1);
 }
 

@@ -67,6 +67,9 @@ pub use sink::{Deduplication, Published, Sink, SinkError};
 /// What a provider is told to wait when the broker did not take a delivery.
 const BROKER_RETRY_AFTER: Duration = Duration::from_secs(10);
 
+/// How often a copy waiting for another copy's claim looks again.
+const HELD_CLAIM_POLL: Duration = Duration::from_millis(20);
+
 /// Room kept beside the largest body for a message's headers when checking a broker's size limit: hooksafe's own
 /// headers take a few hundred bytes; an ordering key, an id or a tenant may take more.
 const HEADER_ALLOWANCE: usize = 4096;
@@ -286,7 +289,9 @@ impl<K: Sink> Forwarder<K> {
     /// # Errors
     /// Every verification error, before anything is published;
     /// [`ErrorKind::Duplicate`](crate::ErrorKind::Duplicate) when it was forwarded before;
-    /// [`ErrorKind::InProgress`](crate::ErrorKind::InProgress) while another copy holds the claim;
+    /// [`ErrorKind::InProgress`](crate::ErrorKind::InProgress) when another copy still holds the claim after the
+    /// publish timeout (a copy waits for the one holding the claim, and is then a duplicate, or publishes itself
+    /// if that one failed);
     /// [`ErrorKind::StoreUnavailable`](crate::ErrorKind::StoreUnavailable) when the store did not answer;
     /// [`ErrorKind::BrokerUnavailable`](crate::ErrorKind::BrokerUnavailable) when the broker did not take it. Answer
     /// each with [`Error::to_response`].
@@ -330,7 +335,21 @@ impl<K: Sink> Forwarder<K> {
         let key = inner.receiver.key(&verified);
         let ordering_key = inner.ordering_key.as_ref().and_then(|key| key(&verified));
         let received_at = time::OffsetDateTime::now_utc();
-        let delivery = inner.receiver.claim(verified).await?;
+        // A copy arriving while another holds the claim waits for it to settle (within the publish timeout) rather
+        // than answering `409`: once the holder publishes, the copy is a duplicate; if the holder fails, the copy
+        // claims and publishes itself.
+        let deadline = tokio::time::Instant::now() + inner.publish_timeout;
+        let delivery = loop {
+            match inner.receiver.claim(verified.clone()).await {
+                Err(error)
+                    if error.kind() == crate::ErrorKind::InProgress
+                        && tokio::time::Instant::now() + HELD_CLAIM_POLL < deadline =>
+                {
+                    tokio::time::sleep(HELD_CLAIM_POLL).await;
+                }
+                claimed => break claimed?,
+            }
+        };
         let message =
             Message::new(delivery.verified().clone(), inner.scheme.clone(), key.to_hex(), ordering_key, received_at);
         let published = match tokio::time::timeout(inner.publish_timeout, inner.sink.publish(message)).await {

@@ -99,7 +99,8 @@ pub async fn send_at_once(addresses: &[SocketAddr], request: &Request, copies: u
 }
 
 /// 32 copies of one delivery at once, over `addresses`: exactly one `202`; every other copy a duplicate (`200`) or,
-/// while the first holds a store's claim, `409`; none a failure. The caller then counts one message in its broker.
+/// should the first hold a store's claim past the publish timeout, `409`; none a failure. The caller then counts one
+/// message in its broker.
 pub async fn thirty_two_copies_are_acknowledged_once(addresses: &[SocketAddr], id: &str) -> Vec<Answer> {
     let answers =
         send_at_once(addresses, &delivery(id, &format!(r#"{{"type":"invoice.paid","id":"{id}"}}"#)), 32).await;
