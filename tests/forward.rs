@@ -71,6 +71,23 @@ async fn forged_stale_and_oversized_deliveries_never_reach_the_sink() {
 }
 
 #[tokio::test]
+async fn a_report_only_verifier_is_enforced_nothing_unverified_is_published() {
+    let sink = Kept::default();
+    let report_only = Verifier::builder(Scheme::StandardWebhooks)
+        .secret(SECRET)
+        .max_body_size(64 * 1024)
+        .report_only()
+        .build()
+        .unwrap();
+    let forwarder = Forwarder::builder(report_only, sink.clone()).store(MemoryStore::new()).build().unwrap();
+    let address = serve(&forwarder).await;
+    common::forward::forged_stale_and_oversized_deliveries_are_refused(address).await;
+    assert_eq!(sink.count(), 0);
+    assert_eq!(send(address, &delivery("msg_real", r#"{"type":"a"}"#)).await.status, 202);
+    assert_eq!(sink.count(), 1);
+}
+
+#[tokio::test]
 async fn a_failing_broker_is_answered_503_and_the_retry_is_published() {
     let sink = Kept::default();
     let address = serve(&forwarder(sink.clone())).await;
