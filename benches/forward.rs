@@ -26,6 +26,9 @@ use hooksafe::{MemoryStore, Scheme, Verifier};
 #[path = "common/load.rs"]
 mod load;
 
+#[path = "../tests/common/process.rs"]
+mod process;
+
 #[path = "../tests/common/redis.rs"]
 #[allow(dead_code)] // the bench starts the server; it never restarts it
 mod redis;

@@ -19,7 +19,7 @@ mod common;
 
 #[cfg(feature = "redis")]
 use common::forward::Replica;
-use common::forward::{delivery, retried, send, serve, verifier};
+use common::forward::{delivery, send, serve, verifier};
 
 const TOPIC: &str = "webhooks";
 
@@ -121,24 +121,9 @@ async fn while_the_brokers_are_down_nothing_is_acknowledged_and_every_202_is_one
     let cluster = cluster();
     let bootstrap = cluster.bootstrap_servers();
     let address = serve(&forwarder(&bootstrap, Arc::default())).await;
-    let requests: Vec<_> = (0..5).map(|n| delivery(&format!("msg_down_{n}"), r#"{"type":"invoice.paid"}"#)).collect();
-    assert_eq!(send(address, &requests[0]).await.status, 202);
-    for broker in 1..=3 {
-        cluster.broker_down(broker).unwrap();
-    }
-    for request in &requests[1..] {
-        let answer = send(address, request).await;
-        assert_eq!((answer.status, answer.retry_after), (503, true), "{answer:?}");
-    }
-    for broker in 1..=3 {
-        cluster.broker_up(broker).unwrap();
-    }
-    let mut accepted = 1;
-    for request in &requests {
-        let answer = retried(address, request).await;
-        accepted += usize::from(answer.status == 202);
-        assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
-    }
+    let stop = || (1..=3).for_each(|broker| cluster.broker_down(broker).unwrap());
+    let start = || (1..=3).for_each(|broker| cluster.broker_up(broker).unwrap());
+    let accepted = common::forward::nothing_is_acknowledged_while_the_broker_is_down(address, stop, start).await;
     assert_eq!(accepted, 5);
     let read = messages(&bootstrap, Duration::from_secs(1)).await;
     let mut ids: Vec<_> =

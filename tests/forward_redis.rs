@@ -12,7 +12,7 @@ use hooksafe::forward::{Forwarder, Message};
 
 mod common;
 
-use common::forward::{Replica, delivery, retried, send, serve, verifier};
+use common::forward::{Replica, delivery, send, serve, verifier};
 use common::redis::Server;
 
 const STREAM: &str = "webhooks";
@@ -83,23 +83,15 @@ async fn forged_stale_and_oversized_deliveries_are_never_appended() {
 async fn while_redis_is_down_nothing_is_acknowledged_and_every_202_is_one_entry() {
     let (mut server, dir) = durable_server();
     let address = serve(&forwarder(&server).await).await;
-    let requests: Vec<_> = (0..5).map(|n| delivery(&format!("msg_down_{n}"), r#"{"type":"invoice.paid"}"#)).collect();
-    assert_eq!(send(address, &requests[0]).await.status, 202);
-    server.kill();
-    for request in &requests[1..] {
-        let answer = send(address, request).await;
-        assert_eq!((answer.status, answer.retry_after), (503, true), "{answer:?}");
-    }
-    server.restart();
-    let mut accepted = 1;
-    for request in &requests {
-        // The connection manager reconnects on its own; retry as a provider would.
-        let answer = retried(address, request).await;
-        accepted += usize::from(answer.status == 202);
-        assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
-    }
+    let server = std::cell::RefCell::new(&mut server);
+    let accepted = common::forward::nothing_is_acknowledged_while_the_broker_is_down(
+        address,
+        || server.borrow_mut().kill(),
+        || server.borrow_mut().restart(),
+    )
+    .await;
     assert_eq!(accepted, 5);
-    assert_eq!(entries(&server, STREAM), 5, "each 202 is exactly one entry, kept across the restart");
+    assert_eq!(entries(&server.borrow(), STREAM), 5, "each 202 is exactly one entry, kept across the restart");
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -148,6 +148,32 @@ pub async fn forged_stale_and_oversized_deliveries_are_refused(address: SocketAd
     }
 }
 
+/// Five deliveries around a broker outage: the first before `stop` is `202`, the four sent while the broker is down
+/// are `503` with `Retry-After` (none acknowledged), and after `start` each of the five, retried as a provider
+/// retries, is a `202` or a duplicate (a publish the client held while the broker was down may land once it is
+/// back). Returns how many were answered `202`; the caller counts one message per event in its broker.
+pub async fn nothing_is_acknowledged_while_the_broker_is_down(
+    address: SocketAddr,
+    stop: impl FnOnce(),
+    start: impl FnOnce(),
+) -> usize {
+    let requests: Vec<_> = (0..5).map(|n| delivery(&format!("msg_down_{n}"), r#"{"type":"invoice.paid"}"#)).collect();
+    assert_eq!(send(address, &requests[0]).await.status, 202);
+    stop();
+    for request in &requests[1..] {
+        let answer = send(address, request).await;
+        assert_eq!((answer.status, answer.retry_after), (503, true), "{answer:?}");
+    }
+    start();
+    let mut accepted = 1;
+    for request in &requests {
+        let answer = retried(address, request).await;
+        accepted += usize::from(answer.status == 202);
+        assert!(answer.status == 202 || answer.duplicate, "{answer:?}");
+    }
+    accepted
+}
+
 /// Sends `request` until it is answered otherwise than `503`, as a provider retries, for at most 100 tries.
 pub async fn retried(address: SocketAddr, request: &Request) -> Answer {
     for _ in 0..100 {

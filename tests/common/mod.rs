@@ -7,6 +7,8 @@ pub mod forward;
 pub mod nats;
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "redis", feature = "nats"))]
+pub mod process;
 #[cfg(feature = "redis")]
 pub mod redis;
 

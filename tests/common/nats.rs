@@ -1,10 +1,12 @@
 //! A `nats-server` with JetStream of the test's own, on a free loopback port with its store in a fresh directory,
 //! stopped (and the directory deleted) on drop. Fails loudly, with the install command, when the binary is missing.
 
+use super::process;
+
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use async_nats::jetstream::{self, stream};
 
@@ -29,19 +31,11 @@ impl NatsServer {
     }
 
     fn wait_until_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "nats-server did not start on port {}", self.port);
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("nats-server exited with {status}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        process::wait_until_listening(&mut self.child, self.port, "nats-server");
     }
 
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        process::stop(&mut self.child);
     }
 
     /// Starts the server again on the same port and store.

@@ -1,9 +1,10 @@
 //! A `redis-server` of the test's own on a free loopback port, stopped on drop. Fails loudly, with the install
 //! command, when the binary is missing.
 
+use super::process;
+
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// A `redis-server` on a free loopback port, stopped on drop.
 pub struct Server {
@@ -26,19 +27,11 @@ impl Server {
     }
 
     pub fn wait_until_ready(&mut self) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "redis-server did not start on port {}", self.port);
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!("redis-server exited with {status}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        process::wait_until_listening(&mut self.child, self.port, "redis-server");
     }
 
     pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        process::stop(&mut self.child);
     }
 
     pub fn restart(&mut self) {
