@@ -13,11 +13,11 @@ use hooksafe::sign::Signer;
 use hooksafe::{Scheme, Verifier};
 use sqlx::{PgPool, PgTransaction, Row as _};
 use time::OffsetDateTime;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 mod common;
 
 use common::postgres::Postgres;
+use common::sender::Request;
 
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
@@ -56,52 +56,21 @@ async fn serve(inbox: &Inbox) -> SocketAddr {
 }
 
 /// A signed delivery `id` of `body` at `at`: its request head and body.
-fn delivery(id: &str, body: &str, at: OffsetDateTime) -> (String, Vec<u8>) {
-    let headers = Signer::new(Scheme::StandardWebhooks, SECRET).unwrap().headers(id, at, body.as_bytes()).unwrap();
-    let mut head = format!(
-        "POST /webhooks HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in &headers {
-        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
-    }
-    head.push_str("\r\n");
-    (head, body.as_bytes().to_vec())
+fn delivery(id: &str, body: &str, at: OffsetDateTime) -> Request {
+    common::sender::signed_with(SECRET, id, body, at)
 }
 
 /// Sends a request and returns its status and whether it was marked a duplicate.
-async fn send(address: SocketAddr, (head, body): &(String, Vec<u8>)) -> (u16, bool) {
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-        stream.write_all(head.as_bytes()).await.unwrap();
-        stream.write_all(body).await.unwrap();
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).await.unwrap();
-        let text = String::from_utf8_lossy(&response).to_lowercase();
-        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
-        (status, text.contains("hooksafe-outcome: duplicate"))
-    };
-    tokio::time::timeout(Duration::from_secs(20), exchange).await.expect("the server answered")
+async fn send(address: SocketAddr, request: &Request) -> (u16, bool) {
+    let answer = common::sender::send(address, request).await;
+    (answer.status, answer.duplicate)
 }
 
 /// Sends `requests` all at once, each on its own connection: their answers, in order.
-async fn send_at_once(address: SocketAddr, requests: Vec<(String, Vec<u8>)>) -> Vec<(u16, bool)> {
-    let start = Arc::new(tokio::sync::Barrier::new(requests.len()));
-    let sends: Vec<_> = requests
-        .into_iter()
-        .map(|request| {
-            let start = start.clone();
-            tokio::spawn(async move {
-                start.wait().await;
-                send(address, &request).await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for send in sends {
-        answers.push(send.await.unwrap());
-    }
-    answers
+async fn send_at_once(address: SocketAddr, requests: Vec<Request>) -> Vec<(u16, bool)> {
+    let requests = requests.into_iter().map(|request| (address, request)).collect();
+    let answers = common::sender::send_all_at_once(requests).await;
+    answers.into_iter().map(|answer| (answer.status, answer.duplicate)).collect()
 }
 
 async fn rows(pool: &PgPool, sql: &str) -> i64 {

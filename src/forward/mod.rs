@@ -332,7 +332,6 @@ impl<K: Sink> Forwarder<K> {
     /// Claims, publishes and settles a verified delivery.
     async fn forward(&self, verified: Verified<'static>) -> Result<Forwarded, Error> {
         let inner = &*self.inner;
-        let key = inner.receiver.key(&verified);
         let ordering_key = inner.ordering_key.as_ref().and_then(|key| key(&verified));
         let received_at = time::OffsetDateTime::now_utc();
         // A copy arriving while another holds the claim waits for it to settle (within the publish timeout) rather
@@ -350,6 +349,8 @@ impl<K: Sink> Forwarder<K> {
                 claimed => break claimed?,
             }
         };
+        // Claimed under its key: a forwarder never fails open, and a handshake never gets here.
+        let key = delivery.dedup_key().unwrap_or_else(|| inner.receiver.key(delivery.verified()));
         let message =
             Message::new(delivery.verified().clone(), inner.scheme.clone(), key.to_hex(), ordering_key, received_at);
         let published = match tokio::time::timeout(inner.publish_timeout, inner.sink.publish(message)).await {

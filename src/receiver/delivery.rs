@@ -43,6 +43,12 @@ impl<S: Store> Delivery<S> {
         self.claim.claim.is_some()
     }
 
+    /// The dedup key this delivery is claimed under, for a forwarder's message (`None` without a claim).
+    #[cfg(feature = "forward")]
+    pub(crate) fn dedup_key(&self) -> Option<DedupKey> {
+        self.claim.claim.map(|(key, _)| key)
+    }
+
     /// Marks the delivery processed: redeliveries within the retention are [`Duplicate`](crate::ErrorKind::Duplicate).
     /// A completion after the lease lapsed is still recorded, unless another worker claimed the delivery since.
     /// Returns whether this call recorded it (false: another worker holds or completed it, or the receiver failed

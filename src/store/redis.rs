@@ -60,6 +60,18 @@ impl std::fmt::Debug for RedisStore {
     }
 }
 
+/// A connection manager to the Redis at `url`, with connection and response timeouts of two seconds and quick
+/// reconnects: what [`RedisStore::connect`] and the Redis Streams sink and consumer connect with.
+pub(crate) async fn connection(url: &str) -> Result<ConnectionManager, redis::RedisError> {
+    let client = redis::Client::open(url)?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(Duration::from_secs(2)))
+        .set_number_of_retries(2)
+        .set_min_delay(Duration::from_millis(50));
+    ConnectionManager::new_with_config(client, config).await
+}
+
 impl RedisStore {
     /// Connects to the Redis at `url` (`redis://host:port/db`, `rediss://…`, `redis+unix:///path`), with
     /// connection and response timeouts of two seconds so an unreachable server fails requests quickly
@@ -69,14 +81,7 @@ impl RedisStore {
     /// # Errors
     /// [`StoreError`] when the URL is invalid or the server cannot be reached.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let client = redis::Client::open(url).map_err(StoreError::new)?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
-            .set_response_timeout(Some(Duration::from_secs(2)))
-            .set_number_of_retries(2)
-            .set_min_delay(Duration::from_millis(50));
-        let manager = ConnectionManager::new_with_config(client, config).await.map_err(StoreError::new)?;
-        Ok(Self::new(manager).await)
+        Ok(Self::new(connection(url).await.map_err(StoreError::new)?).await)
     }
 
     /// A store on a connection manager you configured yourself. Reads the server's `maxmemory-policy` and warns

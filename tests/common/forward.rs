@@ -1,17 +1,16 @@
 //! What every broker must show behind a `Forwarder` served by a real axum server on loopback, shared by the
-//! forwarding test files: the server, signed deliveries sent on raw connections, and the attacks.
+//! forwarding test files: the server, copies sent at once, an outage, and the attacks.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use hooksafe::forward::{Forwarder, Sink};
-use hooksafe::sign::Signer;
 use hooksafe::{Scheme, Verifier};
 use time::OffsetDateTime;
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 use super::SECRET;
+use super::sender::send_all_at_once;
+pub use super::sender::{Answer, Request, send, signed_with};
 
 /// The largest body the forwarders of these tests accept.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -29,73 +28,14 @@ pub async fn serve<K: Sink>(forwarder: &Forwarder<K>) -> SocketAddr {
     address
 }
 
-/// A request: its head and body.
-pub type Request = (String, Vec<u8>);
-
-/// Delivery `id` of `body` signed with `secret` at `at`.
-pub fn signed_with(secret: &str, id: &str, body: &str, at: OffsetDateTime) -> Request {
-    let headers = Signer::new(Scheme::StandardWebhooks, secret).unwrap().headers(id, at, body.as_bytes()).unwrap();
-    let mut head = format!(
-        "POST /webhooks HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\ncontent-length: {}\r\n",
-        body.len()
-    );
-    for (name, value) in &headers {
-        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
-    }
-    head.push_str("\r\n");
-    (head, body.as_bytes().to_vec())
-}
-
 /// Delivery `id` of `body`, signed now with the test secret.
 pub fn delivery(id: &str, body: &str) -> Request {
     signed_with(SECRET, id, body, OffsetDateTime::now_utc())
 }
 
-/// What the server answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Answer {
-    pub status: u16,
-    pub duplicate: bool,
-    pub retry_after: bool,
-}
-
-/// Sends a request on a connection of its own.
-pub async fn send(address: SocketAddr, (head, body): &Request) -> Answer {
-    let exchange = async {
-        let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-        stream.write_all(head.as_bytes()).await.unwrap();
-        // A server that answers before reading the whole body (413) may close first.
-        let _ = stream.write_all(body).await;
-        let mut response = Vec::new();
-        let _ = stream.read_to_end(&mut response).await;
-        let text = String::from_utf8_lossy(&response).to_lowercase();
-        let status = text.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
-        Answer {
-            status,
-            duplicate: text.contains("hooksafe-outcome: duplicate"),
-            retry_after: text.contains("\r\nretry-after: "),
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(20), exchange).await.expect("the server answered")
-}
-
 /// Sends `copies` copies of `request` all at once, each on its own connection, spread over `addresses` in turn.
 pub async fn send_at_once(addresses: &[SocketAddr], request: &Request, copies: usize) -> Vec<Answer> {
-    let start = Arc::new(tokio::sync::Barrier::new(copies));
-    let sends: Vec<_> = (0..copies)
-        .map(|copy| {
-            let (start, request, address) = (start.clone(), request.clone(), addresses[copy % addresses.len()]);
-            tokio::spawn(async move {
-                start.wait().await;
-                send(address, &request).await
-            })
-        })
-        .collect();
-    let mut answers = Vec::new();
-    for send in sends {
-        answers.push(send.await.unwrap());
-    }
-    answers
+    send_all_at_once((0..copies).map(|copy| (addresses[copy % addresses.len()], request.clone())).collect()).await
 }
 
 /// 32 copies of one delivery at once, over `addresses`: exactly one `202`; every other copy a duplicate (`200`) or,

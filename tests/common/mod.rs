@@ -11,6 +11,7 @@ pub mod postgres;
 pub mod process;
 #[cfg(feature = "redis")]
 pub mod redis;
+pub mod sender;
 
 use std::sync::Arc;
 use std::time::Duration as StdDuration;

@@ -19,7 +19,7 @@ use std::fmt;
 use std::time::Duration;
 
 use redis::Script;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 
 use super::{Deduplication, Message, Published, Sink, SinkError};
 use crate::receiver::DEFAULT_RETENTION;
@@ -77,16 +77,10 @@ impl fmt::Debug for RedisStreamSink {
     }
 }
 
-/// Connects to `url` with two-second connection and response timeouts, so an unreachable server fails deliveries
-/// quickly (`503`) rather than hanging them; the connection is re-established after a failure.
+/// Connects to `url` as [`RedisStore`](crate::store::RedisStore) does (two-second connection and response timeouts,
+/// so an unreachable server fails deliveries quickly, `503`, rather than hanging them; reconnects after a failure).
 pub(super) async fn connect(url: &str) -> Result<ConnectionManager, SinkError> {
-    let client = redis::Client::open(url).map_err(SinkError::new)?;
-    let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(2)))
-        .set_response_timeout(Some(Duration::from_secs(2)))
-        .set_number_of_retries(2)
-        .set_min_delay(Duration::from_millis(50));
-    ConnectionManager::new_with_config(client, config).await.map_err(SinkError::new)
+    crate::store::redis::connection(url).await.map_err(SinkError::new)
 }
 
 impl RedisStreamSink {
